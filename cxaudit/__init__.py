@@ -1,0 +1,5 @@
+"""cxaudit: headless customer-experience audits and journey tests."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

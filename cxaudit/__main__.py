@@ -1,0 +1,7 @@
+"""``python -m cxaudit``: the same as the ``cxaudit`` command."""
+
+from __future__ import annotations
+
+from cxaudit.cli import main
+
+main()

@@ -1,0 +1,154 @@
+"""What a check is: one declaration, one pure function of plain data.
+
+A check is a class registered with :func:`register`. It declares a permanent
+``code`` (never reused), a ``slug`` naming the concept, a ``title`` for the
+passing state and a ``failure_title`` for the failing one, its ``category``,
+default ``weight``, ``scope`` (what it looks at: one step, one journey run,
+or the whole run across channels), the snapshot fields it ``requires``, and
+an ``Options`` model whose defaults are its documented options. Its
+docstring says why it matters to a customer and is its published
+documentation (``cxaudit list-checks``, docs/checks.md).
+
+``evaluate`` returns :class:`Result` objects. It never touches a browser.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from cxaudit.results import ChannelInfo, Evidence, JourneyRun, StepResult
+
+CATEGORIES = ("accessibility", "usability", "consistency", "performance", "trust")
+SEVERITIES = ("critical", "serious", "moderate", "minor", "info")
+Scope = Literal["step", "journey", "run"]
+
+
+class Status(str, Enum):
+    """What a check concluded about one subject.
+
+    ERROR means "not measured" (its input was missing or it broke): shown as
+    such, never counted as a pass. NOT_APPLICABLE and INFORMATIVE weigh
+    nothing in a score.
+    """
+
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    INFORMATIVE = "informative"
+    ERROR = "error"
+
+
+class NoOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One conclusion of a check about one subject.
+
+    ``rule`` distinguishes results of a check family (the axe rule id of an
+    accessibility result); ``title`` overrides the check's failure title for
+    it. ``score`` defaults to 1 for a pass and 0 for a failure; ``weight`` to
+    the check's weight.
+    """
+
+    status: Status
+    message: str = ""
+    score: float | None = None
+    weight: float | None = None
+    severity: str | None = None
+    rule: str | None = None
+    title: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    advice: str | None = None
+    help_url: str | None = None
+    step: int | None = None
+    stage: str | None = None
+    channel: str | None = None
+    journey: str | None = None
+    identity: str | None = None  # what makes two failures "the same" (an element, a value)
+
+
+@dataclass(frozen=True)
+class StepSubject:
+    """What a step-scope check sees: one step of one journey run."""
+
+    run: JourneyRun
+    step: StepResult
+    channel: ChannelInfo
+
+
+@dataclass(frozen=True)
+class JourneySubject:
+    """What a journey-scope check sees: a whole journey run on one channel."""
+
+    run: JourneyRun
+    channel: ChannelInfo
+    spec: dict[str, Any] = field(default_factory=dict)  # the journey's messages/budgets
+
+
+class Check:
+    """Base class of every check; see the module docstring."""
+
+    code: ClassVar[str]
+    slug: ClassVar[str]
+    title: ClassVar[str]
+    failure_title: ClassVar[str]
+    category: ClassVar[str]
+    weight: ClassVar[float] = 1.0
+    severity: ClassVar[str] = "moderate"
+    scope: ClassVar[Scope] = "step"
+    requires: ClassVar[tuple[str, ...]] = ()
+    advice: ClassVar[str] = ""
+    help_url: ClassVar[str] = ""
+    Options: ClassVar[type[BaseModel]] = NoOptions
+
+    def evaluate(
+        self, subject: Any, options: Any
+    ) -> Iterable[Result]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def doc(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def option_defaults(cls) -> dict[str, Any]:
+        return cls.Options().model_dump()
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def register(cls: type[Check]) -> type[Check]:
+    """Add a check to the registry; codes and slugs must be unique."""
+    for attr in ("code", "slug", "title", "failure_title", "category"):
+        if not getattr(cls, attr, None):
+            raise TypeError(f"{cls.__name__} must declare {attr}")
+    if cls.category not in CATEGORIES:
+        raise TypeError(f"{cls.__name__}: unknown category {cls.category!r}")
+    if cls.code in REGISTRY:
+        raise TypeError(f"check code {cls.code} is used twice")
+    if any(c.slug == cls.slug for c in REGISTRY.values()):
+        raise TypeError(f"check slug {cls.slug} is used twice")
+    if not cls.__doc__:
+        raise TypeError(f"{cls.__name__} needs a docstring: it is the check's documentation")
+    REGISTRY[cls.code] = cls()
+    return cls
+
+
+def all_checks() -> list[Check]:
+    """Every registered check, in code order (imports the built-in ones)."""
+    import cxaudit.checks.builtin  # noqa: F401  (registers on import)
+
+    return [REGISTRY[code] for code in sorted(REGISTRY)]
+
+
+IMPACT_WEIGHTS = {"critical": 10.0, "serious": 7.0, "moderate": 3.0, "minor": 1.0}
+"""axe impact -> weight, as Lighthouse weighs accessibility audits."""

@@ -1,0 +1,5 @@
+"""Imports every built-in check module so their checks register."""
+
+from __future__ import annotations
+
+from cxaudit.checks import accessibility, usability  # noqa: F401

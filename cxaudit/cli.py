@@ -1,0 +1,338 @@
+"""The ``cxaudit`` command: run, validate, report, demo, doctor, list-checks.
+
+Thin: parses options, calls the library, prints, and maps outcomes to exit
+codes (0 passed, 1 findings or failed journeys over the thresholds, 2 usage
+or journey-file error, 3 run error such as an unreachable site or no
+browser). User errors print one clear message, never a traceback (unless
+``--debug``).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cxaudit import __version__
+from cxaudit.browser import (
+    BUILTIN_CHANNELS,
+    BrowserOptions,
+    browser_candidates,
+    install_browser,
+    resolve_channels,
+)
+from cxaudit.errors import CxauditError, SpecError
+from cxaudit.results import RunResult, read_results
+from cxaudit.runner import DEFAULT_STEP_TIMEOUT_MS, Event, RunOptions, new_run_id
+
+EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE, EXIT_RUN_ERROR = 0, 1, 2, 3
+DEFAULT_CHANNELS = ("desktop", "mobile")
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(
+        f"cxaudit: {message}"
+        if not message.startswith(("cxaudit", "journeys", "/")) and "\n" not in message
+        else message,
+        err=True,
+    )
+    sys.exit(code)
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """User errors -> message and exit code; tracebacks only with --debug."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except SpecError as exc:
+            click.echo(str(exc), err=True)
+            n = len(exc.errors)
+            click.echo(f"{n} error{'s' if n != 1 else ''} in journey files", err=True)
+            sys.exit(EXIT_USAGE)
+        except CxauditError as exc:
+            if os.environ.get("CXAUDIT_DEBUG"):
+                raise
+            click.echo(f"cxaudit: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("cxaudit: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="cxaudit")
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors (for bug reports).")
+def main(debug: bool) -> None:
+    """Customer-experience audits and journey tests in real Chromium."""
+    if debug:
+        os.environ["CXAUDIT_DEBUG"] = "1"
+
+
+def _progress(quiet: bool) -> Callable[[Event], None]:
+    start = time.perf_counter()
+
+    def listener(event: Event) -> None:
+        if quiet:
+            return
+        if event.kind == "run-started":
+            click.echo(f"cxaudit: {event.total} journey run(s)", err=True)
+        elif event.kind == "journey-finished" and event.run is not None:
+            run = event.run
+            fails = sum(1 for s in run.steps if s.status in ("failed", "error"))
+            extra = (
+                f" at step {next(s.index + 1 for s in run.steps if s.status in ('failed', 'error'))}"
+                if fails
+                else ""
+            )
+            click.echo(
+                f"[{event.done}/{event.total}] {run.channel:<8} {run.journey}: {run.status}{extra} "
+                f"({run.duration_ms / 1000:.1f} s, {time.perf_counter() - start:.0f} s elapsed)",
+                err=True,
+            )
+
+    return listener
+
+
+def _exit_code(result: RunResult, fail_under: float | None) -> int:
+    if any(r.status == "error" for r in result.runs):
+        return EXIT_RUN_ERROR
+    if any(r.status == "failed" for r in result.runs):
+        return EXIT_THRESHOLD
+    overall = result.scores.get("overall")
+    if fail_under is not None and (overall is None or overall < fail_under):
+        return EXIT_THRESHOLD
+    return EXIT_OK
+
+
+def _run(
+    paths: tuple[str, ...],
+    base_url: str | None,
+    channels: tuple[str, ...],
+    output: str | None,
+    workers: int,
+    executable_path: str | None,
+    headed: bool,
+    timeout: float,
+    fail_under: float | None,
+    quiet: bool,
+) -> int:
+    from cxaudit.pipeline import run_audit
+    from cxaudit.report import console_summary
+    from cxaudit.spec import load_journeys
+
+    names = list(channels) or list(DEFAULT_CHANNELS)
+    channel_profiles = resolve_channels(names)
+    journeys, warnings = load_journeys(
+        paths or ("journeys",), known_channels=list(BUILTIN_CHANNELS)
+    )
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+    run_id = new_run_id()
+    out_dir = Path(output or os.environ.get("CXAUDIT_OUTPUT") or Path("reports") / run_id)
+    options = RunOptions(
+        channels=channel_profiles,
+        output_dir=out_dir,
+        base_url=base_url or os.environ.get("CXAUDIT_BASE_URL") or None,
+        workers=workers,
+        step_timeout_ms=timeout,
+        browser=BrowserOptions(executable_path=executable_path, headless=not headed),
+        run_id=run_id,
+    )
+    result = run_audit(
+        journeys, options, explicit_channels=bool(channels), listener=_progress(quiet)
+    )
+    click.echo(console_summary(result))
+    click.echo(f"\nreport: {(out_dir / 'index.html').resolve()}")
+    return _exit_code(result, fail_under)
+
+
+def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by ``run`` and ``demo``."""
+    for decorator in reversed(
+        [
+            click.option(
+                "--channel",
+                "channels",
+                multiple=True,
+                metavar="NAME",
+                help=f"Channel to run on (repeatable). Built in: {', '.join(BUILTIN_CHANNELS)}. Default: desktop and mobile.",
+            ),
+            click.option(
+                "--output",
+                "-o",
+                metavar="DIR",
+                help="Report directory (default: reports/<run-id>).",
+            ),
+            click.option(
+                "--workers",
+                "-w",
+                type=click.IntRange(1, 64),
+                default=2,
+                show_default=True,
+                help="Journey runs at once, as contexts of one browser.",
+            ),
+            click.option(
+                "--executable-path", metavar="PATH", help="Chromium to use (or CXAUDIT_CHROMIUM)."
+            ),
+            click.option("--headed", is_flag=True, help="Show the browser window."),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=100),
+                default=DEFAULT_STEP_TIMEOUT_MS,
+                show_default=True,
+                help="Milliseconds a step may wait for its element.",
+            ),
+            click.option(
+                "--fail-under",
+                type=click.FloatRange(0, 100),
+                metavar="SCORE",
+                help="Exit 1 when the overall score is below SCORE.",
+            ),
+            click.option("--quiet", "-q", is_flag=True, help="Only the summary."),
+        ]
+    ):
+        fn = decorator(fn)
+    return fn
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Site to audit; relative goto steps join it (or CXAUDIT_BASE_URL).",
+)
+@run_options
+@handle_errors
+def run(paths: tuple[str, ...], base_url: str | None, **kwargs: Any) -> None:
+    """Run the journeys in PATHS (files or directories; default: journeys/)."""
+    sys.exit(_run(paths, base_url, **kwargs))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--strict", is_flag=True, help="Warnings fail too.")
+@handle_errors
+def validate(paths: tuple[str, ...], strict: bool) -> None:
+    """Check journey files without a browser: every error, with file:line:col."""
+    from cxaudit.spec import load_journeys
+
+    journeys, warnings = load_journeys(
+        paths or ("journeys",), known_channels=list(BUILTIN_CHANNELS)
+    )
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+    steps = sum(len(j.steps) for j in journeys)
+    click.echo(
+        f"{len(journeys)} journey(s), {steps} step(s): valid"
+        + (f", {len(warnings)} warning(s)" if warnings else "")
+    )
+    sys.exit(EXIT_USAGE if strict and warnings else EXIT_OK)
+
+
+@main.command()
+@click.argument("results", type=click.Path(dir_okay=False))
+@click.option(
+    "--output", "-o", metavar="DIR", help="Where to write the pages (default: beside RESULTS)."
+)
+@handle_errors
+def report(results: str, output: str | None) -> None:
+    """Render the report again from a results.json, without a browser."""
+    from cxaudit.report import write_html
+
+    result = read_results(Path(results))
+    out_dir = Path(output) if output else Path(results).parent
+    pages = write_html(result, out_dir)
+    click.echo(f"report: {pages[0].resolve()}")
+
+
+@main.group(invoke_without_command=True)
+@click.option("--fixed", is_flag=True, help="Audit the shop with every deliberate flaw removed.")
+@click.option(
+    "--journeys",
+    "journeys_dir",
+    default="journeys",
+    show_default=True,
+    type=click.Path(),
+    help="Journeys to run against the demo shop.",
+)
+@run_options
+@click.pass_context
+@handle_errors
+def demo(ctx: click.Context, fixed: bool, journeys_dir: str, **kwargs: Any) -> None:
+    """Audit the bundled demo shop: start it, run the journeys, write the report."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from cxaudit.demo import DemoShop
+
+    with DemoShop(fixed=fixed) as shop:
+        click.echo(
+            f"cxaudit: demo shop ({'fixed' if fixed else 'with its deliberate flaws'}) at {shop.url}",
+            err=True,
+        )
+        code = _run((journeys_dir,), shop.url, **kwargs)
+    click.echo("cxaudit: demo shop stopped", err=True)
+    # The demo shop has deliberate flaws: findings are the point, not a failure.
+    sys.exit(EXIT_RUN_ERROR if code == EXIT_RUN_ERROR else EXIT_OK)
+
+
+@demo.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--fixed", is_flag=True, help="Serve the shop with every deliberate flaw removed.")
+def demo_serve(port: int, fixed: bool) -> None:
+    """Serve the demo shop on 127.0.0.1 until Ctrl-C."""
+    from cxaudit.demo.server import serve_forever
+
+    serve_forever(port=port, fixed=fixed)
+
+
+@main.command()
+@click.option("--install", is_flag=True, help="Install a Chromium when none is found.")
+@click.option("--executable-path", metavar="PATH", help="Check this Chromium too.")
+@handle_errors
+def doctor(install: bool, executable_path: str | None) -> None:
+    """Show what cxaudit found: Python, Playwright, and each place it looks for Chromium."""
+    from importlib import metadata
+
+    click.echo(
+        f"cxaudit {__version__} · Python {sys.version.split()[0]} · Playwright {metadata.version('playwright')}"
+    )
+    if install:
+        path = install_browser()
+        click.echo(f"browser: {path}")
+        return
+    usable = None
+    for c in browser_candidates(executable_path):
+        mark = "ok " if c.ok else "-- "
+        click.echo(f"  {mark}{c.source}: {c.path or ''} {c.note}".rstrip())
+        usable = usable or (c.path if c.ok else None)
+    if usable is None:
+        from cxaudit.browser import install_hint
+
+        _fail(install_hint(), EXIT_RUN_ERROR)
+    click.echo(f"browser: {usable}")
+
+
+@main.command("list-checks")
+def list_checks() -> None:
+    """Every check with its code, category, weight and title."""
+    from cxaudit.checks import all_checks
+
+    for check in all_checks():
+        click.echo(
+            f"{check.code:<12} {check.category:<14} {check.slug:<26} w={check.weight:<4g} {check.title}"
+        )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

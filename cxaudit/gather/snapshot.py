@@ -1,0 +1,110 @@
+"""One snapshot after a step: every gatherer, each allowed to fail on its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cxaudit.gather.axe import run_axe
+from cxaudit.gather.page_info import read_page_info
+from cxaudit.results import Snapshot, Timing
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+
+    from cxaudit.browser import Throttle
+    from cxaudit.gather.recorder import PageRecorder
+
+#: Fields whose values customers type and must never appear in a screenshot.
+SENSITIVE_FIELDS = (
+    "input[type=password]",
+    "input[autocomplete^='cc-']",
+    "input[name*='card' i]",
+    "input[id*='card' i]",
+    "input[name*='cvc' i]",
+    "input[name*='cvv' i]",
+)
+#: Full-page screenshots stop here: a report needs the page, not an endless feed.
+MAX_SCREENSHOT_HEIGHT = 6000
+
+
+@dataclass(frozen=True)
+class SnapshotOptions:
+    """What to gather; the runner sets these per step."""
+
+    output_dir: Path
+    screenshot_name: str
+    audit: bool = True
+    screenshot: bool = True
+    axe_options: dict[str, Any] | None = None
+    quality: int = 70
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:300]
+
+
+async def screenshot(page: Page, path: Path, quality: int) -> None:
+    """A JPEG of the page with sensitive fields masked, capped in height."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    height = await page.evaluate("() => document.documentElement.scrollHeight")
+    width = page.viewport_size["width"] if page.viewport_size else 1280
+    options: dict[str, Any] = {
+        "path": str(path),
+        "type": "jpeg",
+        "quality": quality,
+        "full_page": True,
+        "mask": [page.locator(", ".join(SENSITIVE_FIELDS))],
+        "animations": "disabled",
+        "caret": "hide",
+    }
+    if height and height > MAX_SCREENSHOT_HEIGHT:
+        options["clip"] = {"x": 0, "y": 0, "width": width, "height": MAX_SCREENSHOT_HEIGHT}
+    await page.screenshot(**options)
+
+
+async def take_snapshot(
+    page: Page,
+    recorder: PageRecorder,
+    throttle: Throttle,
+    options: SnapshotOptions,
+    previous_time_origin: float | None,
+) -> tuple[Snapshot, float | None]:
+    """Read the page after a step. Never raises; failures land in ``errors``."""
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {"url": page.url}
+    time_origin = previous_time_origin
+    async with throttle.paused():
+        try:
+            info = await read_page_info(page)
+            time_origin = info["timeOrigin"]
+            navigated = previous_time_origin is None or time_origin != previous_time_origin
+            data.update(
+                url=info["url"],
+                title=info["title"],
+                viewport=info["viewport"],
+                visible_text=info["text"],
+            )
+            if info["timing"] is not None:
+                data["timing"] = Timing(navigated=navigated, **info["timing"])
+        except Exception as exc:
+            errors["page"] = _short(exc)
+        if options.audit:
+            try:
+                data["axe"] = await run_axe(page, options.axe_options)
+            except Exception as exc:
+                errors["axe"] = _short(exc)
+        if options.screenshot:
+            shot = options.output_dir / options.screenshot_name
+            try:
+                await screenshot(page, shot, options.quality)
+                data["screenshot"] = options.screenshot_name
+            except Exception as exc:
+                errors["screenshot"] = _short(exc)
+    console, failed, status = recorder.drain()
+    data.update(
+        console=console, failed_requests=failed, status=status, audited=options.audit, errors=errors
+    )
+    return Snapshot(**data), time_origin

@@ -1,0 +1,40 @@
+"""Run, analyse, write: the audit as the CLI and the pytest plugin both use it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+from cxaudit.analysis import AnalysisSettings, analyse
+from cxaudit.browser import Channel
+from cxaudit.report import write_html
+from cxaudit.results import RunResult, write_results
+from cxaudit.runner import Listener, RunOptions, plan, run_journeys
+from cxaudit.spec.model import Journey
+
+RESULTS_FILE = "results.json"
+
+
+def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
+    """results.json first (the source of everything), then the HTML pages."""
+    write_results(result, out_dir / RESULTS_FILE)
+    return [out_dir / RESULTS_FILE, *write_html(result, out_dir)]
+
+
+def run_audit(
+    journeys: Sequence[Journey],
+    options: RunOptions,
+    *,
+    explicit_channels: bool = False,
+    settings: AnalysisSettings | None = None,
+    listener: Listener | None = None,
+    channels: Sequence[Channel] | None = None,
+) -> RunResult:
+    """Run every journey on its channels, check and score, and write the outputs."""
+    pairs = plan(journeys, channels or options.channels, explicit_channels)
+    raw = asyncio.run(run_journeys(pairs, options, listener))
+    specs = {j.name: {"messages": j.messages} for j in journeys}
+    result = analyse(raw, settings, specs)
+    write_outputs(result, options.output_dir)
+    return result

@@ -1,0 +1,44 @@
+"""The few lines printed at the end of a run."""
+
+from __future__ import annotations
+
+from cxaudit.results import RunResult
+
+
+def _fmt(value: float | None) -> str:
+    return " n/a" if value is None else f"{value:4.0f}"
+
+
+def console_summary(result: RunResult) -> str:
+    """Score per journey and channel, findings count, and the overall score."""
+    channels = [c.name for c in result.channels] or sorted({r.channel for r in result.runs})
+    journeys: list[str] = []
+    for run in result.runs:
+        if run.journey not in journeys:
+            journeys.append(run.journey)
+    width = max([len("journey"), *(len(j) for j in journeys)]) + 2
+    lines = ["journey".ljust(width) + "".join(f"{c:>14}" for c in channels)]
+    by_key = {(r.journey, r.channel): r for r in result.runs}
+    for journey in journeys:
+        cells = []
+        for channel in channels:
+            run = by_key.get((journey, channel))
+            if run is None:
+                cells.append(f"{'-':>14}")
+                continue
+            mark = {"passed": "", "failed": " FAILED", "error": " ERROR"}[run.status]
+            cells.append(f"{_fmt(run.scores.get('overall')) + mark:>14}")
+        lines.append(journey.ljust(width) + "".join(cells))
+    findings = [f for f in result.all_findings() if f.status == "fail"]
+    review = [f for f in result.all_findings() if f.status == "informative"]
+    failed = sum(r.status != "passed" for r in result.runs)
+    lines.append("")
+    lines.append(
+        f"overall score {_fmt(result.scores.get('overall')).strip()}/100 · "
+        f"{len(findings)} finding(s), {len(review)} to review · "
+        f"{len(result.runs) - failed}/{len(result.runs)} journey runs completed"
+    )
+    for run in result.runs:
+        if run.status != "passed":
+            lines.append(f"  {run.journey} [{run.channel}]: {run.error}")
+    return "\n".join(lines)

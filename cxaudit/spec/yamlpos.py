@@ -1,0 +1,212 @@
+"""YAML loading that keeps the position of every value.
+
+Journey authors need errors that point at a line and column, so the loader
+works on PyYAML's node graph (which carries marks) instead of its plain
+Python output. It also refuses what plain ``yaml.safe_load`` accepts but a
+journey file never needs: duplicate keys, alias bombs, non-UTF-8 bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from cxaudit.errors import SpecIssue
+
+PathKey = tuple[str | int, ...]
+
+#: Upper bound on the values a document may expand to, aliases included.
+#: A hand-written journey has a few hundred; a "billion laughs" has billions.
+MAX_NODES = 200_000
+#: Files larger than this are not journeys.
+MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class Document:
+    """A parsed YAML document: its plain data and where each value stood."""
+
+    file: str
+    data: Any
+    positions: dict[PathKey, Position] = field(default_factory=dict)
+    key_positions: dict[PathKey, Position] = field(default_factory=dict)
+
+    def position(self, path: PathKey, *, key: bool = False) -> Position:
+        """The position of ``path``, or of its nearest ancestor that has one.
+
+        ``key=True`` prefers the position of the mapping key over its value,
+        which is where an "unknown key" error should point.
+        """
+        probe = tuple(path)
+        while True:
+            if key and probe in self.key_positions:
+                return self.key_positions[probe]
+            if probe in self.positions:
+                return self.positions[probe]
+            if not probe:
+                return Position(1, 1)
+            probe = probe[:-1]
+
+    def issue(
+        self, path: PathKey, message: str, *, key: bool = False, severity: str = "error"
+    ) -> SpecIssue:
+        """A :class:`SpecIssue` located at ``path`` in this document."""
+        pos = self.position(path, key=key)
+        return SpecIssue(self.file, pos.line, pos.column, format_path(path), message, severity)
+
+
+def format_path(path: PathKey) -> str:
+    """``("stages", "purchase", 2)`` -> ``stages.purchase[2]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, doc: Document) -> None:
+        self.loader = loader
+        self.doc = doc
+        self.count = 0
+        self.issues: list[SpecIssue] = []
+
+    def _pos(self, node: yaml.Node) -> Position:
+        return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooLarge(self._pos(node))
+        self.doc.positions.setdefault(path, self._pos(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self.loader.construct_object(node, deep=True)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            self.loader.flatten_mapping(node)
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    pos = self._pos(key_node)
+                    self.issues.append(
+                        SpecIssue(
+                            self.doc.file,
+                            pos.line,
+                            pos.column,
+                            format_path(path),
+                            "a mapping key must be a plain value, not a list or mapping",
+                        )
+                    )
+                    continue
+                key = self.loader.construct_object(key_node, deep=True)
+                if not isinstance(key, (str, int, float, bool)) and key is not None:
+                    key = str(key)
+                if isinstance(key, bool) or key is None:
+                    # ``yes:``/``on:``/``null:`` keys are YAML 1.1 surprises; keep the text.
+                    key = key_node.value
+                child_path = (*path, key)
+                if key in out:
+                    pos = self._pos(key_node)
+                    first = self.doc.key_positions.get(child_path)
+                    where = f" (first defined on line {first.line})" if first else ""
+                    self.issues.append(
+                        SpecIssue(
+                            self.doc.file,
+                            pos.line,
+                            pos.column,
+                            format_path(child_path),
+                            f"duplicate key '{key}'{where}: remove one of them",
+                        )
+                    )
+                    continue
+                self.doc.key_positions[child_path] = self._pos(key_node)
+                out[key] = self.build(value_node, child_path)
+            return out
+        return None  # pragma: no cover - PyYAML has no other node kinds
+
+
+class _TooLarge(Exception):
+    def __init__(self, pos: Position) -> None:
+        self.pos = pos
+
+
+def load_document(text: str | bytes, file: str) -> tuple[Document | None, list[SpecIssue]]:
+    """Parse one YAML document, returning it with every problem found.
+
+    Never raises for bad input: YAML syntax errors, bad encodings, duplicate
+    keys and oversized documents come back as issues with a position.
+    """
+    if isinstance(text, bytes):
+        if len(text) > MAX_BYTES:
+            return None, [
+                SpecIssue(
+                    file,
+                    1,
+                    1,
+                    "",
+                    f"file is {len(text)} bytes; a journey file must be under {MAX_BYTES} bytes",
+                )
+            ]
+        if b"\x00" in text[:8192]:
+            return None, [SpecIssue(file, 1, 1, "", "this is a binary file, not YAML")]
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = text[: exc.start].count(b"\n") + 1
+            col = exc.start - (text.rfind(b"\n", 0, exc.start) + 1) + 1
+            return None, [
+                SpecIssue(file, line, col, "", "the file is not valid UTF-8: save it as UTF-8")
+            ]
+    elif len(text) > MAX_BYTES:
+        return None, [
+            SpecIssue(
+                file, 1, 1, "", f"file is too large; a journey file must be under {MAX_BYTES} bytes"
+            )
+        ]
+    doc = Document(file=file, data=None)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return doc, []
+        builder = _Builder(loader, doc)
+        doc.data = builder.build(node, ())
+        return doc, builder.issues
+    except _TooLarge as exc:
+        return None, [
+            SpecIssue(
+                file,
+                exc.pos.line,
+                exc.pos.column,
+                "",
+                f"the document expands to more than {MAX_NODES} values "
+                "(nested aliases?); journey files must not use alias bombs",
+            )
+        ]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = ""
+        if "found character '\\t'" in problem:
+            hint = ": indent with spaces, not tabs"
+        elif "expected <block end>" in problem or "mapping values are not allowed" in problem:
+            hint = ": check the indentation and that values containing ': ' are quoted"
+        return None, [SpecIssue(file, line, col, "", f"YAML syntax error: {problem}{hint}")]
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        return None, [SpecIssue(file, 1, 1, "", f"YAML error: {exc}")]
+    finally:
+        loader.dispose()
