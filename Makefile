@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test lint browser bench docs clean
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "cxaudit needs Python 3.10 or newer (set PYTHON=python3.x)")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cxaudit needs Python 3.11 or newer (set PYTHON=python3.x)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)

@@ -25,7 +25,6 @@ from cxaudit.browser import (
     BrowserOptions,
     browser_candidates,
     install_browser,
-    resolve_channels,
 )
 from cxaudit.errors import CxauditError, SpecError
 from cxaudit.results import RunResult, read_results
@@ -119,41 +118,66 @@ def _run(
     base_url: str | None,
     channels: tuple[str, ...],
     output: str | None,
-    workers: int,
+    workers: int | None,
     executable_path: str | None,
     headed: bool,
-    timeout: float,
+    timeout: float | None,
     fail_under: float | None,
     quiet: bool,
+    config: str | None = None,
 ) -> int:
+    from cxaudit.analysis import AnalysisSettings
+    from cxaudit.config import load_settings
     from cxaudit.pipeline import run_audit
     from cxaudit.report import console_summary
     from cxaudit.spec import load_journeys
 
-    names = list(channels) or list(DEFAULT_CHANNELS)
-    channel_profiles = resolve_channels(names)
+    settings = load_settings(
+        {
+            "base_url": base_url,
+            "channels": list(channels) or None,
+            "workers": workers,
+            "executable_path": executable_path,
+            "headless": False if headed else None,
+            "timeout_ms": timeout,
+        },
+        config_path=Path(config) if config else None,
+    )
+    channel_profiles = [settings.channel(name) for name in settings.channels]
     journeys, warnings = load_journeys(
-        paths or ("journeys",), known_channels=list(BUILTIN_CHANNELS)
+        paths or tuple(settings.journeys), known_channels=settings.known_channels()
     )
     for warning in warnings:
         click.echo(str(warning), err=True)
     run_id = new_run_id()
-    out_dir = Path(output or os.environ.get("CXAUDIT_OUTPUT") or Path("reports") / run_id)
+    out_dir = Path(output) if output else Path(settings.output_dir) / run_id
     options = RunOptions(
         channels=channel_profiles,
         output_dir=out_dir,
-        base_url=base_url or os.environ.get("CXAUDIT_BASE_URL") or None,
-        workers=workers,
-        step_timeout_ms=timeout,
-        browser=BrowserOptions(executable_path=executable_path, headless=not headed),
+        base_url=settings.base_url,
+        workers=settings.workers,
+        step_timeout_ms=settings.timeout_ms,
+        browser=BrowserOptions(
+            executable_path=settings.executable_path, headless=settings.headless
+        ),
         run_id=run_id,
     )
+    analysis = AnalysisSettings(
+        check_options=settings.checks,
+        disabled_checks=frozenset(settings.disable_checks),
+        category_weights=settings.weights,
+    )
     result = run_audit(
-        journeys, options, explicit_channels=bool(channels), listener=_progress(quiet)
+        journeys,
+        options,
+        explicit_channels=bool(channels),
+        settings=analysis,
+        listener=_progress(quiet),
     )
     click.echo(console_summary(result))
     click.echo(f"\nreport: {(out_dir / 'index.html').resolve()}")
-    return _exit_code(result, fail_under)
+    threshold = fail_under if fail_under is not None else settings.thresholds.fail_under
+    return _exit_code(result, threshold)
 
 
 def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -177,9 +201,7 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 "--workers",
                 "-w",
                 type=click.IntRange(1, 64),
-                default=2,
-                show_default=True,
-                help="Journey runs at once, as contexts of one browser.",
+                help="Journey runs at once, as contexts of one browser (default 2).",
             ),
             click.option(
                 "--executable-path", metavar="PATH", help="Chromium to use (or CXAUDIT_CHROMIUM)."
@@ -188,9 +210,7 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--timeout",
                 type=click.FloatRange(min=100),
-                default=DEFAULT_STEP_TIMEOUT_MS,
-                show_default=True,
-                help="Milliseconds a step may wait for its element.",
+                help=f"Milliseconds a step may wait for its element (default {DEFAULT_STEP_TIMEOUT_MS:.0f}).",
             ),
             click.option(
                 "--fail-under",
@@ -199,6 +219,13 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 help="Exit 1 when the overall score is below SCORE.",
             ),
             click.option("--quiet", "-q", is_flag=True, help="Only the summary."),
+            click.option(
+                "--config",
+                "-c",
+                metavar="FILE",
+                type=click.Path(dir_okay=False),
+                help="Config file (default: cxaudit.yaml or [tool.cxaudit] in pyproject.toml, searched upwards).",
+            ),
         ]
     ):
         fn = decorator(fn)

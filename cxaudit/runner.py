@@ -15,7 +15,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,7 @@ Listener = Callable[[Event], None]
 
 
 def new_run_id(now: datetime | None = None) -> str:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return now.strftime("%Y%m%d-%H%M%S")
 
 
@@ -92,7 +92,7 @@ def plan(
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _short(exc: BaseException) -> str:
@@ -196,7 +196,7 @@ class Runner:
                     )
                     continue
                 result, time_origin = await self._run_step(
-                    ctx, recorder, throttle, step, index, stage, shots, time_origin
+                    ctx, recorder, throttle, channel, step, index, stage, shots, time_origin
                 )
                 steps.append(result)
                 self._emit(Event("step-finished", journey.name, channel.name, step=result))
@@ -231,6 +231,7 @@ class Runner:
         ctx: ActionContext,
         recorder: PageRecorder,
         throttle: Throttle,
+        channel: Channel,
         step: Step,
         index: int,
         stage: str,
@@ -283,6 +284,7 @@ class Runner:
                 screenshot_name=str(shots / f"{index + 1:02d}-{step.action}.jpg"),
                 audit=audit,
                 screenshot=want_shot,
+                channel=channel,
             )
             snapshot, time_origin = await take_snapshot(
                 ctx.page, recorder, throttle, snap_options, time_origin

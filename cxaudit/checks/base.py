@@ -17,7 +17,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -29,7 +29,7 @@ SEVERITIES = ("critical", "serious", "moderate", "minor", "info")
 Scope = Literal["step", "journey", "run"]
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """What a check concluded about one subject.
 
     ERROR means "not measured" (its input was missing or it broke): shown as

@@ -62,6 +62,11 @@ class _Handler(BaseHTTPRequestHandler):
     """Routes one request; any failure becomes a styled error page, never a dead server."""
 
     server: _ShopServer
+    session: str  # the visitor's cxshop_session id (new ones are set on the response)
+    new_cookie: str
+    route: str
+    query: dict[str, str]
+    form: Form
     protocol_version = "HTTP/1.1"
     timeout = 30  # idle keep-alive connections must not hold threads forever
     server_version = "NorthwindShop/1.0"
@@ -94,7 +99,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._dispatch()
         except _Response as answer:
             if answer.location:
-                self._send(answer.status, b"", "text/plain", [("Location", answer.location)])
+                self._send(
+                    answer.status, b"", "text/plain; charset=utf-8", [("Location", answer.location)]
+                )
             else:
                 self._send_page(answer.status, answer.body)
         except (BrokenPipeError, ConnectionResetError):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from cxaudit.gather.axe import run_axe
 from cxaudit.gather.page_info import read_page_info
@@ -13,7 +14,7 @@ from cxaudit.results import Snapshot, Timing
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
-    from cxaudit.browser import Throttle
+    from cxaudit.browser import Channel, Throttle
     from cxaudit.gather.recorder import PageRecorder
 
 #: Fields whose values customers type and must never appear in a screenshot.
@@ -37,8 +38,46 @@ class SnapshotOptions:
     screenshot_name: str
     audit: bool = True
     screenshot: bool = True
+    channel: Channel | None = None
     axe_options: dict[str, Any] | None = None
     quality: int = 70
+
+
+GatherFn = Callable[["Page", SnapshotOptions], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Gatherer:
+    """One artifact read from the page into one :class:`Snapshot` field.
+
+    ``when="audit"`` gatherers run only after steps that are audited (those
+    that may change the page); ``"always"`` ones after every step.
+    """
+
+    name: str
+    field: str
+    run: GatherFn
+    when: Literal["always", "audit"] = "audit"
+
+
+GATHERERS: dict[str, Gatherer] = {}
+
+
+def gatherer(name: str, field: str, when: Literal["always", "audit"] = "audit") -> Callable[[GatherFn], GatherFn]:
+    """Register a gatherer; its failures are recorded under ``name`` in ``errors``."""
+
+    def register(fn: GatherFn) -> GatherFn:
+        if name in GATHERERS:
+            raise ValueError(f"gatherer {name!r} is registered twice")
+        GATHERERS[name] = Gatherer(name=name, field=field, run=fn, when=when)
+        return fn
+
+    return register
+
+
+@gatherer("axe", "axe")
+async def _axe(page: Page, options: SnapshotOptions) -> dict[str, Any]:
+    return await run_axe(page, options.axe_options)
 
 
 def _short(exc: BaseException) -> str:
@@ -91,11 +130,13 @@ async def take_snapshot(
                 data["timing"] = Timing(navigated=navigated, **info["timing"])
         except Exception as exc:
             errors["page"] = _short(exc)
-        if options.audit:
+        for item in GATHERERS.values():
+            if item.when == "audit" and not options.audit:
+                continue
             try:
-                data["axe"] = await run_axe(page, options.axe_options)
+                data[item.field] = await item.run(page, options)
             except Exception as exc:
-                errors["axe"] = _short(exc)
+                errors[item.name] = _short(exc)
         if options.screenshot:
             shot = options.output_dir / options.screenshot_name
             try:
