@@ -154,11 +154,7 @@ class _Collector:
 
 
 def analyse_run(
-    run: JourneyRun,
-    channel: ChannelInfo,
-    checks: Iterable[Check],
-    settings: AnalysisSettings,
-    spec: Mapping[str, Any] | None = None,
+    run: JourneyRun, channel: ChannelInfo, checks: Iterable[Check], settings: AnalysisSettings
 ) -> JourneyRun:
     """Evaluate step and journey checks on one journey run and score it."""
     collect = _Collector()
@@ -176,7 +172,7 @@ def analyse_run(
                 for result in results:
                     collect.add(check, result, run.journey, run.channel, step.stage, step.index)
         elif check.scope == "journey":
-            subject = JourneySubject(run=run, channel=channel, spec=dict(spec or {}))
+            subject = JourneySubject(run=run, channel=channel)
             for result in _evaluate(check, subject, options):
                 collect.add(check, result, run.journey, run.channel, None, None)
     findings = sorted(collect.findings.values(), key=_finding_order)
@@ -206,9 +202,8 @@ def _finding_order(f: Finding) -> tuple[Any, ...]:
 def analyse(
     raw: RunResult,
     settings: AnalysisSettings | None = None,
-    specs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> RunResult:
-    """Checks and scores for a whole run. ``specs`` maps run keys to journey rules."""
+    """Checks and scores for a whole run."""
     settings = settings or AnalysisSettings()
     checks = [
         c
@@ -219,7 +214,7 @@ def analyse(
     runs = []
     for run in raw.runs:
         channel = channels.get(run.channel) or ChannelInfo(name=run.channel)
-        runs.append(analyse_run(run, channel, checks, settings, (specs or {}).get(run.journey)))
+        runs.append(analyse_run(run, channel, checks, settings))
     result = raw.model_copy(update={"runs": runs})
     collect = _Collector()
     for check in checks:

@@ -34,7 +34,6 @@ def run_audit(
     """Run every journey on its channels, check and score, and write the outputs."""
     pairs = plan(journeys, channels or options.channels, explicit_channels)
     raw = asyncio.run(run_journeys(pairs, options, listener))
-    specs = {j.name: {"messages": j.messages} for j in journeys}
-    result = analyse(raw, settings, specs)
+    result = analyse(raw, settings)
     write_outputs(result, options.output_dir)
     return result

@@ -109,6 +109,9 @@ class StepResult(_Model):
     duration_ms: float = 0.0
     captures: list[Capture] = Field(default_factory=list)
     snapshot: Snapshot | None = None
+    #: The step's own ``audit:`` settings as checks need them, e.g.
+    #: ``{"disable": ["color-contrast"], "budget": {"step_ms": 800}}``.
+    overrides: dict[str, Any] = Field(default_factory=dict)
 
 
 class Evidence(_Model):
@@ -171,6 +174,9 @@ class JourneyRun(_Model):
     started_at: str = ""
     duration_ms: float = 0.0
     stages: list[str] = Field(default_factory=list)
+    #: The journey's own rules that checks read (``messages``, ``budgets``),
+    #: kept here so results.json alone is enough to check a run again.
+    rules: dict[str, Any] = Field(default_factory=dict)
     steps: list[StepResult] = Field(default_factory=list)
     outcomes: list[CheckOutcome] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)

@@ -223,6 +223,7 @@ class Runner:
             started_at=started_at,
             duration_ms=round((time.perf_counter() - t0) * 1000, 1),
             stages=[s.name for s in journey.stages],
+            rules={"messages": journey.messages} if journey.messages else {},
             steps=steps,
         )
 

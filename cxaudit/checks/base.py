@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
@@ -90,7 +90,11 @@ class JourneySubject:
 
     run: JourneyRun
     channel: ChannelInfo
-    spec: dict[str, Any] = field(default_factory=dict)  # the journey's messages/budgets
+
+    @property
+    def rules(self) -> dict[str, Any]:
+        """The journey's own rules (``messages``, ``budgets``), as recorded in the run."""
+        return self.run.rules
 
 
 class Check:

@@ -63,7 +63,9 @@ class Gatherer:
 GATHERERS: dict[str, Gatherer] = {}
 
 
-def gatherer(name: str, field: str, when: Literal["always", "audit"] = "audit") -> Callable[[GatherFn], GatherFn]:
+def gatherer(
+    name: str, field: str, when: Literal["always", "audit"] = "audit"
+) -> Callable[[GatherFn], GatherFn]:
     """Register a gatherer; its failures are recorded under ``name`` in ``errors``."""
 
     def register(fn: GatherFn) -> GatherFn:
