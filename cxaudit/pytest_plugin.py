@@ -401,6 +401,8 @@ def cx_steps(cx_suite: Suite, request: pytest.FixtureRequest) -> Callable[..., J
                    base_url=shop_url, channel="mobile")
     """
 
+    calls: list[str] = []
+
     def run(
         steps: Sequence[Mapping[str, Any]],
         *,
@@ -410,9 +412,10 @@ def cx_steps(cx_suite: Suite, request: pytest.FixtureRequest) -> Callable[..., J
         name: str | None = None,
         check: bool = False,
     ) -> JourneyRun:
-        file = str(request.node.path)
+        calls.append(stage)
+        default = request.node.name + (f" #{len(calls)}" if len(calls) > 1 else "")
         journey = cx_suite.steps_journey(
-            steps, name=name or request.node.name, file=file, stage=stage, base_url=base_url
+            steps, name=name or default, file=str(request.node.path), stage=stage, base_url=base_url
         )
         result = cx_suite.run(journey, cx_suite.channel(channel))
         if check:
@@ -435,6 +438,6 @@ def cx_audit_page(
     """
     from cxaudit.suite import PageAuditor
 
-    auditor = PageAuditor(cx_suite, name=request.node.nodeid, file=str(request.node.path))
+    auditor = PageAuditor(cx_suite, name=request.node.name, file=str(request.node.path))
     yield auditor.audit
     auditor.keep()

@@ -1,7 +1,7 @@
 """The step library's phrases: one registry, from which the steps and docs/bdd.md come.
 
 A phrase is what a scenario says ("they search for "{text}""). An *action*
-phrase does what the journey steps listed for it in ``actions.yaml`` do
+phrase does what the journey steps listed for it in `actions.yaml` do
 (data, in the journey language, overridable per site); a *check* phrase is a
 Python function that asserts on what the shared gatherers and checks found.
 """
@@ -29,9 +29,9 @@ StepKind = str  # "given", "when", "then"
 class Phrase:
     """One phrase of the step library.
 
-    ``text`` is a ``parse`` pattern (``{name}`` any text, ``{n:d}`` an
-    integer, ``{n:g}`` a number); ``action`` names the entry of
-    ``actions.yaml`` it runs, ``check`` the function it calls instead.
+    `text` is a `parse` pattern (`{name}` any text, `{n:d}` an
+    integer, `{n:g}` a number); `action` names the entry of
+    `actions.yaml` it runs, `check` the function it calls instead.
     """
 
     text: str
@@ -55,7 +55,7 @@ PHRASES: list[Phrase] = []
 def action_phrase(
     text: str, action: str, kinds: tuple[StepKind, ...], doc: str, example: str
 ) -> None:
-    """Declare a phrase that runs the journey steps of ``actions.yaml`` entry ``action``."""
+    """Declare a phrase that runs the journey steps of `actions.yaml` entry `action`."""
     PHRASES.append(Phrase(text=text, kinds=kinds, doc=doc, example=example, action=action))
 
 
@@ -89,7 +89,7 @@ def default_actions() -> dict[str, list[Any]]:
 
 
 def actions_text() -> str:
-    """``actions.yaml`` as shipped, for the documentation."""
+    """`actions.yaml` as shipped, for the documentation."""
     return resources.files("cxaudit.bdd").joinpath(ACTIONS_FILE).read_text(encoding="utf-8")
 
 
@@ -97,7 +97,7 @@ def actions_text() -> str:
 # Who, where and when
 
 GIVEN = ("given",)
-GIVEN_WHEN = ("given", "when")
+WHEN_GIVEN = ("when", "given")
 THEN = ("then",)
 
 
@@ -107,22 +107,22 @@ THEN = ("then",)
 def _channel(scenario: Scenario, channel: str) -> None:
     """The channel (desktop, mobile, tablet, or one of your config) the scenario runs on.
     Say it before the first step that opens a page; without it the scenario runs on the
-    first configured channel (``--cx-channel``, else desktop)."""
+    first configured channel (`--cx-channel`, else desktop)."""
     scenario.use_channel(channel)
 
 
 @check_phrase('the shop at "{url}"', GIVEN, 'Given the shop at "http://127.0.0.1:8765"')
 def _shop(scenario: Scenario, url: str) -> None:
-    """The site's address; paths in later steps are relative to it. ``--cx-base-url``
-    (or ``base_url`` in the config) wins, as it does over a journey's ``base_url``."""
+    """The site's address; paths in later steps are relative to it. `--cx-base-url`
+    (or `base_url` in the config) wins, as it does over a journey's `base_url`."""
     scenario.use_base_url(url)
 
 
-@check_phrase("the {stage} stage begins", GIVEN_WHEN, "When the purchase stage begins")
+@check_phrase("the {stage} stage begins", WHEN_GIVEN, "When the purchase stage begins")
 def _stage(scenario: Scenario, stage: str) -> None:
     """Later steps belong to this stage (pre-purchase, purchase, post-purchase or your own)
     in scores and the report. A scenario starts in the stage named by its (or its
-    feature's) tag ``@pre-purchase``, ``@purchase`` or ``@post-purchase``, else pre-purchase."""
+    feature's) tag `@pre-purchase`, `@purchase` or `@post-purchase`, else pre-purchase."""
     scenario.use_stage(stage)
 
 
@@ -132,56 +132,56 @@ def _stage(scenario: Scenario, stage: str) -> None:
 action_phrase(
     'they open "{path}"',
     "open",
-    GIVEN_WHEN,
+    WHEN_GIVEN,
     "Open a page, as a customer following a link or a bookmark.",
     'When they open "/"',
 )
 action_phrase(
     'they search for "{text}"',
     "search",
-    GIVEN_WHEN,
+    WHEN_GIVEN,
     "Type into the site's search box and press Enter.",
     'When they search for "trail"',
 )
 action_phrase(
     'they open the product "{name}"',
     "open_product",
-    GIVEN_WHEN,
+    WHEN_GIVEN,
     "Follow the link named after the product, and note its price on the product page.",
     'When they open the product "Trail Runner 2"',
 )
 action_phrase(
     "they add it to the cart",
     "add_to_cart",
-    GIVEN_WHEN,
+    WHEN_GIVEN,
     "Press the product page's add-to-cart button.",
     "When they add it to the cart",
 )
 action_phrase(
     'they check out as "{email}"',
     "check_out",
-    GIVEN_WHEN,
+    WHEN_GIVEN,
     "Go from the cart through the checkout form as a guest, and place the order.",
     'When they check out as "guest@example.com"',
 )
 action_phrase(
     'they click "{label}"',
     "click",
-    GIVEN_WHEN,
+    WHEN_GIVEN,
     "Click the element whose text is exactly the label (a button, a link).",
     'When they click "Track your order"',
 )
 action_phrase(
     'they fill in "{field}" with "{value}"',
     "fill",
-    GIVEN_WHEN,
+    WHEN_GIVEN,
     "Type into the form field with this label.",
     'When they fill in "Order number" with "NW-1001"',
 )
 action_phrase(
     'they see "{text}"',
     "see",
-    ("given", "when", "then"),
+    ("then", "when", "given"),
     "The text is visible on the page (waits for it, as a customer would).",
     'Then they see "Thank you for your order"',
 )
@@ -205,9 +205,9 @@ def _accessible(scenario: Scenario) -> None:
 
 @check_phrase("the price matches the product page", THEN, "Then the price matches the product page")
 def _price(scenario: Scenario) -> None:
-    """The price shown now (``current_price`` in actions.yaml: a cart line or a product
+    """The price shown now (`current_price` in actions.yaml: a cart line or a product
     page) is the price the product page showed, read as a customer reads prices. The
-    journey also asks the consistency checks to compare every captured ``price``."""
+    journey also asks the consistency checks to compare every captured `price`."""
     scenario.assert_price_matches()
 
 
@@ -222,13 +222,13 @@ def _responds(scenario: Scenario, ms: int) -> None:
     "the {stage} stage scores at least {n:g}", THEN, "Then the purchase stage scores at least 80"
 )
 def _scores(scenario: Scenario, stage: str, n: float) -> None:
-    """The stage's score so far (0-100, the report's scoring) is at least ``n``; the
+    """The stage's score so far (0-100, the report's scoring) is at least `n`; the
     failure shows the category scores and the findings that cost the most."""
     scenario.assert_stage_score(stage, n)
 
 
 def phrase_actions(overrides: Mapping[str, list[Any]] | None = None) -> dict[str, list[Any]]:
-    """The shipped actions with a site's ``overrides`` on top."""
+    """The shipped actions with a site's `overrides` on top."""
     actions = default_actions()
     actions.update(overrides or {})
     return actions
