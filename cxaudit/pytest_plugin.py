@@ -296,8 +296,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _is_cx_scenario(item: pytest.Item) -> bool:
-    """A pytest-bdd scenario that uses the cxaudit steps."""
-    return "cx" in getattr(item, "fixturenames", ())
+    """A pytest-bdd scenario (its Gherkin tags are its markers)."""
+    return "_pytest_bdd_example" in getattr(item, "fixturenames", ())
 
 
 # ---------------------------------------------------------------------------

@@ -187,3 +187,27 @@ def test_this_projects_own_run_collects_no_journey() -> None:
     )
     assert result.returncode == 0, result.stdout[-2000:]
     assert ".yaml::" not in result.stdout
+
+
+def test_cx_tag_selects_gherkin_scenarios_too(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".feature",
+        shop="""\
+Feature: Shop
+  @smoke
+  Scenario: Quick look
+    When they open "/"
+
+  Scenario: Long walk
+    When they open "/support"
+""",
+    )
+    pytester.makepyfile(
+        test_shop="""
+        from pytest_bdd import scenarios
+        pytest_plugins = ["cxaudit.bdd"]
+        scenarios("shop.feature")
+        """
+    )
+    result = pytester.runpytest("--cx-tag", "smoke", "--collect-only", "-q", *NO_PLAYWRIGHT)
+    assert collected(result) == ["test_shop.py::test_quick_look"]
