@@ -157,7 +157,6 @@ def get_suite(config: pytest.Config) -> Suite:
         base_url=config.getoption("cx_base_url"),
         output=config.getoption("cx_output"),
         fail_under=config.getoption("cx_fail_under"),
-        tags=tuple(config.getoption("cx_tag") or ()),
         headed=bool(config.getoption("headed", False)),
         browser_channel=config.getoption("browser_channel", None),
         tracing=config.getoption("tracing", "off") or "off",

@@ -220,7 +220,9 @@ class Runner:
         finally:
             trace = ""
             if live is not None:
-                trace = await self.close_page(live, status, Path(*shots.parts[1:]).with_suffix(".zip"))
+                trace = await self.close_page(
+                    live, status, Path(*shots.parts[1:]).with_suffix(".zip")
+                )
         return JourneyRun(
             journey=journey.name,
             file=journey.file,

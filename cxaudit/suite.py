@@ -70,7 +70,6 @@ class SuiteOptions:
     base_url: str | None = None
     output: str | None = None
     fail_under: float | None = None
-    tags: tuple[str, ...] = ()
     headed: bool = False
     browser_channel: str | None = None
     tracing: str = "off"
@@ -200,7 +199,6 @@ class Suite:
         *,
         name: str,
         file: str,
-        line: int = 1,
         stage: str = "pre-purchase",
         base_url: str | None = None,
     ) -> Journey:

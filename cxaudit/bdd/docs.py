@@ -21,6 +21,7 @@ pytest_plugins = ["cxaudit.bdd"]
 
 # test_features.py
 from pytest_bdd import scenarios
+
 scenarios("features")
 ```
 
@@ -46,12 +47,15 @@ named otherwise, override an entry with the `cx_phrase_actions` fixture in your
 ```python
 import pytest
 
+
 @pytest.fixture
 def cx_phrase_actions(cx_phrase_actions):
     return {
         **cx_phrase_actions,
-        "search": [{"fill": {"placeholder": "Find products", "value": "${text}"}},
-                   {"press": "Enter"}],
+        "search": [
+            {"fill": {"placeholder": "Find products", "value": "${text}"}},
+            {"press": "Enter"},
+        ],
         "add_to_cart": [{"click": {"role": "button", "name": "Add to basket"}}],
     }
 ```
