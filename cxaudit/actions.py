@@ -163,7 +163,8 @@ def action(
 
 
 class _Args(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Numbers where text is meant are text: a postcode, a quantity, an option.
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
 Scalar = str | int | float | bool
@@ -234,7 +235,7 @@ class UploadArgs(Locator):
 
 def _check_upload(args: UploadArgs, folder: Path) -> list[Note]:
     return [
-        Note(("files", i), f"no such file: {folder / name} (paths are relative to this file)")
+        Note(("files", i), f"no such file: {name} (paths are relative to this file's folder)")
         for i, name in enumerate(args.files)
         if "${" not in name and not (folder / name).is_file()
     ]
@@ -408,7 +409,9 @@ def _text(value: Scalar) -> str:
 
 
 class UseArgs(_Args):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
+    )
 
     fragment: str = Field(
         description="Fragment file, relative to this file (or to the journey's folder)."
@@ -491,7 +494,7 @@ def _first_line(exc: BaseException) -> str:
     changes_page=True,
     examples=(
         "goto: /product/trail-runner-2",
-        "goto: {url: /search?q=boots, wait_until: networkidle}",
+        'goto: {url: "/search?q=boots", wait_until: networkidle}',
     ),
 )
 async def goto(ctx: ActionContext, args: GotoArgs) -> None:

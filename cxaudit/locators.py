@@ -42,7 +42,12 @@ def _one_kind_schema(schema: dict[str, Any]) -> None:
 class Locator(BaseModel):
     """Where an element is: one kind key plus optional modifiers."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_one_kind_schema)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        coerce_numbers_to_str=True,
+        json_schema_extra=_one_kind_schema,
+    )
 
     role: str | None = Field(default=None, description=KIND_HELP["role"])
     name: str | None = Field(

@@ -97,8 +97,10 @@ def pick_locator(selectors: list[str | list[str]], for_input: bool) -> tuple[dic
     """The most human of the recorded selectors, as a locator, and a note if it is brittle.
 
     Order: ARIA with a role (role + name), a test id, ARIA without a role
-    (a field's label, or a control's text), a plain #id, recorded text, other
-    CSS, XPath last.
+    (a control's text), a plain #id, recorded text, other CSS, XPath last.
+    For form fields a plain #id comes before a role-less ARIA name: that
+    name may come from a placeholder or a title, which a label locator does
+    not match, while an id on a field is usually stable.
     """
     chains = _chains(selectors)
     ranked: list[tuple[int, dict[str, Any], str]] = []
@@ -112,7 +114,7 @@ def pick_locator(selectors: list[str | list[str]], for_input: bool) -> tuple[dic
             if role:
                 ranked.append((0, {"role": role, "name": name, "exact": True}, ""))
             elif for_input:
-                ranked.append((2, {"label": name, "exact": True}, ""))
+                ranked.append((3, {"label": name, "exact": True}, ""))
             else:
                 ranked.append((2, {"text": name, "exact": True}, ""))
         elif raw.startswith("text/"):
@@ -131,7 +133,7 @@ def pick_locator(selectors: list[str | list[str]], for_input: bool) -> tuple[dic
             if test_id:
                 ranked.append((1, {"test_id": test_id.group("id")}, ""))
             elif _SIMPLE_ID.match(css):
-                ranked.append((3, {"css": css}, ""))
+                ranked.append((2 if for_input else 3, {"css": css}, ""))
             else:
                 ranked.append(
                     (

@@ -134,10 +134,11 @@ def pydantic_issues(
     """
     errors = [(_clean_loc(tuple(err["loc"])), err) for err in exc.errors()]
     deeper = {loc[:i] for loc, _ in errors for i in range(len(loc))}
+    other = {loc for loc, err in errors if err["type"] not in _TYPE_WORDS}
     grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for loc, err in errors:
-        if err["type"] in _TYPE_WORDS and loc in deeper:
-            continue
+        if err["type"] in _TYPE_WORDS and (loc in deeper or loc in other):
+            continue  # another member of a union took the value and found the real problem
         grouped.setdefault(loc, []).append(dict(err))
     issues: list[SpecIssue] = []
     for loc, errs in grouped.items():
@@ -169,10 +170,26 @@ def _one_issue(
     if kind == "missing":
         return doc.issue(path[:-1], f"missing '{loc[-1]}'")
     message = re.sub(r"^(Value|Assertion) error, ", "", err["msg"])
+    got = err.get("input")
+    ctx = err.get("ctx") or {}
     if kind in _TYPE_WORDS:
-        got = err.get("input")
-        message = f"expected {_TYPE_WORDS[kind]}, got {type(got).__name__} {got!r}"[:200]
-    return doc.issue(path, message)
+        message = f"expected {_TYPE_WORDS[kind]}, got {type(got).__name__} {got!r}"
+    elif kind in _LIMITS:
+        limits = {k: f"{v:g}" if isinstance(v, (int, float)) else v for k, v in ctx.items()}
+        message = f"{_LIMITS[kind].format(**limits)}, got {got!r}"
+    elif kind == "too_short":
+        message = f"needs at least {ctx.get('min_length', 1)} item(s), got {len(got or [])}"
+    elif kind == "literal_error":
+        message = f"expected {ctx.get('expected', 'one of the allowed values')}, got {got!r}"
+    return doc.issue(path, message[:240])
+
+
+_LIMITS = {
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+}
 
 
 # ---------------------------------------------------------------------------
@@ -193,6 +210,17 @@ def _step_name(action: str, args: dict[str, Any]) -> str:
                 parts.append(f"{key}: {value}")
         text = f"{action} " + ", ".join(parts)
     return text if len(text) <= 90 else text[:87] + "..."
+
+
+def _takes(name: str, model: type[BaseModel]) -> str:
+    """What an action's arguments look like, for a step written wrongly."""
+    from cxaudit.locators import LOCATOR_FIELDS, Locator
+
+    if issubclass(model, Locator):
+        own = [f for f in _model_fields(model) if f not in LOCATOR_FIELDS]
+        plus = f" and {', '.join(own)}" if own else ""
+        return f"'{name}' takes a mapping: a locator such as {{label: Email}}{plus}"
+    return f"'{name}' takes a mapping of its arguments: {', '.join(_model_fields(model))}"
 
 
 @dataclass(frozen=True)
@@ -292,15 +320,7 @@ class Loader:
             )
             return None
         if "journey" in doc.data and "fragment" not in doc.data:
-            self.add(
-                doc.issue(
-                    ("journey",),
-                    "this is a journey, not a fragment: 'use' includes fragment files "
-                    "(fragment: NAME, steps: [...])",
-                    key=True,
-                )
-            )
-            return None
+            return None  # a journey where a fragment belongs: said where it is used
         try:
             return FragmentFile.model_validate(doc.data)
         except ValidationError as exc:
@@ -310,6 +330,15 @@ class Loader:
     def check_fragment(self, path: Path) -> None:
         """Validate a fragment on its own: its structure, steps and parameters."""
         frag = self.fragment(path)
+        if frag.doc is not None and frag.model is None and _is_journey(frag.doc):
+            self.add(
+                frag.doc.issue(
+                    ("journey",),
+                    f"a journey in a '{FRAGMENT_DIR}' folder is not run: move it out, "
+                    "or make it a fragment (fragment: NAME, steps: [...])",
+                    key=True,
+                )
+            )
         if frag.doc is None or frag.model is None:
             return
         params = frag.model.defaults()
@@ -396,6 +425,14 @@ class Loader:
             )
             return []
         frag = self.fragment(resolved)
+        if frag.doc is not None and frag.model is None and _is_journey(frag.doc):
+            self.add(
+                doc.issue(
+                    (*path, "use"),
+                    f"{frag.display} is a journey, not a fragment: 'use' includes fragment "
+                    "files (fragment: NAME, steps: [...])",
+                )
+            )
         if frag.doc is None or frag.model is None:
             return []
         defaults = frag.model.defaults()
@@ -423,7 +460,9 @@ class Loader:
                     + " under 'with:'",
                 )
             )
-        values = {k: v for k, v in defaults.items() if v is not None}
+        # A missing parameter is reported above; an empty value keeps it from
+        # being reported again as an undefined variable in every step using it.
+        values = {k: v if v is not None else "" for k, v in defaults.items()}
         values.update({k: v for k, v in given.items() if k in defaults})
         pos = doc.position(path)
         via = f"{doc.file}:{pos.line}"
@@ -547,12 +586,7 @@ class Loader:
             value = {}
         elif not isinstance(value, dict):
             if spec.shorthand is None or isinstance(value, list):
-                self.add(
-                    doc.issue(
-                        (*path, name),
-                        f"'{name}' takes a mapping of its arguments: {', '.join(_model_fields(spec.args))}",
-                    )
-                )
+                self.add(doc.issue((*path, name), _takes(name, spec.args)))
                 return None
             value = {spec.shorthand: scalar_text(value)}
         try:
@@ -646,11 +680,11 @@ class Loader:
                     self.add(doc.issue(stage_path, f"stage '{stage_name}' has no steps"))
                     continue
                 if not isinstance(raw_steps, list):
+                    what = "a mapping" if isinstance(raw_steps, dict) else repr(raw_steps)
                     self.add(
                         doc.issue(
                             stage_path,
-                            f"stage '{stage_name}' is a list of steps ('- goto: /'), "
-                            f"not {type(raw_steps).__name__}",
+                            f"stage '{stage_name}' is a list of steps ('- goto: /'), not {what}",
                         )
                     )
                     continue
@@ -852,6 +886,10 @@ class Loader:
                     )
             if step.action in ("capture", "set"):
                 defined.update(str(k) for k in step.raw_args)
+
+
+def _is_journey(doc: Document) -> bool:
+    return isinstance(doc.data, dict) and "journey" in doc.data and "fragment" not in doc.data
 
 
 def _fill_params(raw: Any, values: dict[str, str]) -> Any:

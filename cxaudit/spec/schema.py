@@ -39,12 +39,15 @@ class _Defs:
 
 
 def _step_schema(defs: _Defs, spec: ActionSpec, options: dict[str, Any]) -> dict[str, Any]:
-    args: dict[str, Any] = defs.ref(spec.args, f"{spec.name.capitalize()}Args")
+    name = f"{spec.name.capitalize()}Args"
+    args: dict[str, Any] = defs.ref(spec.args, name)
     if spec.shorthand is not None:
-        shorthand = {
-            "type": ["string", "number"],
-            "description": f"Shorthand for {{{spec.shorthand}: ...}}",
-        }
+        # A plain value is the shorthand argument: the same schema as that
+        # argument, numbers accepted where text is (the loader reads them as text).
+        shorthand = dict(defs.defs[name]["properties"][spec.shorthand])
+        if shorthand.get("type") == "string":
+            shorthand["type"] = ["string", "number"]
+        shorthand["description"] = f"Shorthand for {{{spec.shorthand}: ...}}"
         args = {"anyOf": [args, shorthand]}
     first_line = spec.doc.splitlines()[0] if spec.doc else spec.name
     return {
