@@ -557,7 +557,8 @@ async def dblclick(ctx: ActionContext, args: ClickArgs) -> None:
 async def hover(ctx: ActionContext, args: ClickArgs) -> None:
     """Rest the pointer on an element, to open a menu or show a tooltip.
 
-    Touch channels have no hover: there it taps, as a phone does.
+    Phones have no pointer to rest: a menu that opens only on hover is one
+    their customers cannot open, which is worth checking on touch channels.
     """
     await _on_element(ctx, args, lambda el: el.hover(timeout=ctx.timeout_ms))
 

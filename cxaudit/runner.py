@@ -309,10 +309,10 @@ class Runner:
                 self._emit(Event("step-finished", journey.name, channel.name, step=result))
                 if result.status == "failed":
                     status = "failed"
-                    error = f"step {index + 1} ({step.name}) failed: {result.message}"
+                    error = f"step {index + 1} ({result.name}) failed: {result.message}"
                 elif result.status == "error":
                     status = "error"
-                    error = f"step {index + 1} ({step.name}): {result.message}"
+                    error = f"step {index + 1} ({result.name}): {result.message}"
         except _SetupError as exc:
             status = "error"
             error = f"could not start the journey: {exc}"

@@ -93,3 +93,36 @@ def test_import_writes_a_valid_journey_and_refuses_to_overwrite(tmp_path: Path) 
     assert again.returncode == 2 and "--force" in again.stderr
     missing = cxaudit("import", "nope.json", cwd=tmp_path)
     assert missing.returncode == 2 and "nope.json: no such file" in missing.stderr
+
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_run_with_a_tag_no_journey_has(tmp_path: Path) -> None:
+    done = cxaudit("run", str(ROOT / "journeys"), "--tag", "nope", cwd=tmp_path)
+    assert done.returncode == 2
+    assert (
+        "no journey has the tag nope; tags in these journeys: post-purchase, pre-purchase, "
+        "purchase, smoke" in done.stderr
+    )
+
+
+def test_run_strict_stops_on_warnings_before_the_browser(tmp_path: Path) -> None:
+    write(tmp_path / "a.yaml", "journey: a\nstages: {p: [{goto: /}, {wait: 500}]}\n")
+    done = cxaudit("run", "a.yaml", "--strict", "--base-url", "http://127.0.0.1:9", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "1 warning(s) in journey files, and --strict was given" in done.stderr
+
+
+def test_tags_pick_journeys() -> None:
+    from cxaudit.cli import _with_tags
+    from cxaudit.spec.loader import load_all
+
+    journeys = load_all([ROOT / "journeys"]).journeys
+    assert {j.name for j in _with_tags(journeys, ("smoke",))} == {
+        "Shopper finds and compares trail shoes",
+        "Guest buys trail shoes",
+    }
+    assert [j.name for j in _with_tags(journeys, ("post-purchase", "nope"))] == [
+        "Customer tracks an order and contacts support"
+    ]
