@@ -47,18 +47,26 @@ class ChannelConfig(_Section):
     """A user-defined channel: a built-in one with some values changed."""
 
     extends: str = Field(default="desktop", description="Built-in channel to start from.")
-    description: str | None = None
-    viewport: dict[str, int] | None = None
-    device_scale_factor: float | None = None
-    is_mobile: bool | None = None
-    has_touch: bool | None = None
-    user_agent: str | None = None
-    locale: str | None = None
-    color_scheme: str | None = None
+    description: str | None = Field(default=None, description="What reports say it is.")
+    viewport: dict[str, int] | None = Field(
+        default=None, description="Screen size in CSS pixels: {width, height}."
+    )
+    device_scale_factor: float | None = Field(
+        default=None, description="Device pixels per CSS pixel."
+    )
+    is_mobile: bool | None = Field(
+        default=None, description="Mobile browser: meta viewport honoured, no scrollbars."
+    )
+    has_touch: bool | None = Field(default=None, description="A touch screen.")
+    user_agent: str | None = Field(default=None, description="The User-Agent header and string.")
+    locale: str | None = Field(default=None, description="Language and formats, e.g. en-GB.")
+    color_scheme: str | None = Field(default=None, description="light or dark.")
     network: NetworkConfig | bool | None = Field(
         default=None, description="Network profile, or false for none."
     )
-    cpu_slowdown: float | None = Field(default=None, ge=1)
+    cpu_slowdown: float | None = Field(
+        default=None, ge=1, description="How many times slower the CPU runs (1: not throttled)."
+    )
 
     @field_validator("extends")
     @classmethod
@@ -150,8 +158,12 @@ class Settings(_Section):
     weights: dict[str, float] = Field(
         default_factory=dict, description="Category weights for scores."
     )
-    thresholds: ThresholdConfig = Field(default_factory=ThresholdConfig)
-    report: ReportConfig = Field(default_factory=ReportConfig)
+    thresholds: ThresholdConfig = Field(
+        default_factory=ThresholdConfig, description="When a run fails (exit 1)."
+    )
+    report: ReportConfig = Field(
+        default_factory=ReportConfig, description="How the report presents itself."
+    )
 
     def channel(self, name: str) -> Channel:
         if name in self.channel_profiles:

@@ -43,7 +43,13 @@ def type_name(annotation: Any) -> str:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin in (typing.Union, types.UnionType):
-        names = [type_name(a) for a in args if a is not type(None)]
+        members = [a for a in args if a is not type(None)]
+        scalars = [a for a in members if a in (str, int, float, bool)]
+        names = [type_name(a) for a in members if a not in scalars]
+        if len(scalars) > 2:
+            names.append("text, number or true/false")
+        else:
+            names += [type_name(a) for a in scalars]
         return " or ".join(dict.fromkeys(names))
     if origin is typing.Literal:
         return " \\| ".join(f"`{a}`" for a in args)
