@@ -31,7 +31,8 @@ from pydantic import (
 
 from cxaudit.locators import Locator, suggestions
 from cxaudit.results import Capture
-from cxaudit.spec.variables import NAME, Ref, RefError, render_in, unescape
+from cxaudit.spec.journey_file import Scalar
+from cxaudit.spec.variables import NAME, Ref, RefError, render_in, scalar_text, unescape
 from cxaudit.values import parse_number
 
 if TYPE_CHECKING:
@@ -165,9 +166,6 @@ def action(
 class _Args(BaseModel):
     # Numbers where text is meant are text: a postcode, a quantity, an option.
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
-
-
-Scalar = str | int | float | bool
 
 
 class GotoArgs(_Args):
@@ -396,16 +394,10 @@ class SetArgs(RootModel[dict[str, Scalar | SecretValue]]):
         out = {}
         for name, item in self.root.items():
             if isinstance(item, SecretValue):
-                out[name] = (_text(item.value), item.secret)
+                out[name] = (scalar_text(item.value), item.secret)
             else:
-                out[name] = (_text(item), False)
+                out[name] = (scalar_text(item), False)
         return out
-
-
-def _text(value: Scalar) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 class UseArgs(_Args):

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cxaudit.locators import Locator
-from cxaudit.spec.variables import NAME
+from cxaudit.spec.variables import NAME, scalar_text
 
 Scalar = str | int | float | bool
 
@@ -334,10 +334,3 @@ class FragmentFile(_Strict):
             value = spec.default if isinstance(spec, ParamSpec) else spec
             out[key] = None if value is None else scalar_text(value)
         return out
-
-
-def scalar_text(value: Scalar) -> str:
-    """A YAML scalar as the text a variable holds (``true``, not ``True``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

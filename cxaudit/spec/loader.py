@@ -30,10 +30,9 @@ from cxaudit.spec.journey_file import (
     ConsentConfig,
     FragmentFile,
     JourneyFile,
-    scalar_text,
 )
 from cxaudit.spec.model import Consent, Journey, Stage, Step
-from cxaudit.spec.variables import Ref, RefError, refs_in, render, render_in
+from cxaudit.spec.variables import Ref, RefError, refs_in, render, render_in, scalar_text
 from cxaudit.spec.yamlpos import Document, PathKey, format_path, load_document
 
 STEP_OPTION_KEYS = ("name", "timeout", "optional", "audit")

@@ -118,3 +118,10 @@ def render_in(value: Any, resolve: Callable[[Ref], str | None]) -> Any:
     if isinstance(value, list):
         return [render_in(v, resolve) for v in value]
     return value
+
+
+def scalar_text(value: str | int | float | bool) -> str:
+    """A YAML scalar as the text a variable holds (``true``, not ``True``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
