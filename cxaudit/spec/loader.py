@@ -107,6 +107,7 @@ _TYPE_WORDS = {
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
 }
+_SCALAR_WORDS = {"text", "a whole number", "a number", "true or false"}
 _UNION_TAGS = {"str", "int", "float", "bool", "none", "list", "dict"}
 
 
@@ -145,6 +146,9 @@ def pydantic_issues(
         type_errs = [e for e in errs if e["type"] in _TYPE_WORDS]
         if len(errs) > 1 and len(type_errs) == len(errs):
             words = list(dict.fromkeys(_TYPE_WORDS[e["type"]] for e in errs))
+            if {"text", "a number", "true or false"} <= set(words):
+                rest = [w for w in words if w not in _SCALAR_WORDS]
+                words = ["text, a number", "true/false", *rest]
             got = errs[0].get("input")
             issues.append(
                 doc.issue(
@@ -219,6 +223,9 @@ def _takes(name: str, model: type[BaseModel]) -> str:
         own = [f for f in _model_fields(model) if f not in LOCATOR_FIELDS]
         plus = f" and {', '.join(own)}" if own else ""
         return f"'{name}' takes a mapping: a locator such as {{label: Email}}{plus}"
+    if "root" in model.model_fields:
+        example = REGISTRY[name].examples[0] if REGISTRY[name].examples else name
+        return f"'{name}' takes a mapping, for example: {example}"
     return f"'{name}' takes a mapping of its arguments: {', '.join(_model_fields(model))}"
 
 
@@ -372,7 +379,9 @@ class Loader:
         folder = candidates[0].parent
         near = ""
         if folder.is_dir():
-            names = [p.name for p in folder.iterdir() if p.suffix in JOURNEY_SUFFIXES]
+            names = [
+                p.name for p in folder.iterdir() if p.suffix in JOURNEY_SUFFIXES and p.is_file()
+            ]
             close = difflib.get_close_matches(wanted.name, names, n=1, cutoff=0.6)
             if close:
                 near = f" (did you mean '{(Path(args.fragment).parent / close[0]).as_posix()}'?)"
