@@ -131,7 +131,9 @@ class Settings(_Section):
 
     base_url: str | None = Field(default=None, description="Site to audit (or --base-url).")
     channels: list[str] = Field(
-        default_factory=lambda: ["desktop", "mobile"], description="Channels to run by default."
+        default_factory=lambda: ["desktop", "mobile"],
+        min_length=1,
+        description="Channels to run by default.",
     )
     channel_profiles: dict[str, ChannelConfig] = Field(
         default_factory=dict,
@@ -156,7 +158,7 @@ class Settings(_Section):
         default_factory=list, description="Checks (code or slug) not to run."
     )
     weights: dict[str, float] = Field(
-        default_factory=dict, description="Category weights for scores."
+        default_factory=dict, description="Category weights for scores (0 or more)."
     )
     thresholds: ThresholdConfig = Field(
         default_factory=ThresholdConfig, description="When a run fails (exit 1)."
@@ -164,6 +166,14 @@ class Settings(_Section):
     report: ReportConfig = Field(
         default_factory=ReportConfig, description="How the report presents itself."
     )
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, weight in value.items():
+            if weight < 0:
+                raise ValueError(f"weight of {name!r} must be 0 or more, got {weight:g}")
+        return value
 
     def channel(self, name: str) -> Channel:
         if name in self.channel_profiles:
@@ -246,6 +256,8 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
             parsed: Any = value
             if key in _LIST_SETTINGS:
                 parsed = [v.strip() for v in value.split(",") if v.strip()]
+                if not parsed:
+                    continue  # "CXAUDIT_CHANNELS=," means nothing, not "no channels"
             _set_dotted(out, key, parsed)
     return out
 
@@ -298,7 +310,7 @@ def _relative_to(data: dict[str, Any], folder: Path, cwd: Path) -> dict[str, Any
     return out
 
 
-def _check_channels(settings: Settings, doc: Document | None) -> list[SpecIssue]:
+def _check_channels(settings: Settings, doc: Document | None, source: str) -> list[SpecIssue]:
     """Default channels must exist: built in or defined under channel_profiles.
 
     A wrong name written in the config file is an issue at its position; one
@@ -313,10 +325,10 @@ def _check_channels(settings: Settings, doc: Document | None) -> list[SpecIssue]
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         message = f"unknown channel '{name}'{hint}; known channels: {', '.join(known)}"
-        if doc is not None and isinstance(written, list) and name in written:
+        if not source and doc is not None and isinstance(written, list) and name in written:
             issues.append(doc.issue(("channels", written.index(name)), message))
         else:
-            raise UsageError(message)
+            raise UsageError(f"{source}: {message}" if source else message)
     return issues
 
 
@@ -374,7 +386,14 @@ def load_settings(
         raise UsageError(
             f"--{key.replace('_', '-')}: {first['msg'].removeprefix('Value error, ')}"
         ) from None
-    issues = _check_channels(settings, doc)
+    source = (
+        "--channel"
+        if (overrides or {}).get("channels")
+        else ENV_PREFIX + "CHANNELS"
+        if "channels" in env
+        else ""
+    )
+    issues = _check_channels(settings, doc, source)
     if issues:
         raise SpecError(issues)
     return settings

@@ -77,3 +77,13 @@ def test_pyproject_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert [str(i) for i in info.value.issues] == [
         "pyproject.toml:1:1: tool.cxaudit.worker: unknown key 'worker' (did you mean 'workers'?)"
     ]
+
+
+def test_environment_channels_are_named_when_unknown(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"^CXAUDIT_CHANNELS: unknown channel 'phone'"):
+        load_settings(cwd=tmp_path, environ={"CXAUDIT_CHANNELS": "desktop,phone"})
+    # An empty list from the environment means "not set", not "no channels".
+    assert load_settings(cwd=tmp_path, environ={"CXAUDIT_CHANNELS": ","}).channels == [
+        "desktop",
+        "mobile",
+    ]
