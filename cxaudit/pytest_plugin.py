@@ -217,10 +217,14 @@ class JourneyFile(pytest.File):
 
         try:
             suite = get_suite(self.config)
-            journey = suite.load(self.path)
+            journeys = suite.load_file(self.path)
         except CxauditError as exc:
             # The same text as `cxaudit validate`: file:line:col: path: message.
             raise self.CollectError(str(exc)) from None
+        for journey in journeys:
+            yield from self._items(suite, journey)
+
+    def _items(self, suite: Suite, journey: Journey) -> Iterator[pytest.Item]:
         stages = [stage.name for stage in journey.stages]
         for _, channel in suite.pairs(journey):
             item = JourneyItem.from_parent(

@@ -34,9 +34,8 @@ from cxaudit.results import (
     write_results,
 )
 from cxaudit.runner import RunOptions, new_run_id, plan, slug
-from cxaudit.spec.loader import JOURNEY_SUFFIXES, load_journey, parse_journey
+from cxaudit.spec.loader import JOURNEY_SUFFIXES, load_journey_file, parse_journey_data
 from cxaudit.spec.model import Journey
-from cxaudit.spec.yamlpos import Document
 
 PARTS_DIR = ".parts"
 #: A YAML file is a journey when it has this key at the top level.
@@ -169,12 +168,17 @@ class Suite:
 
     # -- journeys -------------------------------------------------------------
 
-    def load(self, path: Path) -> Journey:
-        """One journey file, or :class:`SpecError` with the text ``cxaudit validate`` prints."""
-        journey, issues = load_journey(path, known_channels=self.settings.known_channels())
-        if journey is None:
+    def load_file(self, path: Path) -> list[Journey]:
+        """The journeys of a file (one per data row), or :class:`SpecError` with
+        the text ``cxaudit validate`` prints."""
+        journeys, issues = load_journey_file(path, known_channels=self.settings.known_channels())
+        if not journeys:
             raise SpecError(issues or [SpecIssue(str(path), 1, 1, "", "not a journey")])
-        return journey
+        return journeys
+
+    def load(self, path: Path) -> Journey:
+        """The first journey of a file (its first data row)."""
+        return self.load_file(path)[0]
 
     def pairs(self, journey: Journey) -> list[tuple[Journey, Channel]]:
         """The channels this journey runs on (``--cx-channel`` applies to every journey)."""
@@ -206,10 +210,10 @@ class Suite:
         data = {"journey": name, "stages": {stage: [dict(s) for s in steps]}}
         if base_url:
             data["base_url"] = base_url
-        journey, issues = parse_journey(Document(file=file, data=data))
-        if journey is None:
-            raise SpecError(issues)
-        return journey
+        journeys, issues = parse_journey_data(data, file, self.settings.known_channels())
+        if not journeys:
+            raise SpecError(issues or [SpecIssue(file, 1, 1, "", "no steps")])
+        return journeys[0]
 
     def open(self, name: str, file: str, line: int, channel: Channel, base_url: str) -> LiveJourney:
         return self.host.open_journey(name, file, line, channel, self.base_url_for(base_url))

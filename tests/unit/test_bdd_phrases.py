@@ -9,8 +9,7 @@ import pytest
 from cxaudit.actions import substitute
 from cxaudit.bdd.docs import render
 from cxaudit.bdd.phrases import PHRASES, default_actions, phrase_actions
-from cxaudit.spec.loader import parse_journey
-from cxaudit.spec.yamlpos import Document
+from cxaudit.spec.loader import parse_journey_data
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,8 +39,8 @@ def test_action_phrases_are_valid_journey_steps(phrase) -> None:  # type: ignore
     params = {name: f"sample-{name}" for name in phrase.params}
     steps = substitute(actions[phrase.action], params, {})
     data = {"journey": phrase.text, "stages": {"purchase": steps}}
-    journey, issues = parse_journey(Document(file="actions.yaml", data=data))
-    assert journey is not None, [str(i) for i in issues]
+    journeys, issues = parse_journey_data(data, "actions.yaml")
+    assert journeys, [str(i) for i in issues]
     assert all(f"${{{name}}}" not in str(steps) for name in phrase.params)
 
 
