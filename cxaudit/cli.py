@@ -125,6 +125,7 @@ def _run(
     fail_under: float | None,
     quiet: bool,
     config: str | None = None,
+    repeat: int = 1,
 ) -> int:
     from cxaudit.analysis import AnalysisSettings
     from cxaudit.config import load_settings
@@ -161,12 +162,9 @@ def _run(
             executable_path=settings.executable_path, headless=settings.headless
         ),
         run_id=run_id,
+        repeat=repeat,
     )
-    analysis = AnalysisSettings(
-        check_options=settings.checks,
-        disabled_checks=frozenset(settings.disable_checks),
-        category_weights=settings.weights,
-    )
+    analysis = AnalysisSettings.from_settings(settings)
     result = run_audit(
         journeys,
         options,
@@ -219,6 +217,13 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 help="Exit 1 when the overall score is below SCORE.",
             ),
             click.option("--quiet", "-q", is_flag=True, help="Only the summary."),
+            click.option(
+                "--repeat",
+                type=click.IntRange(1, 50),
+                default=1,
+                metavar="N",
+                help="Run each journey N times; timings are reported as median and spread, budgets judge the median.",
+            ),
             click.option(
                 "--config",
                 "-c",

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cxaudit.browser import BUILTIN_CHANNELS, Channel, NetworkProfile
 from cxaudit.errors import SpecError, SpecIssue
+from cxaudit.spec.messages import Glossary
 from cxaudit.spec.yamlpos import Document, load_document
 
 CONFIG_FILES = ("cxaudit.yaml", "cxaudit.yml")
@@ -134,6 +135,9 @@ class Settings(_Section):
         default_factory=dict, description="Options per check code or slug."
     )
     disable_checks: list[str] = Field(default_factory=list)
+    glossary: Glossary = Field(
+        default_factory=Glossary, description="Preferred terms and the variants to avoid."
+    )
     weights: dict[str, float] = Field(
         default_factory=dict, description="Category weights for scores."
     )

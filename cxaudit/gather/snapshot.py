@@ -117,6 +117,8 @@ async def take_snapshot(
     errors: dict[str, str] = {}
     data: dict[str, Any] = {"url": page.url}
     time_origin = previous_time_origin
+    recorder.meter.pause()  # what the gatherers below fetch is not the customer's step
+    timing: dict[str, Any] | None = None
     async with throttle.paused():
         try:
             info = await read_page_info(page)
@@ -128,8 +130,7 @@ async def take_snapshot(
                 viewport=info["viewport"],
                 visible_text=info["text"],
             )
-            if info["timing"] is not None:
-                data["timing"] = Timing(navigated=navigated, **info["timing"])
+            timing = {"navigated": navigated, **(info["timing"] or {})}
         except Exception as exc:
             errors["page"] = _short(exc)
         for item in GATHERERS.values():
@@ -147,6 +148,9 @@ async def take_snapshot(
             except Exception as exc:
                 errors["screenshot"] = _short(exc)
     console, failed, status = recorder.drain()
+    cost = recorder.meter.drain()
+    if timing is not None:
+        data["timing"] = Timing(**timing, **cost.timing_fields())
     data.update(
         console=console, failed_requests=failed, status=status, audited=options.audit, errors=errors
     )

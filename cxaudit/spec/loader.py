@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cxaudit.actions import REGISTRY
 from cxaudit.errors import SpecError, SpecIssue
+from cxaudit.spec.messages import validate_messages
 from cxaudit.spec.model import Journey, Stage, Step
 from cxaudit.spec.yamlpos import Document, PathKey, format_path, load_document
 
@@ -276,6 +277,12 @@ def parse_journey(
                     )
                 )
     _check_variables(doc, stages, issues)
+    messages: dict[str, Any] = {}
+    if top is not None and top.messages:
+        messages, found = validate_messages(
+            doc, top.messages, [s.name for s in stages], known_channels
+        )
+        issues.extend(found)
     if top is None or any(i.severity == "error" for i in issues):
         return None, issues
     journey = Journey(
@@ -287,7 +294,7 @@ def parse_journey(
         tags=tuple(top.tags),
         base_url=top.base_url,
         channels=tuple(top.channels) if top.channels is not None else None,
-        messages=top.messages,
+        messages=messages,
     )
     return journey, issues
 
