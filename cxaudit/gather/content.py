@@ -46,10 +46,12 @@ CONTENT_JS = r"""
     if (text) headings.push({level: m ? +m[1] : +(h.getAttribute('aria-level') || 2), text});
   }
 
+  // Calls to action of the page's own content: header toggles ("Menu") differ by design.
   const ctas = [];
   const ctaSel = 'button, [role=button], input[type=submit], input[type=button], '
     + 'a[class*=button i], a[class*=btn i], a[class*=cta i]';
-  for (const el of document.querySelectorAll(ctaSel)) {
+  const main = document.querySelector('main, [role=main]') || document.body;
+  for (const el of (main || document).querySelectorAll(ctaSel)) {
     if (!shown(el) || ctas.length >= maxItems) continue;
     const text = name(el);
     if (text && !ctas.includes(text)) ctas.push(text);
@@ -82,6 +84,9 @@ CONTENT_JS = r"""
     if (li) return without(li.innerText || li.textContent, priceText);
     const own = without(el.innerText || el.textContent || '', priceText);
     if (own) return own;
+    const parent = el.parentElement;
+    const around = parent ? without(parent.innerText || parent.textContent || '', priceText) : '';
+    if (around && around.length <= 80) return around;
     const labelled = el.closest('[aria-label]');
     if (labelled) return clean(labelled.getAttribute('aria-label'));
     for (let node = el, up = 0; node && up < 3; node = node.parentElement, up++) {
@@ -152,7 +157,6 @@ CONTENT_JS = r"""
     for (const form of document.querySelectorAll('form[action]')) add(form.action);
   }
 
-  const main = document.querySelector('main, [role=main]') || document.body;
   const mainText = main ? (main.innerText || '') : '';
   return {
     lang: document.documentElement.lang || '',
