@@ -10,9 +10,11 @@ check. Sources: Lighthouse's scoring control points for FCP and LCP (mobile
 "good" and "poor" thresholds where Lighthouse has no curve (TTFB 800/1800 ms,
 interaction latency 200/500 ms, CLS 0.1/0.25).
 
-On throttled channels, Chromium's network emulation adds its latency after
-the response headers are timed: TTFB there is the server's answer time, and
-the emulated network shows in the paints and the step's duration.
+On throttled channels Chromium's network emulation holds each response back
+until its latency has passed but times the headers before that, so TTFB is
+reported as the later of the measured ``responseStart`` and the request's
+start plus the channel's latency (see
+:func:`cxaudit.gather.snapshot.emulated_ttfb`).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cxaudit.browser import BUILTIN_CHANNELS
+from cxaudit.gather.snapshot import emulated_ttfb
 from cxaudit.metrics import (
     ControlPoints,
     format_value,
@@ -134,3 +136,11 @@ def test_values_are_formatted_with_their_unit() -> None:
     assert format_value("bytes", 48_230) == "48.2 kB"
     assert format_value("requests", 7) == "7 requests"
     assert format_value("cls", 0.1234) == "0.123"
+
+
+def test_ttfb_on_an_emulated_network_includes_its_latency() -> None:
+    mobile, desktop = BUILTIN_CHANNELS["mobile"], BUILTIN_CHANNELS["desktop"]
+    assert emulated_ttfb(8.0, 3.0, mobile) == 153.0  # a fast server behind 150 ms latency
+    assert emulated_ttfb(1205.0, 3.0, mobile) == 1205.0  # a slow server: its own time
+    assert emulated_ttfb(8.0, 3.0, desktop) == 8.0
+    assert emulated_ttfb(8.0, 3.0, None) == 8.0
