@@ -220,17 +220,22 @@ def _finding_order(f: Finding) -> tuple[Any, ...]:
     )
 
 
+def enabled_checks(settings: AnalysisSettings) -> list[Check]:
+    """The registered checks that the settings do not disable."""
+    return [
+        c
+        for c in all_checks()
+        if c.code not in settings.disabled_checks and c.slug not in settings.disabled_checks
+    ]
+
+
 def analyse(
     raw: RunResult,
     settings: AnalysisSettings | None = None,
 ) -> RunResult:
     """Checks and scores for a whole run."""
     settings = settings or AnalysisSettings()
-    checks = [
-        c
-        for c in all_checks()
-        if c.code not in settings.disabled_checks and c.slug not in settings.disabled_checks
-    ]
+    checks = enabled_checks(settings)
     channels = {c.name: c for c in raw.channels}
     runs = []
     for run in raw.runs:

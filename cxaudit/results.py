@@ -276,6 +276,8 @@ class JourneyRun(_Model):
     outcomes: list[CheckOutcome] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     scores: dict[str, Any] = Field(default_factory=dict)
+    #: Playwright trace of this run (relative to the report), when tracing kept one.
+    trace: str = ""
 
     @property
     def key(self) -> str:

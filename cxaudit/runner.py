@@ -47,6 +47,8 @@ class RunOptions:
     audit: bool = True
     screenshots: bool = True
     run_id: str = ""
+    #: Playwright trace per journey run: "off", "on", or "retain-on-failure".
+    tracing: str = "off"
     #: Run each journey this many times; timing checks judge the median.
     repeat: int = 1
 
@@ -92,6 +94,17 @@ def plan(
             if explicit or journey.channels is None or channel.name in journey.channels:
                 pairs.append((journey, channel))
     return pairs
+
+
+@dataclass
+class LivePage:
+    """A journey's own browsing context and page, and what watches the page."""
+
+    context: Any
+    page: Any
+    throttle: Throttle
+    recorder: PageRecorder
+    ctx: ActionContext
 
 
 def _now() -> str:
@@ -189,15 +202,10 @@ class Runner:
         shots = (
             Path("screenshots") / channel.name / slug(Path(journey.file).stem + "-" + journey.name)
         )
-        context = None
+        live: LivePage | None = None
         try:
-            context = await new_context(browser, channel)
-            context.set_default_timeout(options.step_timeout_ms)
-            context.set_default_navigation_timeout(options.navigation_timeout_ms)
-            page = await context.new_page()
-            throttle = await Throttle.apply(context, page, channel)
-            recorder = await PageRecorder.open(context, page)
-            ctx = ActionContext(page=page, base_url=base_url, timeout_ms=options.step_timeout_ms)
+            live = await self.open_page(browser, channel, base_url)
+            ctx, recorder, throttle = live.ctx, live.recorder, live.throttle
             time_origin: float | None = None
             all_steps = journey.steps
             for index, step in enumerate(all_steps):
@@ -240,9 +248,11 @@ class Runner:
             status = "error"
             error = f"{type(exc).__name__}: {_short(exc)}"
         finally:
-            if context is not None:
-                with contextlib.suppress(Exception):
-                    await context.close()
+            trace = ""
+            if live is not None:
+                trace = await self.close_page(
+                    live, status, Path(*shots.parts[1:]).with_suffix(".zip")
+                )
         return JourneyRun(
             journey=journey.name,
             file=journey.file,
@@ -255,6 +265,61 @@ class Runner:
             stages=[s.name for s in journey.stages],
             rules={"messages": journey.messages} if journey.messages else {},
             steps=steps,
+            trace=trace,
+        )
+
+    async def run_one(self, browser: Any, journey: Journey, channel: Channel) -> JourneyRun:
+        """One journey on one channel in a browser that is already open (pytest items)."""
+        return await self._run_journey(browser, journey, channel)
+
+    async def open_page(self, browser: Any, channel: Channel, base_url: str) -> LivePage:
+        """A fresh context and page for one journey run, throttled and watched."""
+        options = self.options
+        context = await new_context(browser, channel)
+        try:
+            context.set_default_timeout(options.step_timeout_ms)
+            context.set_default_navigation_timeout(options.navigation_timeout_ms)
+            if options.tracing in ("on", "retain-on-failure"):
+                await context.tracing.start(screenshots=True, snapshots=True, sources=False)
+            page = await context.new_page()
+            throttle = await Throttle.apply(context, page, channel)
+            recorder = await PageRecorder.open(context, page)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await context.close()
+            raise
+        ctx = ActionContext(page=page, base_url=base_url, timeout_ms=options.step_timeout_ms)
+        return LivePage(context, page, throttle, recorder, ctx)
+
+    async def close_page(self, live: LivePage, status: str, trace_name: Path) -> str:
+        """Close the context; keep its trace when asked to. Returns the trace's relative path."""
+        kept = ""
+        tracing = self.options.tracing
+        with contextlib.suppress(Exception):
+            if tracing == "on" or (tracing == "retain-on-failure" and status != "passed"):
+                path = Path("traces") / trace_name
+                (self.options.output_dir / path).parent.mkdir(parents=True, exist_ok=True)
+                await live.context.tracing.stop(path=str(self.options.output_dir / path))
+                kept = str(path)
+            elif tracing != "off":
+                await live.context.tracing.stop()
+        with contextlib.suppress(Exception):
+            await live.context.close()
+        return kept
+
+    async def run_step(
+        self,
+        live: LivePage,
+        channel: Channel,
+        step: Step,
+        index: int,
+        stage: str,
+        shots: Path,
+        time_origin: float | None,
+    ) -> tuple[StepResult, float | None]:
+        """One step on an open page, audited as in a journey (the BDD steps use this)."""
+        return await self._run_step(
+            live.ctx, live.recorder, live.throttle, channel, step, index, stage, shots, time_origin
         )
 
     async def _run_step(
