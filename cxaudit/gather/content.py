@@ -101,9 +101,11 @@ CONTENT_JS = r"""
   const prices = [];
   const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node && prices.length < maxItems; node = walker.nextNode()) {
+    const value = node.nodeValue || '';
+    if (!/\d/.test(value)) continue;  // cheap test first: most text has no price
     const el = node.parentElement;
     if (!el || el.closest('script, style, noscript, template, option') || !shown(el)) continue;
-    for (const match of (node.nodeValue || '').matchAll(PRICE)) {
+    for (const match of value.matchAll(PRICE)) {
       const text = clean(match[0]);
       const style = getComputedStyle(el);
       prices.push({
