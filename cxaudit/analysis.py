@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, all_checks
 from cxaudit.results import ChannelInfo, CheckOutcome, Finding, JourneyRun, RunResult
 from cxaudit.scoring import score_outcomes, score_with_stages
@@ -33,6 +35,25 @@ class AnalysisSettings:
     check_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     disabled_checks: frozenset[str] = frozenset()
     category_weights: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> AnalysisSettings:
+        """From project :class:`~cxaudit.config.Settings`: per-check options, with the
+        sections checks take their options from (``budgets``, ``glossary``) filled in."""
+        options: dict[str, dict[str, Any]] = {k: dict(v) for k, v in settings.checks.items()}
+        for check in all_checks():
+            for option, section in check.settings_options.items():
+                value = getattr(settings, section)
+                if isinstance(value, BaseModel):
+                    value = value.model_dump(exclude_none=True, exclude_defaults=True)
+                if value:
+                    key = check.code if check.code in options else check.slug
+                    options.setdefault(key, {}).setdefault(option, value)
+        return cls(
+            check_options=options,
+            disabled_checks=frozenset(settings.disable_checks),
+            category_weights=settings.weights,
+        )
 
 
 def _options(check: Check, settings: AnalysisSettings) -> Any:

@@ -127,6 +127,7 @@ def _run(
     config: str | None = None,
     tags: tuple[str, ...] = (),
     strict: bool = False,
+    repeat: int = 1,
 ) -> int:
     from cxaudit.analysis import AnalysisSettings
     from cxaudit.config import load_settings
@@ -168,12 +169,9 @@ def _run(
         ),
         run_id=run_id,
         budgets=settings.budgets.as_rules(),
+        repeat=repeat,
     )
-    analysis = AnalysisSettings(
-        check_options=settings.checks,
-        disabled_checks=frozenset(settings.disable_checks),
-        category_weights=settings.weights,
-    )
+    analysis = AnalysisSettings.from_settings(settings)
     result = run_audit(
         journeys,
         options,
@@ -238,6 +236,13 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 help="Exit 1 when the overall score is below SCORE.",
             ),
             click.option("--quiet", "-q", is_flag=True, help="Only the summary."),
+            click.option(
+                "--repeat",
+                type=click.IntRange(1, 50),
+                default=1,
+                metavar="N",
+                help="Run each journey N times; timings are reported as median and spread, budgets judge the median.",
+            ),
             click.option(
                 "--config",
                 "-c",

@@ -27,6 +27,7 @@ from cxaudit.browser import BUILTIN_CHANNELS, Channel, NetworkProfile
 from cxaudit.errors import SpecError, SpecIssue, UsageError
 from cxaudit.spec.journey_file import Budgets
 from cxaudit.spec.loader import display, pydantic_issues
+from cxaudit.spec.messages import Glossary
 from cxaudit.spec.yamlpos import Document, load_document
 
 CONFIG_FILES = ("cxaudit.yaml", "cxaudit.yml")
@@ -156,6 +157,9 @@ class Settings(_Section):
     )
     disable_checks: list[str] = Field(
         default_factory=list, description="Checks (code or slug) not to run."
+    )
+    glossary: Glossary = Field(
+        default_factory=Glossary, description="Preferred terms and the variants to avoid."
     )
     weights: dict[str, float] = Field(
         default_factory=dict, description="Category weights for scores (0 or more)."

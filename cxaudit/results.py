@@ -48,6 +48,14 @@ class Timing(_Model):
     load_ms: float | None = None
     requests: int | None = None
     transfer_bytes: int | None = None
+    #: What the step itself cost, whichever documents it touched: the requests
+    #: it started and the bytes it received (headers included), and its
+    #: interactions (clicks, key presses) as Event Timing measured them: how
+    #: many, and the slowest, from input to the next paint.
+    step_requests: int | None = None
+    step_bytes: int | None = None
+    interactions: int | None = None
+    interaction_ms: float | None = None
 
 
 class ConsoleMessage(_Model):
@@ -73,6 +81,60 @@ class Capture(_Model):
     secret: bool = False
 
 
+class Heading(_Model):
+    level: int
+    text: str
+
+
+class PriceMention(_Model):
+    """A price shown on the page, with what the page says it is the price of.
+
+    ``label`` is the row header, the term of a definition list, or the text
+    next to the price; prices in the same table row or list item share
+    ``row``. ``struck`` marks a crossed-out (old) price.
+    """
+
+    text: str
+    value: float | None = None
+    label: str = ""
+    row: int | None = None
+    testid: str = ""
+    struck: bool = False
+
+
+class LinkMention(_Model):
+    """A link or control that leads to help or to a policy (contact, returns, privacy...)."""
+
+    kind: str
+    text: str
+    href: str = ""
+
+
+class FormInfo(_Model):
+    """A form on the page and what it asks of the customer."""
+
+    action: str = ""
+    method: str = "get"
+    fields: int = 0
+    personal: bool = False  # asks for personal data: name, email, phone, address, password
+    payment: bool = False  # asks for card details
+    search: bool = False
+
+
+class PageContent(_Model):
+    """What the page says: the material of the consistency and trust checks."""
+
+    lang: str = ""
+    headings: list[Heading] = Field(default_factory=list)
+    ctas: list[str] = Field(default_factory=list)
+    prices: list[PriceMention] = Field(default_factory=list)
+    links: list[LinkMention] = Field(default_factory=list)
+    forms: list[FormInfo] = Field(default_factory=list)
+    main_text: str = ""
+    #: http: resources and form targets of an https page (mixed content).
+    insecure: list[str] = Field(default_factory=list)
+
+
 class Snapshot(_Model):
     """What the gatherers read from the page after a step (plain data).
 
@@ -89,6 +151,7 @@ class Snapshot(_Model):
     visible_text: str | None = None
     axe: dict[str, Any] | None = None
     layout: dict[str, Any] | None = None
+    content: PageContent | None = None
     console: list[ConsoleMessage] = Field(default_factory=list)
     failed_requests: list[FailedRequest] = Field(default_factory=list)
     audited: bool = False
@@ -166,6 +229,35 @@ class CheckOutcome(_Model):
     detail: str = ""
 
 
+class StepMetrics(_Model):
+    """The timing figures of one step in one repetition of a journey run.
+
+    ``requests`` and ``bytes`` are the step's own (see :class:`Timing`);
+    the document timings are set only when the step loaded a new document.
+    """
+
+    index: int
+    navigated: bool = False
+    step_ms: float | None = None
+    ttfb_ms: float | None = None
+    fcp_ms: float | None = None
+    lcp_ms: float | None = None
+    cls: float | None = None
+    dom_content_loaded_ms: float | None = None
+    load_ms: float | None = None
+    interaction_ms: float | None = None
+    requests: int | None = None
+    bytes: int | None = None
+
+
+class Repetition(_Model):
+    """One of the runs of ``--repeat N``: its outcome and each step's figures."""
+
+    status: RunStatus
+    duration_ms: float = 0.0
+    steps: list[StepMetrics] = Field(default_factory=list)
+
+
 class JourneyRun(_Model):
     """One journey on one channel."""
 
@@ -182,6 +274,9 @@ class JourneyRun(_Model):
     #: kept here so results.json alone is enough to check a run again.
     rules: dict[str, Any] = Field(default_factory=dict)
     steps: list[StepResult] = Field(default_factory=list)
+    #: With ``--repeat N`` (N > 1): every repetition's figures, the first one
+    #: (whose snapshots are in ``steps``) included; timing checks judge the median.
+    repetitions: list[Repetition] = Field(default_factory=list)
     outcomes: list[CheckOutcome] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     scores: dict[str, Any] = Field(default_factory=dict)

@@ -32,6 +32,7 @@ from cxaudit.actions import (
 )
 from cxaudit.browser import BrowserOptions, Channel, Throttle, browser_session, new_context
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
+from cxaudit.metrics import repetition_of
 from cxaudit.redact import Redactor, redact_model
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
 from cxaudit.spec.model import Consent, Journey, Step
@@ -59,6 +60,8 @@ class RunOptions:
     tracing: str = "off"
     #: Budgets from the project config; a journey's own ``budgets:`` win key by key.
     budgets: Mapping[str, float] = field(default_factory=dict)
+    #: Run each journey this many times; timing checks judge the median.
+    repeat: int = 1
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,8 @@ class Runner:
             async def one(i: int, journey: Journey, channel: Channel) -> None:
                 async with limit:
                     result = await self._run_journey(browser, journey, channel)
+                    if options.repeat > 1:
+                        result = await self._repeat(browser, journey, channel, result)
                     runs[i] = result
                     self._done += 1
                     self._emit(
@@ -242,7 +247,23 @@ class Runner:
         self._emit(Event("run-finished", total=len(pairs), done=self._done))
         return result
 
-    async def _run_journey(self, browser: Any, journey: Journey, channel: Channel) -> JourneyRun:
+    async def _repeat(
+        self, browser: Any, journey: Journey, channel: Channel, first: JourneyRun
+    ) -> JourneyRun:
+        """Run the journey again (timings only: no audit, no screenshots) and keep every figure.
+
+        Each repetition has a fresh context (cold cache, new cookies), as the
+        first run had; the first run keeps its snapshots and findings.
+        """
+        repetitions = [repetition_of(first)]
+        for _ in range(self.options.repeat - 1):
+            again = await self._run_journey(browser, journey, channel, timing_only=True)
+            repetitions.append(repetition_of(again))
+        return first.model_copy(update={"repetitions": repetitions})
+
+    async def _run_journey(
+        self, browser: Any, journey: Journey, channel: Channel, timing_only: bool = False
+    ) -> JourneyRun:
         options = self.options
         started_at = _now()
         t0 = time.perf_counter()
@@ -307,6 +328,7 @@ class Runner:
                     shots,
                     time_origin,
                     consent if step.action == "goto" else None,
+                    timing_only,
                 )
                 result = result.model_copy(update={"file": _step_file(journey, step)})
                 if step.action == "goto" and result.status == "passed":
@@ -387,6 +409,7 @@ class Runner:
                 await context.tracing.start(screenshots=True, snapshots=True, sources=False)
             page = await context.new_page()
             throttle = await Throttle.apply(context, page, channel)
+            recorder = await PageRecorder.open(context, page)
         except BaseException:
             with contextlib.suppress(Exception):
                 await context.close()
@@ -399,7 +422,7 @@ class Runner:
             timeout_ms=options.step_timeout_ms,
             output_dir=options.output_dir,
         )
-        return LivePage(context, page, throttle, PageRecorder(page), ctx)
+        return LivePage(context, page, throttle, recorder, ctx)
 
     async def close_page(self, live: LivePage, status: str, trace_name: Path) -> str:
         """Close the context; keep its trace when asked to. Returns the trace's relative path."""
@@ -444,6 +467,7 @@ class Runner:
         shots: Path,
         time_origin: float | None,
         consent: Consent | None = None,
+        timing_only: bool = False,
     ) -> tuple[StepResult, float | None]:
         spec = REGISTRY[step.action]
         ctx.timeout_ms = step.timeout_ms or self.options.step_timeout_ms
@@ -453,7 +477,8 @@ class Runner:
         name = _render_name(step.name, ctx.variables)
         status = "passed"
         message = ""
-        t0 = time.perf_counter()
+        t0 = time.monotonic()
+        finished: float | None = None
         try:
             raw = substitute(step.raw_args, ctx.variables, dict(os.environ), ctx.secrets)
             try:
@@ -470,11 +495,16 @@ class Runner:
             if spec.changes_page:
                 # A key press or click may start a navigation a moment later:
                 # let the network go quiet first, then wait for the new page.
-                await recorder.settle()
+                # The step ends when the page went quiet, not when the tool
+                # was sure of it; a load that came later still counts.
+                finished = await recorder.settle()
+                load_wait = time.monotonic()
                 try:
                     await ctx.page.wait_for_load_state("load", timeout=ctx.timeout_ms)
                 except Exception:
                     pass  # a page still loading is measured as it is
+                if time.monotonic() - load_wait > 0.05:
+                    finished = time.monotonic()
         except SiteUnreachable as exc:
             status = "error"
             message = str(exc)
@@ -484,13 +514,14 @@ class Runner:
         except Exception as exc:
             status = "error"
             message = f"{type(exc).__name__}: {_short(exc)}"
-        duration_ms = round((time.perf_counter() - t0) * 1000, 1)
+        duration_ms = round(((finished or time.monotonic()) - t0) * 1000, 1)
         audit = (
             self.options.audit
+            and not timing_only
             and status == "passed"
             and (step.audit if step.audit is not None else spec.changes_page)
         )
-        want_shot = self.options.screenshots and (audit or status == "failed")
+        want_shot = self.options.screenshots and not timing_only and (audit or status == "failed")
         snapshot = None
         if status != "error" or not ctx.page.is_closed():
             snap_options = SnapshotOptions(

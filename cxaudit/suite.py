@@ -139,11 +139,7 @@ class Suite:
 
     @property
     def analysis(self) -> AnalysisSettings:
-        return AnalysisSettings(
-            check_options=self.settings.checks,
-            disabled_checks=frozenset(self.settings.disable_checks),
-            category_weights=self.settings.weights,
-        )
+        return AnalysisSettings.from_settings(self.settings)
 
     def run_options(self) -> RunOptions:
         return RunOptions(

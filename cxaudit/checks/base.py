@@ -112,6 +112,9 @@ class Check:
     advice: ClassVar[str] = ""
     help_url: ClassVar[str] = ""
     Options: ClassVar[type[BaseModel]] = NoOptions
+    #: Options whose value comes from a section of the project settings,
+    #: e.g. ``{"defaults": "budgets"}``; an option set on the check itself wins.
+    settings_options: ClassVar[dict[str, str]] = {}
 
     def evaluate(
         self, subject: Any, options: Any

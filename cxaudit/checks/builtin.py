@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from cxaudit.checks import accessibility, usability  # noqa: F401
+from cxaudit.checks import accessibility, consistency, performance, trust, usability  # noqa: F401

@@ -7,6 +7,7 @@ step: its error is recorded and the checks that need it report "not measured".
 
 from __future__ import annotations
 
+from cxaudit.gather import content  # noqa: F401  (registers its gatherer)
 from cxaudit.gather.recorder import PageRecorder
 from cxaudit.gather.snapshot import SnapshotOptions, take_snapshot
 

@@ -43,6 +43,7 @@ async (maxText) => {
     url: location.href,
     title: document.title,
     timeOrigin: performance.timeOrigin,
+    requestStart: nav ? nav.requestStart : null,
     viewport: {width: window.innerWidth, height: window.innerHeight},
     text: text.length > maxText ? text.slice(0, maxText) : text,
     timing: nav ? {

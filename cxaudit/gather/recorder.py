@@ -7,10 +7,11 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
+from cxaudit.gather.perf import StepMeter
 from cxaudit.results import ConsoleMessage, FailedRequest
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page, Request, Response
+    from playwright.async_api import BrowserContext, Page, Request, Response
 
 MAX_EVENTS_PER_STEP = 200
 MAX_TEXT = 2000
@@ -19,8 +20,9 @@ MAX_TEXT = 2000
 class PageRecorder:
     """Listens to one page for the whole journey; drained after each step."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, meter: StepMeter | None = None) -> None:
         self.page = page
+        self.meter = meter or StepMeter(None, events=False)
         self.console: list[ConsoleMessage] = []
         self.failed: list[FailedRequest] = []
         self.inflight: set[Any] = set()
@@ -32,6 +34,11 @@ class PageRecorder:
         page.on("requestfinished", self._on_request_done)
         page.on("requestfailed", self._on_request_failed)
         page.on("response", self._on_response)
+
+    @classmethod
+    async def open(cls, context: BrowserContext, page: Page) -> PageRecorder:
+        """A recorder with a :class:`StepMeter` (requests, bytes, interactions per step)."""
+        return cls(page, await StepMeter.attach(context, page))
 
     def _on_console(self, message: Any) -> None:
         if message.type not in ("error", "warning") or len(self.console) >= MAX_EVENTS_PER_STEP:
@@ -84,21 +91,25 @@ class PageRecorder:
                 )
             )
 
-    async def settle(self, quiet_ms: float = 150, max_ms: float = 3000) -> None:
+    async def settle(self, quiet_ms: float = 150, max_ms: float = 3000) -> float:
         """Wait until no request has been in flight for ``quiet_ms`` (at most ``max_ms``).
 
         Cheaper than Playwright's ``networkidle`` (a fixed 500 ms of silence),
-        and enough for pages that load late content after ``load``.
+        and enough for pages that load late content after ``load``. Returns
+        the ``time.monotonic()`` at which the page went quiet: the quiet
+        period is the tool making sure, not time the customer waits.
         """
         start = time.monotonic()
         deadline = start + max_ms / 1000
         while time.monotonic() < deadline:
             # Quiet counts from the action's end too: a navigation that a key
             # press starts a few milliseconds later must not be missed.
-            idle_for = time.monotonic() - max(self.last_activity, start)
+            quiet_since = max(self.last_activity, start)
+            idle_for = time.monotonic() - quiet_since
             if not self.inflight and idle_for * 1000 >= quiet_ms:
-                return
+                return quiet_since
             await asyncio.sleep(0.03)
+        return time.monotonic()
 
     def drain(self) -> tuple[list[ConsoleMessage], list[FailedRequest], int | None]:
         """What happened since the last drain."""

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cxaudit.locators import Locator
+from cxaudit.metrics import Budget
 from cxaudit.spec.variables import NAME, scalar_text
 
 Scalar = str | int | float | bool
@@ -25,25 +26,8 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Budgets(_Strict):
-    """Limits on what a step may cost the customer; checks compare measurements with them."""
-
-    step_ms: float | None = Field(
-        default=None, ge=0, description="Time the step itself may take, in ms."
-    )
-    lcp_ms: float | None = Field(
-        default=None, ge=0, description="Largest Contentful Paint of a page, in ms."
-    )
-    ttfb_ms: float | None = Field(
-        default=None, ge=0, description="Time to first byte of a page, in ms."
-    )
-    cls: float | None = Field(default=None, ge=0, description="Cumulative Layout Shift of a page.")
-    requests: int | None = Field(default=None, ge=0, description="Requests a page may make.")
-    bytes: int | None = Field(default=None, ge=0, description="Bytes a page may transfer.")
-
-    def as_rules(self) -> dict[str, float]:
-        """The limits that are set, as plain data for results.json."""
-        return self.model_dump(exclude_none=True)
+#: One budget model for config, journeys and steps: the one the checks judge with.
+Budgets = Budget
 
 
 class AuditOptions(_Strict):

@@ -31,6 +31,7 @@ from cxaudit.spec.journey_file import (
     FragmentFile,
     JourneyFile,
 )
+from cxaudit.spec.messages import validate_messages
 from cxaudit.spec.model import Consent, Journey, Stage, Step
 from cxaudit.spec.variables import Ref, RefError, refs_in, render, render_in, scalar_text
 from cxaudit.spec.yamlpos import Document, PathKey, format_path, load_document
@@ -720,6 +721,12 @@ class Loader:
         rows = self._rows(doc, top)
         columns = set().union(*rows) if rows else set()
         self._check_variables(doc, parsed, columns)
+        messages: dict[str, Any] = {}
+        if top is not None and top.messages:
+            messages, found = validate_messages(
+                doc, top.messages, [s.name for s in stages], self.known_channels
+            )
+            self.extend(found)
         if top is None:
             return []
         self._check_context_refs(doc, top, columns)
@@ -753,7 +760,7 @@ class Loader:
             tags=tuple(top.tags),
             base_url=top.base_url,
             channels=tuple(top.channels) if top.channels is not None else None,
-            messages=top.messages,
+            messages=messages,
             budgets=top.budgets.as_rules() if top.budgets else {},
             allowed_origins=tuple(top.allowed_origins),
             locale=top.locale,

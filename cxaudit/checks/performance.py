@@ -1,0 +1,411 @@
+"""Response-time checks: how long each step makes the customer wait, and budgets.
+
+Metric checks score the median of a step's samples (one per ``--repeat``)
+on a log-normal curve between two control points per metric (see
+:mod:`cxaudit.metrics`): the value that scores 0.9 and the one that scores
+0.5. A step passes at 0.9 or more. The points differ between desktop and
+mobile channels (``is_mobile``), as Lighthouse's do, and are options of each
+check. Sources: Lighthouse's scoring control points for FCP and LCP (mobile
+1800/3000 and 2500/4000 ms; desktop 934/1600 and 1200/2400 ms); web.dev's
+"good" and "poor" thresholds where Lighthouse has no curve (TTFB 800/1800 ms,
+interaction latency 200/500 ms, CLS 0.1/0.25).
+
+On throttled channels Chromium's network emulation holds each response back
+until its latency has passed but times the headers before that, so TTFB is
+reported as the later of the measured ``responseStart`` and the request's
+start plus the channel's latency (see
+:func:`cxaudit.gather.snapshot.emulated_ttfb`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
+from cxaudit.metrics import (
+    METRICS,
+    ControlPoints,
+    Limit,
+    format_value,
+    log_normal_score,
+    resolve_limits,
+    samples,
+    stage_totals,
+    summary,
+    time_to_purchase,
+)
+from cxaudit.results import ChannelInfo, Evidence, JourneyRun
+from cxaudit.stats import Summary, summarise
+
+
+def profile_text(channel: ChannelInfo) -> str:
+    """The channel's network and CPU profile in words, for messages and evidence."""
+    parts = []
+    if channel.network:
+        net = channel.network
+        parts.append(
+            f"{net.get('latency_ms', 0):g} ms RTT, {net.get('download_kbps', 0):g} kbps down, "
+            f"{net.get('upload_kbps', 0):g} kbps up"
+        )
+    if channel.cpu_slowdown and channel.cpu_slowdown != 1:
+        parts.append(f"CPU {channel.cpu_slowdown:g}x slower")
+    return ", ".join(parts) or "unthrottled"
+
+
+def _measured(values: Summary, metric: str) -> str:
+    text = format_value(metric, values.median)
+    if values.n > 1:
+        text += (
+            f" (median of {values.n}, spread {format_value(metric, values.q1)}"
+            f"-{format_value(metric, values.q3)})"
+        )
+    return text
+
+
+def _figures(values: Summary) -> dict[str, Any]:
+    return {
+        "median": values.median,
+        "n": values.n,
+        "q1": values.q1,
+        "q3": values.q3,
+        "min": values.minimum,
+        "max": values.maximum,
+    }
+
+
+class CurveOptions(BaseModel):
+    """Control points of the score curve, per kind of channel."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    desktop: ControlPoints
+    mobile: ControlPoints
+
+
+class MetricCheck(Check):
+    """A step metric scored on a log-normal curve (subclasses set ``metric`` and Options)."""
+
+    metric: ClassVar[str]
+    category = "performance"
+    requires = ("timing",)
+
+    def evaluate(self, subject: StepSubject, options: CurveOptions) -> Iterable[Result]:
+        values = summary(subject.run, subject.step.index, self.metric)
+        if values is None:
+            return
+        channel = subject.channel
+        points = options.mobile if channel.is_mobile else options.desktop
+        score = round(log_normal_score(values.median, points), 3)
+        url = subject.step.snapshot.url if subject.step.snapshot else ""
+        label = METRICS[self.metric].label
+        message = (
+            f"{label} {_measured(values, self.metric)}; good is up to "
+            f"{format_value(self.metric, points.p10)}, typical {format_value(self.metric, points.median)} "
+            f"on {channel.name} ({profile_text(channel)})"
+        )
+        yield Result(
+            status=Status.PASS if score >= 0.9 else Status.FAIL,
+            score=score,
+            severity="serious" if score < 0.5 else "moderate",
+            message=message,
+            evidence=(
+                Evidence(
+                    values={
+                        "metric": self.metric,
+                        **_figures(values),
+                        "samples": [
+                            round(v, 1)
+                            for v in samples(subject.run, subject.step.index, self.metric)
+                        ],
+                        "good": points.p10,
+                        "typical": points.median,
+                        "score": score,
+                        "url": url,
+                        "profile": profile_text(channel),
+                    }
+                ),
+            ),
+        )
+
+
+@register
+class ServerResponseTime(MetricCheck):
+    """The server starts answering quickly (time to first byte).
+
+    Nothing shows until the first byte of the page arrives. A slow answer
+    (a database query, an uncached page, a far-away server) delays every
+    later paint and makes the step feel broken, most of all on a phone.
+    Measured as the navigation's ``responseStart``, redirects included.
+    """
+
+    code = "CX-PERF-001"
+    slug = "server-response-time"
+    title = "Server answers quickly"
+    failure_title = "Server answers slowly"
+    weight = 3.0
+    metric = "ttfb_ms"
+    advice = (
+        "Cache the page or the slow data behind it, and look at the server's time for this address."
+    )
+    help_url = "https://web.dev/articles/ttfb"
+
+    class Options(CurveOptions):
+        desktop: ControlPoints = ControlPoints(p10=800, median=1800)
+        mobile: ControlPoints = ControlPoints(p10=800, median=1800)
+
+
+@register
+class FirstContentfulPaint(MetricCheck):
+    """Something appears soon after the customer asks for the page.
+
+    First Contentful Paint is when the first text or image is painted: the
+    moment the customer knows the page is coming.
+    """
+
+    code = "CX-PERF-002"
+    slug = "first-contentful-paint"
+    title = "Page starts to show quickly"
+    failure_title = "Page is slow to start showing"
+    weight = 2.0
+    metric = "fcp_ms"
+    advice = "Send less render-blocking CSS and JavaScript, and answer faster (see the TTFB)."
+    help_url = "https://web.dev/articles/fcp"
+
+    class Options(CurveOptions):
+        desktop: ControlPoints = ControlPoints(p10=934, median=1600)
+        mobile: ControlPoints = ControlPoints(p10=1800, median=3000)
+
+
+@register
+class LargestContentfulPaint(MetricCheck):
+    """The main content (product photo, heading, price) shows quickly.
+
+    Largest Contentful Paint is when the biggest text block or image of the
+    viewport is painted: usually what the customer came to the page for.
+    """
+
+    code = "CX-PERF-003"
+    slug = "largest-contentful-paint"
+    title = "Main content shows quickly"
+    failure_title = "Main content is slow to show"
+    weight = 5.0
+    metric = "lcp_ms"
+    advice = "Make the largest element (often the hero image) smaller and load it first."
+    help_url = "https://web.dev/articles/lcp"
+
+    class Options(CurveOptions):
+        desktop: ControlPoints = ControlPoints(p10=1200, median=2400)
+        mobile: ControlPoints = ControlPoints(p10=2500, median=4000)
+
+
+@register
+class LayoutShift(MetricCheck):
+    """The page holds still while it loads.
+
+    Content that jumps as images and banners arrive makes customers lose
+    their place or tap the wrong button (Cumulative Layout Shift, the
+    largest burst of unexpected shifts, measured when the step has settled).
+    """
+
+    code = "CX-PERF-004"
+    slug = "layout-shift"
+    title = "Page holds still while it loads"
+    failure_title = "Page content jumps while it loads"
+    weight = 5.0
+    metric = "cls"
+    advice = "Give images and embeds a width and height, and reserve room for late banners."
+    help_url = "https://web.dev/articles/cls"
+
+    class Options(CurveOptions):
+        desktop: ControlPoints = ControlPoints(p10=0.1, median=0.25)
+        mobile: ControlPoints = ControlPoints(p10=0.1, median=0.25)
+
+
+@register
+class InteractionLatency(MetricCheck):
+    """The page reacts quickly to a click or key press.
+
+    The Event Timing API measures each interaction from the input to the
+    next paint; the slowest one of the step counts (as INP does for a
+    page). Interactions under 16 ms are not reported: the step has none.
+    """
+
+    code = "CX-PERF-005"
+    slug = "interaction-latency"
+    title = "Page reacts quickly to clicks"
+    failure_title = "Page reacts slowly to clicks"
+    weight = 5.0
+    metric = "interaction_ms"
+    advice = "Break up long JavaScript tasks in the click handlers; show feedback before slow work."
+    help_url = "https://web.dev/articles/inp"
+
+    class Options(CurveOptions):
+        desktop: ControlPoints = ControlPoints(p10=200, median=500)
+        mobile: ControlPoints = ControlPoints(p10=200, median=500)
+
+
+class BudgetOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    defaults: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Budgets for every journey (from the config's budgets: section).",
+    )
+
+
+def _limits(
+    subject_run: JourneyRun, channel: str, defaults: Any, step_budget: Any
+) -> dict[str, Limit]:
+    return resolve_limits(
+        [
+            ("config budget", defaults),
+            ("journey budget", subject_run.rules.get("budgets")),
+            ("step budget", step_budget),
+        ],
+        channel,
+    )
+
+
+def _breach(metric: str, values: Summary, limit: Limit) -> Result:
+    label = METRICS[metric].label if metric in METRICS else "journey time"
+    return Result(
+        status=Status.FAIL,
+        rule=metric,
+        message=(
+            f"{label} {_measured(values, metric)} is over the {limit.source} "
+            f"of {format_value(metric, limit.value)}"
+        ),
+        identity=metric,
+        evidence=(
+            Evidence(
+                values={
+                    "metric": metric,
+                    "actual": values.median,
+                    "limit": limit.value,
+                    "budget": limit.source,
+                    **_figures(values),
+                }
+            ),
+        ),
+    )
+
+
+@register
+class PerformanceBudget(Check):
+    """Each step stays within its performance budget.
+
+    Budgets turn "fast enough" into numbers a team agrees on: ``step_ms``,
+    ``ttfb_ms``, ``fcp_ms``, ``lcp_ms``, ``cls``, ``interaction_ms``,
+    ``requests`` and ``bytes`` per step. They are set in the config
+    (``budgets:``), in a journey (``budgets:``) or on one step
+    (``audit: {budget: {...}}``); the nearer one wins, and a ``channels:``
+    section inside any of them sets limits for one channel. Each breach is
+    a failure with the measured value (the median with ``--repeat``) and
+    the limit.
+    """
+
+    code = "CX-PERF-010"
+    slug = "performance-budget"
+    title = "Step is within its performance budget"
+    failure_title = "Step is over its performance budget"
+    category = "performance"
+    weight = 5.0
+    severity = "serious"
+    requires = ("timing",)
+    Options = BudgetOptions
+    settings_options: ClassVar[dict[str, str]] = {"defaults": "budgets"}
+    advice = (
+        "Find what the step loads or computes beyond its budget (see its requests and timings)."
+    )
+
+    def evaluate(self, subject: StepSubject, options: BudgetOptions) -> Iterable[Result]:
+        step = subject.step
+        try:
+            limits = _limits(
+                subject.run, subject.channel.name, options.defaults, step.overrides.get("budget")
+            )
+        except ValueError as exc:
+            yield Result(status=Status.ERROR, message=str(exc))
+            return
+        measured = breached = False
+        for metric, limit in limits.items():
+            values = summary(subject.run, step.index, metric) if metric != "journey_ms" else None
+            if values is None:
+                continue
+            measured = True
+            if values.median > limit.value:
+                breached = True
+                yield _breach(metric, values, limit)
+        if measured and not breached:
+            yield Result(status=Status.PASS)
+
+
+@register
+class JourneyTime(Check):
+    """How long the whole journey takes the customer, stage by stage.
+
+    The sum of the step durations (from each action to its settled page;
+    the tool's own auditing time is not counted) per stage and for the
+    journey, the time to purchase (from the first step to the end of the
+    ``purchase`` stage), and the requests and bytes per stage. Informative;
+    with a ``journey_ms`` budget the journey total is judged against it.
+    """
+
+    code = "CX-PERF-020"
+    slug = "journey-time"
+    title = "Journey time is within budget"
+    failure_title = "Journey takes longer than its budget"
+    category = "performance"
+    weight = 5.0
+    severity = "serious"
+    scope = "journey"
+    Options = BudgetOptions
+    settings_options: ClassVar[dict[str, str]] = {"defaults": "budgets"}
+    advice = "Look at the slowest stage first: its steps' durations are in the step details."
+
+    def evaluate(self, subject: JourneySubject, options: BudgetOptions) -> Iterable[Result]:
+        run = subject.run
+        stages = stage_totals(run)
+        if not stages:
+            return
+        totals = [sum(float(s.step_ms or 0) for s in rep.steps) for rep in run.repetitions] or [
+            sum(values["step_ms"] for values in stages.values())
+        ]
+        journey = summarise(totals)
+        to_purchase = time_to_purchase(run)
+        parts = ", ".join(f"{stage} {values['step_ms']:.0f} ms" for stage, values in stages.items())
+        message = f"journey {_measured(journey, 'step_ms')}: {parts}"
+        if to_purchase is not None:
+            message += f"; time to purchase {to_purchase:.0f} ms"
+        yield Result(
+            status=Status.INFORMATIVE,
+            rule="totals",
+            title="Time per stage and journey",
+            message=message,
+            evidence=(
+                Evidence(
+                    values={
+                        "journey_ms": journey.median,
+                        "time_to_purchase_ms": to_purchase,
+                        "stages": stages,
+                        "repetitions": len(run.repetitions) or 1,
+                        "profile": profile_text(subject.channel),
+                    }
+                ),
+            ),
+        )
+        try:
+            limits = _limits(run, subject.channel.name, options.defaults, None)
+        except ValueError as exc:
+            yield Result(status=Status.ERROR, message=str(exc))
+            return
+        limit = limits.get("journey_ms")
+        if limit is None:
+            return
+        if journey.median > limit.value:
+            yield _breach("journey_ms", journey, limit)
+        else:
+            yield Result(status=Status.PASS, rule="journey_ms")

@@ -1,0 +1,220 @@
+"""What the page says: headings, calls to action, prices in context, help and policy links, forms.
+
+The raw material of the consistency and trust checks, read in one round
+trip on audited steps. Prices come with what the page says they are the
+price of (a table row's header, a definition list's term, the text next to
+them), so checks can add up a basket or spot a fee that appears late.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from cxaudit.gather.snapshot import SnapshotOptions, gatherer
+from cxaudit.results import FormInfo, Heading, LinkMention, PageContent, PriceMention
+from cxaudit.values import parse_number
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+
+MAX_MAIN_TEXT = 20_000
+MAX_ITEMS = 200
+
+#: Words that make a link or control worth a second look (classified in Python below).
+_HELP_WORDS = (
+    "contact|support|help|faq|customer service|customer care|chat|call us|get in touch|"
+    "return|refund|exchange|privacy|data protection|gdpr|cookie|terms|conditions|mailto:|tel:"
+)
+
+CONTENT_JS = r"""
+([maxMain, maxItems, helpWords]) => {
+  const clean = (s) => (s || '').replace(/\s+/g, ' ').trim();
+  const shown = (el) => {
+    if (!el) return false;
+    if (el.checkVisibility) return el.checkVisibility({checkOpacity: false, checkVisibilityCSS: true});
+    const r = el.getBoundingClientRect();
+    return r.width > 0 || r.height > 0;
+  };
+  const name = (el) => clean(el.getAttribute('aria-label') || el.innerText || el.value || el.textContent);
+
+  const headings = [];
+  for (const h of document.querySelectorAll('h1,h2,h3,h4,h5,h6,[role=heading]')) {
+    if (!shown(h) || headings.length >= maxItems) continue;
+    const m = /^H(\d)$/.exec(h.tagName);
+    const text = clean(h.innerText || h.textContent);
+    if (text) headings.push({level: m ? +m[1] : +(h.getAttribute('aria-level') || 2), text});
+  }
+
+  // Calls to action of the page's own content: header toggles ("Menu") differ by design.
+  const ctas = [];
+  const ctaSel = 'button, [role=button], input[type=submit], input[type=button], '
+    + 'a[class*=button i], a[class*=btn i], a[class*=cta i]';
+  const main = document.querySelector('main, [role=main]') || document.body;
+  for (const el of (main || document).querySelectorAll(ctaSel)) {
+    if (!shown(el) || ctas.length >= maxItems) continue;
+    const text = name(el);
+    if (text && !ctas.includes(text)) ctas.push(text);
+  }
+
+  const PRICE = /(?:[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|AUD|CAD)\b)\s?-?\d(?:[\d.,'\u00a0\u202f]*\d)?|-?\d(?:[\d.,'\u00a0\u202f]*\d)?\s?(?:[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|kr|zł)\b)/g;
+  const rows = new Map();
+  const rowOf = (el) => {
+    const row = el.closest('tr, li, [role=row]');
+    if (!row) return null;
+    if (!rows.has(row)) rows.set(row, rows.size);
+    return rows.get(row);
+  };
+  const without = (text, part) => clean(text.split(part).join(' '));
+  const labelOf = (el, priceText) => {
+    const dd = el.closest('dd');
+    if (dd) {
+      let dt = dd.previousElementSibling;
+      while (dt && dt.tagName !== 'DT') dt = dt.previousElementSibling;
+      if (dt) return clean(dt.innerText || dt.textContent);
+    }
+    const tr = el.closest('tr');
+    if (tr) {
+      const th = tr.querySelector('th');
+      if (th && !th.contains(el)) return clean(th.innerText || th.textContent);
+      const first = tr.querySelector('td');
+      if (first && !first.contains(el)) return clean(first.innerText || first.textContent);
+    }
+    const li = el.closest('li, [role=row]');
+    if (li) return without(li.innerText || li.textContent, priceText);
+    const own = without(el.innerText || el.textContent || '', priceText);
+    if (own) return own;
+    const parent = el.parentElement;
+    const around = parent ? without(parent.innerText || parent.textContent || '', priceText) : '';
+    if (around && around.length <= 80) return around;
+    const labelled = el.closest('[aria-label]');
+    if (labelled) return clean(labelled.getAttribute('aria-label'));
+    for (let node = el, up = 0; node && up < 3; node = node.parentElement, up++) {
+      const before = node.previousElementSibling;
+      if (before) {
+        const text = clean(before.innerText || before.textContent);
+        if (text) return text;
+      }
+    }
+    return '';
+  };
+  const prices = [];
+  const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node && prices.length < maxItems; node = walker.nextNode()) {
+    const value = node.nodeValue || '';
+    if (!/\d/.test(value)) continue;  // cheap test first: most text has no price
+    const el = node.parentElement;
+    if (!el || el.closest('script, style, noscript, template, option') || !shown(el)) continue;
+    for (const match of value.matchAll(PRICE)) {
+      const text = clean(match[0]);
+      const style = getComputedStyle(el);
+      prices.push({
+        text,
+        label: labelOf(el, match[0]).slice(0, 160),
+        row: rowOf(el),
+        testid: el.getAttribute('data-testid') || (el.parentElement && el.parentElement.getAttribute('data-testid')) || '',
+        struck: !!el.closest('s, del, strike') || style.textDecorationLine.includes('line-through'),
+      });
+    }
+  }
+
+  const help = new RegExp(helpWords, 'i');
+  const links = [];
+  for (const el of document.querySelectorAll('a[href], button, [role=link], [role=button]')) {
+    if (links.length >= maxItems) break;
+    const text = name(el);
+    const href = el.getAttribute('href') || '';
+    if (help.test(text) || help.test(href)) links.push({text: text.slice(0, 160), href: href.slice(0, 500)});
+  }
+
+  const fieldText = (f) => {
+    const label = f.labels && f.labels.length ? f.labels[0].innerText : '';
+    return [label, f.getAttribute('aria-label'), f.placeholder, f.name, f.id, f.type,
+            f.getAttribute('autocomplete'), f.getAttribute('inputmode')].join(' ').toLowerCase();
+  };
+  const forms = [];
+  for (const form of document.querySelectorAll('form')) {
+    if (forms.length >= maxItems) break;
+    const fields = [...form.querySelectorAll('input, select, textarea')].filter(
+      (f) => !['hidden', 'submit', 'button', 'reset', 'image'].includes((f.type || '').toLowerCase()));
+    const texts = fields.map(fieldText);
+    forms.push({
+      action: (form.getAttribute('action') || '').slice(0, 500),
+      method: (form.getAttribute('method') || 'get').toLowerCase(),
+      fields: fields.length,
+      personal: texts.some((t) => /\b(e-?mail|name|phone|tel|address|post ?code|zip|password|birth)\b/.test(t)),
+      payment: texts.some((t) => /\b(card|cc-(number|csc|exp)|cvc|cvv|iban|expiry)\b/.test(t)),
+      search: form.getAttribute('role') === 'search' || (fields.length > 0 && fields.every((f) => f.type === 'search')),
+    });
+  }
+
+  const insecure = [];
+  if (location.protocol === 'https:') {
+    const seen = new Set();
+    const add = (url) => { if (url && url.startsWith('http:') && !seen.has(url)) { seen.add(url); insecure.push(url.slice(0, 500)); } };
+    for (const r of performance.getEntriesByType('resource')) add(r.name);
+    for (const el of document.querySelectorAll('[src], link[rel~=stylesheet][href], object[data]')) {
+      add(el.src || el.href || el.data || '');
+    }
+    for (const form of document.querySelectorAll('form[action]')) add(form.action);
+  }
+
+  const mainText = main ? (main.innerText || '') : '';
+  return {
+    lang: document.documentElement.lang || '',
+    headings, ctas, prices, links, forms, insecure: insecure.slice(0, maxItems),
+    main_text: mainText.length > maxMain ? mainText.slice(0, maxMain) : mainText,
+  };
+}
+"""
+
+#: Link kinds and the words (in text or address) that name them.
+LINK_KINDS: dict[str, re.Pattern[str]] = {
+    "contact": re.compile(
+        r"\bcontact|get in touch|call us|chat\b|live chat|customer (service|care)|^mailto:|^tel:",
+        re.I,
+    ),
+    "support": re.compile(r"\bsupport\b|\bhelp\b|\bfaq|customer (service|care)", re.I),
+    "returns": re.compile(r"\breturn(s|ing)?\b|\bexchanges?\b", re.I),
+    "refund": re.compile(r"\brefund", re.I),
+    "privacy": re.compile(r"\bprivacy\b|data protection|\bgdpr\b", re.I),
+    "terms": re.compile(r"\bterms\b|conditions", re.I),
+}
+
+
+def link_kinds(text: str, href: str) -> list[str]:
+    """What help or policy a link leads to, judged from its text and its address."""
+    found = []
+    for kind, pattern in LINK_KINDS.items():
+        if pattern.search(text) or pattern.search(href.replace("-", " ").replace("_", " ")):
+            found.append(kind)
+    return found
+
+
+def build_content(raw: dict[str, Any]) -> PageContent:
+    """The gathered plain data as a typed :class:`PageContent`, prices parsed."""
+    links = [
+        LinkMention(kind=kind, text=item["text"], href=item["href"])
+        for item in raw.get("links", [])
+        for kind in link_kinds(item["text"], item["href"])
+    ]
+    return PageContent(
+        lang=raw.get("lang", ""),
+        headings=[Heading(**h) for h in raw.get("headings", [])],
+        ctas=list(raw.get("ctas", [])),
+        prices=[PriceMention(value=parse_number(p["text"]), **p) for p in raw.get("prices", [])],
+        links=links,
+        forms=[FormInfo(**f) for f in raw.get("forms", [])],
+        main_text=raw.get("main_text", ""),
+        insecure=list(raw.get("insecure", [])),
+    )
+
+
+async def read_content(page: Page) -> PageContent:
+    raw = await page.evaluate(CONTENT_JS, [MAX_MAIN_TEXT, MAX_ITEMS, _HELP_WORDS])
+    return build_content(raw)
+
+
+@gatherer("content", "content")
+async def _content(page: Page, options: SnapshotOptions) -> PageContent:
+    return await read_content(page)
