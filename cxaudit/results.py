@@ -89,6 +89,8 @@ class Snapshot(_Model):
     visible_text: str | None = None
     axe: dict[str, Any] | None = None
     layout: dict[str, Any] | None = None
+    forms: dict[str, Any] | None = None
+    keyboard: dict[str, Any] | None = None
     console: list[ConsoleMessage] = Field(default_factory=list)
     failed_requests: list[FailedRequest] = Field(default_factory=list)
     audited: bool = False
@@ -128,6 +130,8 @@ class Finding(_Model):
 
     code: str
     slug: str
+    #: The rule of a check family this finding is about (an axe rule id), or "".
+    rule: str = ""
     category: str
     status: str
     severity: str

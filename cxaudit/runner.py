@@ -25,6 +25,7 @@ from cxaudit import __version__
 from cxaudit.actions import REGISTRY, ActionContext, SiteUnreachable, StepFailed, substitute
 from cxaudit.browser import BrowserOptions, Channel, Throttle, browser_session, new_context
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
+from cxaudit.gather.axe import AxeProfile
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
 from cxaudit.spec.model import Journey, Step
 
@@ -46,6 +47,7 @@ class RunOptions:
     audit: bool = True
     screenshots: bool = True
     run_id: str = ""
+    axe_profile: AxeProfile = field(default_factory=AxeProfile)
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,7 @@ class Runner:
                 audit=audit,
                 screenshot=want_shot,
                 channel=channel,
+                axe_profile=self.options.axe_profile,
             )
             snapshot, time_origin = await take_snapshot(
                 ctx.page, recorder, throttle, snap_options, time_origin

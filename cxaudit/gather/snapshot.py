@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from cxaudit.gather.axe import run_axe
+from cxaudit.gather.axe import AxeProfile, run_axe
 from cxaudit.gather.page_info import read_page_info
 from cxaudit.results import Snapshot, Timing
 
@@ -40,6 +40,7 @@ class SnapshotOptions:
     screenshot: bool = True
     channel: Channel | None = None
     axe_options: dict[str, Any] | None = None
+    axe_profile: AxeProfile = field(default_factory=AxeProfile)
     quality: int = 70
 
 
@@ -79,7 +80,7 @@ def gatherer(
 
 @gatherer("axe", "axe")
 async def _axe(page: Page, options: SnapshotOptions) -> dict[str, Any]:
-    return await run_axe(page, options.axe_options)
+    return await run_axe(page, options.axe_options, options.axe_profile)
 
 
 def _short(exc: BaseException) -> str:
