@@ -129,9 +129,12 @@ class AxeRules(Check):
                 help_url=rule.get("helpUrl") or AXE_RULES_URL,
                 identity=rule["id"],
             )
+        # axe lists a rule under passes too when some elements pass it; a rule
+        # scores once per page, and any failing element fails it.
+        failed = {rule["id"] for rule in axe.get("violations", [])}
         for rule in axe.get("passes", []):
             rule_id = rule["id"] if isinstance(rule, dict) else rule
-            if rule_id in disabled:
+            if rule_id in disabled or rule_id in failed:
                 continue
             impact = (rule.get("impact") if isinstance(rule, dict) else None) or "moderate"
             yield Result(status=Status.PASS, rule=rule_id, weight=IMPACT_WEIGHTS.get(impact, 3.0))

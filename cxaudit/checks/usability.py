@@ -554,8 +554,8 @@ class FieldName(Check):
 class Purpose:
     """What a field asks for, and how the HTML should say so.
 
-    ``pattern`` is matched against the field's label, name, id, placeholder
-    and autocomplete attribute. ``keyboards`` are the acceptable ``type`` or
+    ``pattern`` is matched against the field's name, id, label and
+    placeholder. ``keyboards`` are the acceptable ``type`` or
     ``inputmode`` values (any of them will do; empty: no special keyboard);
     ``tokens`` the acceptable autocomplete tokens (empty: none expected).
     """
@@ -604,15 +604,20 @@ NO_PURPOSE_TYPES = frozenset(
 def field_purpose(field: Mapping[str, Any]) -> Purpose | None:
     """The purpose of a text-like field, from the words around it.
 
-    Hints are tried from the most precise (the autocomplete token, the
-    field's name and id) to the label and placeholder, so that "Quantity for
-    City Sneaker" named ``quantity`` is a quantity, not a city.
+    An autocomplete token the page already gives settles it; otherwise hints
+    are tried from the most precise (the field's name and id) to the label
+    and placeholder, so that "Quantity for City Sneaker" named ``quantity``
+    is a quantity, not a city.
     """
     if field.get("tag") == "select" or field.get("type") in NO_PURPOSE_TYPES:
         return None
-    for key in ("autocomplete", "name_attr", "id", "label", "name", "placeholder"):
+    token = autocomplete_token(str(field.get("autocomplete") or ""))
+    for purpose in PURPOSES:
+        if token in purpose.tokens:
+            return purpose
+    for key in ("name_attr", "id", "label", "name", "placeholder"):
         hint = str(field.get(key) or "").strip().lower()
-        if not hint or hint in ("on", "off"):
+        if not hint:
             continue
         for purpose in PURPOSES:
             if re.search(purpose.pattern, hint):

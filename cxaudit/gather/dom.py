@@ -51,6 +51,15 @@ const cx = (() => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0;
   };
+  // The "visually hidden" pattern: there for screen readers, never seen or tapped.
+  const clippedAway = (el) => {
+    const cs = getComputedStyle(el);
+    if (/^inset\(\s*50%/.test(cs.clipPath)) return true;
+    const m = /^rect\(([^)]*)\)/.exec(cs.clip || '');
+    if (!m || cs.position !== 'absolute' && cs.position !== 'fixed') return false;
+    const [top, right, bottom, left] = m[1].split(/[\s,]+/).map(parseFloat);
+    return right - left <= 1 || bottom - top <= 1;
+  };
   const text = (s, n) => {
     const t = String(s || '').replace(/\s+/g, ' ').trim();
     return t.length > n ? t.slice(0, n) + '…' : t;
@@ -96,7 +105,7 @@ const cx = (() => {
     if (text(el.getAttribute('placeholder'), 200)) return [text(el.getAttribute('placeholder'), 200), 'placeholder'];
     return ['', ''];
   };
-  return {selector, box, rendered, text, html, byIds, name, round};
+  return {selector, box, rendered, clippedAway, text, html, byIds, name, round};
 })();
 """
 

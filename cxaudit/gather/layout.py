@@ -95,14 +95,14 @@ let total = 0;
 for (const el of document.querySelectorAll(TARGETS)) {
   if (el.disabled || el.closest('[inert]') || !cx.rendered(el)) continue;
   const r = el.getBoundingClientRect();
-  if (r.width <= 1 || r.height <= 1) continue;  // visually hidden
+  if (r.width <= 1 || r.height <= 1 || cx.clippedAway(el)) continue;  // visually hidden
   if (r.right + scrollX <= 0 || r.bottom + scrollY <= 0) continue;  // parked off-screen
   total++;
   if (targets.length >= maxTargets) continue;
   targets.push({
     selector: cx.selector(el), tag: el.localName, name: cx.text(cx.name(el)[0], 60),
     box: cx.box(el), inline: inSentence(el),
-    labelled: !!(el.labels && Array.from(el.labels).some((l) => !l.contains(el) && cx.rendered(l))),
+    labelled: !!(el.labels && Array.from(el.labels).some((l) => cx.rendered(l))),
   });
 }
 out.targets = targets;
@@ -127,7 +127,7 @@ if (document.body) {
       info = null;
       if (!SKIP.has(el.localName) && !el.closest('svg') && cx.rendered(el)) {
         const r = el.getBoundingClientRect();
-        if (r.width > 1 && r.height > 1) info = {el, size: parseFloat(style(el).fontSize), chars: 0, text: ''};
+        if (r.width > 1 && r.height > 1 && !cx.clippedAway(el)) info = {el, size: parseFloat(style(el).fontSize), chars: 0, text: ''};
       }
       perElement.set(el, info);
     }
