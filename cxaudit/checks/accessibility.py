@@ -73,6 +73,13 @@ def _axe_nodes(rule: Mapping[str, Any]) -> tuple[Evidence, ...]:
     )
 
 
+def _axe_rules(subject: StepSubject, options: AxeOptions, group: str) -> list[dict[str, Any]]:
+    """The rules of one group of axe's result (violations, incomplete) not switched off."""
+    disabled = set(options.disabled_rules)
+    rules = part(subject, "axe").get(group) or []
+    return [r for r in rules if isinstance(r, dict) and r.get("id") not in disabled]
+
+
 @register
 class AxeRules(Check):
     """Every axe-core rule, run on every audited step.
@@ -106,13 +113,8 @@ class AxeRules(Check):
     Options = AxeOptions
 
     def evaluate(self, subject: StepSubject, options: AxeOptions) -> Iterable[Result]:
-        axe = subject.step.snapshot.axe if subject.step.snapshot else None
-        if not axe:
-            return
-        disabled = set(options.disabled_rules)
-        for rule in axe.get("violations", []):
-            if rule["id"] in disabled:
-                continue
+        violations = _axe_rules(subject, options, "violations")
+        for rule in violations:
             impact = rule.get("impact") or "moderate"
             wcag = _wcag_text(rule)
             help_text = rule.get("help") or rule["id"]
@@ -131,10 +133,10 @@ class AxeRules(Check):
             )
         # axe lists a rule under passes too when some elements pass it; a rule
         # scores once per page, and any failing element fails it.
-        failed = {rule["id"] for rule in axe.get("violations", [])}
-        for rule in axe.get("passes", []):
+        skip = {rule["id"] for rule in violations} | set(options.disabled_rules)
+        for rule in part(subject, "axe").get("passes") or []:
             rule_id = rule["id"] if isinstance(rule, dict) else rule
-            if rule_id in disabled or rule_id in failed:
+            if rule_id in skip:
                 continue
             impact = (rule.get("impact") if isinstance(rule, dict) else None) or "moderate"
             yield Result(status=Status.PASS, rule=rule_id, weight=IMPACT_WEIGHTS.get(impact, 3.0))
@@ -162,13 +164,7 @@ class AxeNeedsReview(Check):
     Options = AxeOptions
 
     def evaluate(self, subject: StepSubject, options: AxeOptions) -> Iterable[Result]:
-        axe = subject.step.snapshot.axe if subject.step.snapshot else None
-        if not axe:
-            return
-        disabled = set(options.disabled_rules)
-        for rule in axe.get("incomplete", []):
-            if rule["id"] in disabled:
-                continue
+        for rule in _axe_rules(subject, options, "incomplete"):
             wcag = _wcag_text(rule)
             yield Result(
                 status=Status.INFORMATIVE,

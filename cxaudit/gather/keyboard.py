@@ -44,6 +44,8 @@ MAX_STOPS = 60
 START_JS = page_function(
     r"""
 if (!document.body) return null;
+// A walk that broke off must not leave its listeners behind.
+if (window.__cxauditKeys) window.__cxauditKeys.cleanup();
 const FOCUSABLE = 'a[href], area[href], button, input:not([type="hidden"]), select, textarea, ' +
   'summary, iframe, [tabindex], [contenteditable=""], [contenteditable="true"], ' +
   'audio[controls], video[controls]';
@@ -109,6 +111,15 @@ st.onFocus = (e) => {
 };
 st.block = (e) => { if (st.active) e.stopImmediatePropagation(); };
 st.onKey = (e) => { if (st.active && e.key === 'Tab') st.sequence.push(st.idOf(deep())); };
+st.cleanup = () => {
+  st.active = false;
+  removeEventListener('focusin', st.onFocus, true);
+  for (const t of ['focus', 'blur', 'focusin', 'focusout']) removeEventListener(t, st.block, true);
+  removeEventListener('keydown', st.onKey, true);
+  if (st.start) st.start.remove();
+  if (window.__cxauditKeys === st) delete window.__cxauditKeys;
+};
+window.__cxauditKeys = st;
 // The recorder first: listeners on one target run in the order they were added.
 addEventListener('focusin', st.onFocus, true);
 for (const t of ['focus', 'blur', 'focusin', 'focusout']) addEventListener(t, st.block, true);
@@ -123,7 +134,6 @@ start.style.cssText = 'position:absolute;left:0;top:0;width:0;height:0;overflow:
 document.body.prepend(start);
 st.start = start;
 start.focus({preventScroll: true});
-window.__cxauditKeys = st;
 return {expected};
 """,
     params="",
@@ -133,45 +143,46 @@ FINISH_JS = page_function(
     r"""
 const st = window.__cxauditKeys;
 if (!st) return null;
-delete window.__cxauditKeys;
-st.sequence.push(st.idOf(st.deep()));
-// Nothing focused while the unfocused look is read; the page's handlers still see nothing.
-st.start.focus({preventScroll: true});
-const main = document.querySelector('main, [role="main"]');
-const stops = st.stops.map((s) => {
-  const el = s.el;
-  const blurred = st.look(el);
-  const changed = s.focused ? Object.keys(s.focused).filter((k) => s.focused[k] !== blurred[k]) : [];
-  const stop = {
-    selector: cx.selector(el), tag: el.localName, name: cx.text(cx.name(el)[0], 60),
-    box: s.box, visible: s.visible, measured: !!s.focused, indicator: changed.length > 0,
-    changed: Array.from(new Set(changed.map((k) => k.replace(/^parent .*/, 'parent')))),
-    in_main: !!el.closest('main, [role="main"]'),
-    in_modal: !!el.closest('[aria-modal="true"], dialog[open]'),
-  };
-  const href = el.localName === 'a' ? (el.getAttribute('href') || '') : '';
-  if (href.startsWith('#') && href.length > 1) {
-    let target = null;
-    try { target = document.getElementById(decodeURIComponent(href.slice(1))); } catch (e) {}
-    target = target || document.getElementsByName(href.slice(1))[0] || null;
-    stop.skip_target = {href: cx.text(href, 100), exists: !!target,
-                        is_main: !!target && !!main && (target === main || main.contains(target) || target.contains(main))};
-  }
-  return stop;
-});
-const prev = st.prev;
-if (prev && prev !== document.body && prev.isConnected && typeof prev.focus === 'function') {
-  prev.focus({preventScroll: true});
-} else {
-  st.start.blur();
+let stops = [], main = null;
+try {
+  st.sequence.push(st.idOf(st.deep()));
+  // Nothing focused while the unfocused look is read; the page's handlers still see nothing.
+  st.start.focus({preventScroll: true});
+  main = document.querySelector('main, [role="main"]');
+  stops = st.stops.map((s) => {
+    const el = s.el;
+    const blurred = st.look(el);
+    const changed = s.focused ? Object.keys(s.focused).filter((k) => s.focused[k] !== blurred[k]) : [];
+    const stop = {
+      selector: cx.selector(el), tag: el.localName, name: cx.text(cx.name(el)[0], 60),
+      box: s.box, visible: s.visible, measured: !!s.focused, indicator: changed.length > 0,
+      changed: Array.from(new Set(changed.map((k) => k.replace(/^parent .*/, 'parent')))),
+      in_main: !!el.closest('main, [role="main"]'),
+      in_modal: !!el.closest('[aria-modal="true"], dialog[open]'),
+    };
+    const href = el.localName === 'a' ? (el.getAttribute('href') || '') : '';
+    if (href.startsWith('#') && href.length > 1) {
+      let target = null;
+      try { target = document.getElementById(decodeURIComponent(href.slice(1))); } catch (e) {}
+      target = target || document.getElementsByName(href.slice(1))[0] || null;
+      stop.skip_target = {href: cx.text(href, 100), exists: !!target,
+                          is_main: !!target && !!main && (target === main || main.contains(target) || target.contains(main))};
+    }
+    return stop;
+  });
+} finally {
+  try {
+    const prev = st.prev;
+    if (prev && prev !== document.body && prev.isConnected && typeof prev.focus === 'function') {
+      prev.focus({preventScroll: true});
+    } else {
+      st.start.blur();
+    }
+  } catch (e) {}
+  st.cleanup();
+  for (const s of st.stops) st.finish(s.el);
+  scrollTo(st.x, st.y);
 }
-st.start.remove();
-st.active = false;
-removeEventListener('focusin', st.onFocus, true);
-for (const t of ['focus', 'blur', 'focusin', 'focusout']) removeEventListener(t, st.block, true);
-removeEventListener('keydown', st.onKey, true);
-for (const s of st.stops) st.finish(s.el);
-scrollTo(st.x, st.y);
 return {sequence: st.sequence, stops, has_main: !!main};
 """,
     params="",

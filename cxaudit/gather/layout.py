@@ -83,12 +83,14 @@ const TARGETS = 'a[href], area[href], button, input:not([type="hidden"]), select
   'summary, [role="button"], [role="link"], [role="checkbox"], [role="radio"], [role="switch"], ' +
   '[role="tab"], [role="menuitem"], [role="option"], [onclick], [tabindex]:not([tabindex="-1"])';
 const BLOCKS = new Set(['block', 'list-item', 'table-cell', 'flex', 'grid', 'table', 'flow-root']);
+const blockText = new Map();
 const inSentence = (el) => {
   if (style(el).display !== 'inline') return false;
   let block = el.parentElement;
   while (block && !BLOCKS.has(style(block).display)) block = block.parentElement;
   if (!block) return false;
-  return cx.text(block.textContent, 10000).length > cx.text(el.textContent, 10000).length + 1;
+  if (!blockText.has(block)) blockText.set(block, cx.text(block.textContent, 10000).length);
+  return blockText.get(block) > cx.text(el.textContent, 10000).length + 1;
 };
 const targets = [];
 let total = 0;

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from cxaudit.gather.keyboard import MAX_STOPS
+from cxaudit.gather.keyboard import MAX_STOPS, START_JS
 from tests.e2e.pages import Visit, by_selector, visit_pages
 
 if TYPE_CHECKING:
@@ -32,6 +32,15 @@ async def read_state(page: Page) -> dict[str, Any]:
     return await page.evaluate(STATE_JS)
 
 
+async def break_off_a_walk(page: Page) -> None:
+    await page.evaluate(START_JS)  # a walk whose end never ran
+
+
+async def focus_after_walk(page: Page) -> dict[str, Any]:
+    await page.focus("#q")
+    return await page.evaluate(STATE_JS)
+
+
 VISITS = {
     "good": Visit("kb-good.html", gatherers=("keyboard",)),
     "hidden": Visit("kb-hidden.html", gatherers=("keyboard",)),
@@ -41,6 +50,9 @@ VISITS = {
         "kb-state.html", gatherers=("keyboard",), before=focus_and_scroll, after=read_state
     ),
     "good-mobile": Visit("kb-good.html", "mobile", gatherers=("keyboard",)),
+    "broken-off": Visit(
+        "kb-state.html", gatherers=("keyboard",), before=break_off_a_walk, after=focus_after_walk
+    ),
 }
 
 
@@ -116,3 +128,11 @@ def test_the_walk_is_bounded_and_leaves_the_page_as_it_was(
     assert before["active"] == "q" and before["scrollY"] == 700
     assert after == before
     assert after["touched"] is False
+
+
+def test_a_walk_that_broke_off_leaves_nothing_behind(walks: dict[str, dict[str, Any]]) -> None:
+    after = walks["broken-off"]["after"]
+    # The page's own focus handlers run again, and no start marker is left.
+    assert after["active"] == "q"
+    assert after["seen"]["focus"] == 1 and after["seen"]["focusin"] == 1
+    assert after["firstChild"] == "main"
