@@ -767,18 +767,19 @@ class RequiredMarked(Check):
         if not unmarked:
             yield Result(status=Status.PASS)
             return
-        index, group = unmarked[0]
-        form = forms.get(index) or {"selector": None}
+        evidence: list[Evidence] = []
+        for index, group in unmarked:
+            names = [f.get("name") or f.get("selector") for f in group]
+            if index in forms:  # the form itself; fields outside any form one by one
+                evidence.append(element(forms[index], fields=names))
+            else:
+                evidence.extend(element(f, name=f.get("name")) for f in group)
+        group = unmarked[0][1]
         yield Result(
             status=Status.FAIL,
             message=f"none of the {len(group)} fields of the form says whether it is required: "
             + quoted(group),
-            evidence=tuple(
-                element(forms.get(i) or {}, fields=[f.get("name") or f.get("selector") for f in g])
-                for i, g in unmarked
-            )
-            if form.get("selector")
-            else tuple(element(f) for f in group),
+            evidence=tuple(evidence),
             identity="required-marked",
         )
 

@@ -229,3 +229,52 @@ def test_journey_effort_per_stage_and_in_total() -> None:
     assert purchase.evidence[0].values["fields"] == 2
     total = measure_effort(steps)
     assert (total.steps, total.actions, total.clicks, total.fields, total.pages) == (8, 6, 2, 2, 4)
+
+
+def test_console_errors_and_failed_requests_of_the_step() -> None:
+    console = only(run_check("console-errors", "images-desktop"))
+    assert console.status == Status.FAIL
+    assert console.message.startswith("3 console error(s): Failed to load resource")
+    requests = only(run_check("failed-requests", "images-desktop"))
+    assert requests.status == Status.FAIL
+    assert "missing-too.png (HTTP 404)" in requests.message
+    assert [e.values["status"] for e in requests.evidence] == [404, 404]
+    for slug in ("console-errors", "failed-requests"):
+        assert only(run_check(slug, "shop-fixed-checkout-desktop")).status == Status.PASS
+
+
+def test_journey_completion_names_the_step_that_stopped_the_customer() -> None:
+    steps = [
+        _step(0, "purchase", "goto", "goto /product", navigated=True),
+        StepResult(
+            index=1,
+            stage="purchase",
+            action="click",
+            name="click Buy it now",
+            status="failed",
+            message="no button 'Buy it now'",
+        ),
+        StepResult(index=2, stage="purchase", action="expect", name="x", status="skipped"),
+    ]
+    run = JourneyRun(
+        journey="Buy", file="buy.yaml", channel="desktop", status="failed", steps=steps
+    )
+    completion = check("journey-completion")
+    subject = JourneySubject(run=run, channel=ChannelInfo(name="desktop"))
+    result = only(list(completion.evaluate(subject, None)))
+    assert (result.status, result.step, result.stage) == (Status.FAIL, 1, "purchase")
+    assert result.message == "step 2 'click Buy it now' failed: no button 'Buy it now'"
+    passed = run.model_copy(update={"status": "passed", "steps": steps[:1]})
+    subject = JourneySubject(run=passed, channel=ChannelInfo(name="desktop"))
+    assert only(list(completion.evaluate(subject, None))).status == Status.PASS
+
+
+def test_fields_outside_any_form_are_one_group() -> None:
+    def unwrap(snapshot: dict[str, Any]) -> None:
+        for field in snapshot["forms"]["fields"]:
+            if field["form"] == 0:
+                field["form"] = -1
+        snapshot["forms"]["forms"] = [f for f in snapshot["forms"]["forms"] if f["index"] != 0]
+
+    result = only(run_check("required-marked", "forms-desktop", unwrap))
+    assert selectors(result) == ["#email", "#zip", "#mystery", "#card", "#errors"]
