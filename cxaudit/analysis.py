@@ -15,7 +15,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, all_checks
-from cxaudit.results import ChannelInfo, CheckOutcome, Finding, JourneyRun, RunResult
+from cxaudit.results import (
+    ChannelInfo,
+    CheckOutcome,
+    Evidence,
+    Finding,
+    JourneyRun,
+    RunResult,
+    StepResult,
+)
 from cxaudit.scoring import score_outcomes, score_with_stages
 
 #: Which gatherer fills which snapshot field (to tell "not measured" from "not applicable").
@@ -89,6 +97,57 @@ def _missing_input(check: Check, subject: StepSubject) -> Result | bool | None:
     return None
 
 
+#: Elements one finding lists at most, over all the steps it was seen on.
+MAX_EVIDENCE = 50
+
+
+def _with_step(evidence: Iterable[Evidence], step: int | None) -> list[Evidence]:
+    """Evidence with the step each element was seen on (``values["steps"]``)."""
+    if step is None:
+        return list(evidence)
+    return [
+        e.model_copy(update={"values": {**e.values, "steps": [step]}}) if e.selector else e
+        for e in evidence
+    ]
+
+
+def _seen_again(seen: Finding, evidence: Iterable[Evidence], step: int | None) -> Finding:
+    """A finding met again on ``step``: add the step, and the elements not listed yet.
+
+    One finding per problem and journey run, however many pages show it (a
+    header on every page is one finding "seen on N steps"), and each of its
+    elements says on which steps it was seen.
+    """
+    if step is None or step in seen.seen_on_steps:
+        return seen
+    merged = list(seen.evidence)
+    where = {e.selector: i for i, e in enumerate(merged) if e.selector}
+    for item in evidence:
+        if not item.selector:
+            continue
+        if item.selector in where:
+            old = merged[where[item.selector]]
+            steps = [*old.values.get("steps", []), step]
+            merged[where[item.selector]] = old.model_copy(
+                update={"values": {**old.values, "steps": steps}}
+            )
+        elif len(merged) < MAX_EVIDENCE:
+            where[item.selector] = len(merged)
+            merged.extend(_with_step([item], step))
+    return seen.model_copy(
+        update={"seen_on_steps": [*seen.seen_on_steps, step], "evidence": merged}
+    )
+
+
+def step_disabled(step: StepResult) -> frozenset[str]:
+    """What a journey step switched off for itself (``audit: {disable: [...]}``):
+    check codes, check slugs or rule ids (axe rules, or a check's own rules)."""
+    value = step.overrides.get("disable") or []
+    if isinstance(value, str):
+        value = [value]
+    return frozenset(str(v) for v in value)
+
+
 class _Collector:
     def __init__(self) -> None:
         self.outcomes: list[CheckOutcome] = []
@@ -140,19 +199,14 @@ class _Collector:
             return
         elements = sorted(e.selector for e in result.evidence if e.selector)
         identity = result.identity or (",".join(elements) if elements else f"step-{step}")
-        if elements and result.identity:
-            identity += "@" + ",".join(elements)
         key = _fingerprint(code, result.rule or "", journey, channel, identity)
         if key in self.findings:  # the same problem met again on a later step
-            seen = self.findings[key]
-            if step is not None and step not in seen.seen_on_steps:
-                self.findings[key] = seen.model_copy(
-                    update={"seen_on_steps": [*seen.seen_on_steps, step]}
-                )
+            self.findings[key] = _seen_again(self.findings[key], result.evidence, step)
             return
         self.findings[key] = Finding(
             code=code,
             slug=check.slug,
+            rule=result.rule or "",
             category=check.category,
             status=status,
             severity=result.severity
@@ -164,7 +218,7 @@ class _Collector:
             channel=channel,
             stage=stage,
             step=step,
-            evidence=list(result.evidence),
+            evidence=_with_step(result.evidence, step),
             advice=result.advice if result.advice is not None else check.advice,
             help_url=result.help_url if result.help_url is not None else check.help_url,
             weight=weight,
@@ -183,6 +237,9 @@ def analyse_run(
         options = _options(check, settings)
         if check.scope == "step":
             for step in run.steps:
+                disabled = step_disabled(step)
+                if check.code in disabled or check.slug in disabled:
+                    continue
                 subject = StepSubject(run=run, step=step, channel=channel)
                 missing = _missing_input(check, subject)
                 if missing is False:
@@ -191,6 +248,8 @@ def analyse_run(
                     [missing] if isinstance(missing, Result) else _evaluate(check, subject, options)
                 )
                 for result in results:
+                    if result.rule and result.rule in disabled:
+                        continue
                     collect.add(check, result, run.journey, run.channel, step.stage, step.index)
         elif check.scope == "journey":
             subject = JourneySubject(run=run, channel=channel)

@@ -170,6 +170,7 @@ def _run(
         run_id=run_id,
         budgets=settings.budgets.as_rules(),
         repeat=repeat,
+        axe_profile=settings.accessibility.profile(),
     )
     analysis = AnalysisSettings.from_settings(settings)
     result = run_audit(
@@ -525,14 +526,35 @@ def doctor(install: bool, executable_path: str | None) -> None:
 
 
 @main.command("list-checks")
-def list_checks() -> None:
-    """Every check with its code, category, weight and title."""
-    from cxaudit.checks import all_checks
+@click.argument("check", required=False, metavar="[CODE|SLUG]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="markdown is docs/checks.md; json is for tools.",
+)
+@click.option("--category", help="Only the checks of this category.")
+def list_checks(check: str | None, fmt: str, category: str | None) -> None:
+    """Every check with its code, category, weight and title; or all about one CHECK."""
+    from cxaudit.checks import CATEGORIES, all_checks, docs
 
-    for check in all_checks():
-        click.echo(
-            f"{check.code:<12} {check.category:<14} {check.slug:<26} w={check.weight:<4g} {check.title}"
-        )
+    checks = all_checks()
+    if category is not None:
+        if category not in CATEGORIES:
+            _fail(f"unknown category '{category}'; one of {', '.join(CATEGORIES)}", EXIT_USAGE)
+        checks = [c for c in checks if c.category == category]
+    if check is not None:
+        wanted = check.lower()
+        checks = [c for c in checks if wanted in (c.code.lower(), c.slug)]
+        if not checks:
+            _fail(f"no check '{check}'; run 'cxaudit list-checks' to see them all", EXIT_USAGE)
+        if fmt == "text":
+            click.echo(docs.render_one(checks[0]))
+            return
+    render = {"text": docs.render_text, "markdown": docs.render_markdown, "json": docs.render_json}
+    click.echo(render[fmt](checks).rstrip("\n"))
 
 
 if __name__ == "__main__":  # pragma: no cover

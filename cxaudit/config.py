@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cxaudit.browser import BUILTIN_CHANNELS, Channel, NetworkProfile
 from cxaudit.errors import SpecError, SpecIssue, UsageError
+from cxaudit.gather.axe import DEFAULT_STANDARD, STANDARD_TAGS, AxeProfile
 from cxaudit.spec.journey_file import Budgets
 from cxaudit.spec.loader import display, pydantic_issues
 from cxaudit.spec.messages import Glossary
@@ -112,6 +113,38 @@ class ReportConfig(_Section):
     )
 
 
+class AccessibilityConfig(_Section):
+    """The standards profile axe-core audits against."""
+
+    standard: str = Field(
+        default=DEFAULT_STANDARD,
+        description=f"WCAG version and level: {', '.join(STANDARD_TAGS)}, or all (every rule axe enables by default).",
+    )
+    best_practices: bool = Field(default=True, description="Also run axe's best-practice rules.")
+    disabled_rules: list[str] = Field(
+        default_factory=list, description="axe rule ids never to run."
+    )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="CSS selectors of elements to leave out of the audit (third-party widgets).",
+    )
+
+    @field_validator("standard")
+    @classmethod
+    def _known_standard(cls, value: str) -> str:
+        if value != "all" and value not in STANDARD_TAGS:
+            raise ValueError(f"'standard' must be one of {', '.join(STANDARD_TAGS)}, all")
+        return value
+
+    def profile(self) -> AxeProfile:
+        return AxeProfile(
+            standard=self.standard,
+            best_practices=self.best_practices,
+            disabled_rules=tuple(self.disabled_rules),
+            exclude=tuple(self.exclude),
+        )
+
+
 class ThresholdConfig(_Section):
     fail_under: float | None = Field(
         default=None, ge=0, le=100, description="Minimum overall score."
@@ -178,6 +211,10 @@ class Settings(_Section):
             if weight < 0:
                 raise ValueError(f"weight of {name!r} must be 0 or more, got {weight:g}")
         return value
+
+    accessibility: AccessibilityConfig = Field(
+        default_factory=AccessibilityConfig, description="Accessibility standard and rules."
+    )
 
     def channel(self, name: str) -> Channel:
         if name in self.channel_profiles:

@@ -152,6 +152,8 @@ class Snapshot(_Model):
     axe: dict[str, Any] | None = None
     layout: dict[str, Any] | None = None
     content: PageContent | None = None
+    forms: dict[str, Any] | None = None
+    keyboard: dict[str, Any] | None = None
     console: list[ConsoleMessage] = Field(default_factory=list)
     failed_requests: list[FailedRequest] = Field(default_factory=list)
     audited: bool = False
@@ -195,6 +197,8 @@ class Finding(_Model):
 
     code: str
     slug: str
+    #: The rule of a check family this finding is about (an axe rule id), or "".
+    rule: str = ""
     category: str
     status: str
     severity: str

@@ -32,6 +32,7 @@ from cxaudit.actions import (
 )
 from cxaudit.browser import BrowserOptions, Channel, Throttle, browser_session, new_context
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
+from cxaudit.gather.axe import AxeProfile
 from cxaudit.metrics import repetition_of
 from cxaudit.redact import Redactor, redact_model
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
@@ -62,6 +63,7 @@ class RunOptions:
     budgets: Mapping[str, float] = field(default_factory=dict)
     #: Run each journey this many times; timing checks judge the median.
     repeat: int = 1
+    axe_profile: AxeProfile = field(default_factory=AxeProfile)
 
 
 @dataclass(frozen=True)
@@ -530,6 +532,7 @@ class Runner:
                 audit=audit,
                 screenshot=want_shot,
                 channel=channel,
+                axe_profile=self.options.axe_profile,
             )
             snapshot, time_origin = await take_snapshot(
                 ctx.page, recorder, throttle, snap_options, time_origin

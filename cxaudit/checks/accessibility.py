@@ -1,39 +1,83 @@
-"""Accessibility checks, built on axe-core's result for each audited step."""
+"""Accessibility checks: axe-core's rules, and what axe cannot see.
+
+axe-core reads the markup of each audited step (``axe`` in the snapshot). The
+checks after it read what cxaudit gathers itself: form fields (``forms``) and
+a walk through the page with the Tab key (``keyboard``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from cxaudit.checks.base import IMPACT_WEIGHTS, Check, Result, Status, StepSubject, register
+from cxaudit.checks.elements import CheckOptions, element, fields, part, quoted
 from cxaudit.results import Evidence
 
+AXE_RULES_URL = "https://github.com/dequelabs/axe-core/blob/develop/doc/rule-descriptions.md"
 
-class AxeOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
+class AxeOptions(CheckOptions):
     disabled_rules: list[str] = Field(
-        default_factory=list, description="axe rule ids not to report."
+        default_factory=list,
+        description="axe rule ids not to report on any step (see also `accessibility.disabled_rules`, which does not run them at all).",
     )
 
 
-def _wcag(tags: Iterable[str]) -> list[str]:
-    """axe tags like ``wcag143`` -> WCAG criteria like ``1.4.3``."""
+def wcag_criteria(tags: Iterable[str]) -> list[str]:
+    """axe tags like ``wcag143`` -> WCAG success criteria like ``1.4.3``."""
     out = []
     for tag in tags:
-        if tag.startswith("wcag") and tag[4:].isdigit() and len(tag) >= 7:
-            digits = tag[4:]
+        digits = tag[4:]
+        if tag.startswith("wcag") and digits.isdigit() and len(digits) >= 3:
             out.append(f"{digits[0]}.{digits[1]}.{digits[2:]}")
     return out
 
 
-def _advice(rule: dict) -> str:
-    criteria = _wcag(rule.get("tags") or [])
-    text = rule.get("description") or ""
-    if criteria:
-        text += f" (WCAG {', '.join(criteria)})"
-    return text
+def wcag_level(tags: Iterable[str]) -> str:
+    """The WCAG conformance level an axe rule belongs to ('A', 'AA', 'AAA' or '')."""
+    levels = {t[4:].lstrip("0123456789").upper() for t in tags if t.startswith("wcag")}
+    for level in ("A", "AA", "AAA"):
+        if level in levels:
+            return level
+    return ""
+
+
+def _wcag_text(rule: Mapping[str, Any]) -> str:
+    tags = rule.get("tags") or []
+    criteria = wcag_criteria(tags)
+    if not criteria:
+        return "best practice" if "best-practice" in tags else ""
+    level = wcag_level(tags)
+    return f"WCAG {', '.join(criteria)}" + (f" ({level})" if level else "")
+
+
+def _axe_nodes(rule: Mapping[str, Any]) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(
+            selector=" ".join(map(str, node.get("target") or [])) or None,
+            html=node.get("html"),
+            box=node.get("box"),
+            values={
+                k: v
+                for k, v in (
+                    ("impact", node.get("impact")),
+                    ("summary", node.get("failureSummary")),
+                )
+                if v
+            },
+        )
+        for node in rule.get("nodes", [])
+    )
+
+
+def _axe_rules(subject: StepSubject, options: AxeOptions, group: str) -> list[dict[str, Any]]:
+    """The rules of one group of axe's result (violations, incomplete) not switched off."""
+    disabled = set(options.disabled_rules)
+    rules = part(subject, "axe").get(group) or []
+    return [r for r in rules if isinstance(r, dict) and r.get("id") not in disabled]
 
 
 @register
@@ -43,10 +87,18 @@ class AxeRules(Check):
     Customers who use a screen reader, a keyboard, zoom or high contrast meet
     a page through its markup: an image without a text alternative, a field
     without a label or text too faint to read can stop them buying at all.
-    Each axe rule is its own result, weighted by its impact (critical 10,
-    serious 7, moderate 3, minor 1, as Lighthouse weighs them) and scored
-    pass or fail per page; rules axe could not decide are listed for a
-    human to review and weigh nothing.
+    Each axe rule is its own result, named by its axe rule id (``image-alt``,
+    ``color-contrast``), weighted by its impact (critical 10, serious 7,
+    moderate 3, minor 1, as Lighthouse weighs them) and scored pass or fail
+    per page. A failure lists the failing elements (selector, HTML, position
+    on the screenshot) and the WCAG success criteria the rule maps to. The
+    same rule failing on many steps of a journey is one finding, with the
+    steps each element was seen on.
+
+    Which rules run is set by the standards profile (``accessibility:
+    standard``, ``best_practices``, ``disabled_rules``, ``exclude`` in
+    cxaudit.yaml); a journey step can switch rules off for itself with
+    ``audit: {disable: [rule-id]}``.
     """
 
     code = "CX-A11Y-001"
@@ -57,63 +109,396 @@ class AxeRules(Check):
     weight = 7.0
     severity = "serious"
     requires = ("axe",)
-    help_url = "https://github.com/dequelabs/axe-core/blob/develop/doc/rule-descriptions.md"
+    help_url = AXE_RULES_URL
     Options = AxeOptions
 
     def evaluate(self, subject: StepSubject, options: AxeOptions) -> Iterable[Result]:
-        axe = subject.step.snapshot.axe if subject.step.snapshot else None
-        if not axe:
-            return
-        disabled = set(options.disabled_rules)
-        for rule in axe.get("violations", []):
-            if rule["id"] in disabled:
-                continue
+        violations = _axe_rules(subject, options, "violations")
+        for rule in violations:
             impact = rule.get("impact") or "moderate"
-            evidence = tuple(
-                Evidence(
-                    selector=" ".join(map(str, node.get("target") or [])) or None,
-                    html=node.get("html"),
-                    box=node.get("box"),
-                    values={"summary": node.get("failureSummary") or ""},
-                )
-                for node in rule.get("nodes", [])
-            )
-            count = len(rule.get("nodes", []))
+            wcag = _wcag_text(rule)
+            help_text = rule.get("help") or rule["id"]
             yield Result(
                 status=Status.FAIL,
                 rule=rule["id"],
-                title=rule.get("help") or rule["id"],
-                message=f"{rule.get('help') or rule['id']} ({count} element{'s' if count != 1 else ''})",
+                title=help_text,
+                message=f"{rule.get('description') or help_text}" + (f" [{wcag}]" if wcag else ""),
                 weight=IMPACT_WEIGHTS.get(impact, 3.0),
                 severity=impact,
-                evidence=evidence,
-                advice=_advice(rule),
-                help_url=rule.get("helpUrl", ""),
+                evidence=_axe_nodes(rule),
+                advice=f"{help_text}. See the rule's page for how to fix it"
+                + (f"; it maps to {wcag}." if wcag else "."),
+                help_url=rule.get("helpUrl") or AXE_RULES_URL,
                 identity=rule["id"],
             )
-        for rule in axe.get("passes", []):
+        # axe lists a rule under passes too when some elements pass it; a rule
+        # scores once per page, and any failing element fails it.
+        skip = {rule["id"] for rule in violations} | set(options.disabled_rules)
+        for rule in part(subject, "axe").get("passes") or []:
             rule_id = rule["id"] if isinstance(rule, dict) else rule
-            if rule_id in disabled:
+            if rule_id in skip:
                 continue
             impact = (rule.get("impact") if isinstance(rule, dict) else None) or "moderate"
             yield Result(status=Status.PASS, rule=rule_id, weight=IMPACT_WEIGHTS.get(impact, 3.0))
-        for rule in axe.get("incomplete", []):
-            if rule["id"] in disabled:
-                continue
+
+
+@register
+class AxeNeedsReview(Check):
+    """Rules axe-core could not decide on, listed for a person to review.
+
+    Some questions need eyes: is the text over this photo readable, is this
+    link text meaningful in context? axe reports those elements as
+    "incomplete". They are listed per rule, as needing review, and weigh
+    nothing in any score: an undecided rule neither passes nor fails a page.
+    """
+
+    code = "CX-A11Y-002"
+    slug = "axe-needs-review"
+    title = "Nothing left for a person to review"
+    failure_title = "Needs review: axe-core could not decide"
+    category = "accessibility"
+    weight = 0.0
+    severity = "info"
+    requires = ("axe",)
+    help_url = AXE_RULES_URL
+    Options = AxeOptions
+
+    def evaluate(self, subject: StepSubject, options: AxeOptions) -> Iterable[Result]:
+        for rule in _axe_rules(subject, options, "incomplete"):
+            wcag = _wcag_text(rule)
             yield Result(
                 status=Status.INFORMATIVE,
                 rule=rule["id"],
                 title=f"Needs review: {rule.get('help') or rule['id']}",
-                message=f"axe could not decide on {len(rule.get('nodes', []))} element(s); a person should check",
+                message="axe could not decide on these elements; a person should check them"
+                + (f" [{wcag}]" if wcag else ""),
+                weight=0.0,
                 severity="info",
-                help_url=rule.get("helpUrl", ""),
-                evidence=tuple(
-                    Evidence(
-                        selector=" ".join(map(str, n.get("target") or [])) or None,
-                        html=n.get("html"),
-                        box=n.get("box"),
-                    )
-                    for n in rule.get("nodes", [])
-                ),
+                help_url=rule.get("helpUrl") or AXE_RULES_URL,
+                evidence=_axe_nodes(rule),
                 identity=rule["id"],
             )
+
+
+class PlaceholderLabelOptions(CheckOptions):
+    name_sources: list[str] = Field(
+        default_factory=lambda: ["placeholder"],
+        description="Where a field's name may come from without counting as a label: `placeholder`, `title`, `aria-label`.",
+    )
+
+
+@register
+class PlaceholderLabel(Check):
+    """Every form field has a real label, not just a placeholder.
+
+    A placeholder disappears as soon as the customer types, so they cannot
+    check what a field was for, and it is usually pale grey text that many
+    cannot read. axe-core accepts a placeholder as a field's name, so this
+    check looks for fields whose only name is their placeholder
+    (WCAG 3.3.2 Labels or Instructions).
+    """
+
+    code = "CX-A11Y-003"
+    slug = "placeholder-label"
+    title = "Form fields have labels, not only placeholders"
+    failure_title = "Form fields are labelled only by a placeholder"
+    category = "accessibility"
+    weight = 7.0
+    severity = "serious"
+    requires = ("forms",)
+    advice = 'Give the field a visible <label for="..."> that stays when the customer types; the placeholder may stay as an example.'
+    help_url = "https://www.w3.org/WAI/tutorials/forms/labels/"
+    Options = PlaceholderLabelOptions
+
+    def evaluate(self, subject: StepSubject, options: PlaceholderLabelOptions) -> Iterable[Result]:
+        found = fields(subject)
+        if not found:
+            yield Result(status=Status.NOT_APPLICABLE, message="no form fields")
+            return
+        sources = set(options.name_sources)
+        bad = [f for f in found if f.get("name_source") in sources]
+        if not bad:
+            yield Result(status=Status.PASS)
+            return
+        names = quoted(bad)
+        yield Result(
+            status=Status.FAIL,
+            message=f"{len(bad)} field(s) named only by a {bad[0].get('name_source')}: {names}",
+            evidence=tuple(
+                element(f, placeholder=f.get("placeholder"), name_source=f.get("name_source"))
+                for f in bad
+            ),
+            identity="placeholder-label",
+        )
+
+
+@register
+class ErrorAssociation(Check):
+    """Each error message is tied to its field, and the field says it is invalid.
+
+    After a failed submit, a sighted customer sees the red message under the
+    field. A screen reader user moving to the field hears nothing unless the
+    field is marked ``aria-invalid="true"`` and points at its message with
+    ``aria-describedby`` (or ``aria-errormessage``). This check reads fields
+    that show an error and fails those whose message is not tied to them
+    (WCAG 3.3.1 Error Identification, 1.3.1 Info and Relationships).
+    """
+
+    code = "CX-A11Y-004"
+    slug = "error-association"
+    title = "Error messages are tied to their fields"
+    failure_title = "Error messages are not tied to their fields"
+    category = "accessibility"
+    weight = 7.0
+    severity = "serious"
+    requires = ("forms",)
+    advice = (
+        'On the invalid field set aria-invalid="true" and aria-describedby="<id of its message>".'
+    )
+    help_url = "https://www.w3.org/WAI/WCAG22/Techniques/aria/ARIA21"
+
+    def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
+        in_error = [f for f in fields(subject) if f.get("error") or f.get("aria_invalid") == "true"]
+        if not in_error:
+            yield Result(status=Status.NOT_APPLICABLE, message="no field shows an error")
+            return
+        problems: list[tuple[dict[str, Any], str]] = []
+        for f in in_error:
+            error = f.get("error") or {}
+            missing = []
+            if error and not error.get("tied"):
+                missing.append("its message is not referenced by aria-describedby")
+            if not error:
+                missing.append("no message is referenced by aria-describedby")
+            if f.get("aria_invalid") != "true":
+                missing.append('it is not marked aria-invalid="true"')
+            if missing:
+                problems.append((f, " and ".join(missing)))
+        if not problems:
+            yield Result(status=Status.PASS)
+            return
+        first, why = problems[0]
+        yield Result(
+            status=Status.FAIL,
+            message=f"{len(problems)} field(s) in error are not announced as such; "
+            f"'{first.get('name') or first.get('selector')}': {why}",
+            evidence=tuple(
+                element(f, problem=why, error=(f.get("error") or {}).get("text"))
+                for f, why in problems
+            ),
+            identity="error-association",
+        )
+
+
+#: Elements whose inside the walk cannot see: focus moves within them.
+OPAQUE_TAGS = frozenset({"iframe", "object", "embed"})
+
+
+def _first_visits(keyboard: Mapping[str, Any]) -> list[int]:
+    seen: list[int] = []
+    for index in keyboard.get("sequence") or []:
+        if index >= 0 and index not in seen:
+            seen.append(index)
+    return seen
+
+
+class FocusVisibleOptions(CheckOptions):
+    ignore_changes: list[str] = Field(
+        default_factory=list,
+        description="Style changes that do not count as a focus indicator on their own, e.g. `color`.",
+    )
+
+
+@register
+class FocusVisible(Check):
+    """Wherever keyboard focus lands, the customer can see it.
+
+    Customers who use a keyboard (and many with low vision or a tremor do)
+    need to see which link or button the next key press acts on. A site that
+    removes the browser's focus ring without drawing its own leaves them
+    guessing. cxaudit presses Tab through the page and compares each
+    element's look when focused with its look when not (outline, shadow,
+    border, background, colour, underline, size, on its parent too); it fails
+    elements that do not change at all, or that are invisible while focused
+    (WCAG 2.4.7 Focus Visible).
+    """
+
+    code = "CX-A11Y-005"
+    slug = "focus-visible"
+    title = "Keyboard focus is always visible"
+    failure_title = "Keyboard focus is invisible on some elements"
+    category = "accessibility"
+    weight = 7.0
+    severity = "serious"
+    requires = ("keyboard",)
+    advice = "Keep the browser's focus outline or draw your own with :focus-visible (an outline or box-shadow with 3:1 contrast)."
+    help_url = "https://www.w3.org/WAI/WCAG22/Understanding/focus-visible.html"
+    Options = FocusVisibleOptions
+
+    def evaluate(self, subject: StepSubject, options: FocusVisibleOptions) -> Iterable[Result]:
+        stops = [
+            s
+            for s in part(subject, "keyboard").get("stops") or []
+            if s.get("tag") not in OPAQUE_TAGS
+        ]
+        measured = [s for s in stops if s.get("measured")]
+        if not measured:
+            yield Result(status=Status.NOT_APPLICABLE, message="no keyboard focus stops")
+            return
+        ignored = set(options.ignore_changes)
+        bad: list[tuple[dict[str, Any], str]] = []
+        for stop in measured:
+            changes = [c for c in stop.get("changed") or [] if c not in ignored]
+            if not stop.get("visible"):
+                bad.append((stop, "the element is not visible while it has focus"))
+            elif not changes:
+                bad.append((stop, "its look does not change when it has focus"))
+        if not bad:
+            yield Result(status=Status.PASS, message=f"{len(measured)} focus stops checked")
+            return
+        yield Result(
+            status=Status.FAIL,
+            message=f"{len(bad)} of {len(measured)} focus stops show no focus: "
+            + quoted([s for s, _ in bad]),
+            evidence=tuple(element(s, problem=why, name=s.get("name")) for s, why in bad),
+            identity="focus-visible",
+        )
+
+
+@register
+class KeyboardTrap(Check):
+    """Tab moves through the whole page and out again: no keyboard trap.
+
+    A keyboard user who tabs into a widget that never lets focus go (a
+    carousel, an embedded player, a chat box) is stuck: they cannot reach
+    checkout or even leave the page without a mouse. cxaudit presses Tab up
+    to 60 times from the top of the page; when focus keeps cycling through
+    the same elements without ever leaving the page, it reports a trap
+    (WCAG 2.1.2 No Keyboard Trap). Focus that cycles inside an open modal
+    dialog is expected and passes.
+    """
+
+    code = "CX-A11Y-006"
+    slug = "keyboard-trap"
+    title = "Keyboard focus never gets trapped"
+    failure_title = "Keyboard focus gets trapped"
+    category = "accessibility"
+    weight = 10.0
+    severity = "critical"
+    requires = ("keyboard",)
+    advice = "Let Tab and Shift+Tab move focus out of the component; only an open modal dialog may keep focus inside (and Escape closes it)."
+    help_url = "https://www.w3.org/WAI/WCAG22/Understanding/no-keyboard-trap.html"
+
+    def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
+        keyboard = part(subject, "keyboard")
+        stops = keyboard.get("stops") or []
+        sequence: list[int] = []
+        for index in keyboard.get("sequence") or []:
+            opaque = 0 <= index < len(stops) and stops[index].get("tag") in OPAQUE_TAGS
+            if opaque and sequence and sequence[-1] == index:
+                continue  # focus moves inside the frame; the page sees the frame
+            sequence.append(index)
+        if not stops:
+            yield Result(status=Status.NOT_APPLICABLE, message="no keyboard focus stops")
+            return
+        cycle = _trap_cycle(sequence)
+        if cycle is None or all(stops[i].get("in_modal") for i in cycle):
+            yield Result(
+                status=Status.PASS, message=f"{len(_first_visits(keyboard))} focus stops, no trap"
+            )
+            return
+        names = quoted([stops[i] for i in cycle])
+        yield Result(
+            status=Status.FAIL,
+            message=f"Tab keeps focus among {len(cycle)} element(s) and never leaves them: {names}",
+            evidence=tuple(element(stops[i], name=stops[i].get("name")) for i in cycle),
+            identity="keyboard-trap",
+        )
+
+
+def _trap_cycle(sequence: list[int]) -> list[int] | None:
+    """The stops focus cycled through without leaving the page, if it did.
+
+    Without a trap, focus visits every stop once, leaves the page (``-1``)
+    and only then comes back to the first one.
+    """
+    last_seen: dict[int, int] = {}
+    for position, index in enumerate(sequence):
+        if index < 0:
+            if index == -1:
+                last_seen.clear()  # focus left the page: a new round starts
+            continue
+        if index in last_seen:
+            cycle: list[int] = []
+            for i in sequence[last_seen[index] : position]:
+                if i >= 0 and i not in cycle:
+                    cycle.append(i)
+            return cycle
+        last_seen[index] = position
+    return None
+
+
+class SkipLinkOptions(CheckOptions):
+    max_stops_before_main: int = Field(
+        default=3,
+        ge=0,
+        description="Tab stops allowed before the main content when there is no skip link.",
+    )
+
+
+@register
+class SkipToContent(Check):
+    """A keyboard user reaches the main content first, or can skip to it.
+
+    Without a way past the header, a keyboard user presses Tab through the
+    logo, search, every menu link and the basket on every page before
+    reaching the product they came for. The first Tab stop should be a
+    working "Skip to main content" link, or the main content itself should
+    come within a few stops (WCAG 2.4.1 Bypass Blocks).
+    """
+
+    code = "CX-A11Y-007"
+    slug = "skip-to-content"
+    title = "Main content is reachable first by keyboard"
+    failure_title = "Keyboard users must tab through the header to reach the content"
+    category = "accessibility"
+    weight = 3.0
+    severity = "moderate"
+    requires = ("keyboard",)
+    advice = 'Make the first focusable element a link to the main content (<a href="#main">Skip to main content</a>) and wrap the content in <main id="main">.'
+    help_url = "https://www.w3.org/WAI/WCAG22/Understanding/bypass-blocks.html"
+    Options = SkipLinkOptions
+
+    def evaluate(self, subject: StepSubject, options: SkipLinkOptions) -> Iterable[Result]:
+        keyboard = part(subject, "keyboard")
+        stops = keyboard.get("stops") or []
+        order = [stops[i] for i in _first_visits(keyboard) if i < len(stops)]
+        if not order:
+            yield Result(status=Status.NOT_APPLICABLE, message="no keyboard focus stops")
+            return
+        first = order[0]
+        target = first.get("skip_target")
+        if target and target.get("is_main"):
+            yield Result(status=Status.PASS, message="the first Tab stop is a skip link")
+            return
+        if first.get("in_main"):
+            yield Result(status=Status.PASS, message="the first Tab stop is in the main content")
+            return
+        before = next((n for n, s in enumerate(order) if s.get("in_main")), len(order))
+        if target and not target.get("exists"):
+            why = f"the first Tab stop links to {target.get('href')}, which is not on the page"
+        elif not keyboard.get("has_main"):
+            why = "the page has no main landmark and no skip link"
+        elif before <= options.max_stops_before_main:
+            yield Result(
+                status=Status.PASS, message=f"{before} Tab stop(s) before the main content"
+            )
+            return
+        else:
+            why = f"{before} Tab stops come before the main content and there is no skip link"
+        yield Result(
+            status=Status.FAIL,
+            message=why,
+            evidence=(element(first, name=first.get("name"), problem="first Tab stop"),),
+            identity="skip-to-content",
+        )

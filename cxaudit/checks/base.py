@@ -72,7 +72,9 @@ class Result:
     stage: str | None = None
     channel: str | None = None
     journey: str | None = None
-    identity: str | None = None  # what makes two failures "the same" (an element, a value)
+    #: What makes two results of the check in one journey run the same finding
+    #: (a rule, a value); without it, the set of elements in the evidence.
+    identity: str | None = None
 
 
 @dataclass(frozen=True)

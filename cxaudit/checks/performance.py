@@ -153,8 +153,14 @@ class ServerResponseTime(MetricCheck):
     help_url = "https://web.dev/articles/ttfb"
 
     class Options(CurveOptions):
-        desktop: ControlPoints = ControlPoints(p10=800, median=1800)
-        mobile: ControlPoints = ControlPoints(p10=800, median=1800)
+        desktop: ControlPoints = Field(
+            default=ControlPoints(p10=800, median=1800),
+            description="Control points (value scoring 0.9, value scoring 0.5) on desktop-like channels.",
+        )
+        mobile: ControlPoints = Field(
+            default=ControlPoints(p10=800, median=1800),
+            description="Control points on mobile channels (throttled network and CPU).",
+        )
 
 
 @register
@@ -175,8 +181,14 @@ class FirstContentfulPaint(MetricCheck):
     help_url = "https://web.dev/articles/fcp"
 
     class Options(CurveOptions):
-        desktop: ControlPoints = ControlPoints(p10=934, median=1600)
-        mobile: ControlPoints = ControlPoints(p10=1800, median=3000)
+        desktop: ControlPoints = Field(
+            default=ControlPoints(p10=934, median=1600),
+            description="Control points (value scoring 0.9, value scoring 0.5) on desktop-like channels.",
+        )
+        mobile: ControlPoints = Field(
+            default=ControlPoints(p10=1800, median=3000),
+            description="Control points on mobile channels (throttled network and CPU).",
+        )
 
 
 @register
@@ -197,8 +209,14 @@ class LargestContentfulPaint(MetricCheck):
     help_url = "https://web.dev/articles/lcp"
 
     class Options(CurveOptions):
-        desktop: ControlPoints = ControlPoints(p10=1200, median=2400)
-        mobile: ControlPoints = ControlPoints(p10=2500, median=4000)
+        desktop: ControlPoints = Field(
+            default=ControlPoints(p10=1200, median=2400),
+            description="Control points (value scoring 0.9, value scoring 0.5) on desktop-like channels.",
+        )
+        mobile: ControlPoints = Field(
+            default=ControlPoints(p10=2500, median=4000),
+            description="Control points on mobile channels (throttled network and CPU).",
+        )
 
 
 @register
@@ -220,8 +238,14 @@ class LayoutShift(MetricCheck):
     help_url = "https://web.dev/articles/cls"
 
     class Options(CurveOptions):
-        desktop: ControlPoints = ControlPoints(p10=0.1, median=0.25)
-        mobile: ControlPoints = ControlPoints(p10=0.1, median=0.25)
+        desktop: ControlPoints = Field(
+            default=ControlPoints(p10=0.1, median=0.25),
+            description="Control points (value scoring 0.9, value scoring 0.5) on desktop-like channels.",
+        )
+        mobile: ControlPoints = Field(
+            default=ControlPoints(p10=0.1, median=0.25),
+            description="Control points on mobile channels (throttled network and CPU).",
+        )
 
 
 @register
@@ -243,8 +267,14 @@ class InteractionLatency(MetricCheck):
     help_url = "https://web.dev/articles/inp"
 
     class Options(CurveOptions):
-        desktop: ControlPoints = ControlPoints(p10=200, median=500)
-        mobile: ControlPoints = ControlPoints(p10=200, median=500)
+        desktop: ControlPoints = Field(
+            default=ControlPoints(p10=200, median=500),
+            description="Control points (value scoring 0.9, value scoring 0.5) on desktop-like channels.",
+        )
+        mobile: ControlPoints = Field(
+            default=ControlPoints(p10=200, median=500),
+            description="Control points on mobile channels (throttled network and CPU).",
+        )
 
 
 class BudgetOptions(BaseModel):

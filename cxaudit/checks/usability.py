@@ -1,11 +1,24 @@
-"""Usability checks that need no more than the core snapshot."""
+"""Usability checks: can the customer see, tap, read and fill what the step shows?
+
+Most read the ``layout`` and ``forms`` snapshot fields (see
+:mod:`cxaudit.gather.layout` and :mod:`cxaudit.gather.forms`); checks that
+matter on phones look at ``layout.touch`` (the channel has a finger for a
+pointer) and do not apply elsewhere.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import Field
 
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
-from cxaudit.results import Evidence
+from cxaudit.checks.elements import CheckOptions, element, fields, part, quoted
+from cxaudit.results import Evidence, StepResult
 
 
 @register
@@ -124,4 +137,875 @@ class FailedRequests(Check):
                 for r in failed[:20]
             ),
             identity=first.url,
+        )
+
+
+def _layout(subject: StepSubject) -> dict[str, Any]:
+    return part(subject, "layout")
+
+
+def _touch_only(layout: Mapping[str, Any], touch_only: bool) -> Result | None:
+    """NOT_APPLICABLE for a phone-only check on a channel without touch."""
+    if touch_only and not layout.get("touch"):
+        return Result(status=Status.NOT_APPLICABLE, message="not a touch channel")
+    return None
+
+
+@dataclass(frozen=True)
+class _Box:
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @classmethod
+    def of(cls, item: Mapping[str, Any]) -> _Box:
+        b = item.get("box") or {}
+        return cls(
+            float(b.get("x", 0)),
+            float(b.get("y", 0)),
+            float(b.get("width", 0)),
+            float(b.get("height", 0)),
+        )
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return self.x + self.width / 2, self.y + self.height / 2
+
+    def contains(self, other: _Box) -> bool:
+        return (
+            self.x <= other.x
+            and self.y <= other.y
+            and self.x + self.width >= other.x + other.width
+            and self.y + self.height >= other.y + other.height
+        )
+
+    def distance_to(self, point: tuple[float, float]) -> float:
+        """Distance from ``point`` to the nearest point of this box (0 inside)."""
+        px, py = point
+        dx = max(self.x - px, 0.0, px - (self.x + self.width))
+        dy = max(self.y - py, 0.0, py - (self.y + self.height))
+        return math.hypot(dx, dy)
+
+
+class TapTargetOptions(CheckOptions):
+    min_px: float = Field(
+        default=24, gt=0, description="Smallest target (WCAG 2.5.8), unless spaced apart."
+    )
+    touch_min_px: float = Field(
+        default=44, gt=0, description="Smallest comfortable target on touch channels (warning)."
+    )
+
+
+def _too_close(index: int, boxes: list[_Box], undersized: set[int], radius: float) -> int | None:
+    """The target that the ``radius`` circle around target ``index`` runs into, if any.
+
+    WCAG 2.5.8's spacing test: a circle of the minimum size centred on an
+    undersized target must not touch another target, nor another undersized
+    target's circle. Targets nested in each other are one target.
+    """
+    me = boxes[index]
+    centre = me.centre
+    for other, box in enumerate(boxes):
+        if other == index or box.contains(me) or me.contains(box):
+            continue
+        if box.distance_to(centre) < radius:
+            return other
+        if other in undersized and math.dist(centre, box.centre) < 2 * radius:
+            return other
+    return None
+
+
+@register
+class TapTargetSize(Check):
+    """Buttons and links are big enough, and far enough apart, to hit.
+
+    A control smaller than a fingertip makes customers tap the wrong thing
+    (remove instead of update, the next product instead of this one), or
+    give up. WCAG 2.5.8 Target Size (Minimum) asks for 24 x 24 CSS px, or
+    enough space around a smaller target that a 24 px circle on it touches
+    no other target; links inside a sentence are exempt. On touch channels
+    the check also warns about targets below 44 x 44 px, the size Apple's
+    and Google's guidance asks for on phones.
+    """
+
+    code = "CX-USE-002"
+    slug = "tap-target-size"
+    title = "Tap targets are big enough"
+    failure_title = "Tap targets are too small or too close together"
+    category = "usability"
+    weight = 7.0
+    severity = "serious"
+    requires = ("layout",)
+    advice = "Give every link and button at least 24 x 24 px (44 x 44 px on phones), with padding or min-height/min-width; keep small icons apart."
+    help_url = "https://www.w3.org/WAI/WCAG22/Understanding/target-size-minimum.html"
+    Options = TapTargetOptions
+
+    def evaluate(self, subject: StepSubject, options: TapTargetOptions) -> Iterable[Result]:
+        layout = _layout(subject)
+        targets = [t for t in layout.get("targets") or [] if isinstance(t, Mapping)]
+        if not targets:
+            yield Result(status=Status.NOT_APPLICABLE, message="no tap targets")
+            return
+        boxes = [_Box.of(t) for t in targets]
+        exempt = {i for i, t in enumerate(targets) if t.get("inline") or t.get("labelled")}
+        undersized = {
+            i
+            for i, b in enumerate(boxes)
+            if i not in exempt and (b.width < options.min_px or b.height < options.min_px)
+        }
+        failing: list[tuple[int, int]] = []
+        for i in sorted(undersized):
+            other = _too_close(i, boxes, undersized, options.min_px / 2)
+            if other is not None:
+                failing.append((i, other))
+        size = f"{options.min_px:g} x {options.min_px:g} px"
+        if failing:
+            yield Result(
+                status=Status.FAIL,
+                rule="target-size-minimum",
+                title="Tap targets are smaller than 24 x 24 px and too close to others",
+                message=f"{len(failing)} target(s) smaller than {size} with another target within reach: "
+                + quoted([targets[i] for i, _ in failing]),
+                evidence=tuple(
+                    element(
+                        targets[i],
+                        name=targets[i].get("name"),
+                        size=f"{boxes[i].width:g} x {boxes[i].height:g} px",
+                        too_close_to=targets[o].get("selector"),
+                    )
+                    for i, o in failing
+                ),
+                identity="target-size-minimum",
+            )
+        else:
+            yield Result(status=Status.PASS, rule="target-size-minimum")
+        if not layout.get("touch"):
+            return
+        failed = {i for i, _ in failing}
+        small = [
+            i
+            for i, b in enumerate(boxes)
+            if i not in exempt
+            and i not in failed
+            and (b.width < options.touch_min_px or b.height < options.touch_min_px)
+        ]
+        if not small:
+            yield Result(status=Status.PASS, rule="touch-target-size", weight=3.0)
+            return
+        touch = f"{options.touch_min_px:g} x {options.touch_min_px:g} px"
+        yield Result(
+            status=Status.FAIL,
+            rule="touch-target-size",
+            title="Tap targets are smaller than a fingertip on phones",
+            message=f"{len(small)} target(s) smaller than {touch} on a touch screen: "
+            + quoted([targets[i] for i in small]),
+            weight=3.0,
+            severity="minor",
+            evidence=tuple(
+                element(
+                    targets[i],
+                    name=targets[i].get("name"),
+                    size=f"{boxes[i].width:g} x {boxes[i].height:g} px",
+                )
+                for i in small
+            ),
+            identity="touch-target-size",
+        )
+
+
+class LegibleTextOptions(CheckOptions):
+    min_px: float = Field(
+        default=12, gt=0, description="Smallest legible text on a phone, in CSS px as shown."
+    )
+    max_small_share: float = Field(
+        default=0.4,
+        ge=0,
+        le=1,
+        description="Largest share of the page's text that may be smaller (Lighthouse passed pages with 60 % legible text).",
+    )
+    touch_only: bool = Field(default=True, description="Only check touch channels.")
+
+
+@register
+class LegibleText(Check):
+    """Text on phones is big enough to read without zooming.
+
+    Text smaller than 12 px on a phone (as shown: a page without a viewport
+    meta tag is shrunk, and its text with it) makes customers pinch and zoom
+    to read prices, delivery terms and buttons, or miss them. The check
+    measures how much of the page's text, by characters, is below the
+    legible size and fails when that share is too large; the result names
+    the share and the smallest text.
+    """
+
+    code = "CX-USE-003"
+    slug = "legible-text"
+    title = "Text is legible on phones"
+    failure_title = "Much of the text is too small to read on phones"
+    category = "usability"
+    weight = 3.0
+    severity = "moderate"
+    requires = ("layout",)
+    advice = 'Use at least 16 px for body text on phones and never less than 12 px; add <meta name=viewport content="width=device-width, initial-scale=1">.'
+    help_url = "https://developer.chrome.com/docs/lighthouse/seo/font-size"
+    Options = LegibleTextOptions
+
+    def evaluate(self, subject: StepSubject, options: LegibleTextOptions) -> Iterable[Result]:
+        layout = _layout(subject)
+        skip = _touch_only(layout, options.touch_only)
+        if skip:
+            yield skip
+            return
+        text = layout.get("text") or {}
+        scale = float((layout.get("viewport") or {}).get("scale") or 1)
+        total = sum(chars for _, chars in text.get("histogram") or [])
+        if not total:
+            yield Result(status=Status.NOT_APPLICABLE, message="no text")
+            return
+        small = sum(
+            chars for size, chars in text.get("histogram") or [] if size * scale < options.min_px
+        )
+        share = small / total
+        summary = f"{share:.0%} of the text is smaller than {options.min_px:g} px as shown"
+        if scale < 1:
+            summary += f" (the page is shrunk to {scale:.0%})"
+        if share <= options.max_small_share:
+            yield Result(status=Status.PASS, message=summary)
+            return
+        samples = [
+            s for s in text.get("small") or [] if float(s.get("size", 0)) * scale < options.min_px
+        ]
+        yield Result(
+            status=Status.FAIL,
+            message=summary,
+            evidence=tuple(
+                element(s, size=f"{float(s.get('size', 0)) * scale:.1f} px", text=s.get("text"))
+                for s in samples
+            ),
+            identity="legible-text",
+        )
+
+
+class HorizontalScrollOptions(CheckOptions):
+    tolerance_px: float = Field(
+        default=2, ge=0, description="Extra width ignored (rounding, scroll bars)."
+    )
+
+
+@register
+class HorizontalScroll(Check):
+    """The page fits the width of the screen.
+
+    When content is wider than the viewport the page slides sideways under
+    the customer's thumb, text runs off the edge and half a table or button
+    is out of sight. The check compares the document's width with the
+    viewport's on every channel and names the elements that stick out
+    (WCAG 1.4.10 Reflow).
+    """
+
+    code = "CX-USE-004"
+    slug = "horizontal-scroll"
+    title = "Page fits the screen width"
+    failure_title = "Page is wider than the screen and scrolls sideways"
+    category = "usability"
+    weight = 7.0
+    severity = "serious"
+    requires = ("layout",)
+    advice = "Let wide elements shrink (max-width: 100%), wrap their text, or scroll inside their own container (overflow-x: auto)."
+    help_url = "https://www.w3.org/WAI/WCAG22/Understanding/reflow.html"
+    Options = HorizontalScrollOptions
+
+    def evaluate(self, subject: StepSubject, options: HorizontalScrollOptions) -> Iterable[Result]:
+        doc = _layout(subject).get("document") or {}
+        width, viewport = doc.get("scroll_width"), doc.get("client_width")
+        if not width or not viewport:
+            yield Result(status=Status.NOT_APPLICABLE, message="page width not measured")
+            return
+        extra = float(width) - float(viewport)
+        if extra <= options.tolerance_px:
+            yield Result(status=Status.PASS)
+            return
+        clipped = any(v in ("hidden", "clip") for v in doc.get("overflow_x") or [])
+        what = "is cut off at" if clipped else "scrolls sideways past"
+        offenders = doc.get("offenders") or []
+        yield Result(
+            status=Status.FAIL,
+            message=f"the page is {width} px wide and {what} the {viewport} px screen"
+            + (f"; widest: {offenders[0].get('selector')}" if offenders else ""),
+            evidence=tuple(element(o, width=(o.get("box") or {}).get("width")) for o in offenders),
+            identity="horizontal-scroll",
+        )
+
+
+class ViewportMetaOptions(CheckOptions):
+    min_maximum_scale: float = Field(
+        default=2, gt=0, description="Smallest maximum-scale that still lets customers zoom."
+    )
+    touch_only: bool = Field(default=True, description="Only check touch channels.")
+
+
+def parse_viewport(content: str) -> dict[str, str]:
+    """``width=device-width, initial-scale=1`` -> ``{"width": "device-width", ...}``."""
+    out = {}
+    for item in re.split(r"[,;]", content):
+        key, _, value = item.partition("=")
+        if key.strip():
+            out[key.strip().lower()] = value.strip().lower()
+    return out
+
+
+@register
+class ViewportMeta(Check):
+    """Phones show the page at their own width and let customers zoom.
+
+    Without ``<meta name="viewport" content="width=device-width">`` a phone
+    lays the page out 980 px wide and shrinks it: everything is tiny. A
+    viewport that forbids zooming (``user-scalable=no``, a low
+    ``maximum-scale``) stops customers with poor sight from enlarging a
+    price or the small print (WCAG 1.4.4 Resize Text).
+    """
+
+    code = "CX-USE-005"
+    slug = "viewport-meta"
+    title = "Viewport is set for phones and allows zoom"
+    failure_title = "Viewport meta tag is missing or blocks zoom"
+    category = "usability"
+    weight = 7.0
+    severity = "serious"
+    requires = ("layout",)
+    advice = 'Use <meta name="viewport" content="width=device-width, initial-scale=1"> and nothing that limits zoom.'
+    help_url = "https://developer.mozilla.org/en-US/docs/Web/HTML/Viewport_meta_tag"
+    Options = ViewportMetaOptions
+
+    def evaluate(self, subject: StepSubject, options: ViewportMetaOptions) -> Iterable[Result]:
+        layout = _layout(subject)
+        skip = _touch_only(layout, options.touch_only)
+        if skip:
+            yield skip
+            return
+        content = layout.get("viewport_meta")
+        problems = []
+        if content is None:
+            problems.append("the page has no viewport meta tag, so phones shrink it to fit")
+        else:
+            values = parse_viewport(content)
+            if values.get("width") != "device-width":
+                problems.append(f"width is '{values.get('width', '')}', not device-width")
+            if values.get("user-scalable") in ("no", "0"):
+                problems.append("user-scalable=no blocks zoom")
+            try:
+                maximum = float(values.get("maximum-scale", "10"))
+            except ValueError:
+                maximum = 10.0
+            if maximum < options.min_maximum_scale:
+                problems.append(f"maximum-scale={maximum:g} limits zoom")
+        if not problems:
+            yield Result(status=Status.PASS)
+            return
+        yield Result(
+            status=Status.FAIL,
+            message="; ".join(problems),
+            evidence=(Evidence(selector='meta[name="viewport"]', values={"content": content}),),
+            identity="viewport-meta",
+        )
+
+
+@register
+class FieldName(Check):
+    """Every form field says what it is for.
+
+    A field with no label, no ``aria-label`` and not even a placeholder is a
+    blank box: customers guess, screen readers say only "edit text". This
+    check names fields with no accessible name at all (WCAG 4.1.2, 1.3.1).
+    """
+
+    code = "CX-USE-006"
+    slug = "field-name"
+    title = "Form fields have a name"
+    failure_title = "Form fields have no name"
+    category = "usability"
+    weight = 7.0
+    severity = "serious"
+    requires = ("forms",)
+    advice = (
+        'Add a <label for="..."> to each field (or aria-label where a visible label is impossible).'
+    )
+    help_url = "https://www.w3.org/WAI/tutorials/forms/labels/"
+
+    def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
+        found = fields(subject)
+        if not found:
+            yield Result(status=Status.NOT_APPLICABLE, message="no form fields")
+            return
+        bad = [f for f in found if not f.get("name")]
+        if not bad:
+            yield Result(status=Status.PASS)
+            return
+        yield Result(
+            status=Status.FAIL,
+            message=f"{len(bad)} field(s) without any name: " + quoted(bad, "selector"),
+            evidence=tuple(element(f, type=f.get("type"), field=f.get("name_attr")) for f in bad),
+            identity="field-name",
+        )
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """What a field asks for, and how the HTML should say so.
+
+    ``pattern`` is matched against the field's name, id, label and
+    placeholder. ``keyboards`` are the acceptable ``type`` or
+    ``inputmode`` values (any of them will do; empty: no special keyboard);
+    ``tokens`` the acceptable autocomplete tokens (empty: none expected).
+    """
+
+    name: str
+    pattern: str
+    keyboards: tuple[str, ...] = ()
+    tokens: tuple[str, ...] = ()
+
+
+#: First match wins: "email address" is an email, not an address.
+PURPOSES = (
+    Purpose("email", r"e-?mail", ("email",), ("email",)),
+    Purpose("phone", r"phone|\btel\b|mobile", ("tel",), ("tel", "tel-national", "tel-local")),
+    Purpose(
+        "card number",
+        r"card.?(number|num|no\b)|cc-?num|credit.?card",
+        ("numeric", "tel"),
+        ("cc-number",),
+    ),
+    Purpose(
+        "card security code",
+        r"\bcvc|\bcvv|\bcsc\b|security.?code|cc-csc",
+        ("numeric", "tel"),
+        ("cc-csc",),
+    ),
+    Purpose("card expiry", r"expir|\bcc-exp|mm\s*/\s*yy", (), ("cc-exp",)),
+    Purpose("name on card", r"name on card|card.?holder|cc-name", (), ("cc-name",)),
+    Purpose("postcode", r"post.?code|postal|\bzip\b", (), ("postal-code",)),
+    Purpose("first name", r"first.?name|given.?name|fore.?name", (), ("given-name",)),
+    Purpose("last name", r"last.?name|surname|family.?name", (), ("family-name",)),
+    Purpose("name", r"^(your |full |full_|full-)?name$", (), ("name", "given-name", "nickname")),
+    Purpose("address", r"address|street", (), ("street-address", "address-line1")),
+    Purpose("city", r"\bcity\b|\btown\b|address-level2", (), ("address-level2",)),
+    Purpose("country", r"\bcountry\b", (), ("country", "country-name")),
+    Purpose("quantity", r"quantity|\bqty\b", ("number", "numeric", "decimal"), ()),
+)
+
+
+#: Input types that already bring their own keyboard or picker.
+NO_PURPOSE_TYPES = frozenset(
+    {"checkbox", "radio", "file", "range", "color", "date", "search", "password", "hidden"}
+)
+
+
+def field_purpose(field: Mapping[str, Any]) -> Purpose | None:
+    """The purpose of a text-like field, from the words around it.
+
+    An autocomplete token the page already gives settles it; otherwise hints
+    are tried from the most precise (the field's name and id) to the label
+    and placeholder, so that "Quantity for City Sneaker" named ``quantity``
+    is a quantity, not a city.
+    """
+    if field.get("tag") == "select" or field.get("type") in NO_PURPOSE_TYPES:
+        return None
+    token = autocomplete_token(str(field.get("autocomplete") or ""))
+    for purpose in PURPOSES:
+        if token in purpose.tokens:
+            return purpose
+    for key in ("name_attr", "id", "label", "name", "placeholder"):
+        hint = str(field.get(key) or "").strip().lower()
+        if not hint:
+            continue
+        for purpose in PURPOSES:
+            if re.search(purpose.pattern, hint):
+                return purpose
+    return None
+
+
+def autocomplete_token(value: str) -> str:
+    """The field-name token of an autocomplete value (``shipping postal-code`` -> ``postal-code``)."""
+    words = [
+        w
+        for w in value.split()
+        if w not in ("shipping", "billing", "webauthn") and not w.startswith("section-")
+    ]
+    return words[-1] if words else ""
+
+
+class InputTypeOptions(CheckOptions):
+    require_autocomplete: bool = Field(
+        default=True,
+        description="Fields for the customer's own details need their autocomplete token (WCAG 1.3.5).",
+    )
+
+
+@register
+class InputType(Check):
+    """Fields ask for the right keyboard and let the browser fill them in.
+
+    On a phone, an email field that is ``type="text"`` hides the @ key, a
+    card number field without ``inputmode="numeric"`` shows letters, and
+    fields without ``autocomplete`` tokens (``email``, ``name``,
+    ``postal-code``, ``cc-number``) make customers type their address by
+    hand on a glass keyboard: slow, error-prone, and a reason to give up
+    at checkout (WCAG 1.3.5 Identify Input Purpose). The check recognises
+    email, phone, card, name, address, postcode, city, country and quantity
+    fields by their label, name and id.
+    """
+
+    code = "CX-USE-007"
+    slug = "input-type"
+    title = "Fields use the right keyboard and autofill"
+    failure_title = "Fields use the wrong keyboard or block autofill"
+    category = "usability"
+    weight = 3.0
+    severity = "moderate"
+    requires = ("forms",)
+    advice = 'Use type="email"/"tel", inputmode="numeric" for card numbers and codes, and autocomplete tokens (email, name, street-address, postal-code, cc-number).'
+    help_url = "https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#autofilling-form-controls:-the-autocomplete-attribute"
+    Options = InputTypeOptions
+
+    def evaluate(self, subject: StepSubject, options: InputTypeOptions) -> Iterable[Result]:
+        recognised = [(f, p) for f in fields(subject) if (p := field_purpose(f)) is not None]
+        if not recognised:
+            yield Result(status=Status.NOT_APPLICABLE, message="no field with a known purpose")
+            return
+        bad: list[tuple[dict[str, Any], Purpose, list[str]]] = []
+        for field, purpose in recognised:
+            problems = []
+            if purpose.keyboards and not (
+                {field.get("type"), field.get("inputmode")} & set(purpose.keyboards)
+            ):
+                shown = field.get("inputmode") or field.get("type") or "text"
+                problems.append(f"keyboard '{shown}', expected {' or '.join(purpose.keyboards)}")
+            token = autocomplete_token(str(field.get("autocomplete") or ""))
+            if purpose.tokens and options.require_autocomplete and token not in purpose.tokens:
+                found = f"autocomplete '{token}'" if token else "no autocomplete"
+                problems.append(f"{found}, expected {purpose.tokens[0]}")
+            if problems:
+                bad.append((field, purpose, problems))
+        if not bad:
+            yield Result(status=Status.PASS, message=f"{len(recognised)} field(s) checked")
+            return
+        first, purpose, problems = bad[0]
+        yield Result(
+            status=Status.FAIL,
+            message=f"{len(bad)} of {len(recognised)} field(s) with a known purpose lack the right "
+            f"type or autocomplete; {purpose.name} field '{first.get('name') or first.get('selector')}': "
+            + "; ".join(problems),
+            evidence=tuple(
+                element(
+                    f,
+                    purpose=p.name,
+                    problems=probs,
+                    type=f.get("type"),
+                    inputmode=f.get("inputmode"),
+                    autocomplete=f.get("autocomplete"),
+                )
+                for f, p, probs in bad
+            ),
+            identity="input-type",
+        )
+
+
+class RequiredMarkedOptions(CheckOptions):
+    min_fields: int = Field(
+        default=2, ge=1, description="Forms with fewer fields are not checked (a search box)."
+    )
+
+
+def _marked(field: Mapping[str, Any]) -> bool:
+    return bool(
+        field.get("required")
+        or field.get("aria_required")
+        or field.get("label_marker") in ("required", "optional")
+    )
+
+
+@register
+class RequiredMarked(Check):
+    """Forms say which fields must be filled in.
+
+    When nothing marks the required fields (no asterisk, no "required", no
+    "optional" on the others, no ``required`` attribute), customers learn
+    the rules by failing: they submit, read a list of errors, and try again.
+    A form passes when it has a note such as "All fields are required", or
+    when any of its fields is marked required or optional (then the others
+    are understood to be the other kind).
+    """
+
+    code = "CX-USE-008"
+    slug = "required-marked"
+    title = "Required fields are marked"
+    failure_title = "Required fields are not marked"
+    category = "usability"
+    weight = 3.0
+    severity = "moderate"
+    requires = ("forms",)
+    advice = 'Mark required fields (an asterisk explained at the top, or "(optional)" on the others) and add the required attribute.'
+    help_url = "https://www.w3.org/WAI/tutorials/forms/instructions/"
+    Options = RequiredMarkedOptions
+
+    def evaluate(self, subject: StepSubject, options: RequiredMarkedOptions) -> Iterable[Result]:
+        found = fields(subject)
+        forms = {f.get("index"): f for f in part(subject, "forms").get("forms") or []}
+        groups: dict[int, list[dict[str, Any]]] = {}
+        for f in found:
+            groups.setdefault(int(f.get("form", -1)), []).append(f)
+        checked = {k: v for k, v in groups.items() if len(v) >= options.min_fields}
+        if not checked:
+            yield Result(status=Status.NOT_APPLICABLE, message="no form with several fields")
+            return
+        unmarked = [
+            (index, group)
+            for index, group in sorted(checked.items())
+            if not (forms.get(index) or {}).get("note") and not any(_marked(f) for f in group)
+        ]
+        if not unmarked:
+            yield Result(status=Status.PASS)
+            return
+        evidence: list[Evidence] = []
+        for index, group in unmarked:
+            names = [f.get("name") or f.get("selector") for f in group]
+            if index in forms:  # the form itself; fields outside any form one by one
+                evidence.append(element(forms[index], fields=names))
+            else:
+                evidence.extend(element(f, name=f.get("name")) for f in group)
+        group = unmarked[0][1]
+        yield Result(
+            status=Status.FAIL,
+            message=f"none of the {len(group)} fields of the form says whether it is required: "
+            + quoted(group),
+            evidence=tuple(evidence),
+            identity="required-marked",
+        )
+
+
+@register
+class ErrorPlacement(Check):
+    """After a failed submit, each field in error shows its message beside it.
+
+    A form that only says "There is a problem" at the top, or marks a field
+    invalid without saying why, sends customers hunting through the form for
+    what to fix. The check reads the fields in error (``aria-invalid``, or
+    linked from an error summary) and fails those with no message next to
+    them or tied to them (WCAG 3.3.1 Error Identification, 3.3.3 Error
+    Suggestion).
+    """
+
+    code = "CX-USE-009"
+    slug = "error-placement"
+    title = "Errors are shown next to their fields"
+    failure_title = "Errors are not shown next to their fields"
+    category = "usability"
+    weight = 7.0
+    severity = "serious"
+    requires = ("forms",)
+    advice = 'Put each field\'s message right above or below it, saying what to do ("Enter an email address like name@example.com").'
+    help_url = "https://www.w3.org/WAI/tutorials/forms/notifications/"
+
+    def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
+        flagged = [
+            f for f in fields(subject) if f.get("aria_invalid") == "true" or f.get("flagged")
+        ]
+        if not flagged:
+            yield Result(status=Status.NOT_APPLICABLE, message="no field is marked in error")
+            return
+        bad = [f for f in flagged if not f.get("error")]
+        if not bad:
+            yield Result(status=Status.PASS)
+            return
+        yield Result(
+            status=Status.FAIL,
+            message=f"{len(bad)} field(s) in error have no message beside them: " + quoted(bad),
+            evidence=tuple(element(f, name=f.get("name")) for f in bad),
+            identity="error-placement",
+        )
+
+
+@register
+class BrokenImages(Check):
+    """Every image on the page shows.
+
+    A broken product photo or logo is an empty frame where the customer
+    expected to see what they are buying; it reads as a broken shop.
+    The check lists images whose file loaded as nothing (missing, or not a
+    picture the browser can show).
+    """
+
+    code = "CX-USE-012"
+    slug = "broken-images"
+    title = "All images show"
+    failure_title = "Images are broken"
+    category = "usability"
+    weight = 3.0
+    severity = "moderate"
+    requires = ("layout",)
+    advice = "Fix the image addresses (or files) listed; check the failed requests of the step."
+
+    def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
+        images = _layout(subject).get("images") or {}
+        if not images.get("total"):
+            yield Result(status=Status.NOT_APPLICABLE, message="no images")
+            return
+        broken = images.get("broken") or []
+        if not broken:
+            yield Result(status=Status.PASS, message=f"{images.get('total')} image(s) shown")
+            return
+        yield Result(
+            status=Status.FAIL,
+            message=f"{len(broken)} of {images.get('total')} image(s) do not show; first {broken[0].get('src')}",
+            evidence=tuple(element(b, src=b.get("src"), alt=b.get("alt")) for b in broken),
+            identity="broken-images",
+        )
+
+
+class OverlayOptions(CheckOptions):
+    max_share: float = Field(
+        default=0.33,
+        gt=0,
+        le=1,
+        description="Largest share of the screen a fixed layer may cover.",
+    )
+    touch_only: bool = Field(default=True, description="Only check touch channels.")
+
+
+@register
+class OverlayCoverage(Check):
+    """Banners and pop-ups leave the page usable on a phone.
+
+    A cookie banner, newsletter pop-up or app advert that covers more than a
+    third of a phone's screen hides the product and the buttons under it;
+    customers must find the close button first, and many leave instead.
+    The check measures fixed and sticky layers on top of the page.
+    """
+
+    code = "CX-USE-013"
+    slug = "overlay-coverage"
+    title = "No overlay covers much of the screen"
+    failure_title = "An overlay covers much of the screen"
+    category = "usability"
+    weight = 7.0
+    severity = "serious"
+    requires = ("layout",)
+    advice = "Keep banners to a strip at the bottom of the screen, and never put a pop-up over the page a customer just asked for."
+    Options = OverlayOptions
+
+    def evaluate(self, subject: StepSubject, options: OverlayOptions) -> Iterable[Result]:
+        layout = _layout(subject)
+        skip = _touch_only(layout, options.touch_only)
+        if skip:
+            yield skip
+            return
+        big = [
+            o for o in layout.get("overlays") or [] if float(o.get("share", 0)) > options.max_share
+        ]
+        if not big:
+            yield Result(status=Status.PASS)
+            return
+        top = big[0]
+        yield Result(
+            status=Status.FAIL,
+            message=f"a {top.get('position')} layer covers {float(top.get('share', 0)):.0%} of the screen"
+            + (f': "{top.get("text")}"' if top.get("text") else ""),
+            evidence=tuple(
+                element(o, share=f"{float(o.get('share', 0)):.0%}", text=o.get("text")) for o in big
+            ),
+            identity="overlay-coverage",
+        )
+
+
+#: Steps that are the customer doing something (the rest check or wait).
+CUSTOMER_ACTIONS = frozenset(
+    {"click", "fill", "select", "press", "check", "uncheck", "upload", "hover", "type"}
+)
+#: Actions that fill in a field.
+FIELD_ACTIONS = frozenset({"fill", "select", "check", "uncheck", "upload", "type"})
+
+
+@dataclass(frozen=True)
+class Effort:
+    """What a stretch of a journey asked of the customer."""
+
+    steps: int = 0
+    actions: int = 0
+    clicks: int = 0
+    fields: int = 0
+    pages: int = 0
+
+    def describe(self) -> str:
+        return (
+            f"{self.actions} action{'s' if self.actions != 1 else ''} "
+            f"({self.clicks} click{'s' if self.clicks != 1 else ''}) and "
+            f"{self.fields} field{'s' if self.fields != 1 else ''} over "
+            f"{self.pages} page{'s' if self.pages != 1 else ''}, in {self.steps} steps"
+        )
+
+
+def measure_effort(steps: Iterable[StepResult]) -> Effort:
+    """Count a customer's actions, clicks, fields and pages over ``steps`` that ran."""
+    ran = [s for s in steps if s.status != "skipped"]
+    fields_filled = {s.name for s in ran if s.action in FIELD_ACTIONS}
+    pages = sum(1 for s in ran if s.snapshot and s.snapshot.timing and s.snapshot.timing.navigated)
+    return Effort(
+        steps=len(ran),
+        actions=sum(1 for s in ran if s.action in CUSTOMER_ACTIONS),
+        clicks=sum(1 for s in ran if s.action == "click"),
+        fields=len(fields_filled),
+        pages=pages,
+    )
+
+
+@register
+class JourneyEffort(Check):
+    """How much work each stage of the journey asks of the customer.
+
+    Every click, field and page between "add to cart" and "order placed" is a
+    chance to give up. This check counts, per stage and for the whole
+    journey, the customer's actions (of which clicks), the fields they fill
+    and the pages they load, so runs and channels can be compared
+    ("purchase: 9 actions and 6 fields over 3 pages"). It is informative: it
+    has no weight in any score.
+    """
+
+    code = "CX-USE-014"
+    slug = "journey-effort"
+    title = "Customer effort per stage"
+    failure_title = "Customer effort per stage"
+    category = "usability"
+    weight = 0.0
+    severity = "info"
+    scope = "journey"
+
+    def evaluate(self, subject: JourneySubject, options: object) -> Iterable[Result]:
+        run = subject.run
+        stages = run.stages or sorted({s.stage for s in run.steps})
+        for stage in stages:
+            effort = measure_effort(s for s in run.steps if s.stage == stage)
+            if not effort.steps:
+                continue
+            yield Result(
+                status=Status.INFORMATIVE,
+                rule=f"stage:{stage}",
+                title=f"Effort in {stage}",
+                message=f"{stage}: {effort.describe()}",
+                stage=stage,
+                weight=0.0,
+                severity="info",
+                evidence=(Evidence(values={"stage": stage, **effort.__dict__}),),
+                identity=f"stage:{stage}",
+            )
+        total = measure_effort(run.steps)
+        yield Result(
+            status=Status.INFORMATIVE,
+            rule="journey",
+            title="Effort over the journey",
+            message=f"whole journey: {total.describe()}",
+            weight=0.0,
+            severity="info",
+            evidence=(Evidence(values={"stage": "", **total.__dict__}),),
+            identity="journey",
         )

@@ -11,4 +11,9 @@ from cxaudit.gather import content  # noqa: F401  (registers its gatherer)
 from cxaudit.gather.recorder import PageRecorder
 from cxaudit.gather.snapshot import SnapshotOptions, take_snapshot
 
+# Gatherers register on import, and run in this order; the keyboard walk
+# moves focus, so it comes after every gatherer that reads the page as it is.
+from cxaudit.gather import forms, layout  # noqa: F401  isort: skip
+from cxaudit.gather import keyboard  # noqa: F401  isort: skip
+
 __all__ = ["PageRecorder", "SnapshotOptions", "take_snapshot"]

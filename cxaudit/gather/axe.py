@@ -8,6 +8,7 @@ their nodes, passes with their rule's impact (for weights), inapplicable as ids.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -19,9 +20,55 @@ if TYPE_CHECKING:
 MAX_NODES_PER_RULE = 25
 MAX_HTML = 600
 
+#: axe-core tags of each standard a profile can name; each includes the levels below it.
+STANDARD_TAGS: dict[str, tuple[str, ...]] = {
+    "wcag2a": ("wcag2a",),
+    "wcag2aa": ("wcag2a", "wcag2aa"),
+    "wcag21a": ("wcag2a", "wcag21a"),
+    "wcag21aa": ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"),
+    "wcag22a": ("wcag2a", "wcag21a", "wcag22a"),
+    "wcag22aa": ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"),
+}
+DEFAULT_STANDARD = "wcag22aa"
+
+
+@dataclass(frozen=True)
+class AxeProfile:
+    """Which axe-core rules run, and on what: the standards profile.
+
+    ``standard`` is a key of :data:`STANDARD_TAGS` (or ``"all"`` for every
+    rule axe enables by default); ``best_practices`` adds axe's
+    best-practice rules; ``disabled_rules`` are not run; elements matching
+    ``exclude`` (CSS selectors) are left out of the audit.
+    """
+
+    standard: str = DEFAULT_STANDARD
+    best_practices: bool = True
+    disabled_rules: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def run_options(self) -> dict[str, Any]:
+        """axe.run options: ``runOnly`` tags and disabled rules."""
+        options: dict[str, Any] = {}
+        if self.standard != "all":
+            tags = list(STANDARD_TAGS[self.standard])
+            if self.best_practices:
+                tags.append("best-practice")
+            options["runOnly"] = {"type": "tag", "values": tags}
+        if self.disabled_rules:
+            options["rules"] = {rule: {"enabled": False} for rule in self.disabled_rules}
+        return options
+
+    def context(self) -> dict[str, Any] | None:
+        """axe.run context: the whole document minus the excluded elements."""
+        if not self.exclude:
+            return None
+        return {"exclude": [[selector] for selector in self.exclude]}
+
+
 RUN_JS = """
-async (options) => {
-  const r = await axe.run(document, options);
+async ([context, options]) => {
+  const r = await axe.run(context || document, options);
   // A rule's own impact (the worst of its checks) weighs its passes as well.
   const impacts = {};
   try { for (const rule of axe._audit.rules) impacts[rule.id] = rule.impact || null; } catch (e) {}
@@ -66,8 +113,14 @@ def axe_script() -> str:
     )
 
 
-async def run_axe(page: Page, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Run axe-core and return its trimmed result, with element boxes added."""
+async def run_axe(
+    page: Page, options: dict[str, Any] | None = None, profile: AxeProfile | None = None
+) -> dict[str, Any]:
+    """Run axe-core as ``profile`` says and return its trimmed result, with element boxes.
+
+    ``options`` are raw axe.run options laid over the profile's.
+    """
+    profile = profile or AxeProfile()
     script = axe_script()
     origin = urlsplit(page.url)[:2]
     for frame in page.frames:
@@ -77,8 +130,9 @@ async def run_axe(page: Page, options: dict[str, Any] | None = None) -> dict[str
             except Exception:
                 continue  # a frame that went away or refuses scripts is skipped
     run_options: dict[str, Any] = {"resultTypes": ["violations", "incomplete"]}
+    run_options.update(profile.run_options())
     run_options.update(options or {})
-    result = await page.evaluate(RUN_JS, run_options)
+    result = await page.evaluate(RUN_JS, [profile.context(), run_options])
     selectors: list[str] = []
     for group in ("violations", "incomplete"):
         for rule in result.get(group, []):

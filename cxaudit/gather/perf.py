@@ -41,7 +41,8 @@ EVENT_TIMING_JS = (
     const observer = new PerformanceObserver((list) => {
       const out = [];
       for (const e of list.getEntries()) {
-        if (e.interactionId) out.push({id: e.interactionId, name: e.name, duration: e.duration});
+        if (e.interactionId) out.push({id: e.interactionId, name: e.name, duration: e.duration,
+                                       start: e.startTime, origin: performance.timeOrigin});
       }
       if (out.length && typeof window.BINDING === 'function') {
         window.BINDING(out).catch(() => {});
@@ -84,6 +85,11 @@ class StepMeter:
         self._bytes = 0
         self._ours: set[str] = set()  # requests cxaudit's own work started
         self._interactions: dict[tuple[int, int], float] = {}
+        #: Page-clock windows (timeOrigin, start, end) in which cxaudit itself
+        #: pressed keys (the keyboard walk). Their Event Timing entries may
+        #: arrive a step later, so the last few windows are kept.
+        self._own_windows: list[tuple[float, float, float]] = []
+        self._starts: dict[tuple[int, int], tuple[Any, Any]] = {}
 
     @classmethod
     async def attach(cls, context: BrowserContext, page: Page) -> StepMeter:
@@ -133,7 +139,28 @@ class StepMeter:
                 duration = float(entry["duration"])
             except (KeyError, TypeError, ValueError):
                 continue
+            if self._is_own(entry):
+                continue
+            self._starts[key] = (entry.get("origin"), entry.get("start"))
             self._interactions[key] = max(self._interactions.get(key, 0.0), duration)
+
+    def _is_own(self, entry: dict[str, Any]) -> bool:
+        try:
+            origin, start = float(entry["origin"]), float(entry["start"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        return any(
+            abs(origin - o) < 0.5 and begin <= start <= end for o, begin, end in self._own_windows
+        )
+
+    def own_window(self, origin: float, start: float, end: float) -> None:
+        """Interactions that started in this window were cxaudit's, not the customer's."""
+        self._own_windows = [*self._own_windows[-4:], (origin, start, end)]
+        self._interactions = {
+            k: v
+            for k, v in self._interactions.items()
+            if not self._is_own({"origin": self._starts[k][0], "start": self._starts[k][1]})
+        }
 
     def pause(self) -> None:
         """From now on until :meth:`drain`, requests are cxaudit's own work, not the step's."""
@@ -149,5 +176,6 @@ class StepMeter:
         )
         self._requests = self._bytes = 0
         self._interactions = {}
+        self._starts = {}
         self.paused = False
         return cost

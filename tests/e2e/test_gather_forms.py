@@ -1,0 +1,101 @@
+"""The forms gatherer on a small page in real Chromium."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.e2e.pages import Visit, by_selector, visit_pages
+
+
+@pytest.fixture(scope="module")
+def forms() -> dict[str, Any]:
+    (result,) = visit_pages([Visit("forms.html", "desktop", ("forms",))])
+    return result["forms"]
+
+
+def test_only_fields_a_customer_fills_are_listed(forms: dict[str, Any]) -> None:
+    selectors = [f["selector"] for f in forms["fields"]]
+    assert selectors == [
+        "#email",
+        "#zip",
+        "#mystery",
+        "#card",
+        "#b-name",
+        "#b-phone",
+        "#c-email",
+        "#c-city",
+        "#c-zip",
+    ]
+
+
+def test_values_customers_typed_are_never_read(forms: dict[str, Any]) -> None:
+    assert "customer-secret" not in json.dumps(forms)
+
+
+def test_names_and_where_they_come_from(forms: dict[str, Any]) -> None:
+    fields = forms["fields"]
+    email = by_selector(fields, "#email")
+    assert (email["name"], email["name_source"], email["label"]) == ("Email", "label", "Email")
+    zip_field = by_selector(fields, "#zip")
+    assert (zip_field["name"], zip_field["name_source"]) == ("Postcode", "placeholder")
+    assert by_selector(fields, "#mystery")["name_source"] == ""
+    phone = by_selector(fields, "#b-phone")
+    assert (phone["name"], phone["name_source"]) == ("Phone number", "aria-label")
+
+
+def test_type_inputmode_and_autocomplete_are_recorded(forms: dict[str, Any]) -> None:
+    fields = forms["fields"]
+    email = by_selector(fields, "#email")
+    assert (email["type"], email["type_attr"], email["autocomplete"]) == ("text", "text", "")
+    card = by_selector(fields, "#card")
+    assert (card["type"], card["type_attr"], card["inputmode"], card["autocomplete"]) == (
+        "text",
+        "",
+        "numeric",
+        "cc-number",
+    )
+    assert by_selector(fields, "#b-phone")["type"] == "tel"
+
+
+def test_required_marking_and_form_notes(forms: dict[str, Any]) -> None:
+    fields = forms["fields"]
+    name = by_selector(fields, "#b-name")
+    assert name["required"] is True and name["label_marker"] == "required"
+    assert by_selector(fields, "#email")["required"] is False
+    assert by_selector(fields, "#email")["label_marker"] == ""
+    notes = {f["selector"]: (f["fields"], f["note"]) for f in forms["forms"]}
+    assert notes == {
+        "#unmarked": (4, ""),
+        "#marked": (2, "All fields are required."),
+        "#errors": (3, ""),
+    }
+    assert by_selector(fields, "#email")["form"] == 0
+    assert by_selector(fields, "#b-name")["form"] == 1
+
+
+def test_error_messages_are_found_beside_the_field_and_tied_or_not(
+    forms: dict[str, Any],
+) -> None:
+    fields = forms["fields"]
+    shown = by_selector(fields, "#c-email")
+    assert shown["error"] == {
+        "selector": "#c-email-error",
+        "id": "c-email-error",
+        "text": "Enter your email",
+        "in_group": True,
+        "tied": False,
+    }
+    assert shown["aria_invalid"] == ""
+    tied = by_selector(fields, "#c-city")
+    assert tied["error"]["tied"] is True and tied["aria_invalid"] == "true"
+    assert tied["described_by"] == [
+        {"id": "c-city-error", "exists": True, "rendered": True, "text": "Enter a city"}
+    ]
+    # Linked from the error summary, but no message of its own.
+    bare = by_selector(fields, "#c-zip")
+    assert bare["flagged"] is True and bare["error"] is None
+    assert by_selector(fields, "#email")["error"] is None
+    assert by_selector(fields, "#email")["flagged"] is False

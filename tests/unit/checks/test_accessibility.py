@@ -1,0 +1,191 @@
+"""Accessibility checks on recorded snapshots: no browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cxaudit.checks import Status
+from cxaudit.checks.accessibility import _trap_cycle, wcag_criteria, wcag_level
+from tests.unit.checks.recorded import only, run_check, selectors, statuses
+
+
+def test_axe_violations_are_one_result_per_rule_weighted_by_impact() -> None:
+    results = run_check("axe-rules", "shop-flawed-product-desktop")
+    failed = {r.rule: r for r in results if r.status == Status.FAIL}
+    assert set(failed) == {"image-alt", "color-contrast"}
+    image = failed["image-alt"]
+    assert (image.weight, image.severity) == (10.0, "critical")
+    assert image.title == "Images must have alternative text"
+    assert "WCAG 1.1.1 (A)" in image.message
+    assert "dequeuniversity.com/rules/axe" in (image.help_url or "")
+    assert image.identity == "image-alt"
+    (node,) = image.evidence
+    assert node.selector == "img"
+    assert node.html and node.html.startswith("<img")
+    assert node.box and node.box["width"] > 100
+    contrast = failed["color-contrast"]
+    assert (contrast.weight, contrast.severity) == (7.0, "serious")
+    assert [e.selector for e in contrast.evidence] == [".promise"]
+    passes = [r for r in results if r.status == Status.PASS]
+    assert len(passes) > 20
+    assert len(results) == len({r.rule for r in results})  # each rule scores once per page
+    assert {r.weight for r in passes} <= {10.0, 7.0, 3.0, 1.0}
+
+
+def test_fixed_product_page_passes_every_axe_rule() -> None:
+    results = run_check("axe-rules", "shop-fixed-product-desktop")
+    assert results and all(r.status == Status.PASS for r in results)
+    assert "image-alt" in statuses(results) and "color-contrast" in statuses(results)
+
+
+def test_disabled_axe_rules_are_not_reported() -> None:
+    results = run_check(
+        "axe-rules", "shop-flawed-product-desktop", disabled_rules=["color-contrast"]
+    )
+    assert "color-contrast" not in statuses(results)
+    assert statuses(results)["image-alt"] == Status.FAIL
+
+
+def test_incomplete_rules_need_review_and_weigh_nothing() -> None:
+    review = only(run_check("axe-needs-review", "axe-desktop"))
+    assert (review.status, review.rule, review.weight) == (
+        Status.INFORMATIVE,
+        "color-contrast",
+        0.0,
+    )
+    assert review.title and review.title.startswith("Needs review:")
+    assert selectors(review) == ["#over-image"]
+    assert run_check("axe-needs-review", "shop-fixed-product-desktop") == []
+    # The same rule can fail on one element and need review on another.
+    failed = statuses(run_check("axe-rules", "axe-desktop"))
+    assert failed["color-contrast"] == Status.FAIL
+
+
+def test_wcag_tags_become_criteria_and_levels() -> None:
+    assert wcag_criteria(["cat.color", "wcag2aa", "wcag143", "wcag1410"]) == ["1.4.3", "1.4.10"]
+    assert wcag_level(["wcag2aa", "wcag143"]) == "AA"
+    assert wcag_level(["wcag2a", "wcag111"]) == "A"
+    assert wcag_level(["best-practice"]) == ""
+
+
+def test_placeholder_only_label_fails_where_axe_passes() -> None:
+    result = only(run_check("placeholder-label", "shop-flawed-checkout-desktop"))
+    assert result.status == Status.FAIL
+    assert selectors(result) == ["#postcode"]
+    assert "'Postcode'" in result.message
+    # axe-core 4.12 accepts the placeholder as a name: its label rule passes.
+    assert statuses(run_check("axe-rules", "shop-flawed-checkout-desktop"))["label"] == (
+        Status.PASS
+    )
+    assert only(run_check("placeholder-label", "shop-fixed-checkout-desktop")).status == (
+        Status.PASS
+    )
+
+
+def test_placeholder_label_options_and_pages_without_fields() -> None:
+    assert selectors(only(run_check("placeholder-label", "forms-desktop"))) == ["#zip"]
+    stricter = only(
+        run_check("placeholder-label", "forms-desktop", name_sources=["placeholder", "aria-label"])
+    )
+    assert selectors(stricter) == ["#zip", "#b-phone"]
+    assert only(run_check("placeholder-label", "kb-good-desktop")).status == (Status.NOT_APPLICABLE)
+
+
+def test_error_messages_not_tied_to_their_fields_fail() -> None:
+    result = only(run_check("error-association", "shop-flawed-checkout-errors-desktop"))
+    assert result.status == Status.FAIL
+    assert selectors(result) == ["#email", "#name", "#address", "#city", "#postcode", "#card"]
+    problem = result.evidence[0].values["problem"]
+    assert "aria-describedby" in problem and "aria-invalid" in problem
+    assert result.evidence[0].values["error"] == "Enter your email address."
+    fixed = only(run_check("error-association", "shop-fixed-checkout-errors-desktop"))
+    assert fixed.status == Status.PASS
+    before_submit = only(run_check("error-association", "shop-flawed-checkout-desktop"))
+    assert before_submit.status == Status.NOT_APPLICABLE
+
+
+def test_error_association_on_a_mixed_form() -> None:
+    result = only(run_check("error-association", "forms-desktop"))
+    # #c-city is tied and invalid; #c-zip shows no message (error-placement's concern).
+    assert selectors(result) == ["#c-email"]
+
+
+def test_focus_visible_passes_when_css_draws_focus() -> None:
+    result = only(run_check("focus-visible", "kb-good-desktop"))
+    assert result.status == Status.PASS and "8 focus stops" in result.message
+    assert only(run_check("focus-visible", "shop-flawed-checkout-desktop")).status == Status.PASS
+
+
+def test_focus_visible_fails_where_focus_cannot_be_seen() -> None:
+    result = only(run_check("focus-visible", "kb-hidden-desktop"))
+    assert result.status == Status.FAIL
+    bad = selectors(result)
+    assert "#plain" in bad and "#ghost" in bad and "#ring" not in bad
+    assert len(bad) == 8  # six menu links, the off-screen link and the plain button
+    ghost = next(e for e in result.evidence if e.selector == "#ghost")
+    assert "not visible" in ghost.values["problem"]
+    # A change the options say does not count is no indicator.
+    stricter = only(run_check("focus-visible", "kb-hidden-desktop", ignore_changes=["box-shadow"]))
+    assert "#ring" in selectors(stricter)
+
+
+def test_keyboard_trap_is_found_and_a_modal_dialog_is_not_one() -> None:
+    trap = only(run_check("keyboard-trap", "kb-trap-desktop"))
+    assert trap.status == Status.FAIL
+    assert selectors(trap) == ["#w1", "#w2"]
+    assert "'Slide 1', 'Slide 2'" in trap.message
+    assert only(run_check("keyboard-trap", "kb-modal-desktop")).status == Status.PASS
+    assert only(run_check("keyboard-trap", "kb-good-desktop")).status == Status.PASS
+    assert only(run_check("keyboard-trap", "shop-flawed-cart-mobile")).status == Status.PASS
+
+
+def test_trap_cycle_from_sequences() -> None:
+    assert _trap_cycle([-2, 0, 1, 2, -1, 0]) is None  # left the page, then wrapped
+    assert _trap_cycle([-2, 0, 1, 2, 1, 2]) == [1, 2]
+    assert _trap_cycle([-2, 0, 1, 1, 1]) == [1]  # Tab does not move at all
+    assert _trap_cycle([-2, -1, -1]) is None
+
+
+def test_focus_inside_a_frame_is_not_a_trap() -> None:
+    def frame(snapshot: dict[str, Any]) -> None:
+        keyboard = snapshot["keyboard"]
+        keyboard["stops"][1]["tag"] = "iframe"
+        keyboard["sequence"] = [-2, 0, 1, 1, 1, 2, -1, 0]
+
+    assert only(run_check("keyboard-trap", "kb-good-desktop", frame)).status == Status.PASS
+
+
+def test_skip_link_or_main_content_first() -> None:
+    assert only(run_check("skip-to-content", "kb-good-desktop")).message == (
+        "the first Tab stop is a skip link"
+    )
+    assert only(run_check("skip-to-content", "kb-trap-desktop")).message == (
+        "the first Tab stop is in the main content"
+    )
+    assert only(run_check("skip-to-content", "shop-flawed-cart-mobile")).status == Status.PASS
+    hidden = only(run_check("skip-to-content", "kb-hidden-desktop"))
+    assert hidden.status == Status.FAIL
+    assert hidden.message == "7 Tab stops come before the main content and there is no skip link"
+    relaxed = only(run_check("skip-to-content", "kb-hidden-desktop", max_stops_before_main=7))
+    assert relaxed.status == Status.PASS
+
+
+def test_skip_link_to_nowhere_and_page_without_main() -> None:
+    def broken_target(snapshot: dict[str, Any]) -> None:
+        snapshot["keyboard"]["stops"][0]["skip_target"] = {
+            "href": "#content",
+            "exists": False,
+            "is_main": False,
+        }
+
+    result = only(run_check("skip-to-content", "kb-good-desktop", broken_target))
+    assert result.status == Status.FAIL
+    assert "#content, which is not on the page" in result.message
+
+    def no_main(snapshot: dict[str, Any]) -> None:
+        snapshot["keyboard"]["has_main"] = False
+        for stop in snapshot["keyboard"]["stops"]:
+            stop["in_main"] = False
+
+    result = only(run_check("skip-to-content", "kb-hidden-desktop", no_main))
+    assert result.message == "the page has no main landmark and no skip link"
