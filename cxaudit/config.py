@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from cxaudit.baseline import AcceptEntry
 from cxaudit.browser import BUILTIN_CHANNELS, Channel, NetworkProfile
 from cxaudit.errors import SpecError, SpecIssue
 from cxaudit.spec.yamlpos import Document, load_document
@@ -109,6 +111,27 @@ class ThresholdConfig(_Section):
     )
 
 
+class AcceptConfig(_Section):
+    """A known finding muted until a date: by fingerprint, or a pattern of findings."""
+
+    fingerprint: str | None = Field(default=None, description="A finding's fingerprint.")
+    pattern: str | None = Field(
+        default=None,
+        description="Shell-style pattern matched against a finding's key or its check code.",
+    )
+    reason: str = Field(min_length=1, description="Why the finding is accepted.")
+    expires: date = Field(description="The day after which the finding counts again.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> AcceptConfig:
+        if bool(self.fingerprint) == bool(self.pattern):
+            raise ValueError("give either 'fingerprint' or 'pattern'")
+        return self
+
+    def entry(self) -> AcceptEntry:
+        return AcceptEntry(self.reason, self.expires, self.fingerprint, self.pattern)
+
+
 class Settings(_Section):
     """Everything a run can be told; every field has a working default."""
 
@@ -139,6 +162,9 @@ class Settings(_Section):
     )
     thresholds: ThresholdConfig = Field(default_factory=ThresholdConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    accept: list[AcceptConfig] = Field(
+        default_factory=list, description="Known findings muted until an expiry date."
+    )
 
     def channel(self, name: str) -> Channel:
         if name in self.channel_profiles:

@@ -46,6 +46,8 @@ class RunOptions:
     audit: bool = True
     screenshots: bool = True
     run_id: str = ""
+    #: Playwright trace per journey run: "on", "off" or "retain-on-failure".
+    tracing: str = "off"
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ class Runner:
         context = None
         try:
             context = await new_context(browser, channel)
+            await _start_trace(context, options.tracing)
             context.set_default_timeout(options.step_timeout_ms)
             context.set_default_navigation_timeout(options.navigation_timeout_ms)
             page = await context.new_page()
@@ -210,7 +213,9 @@ class Runner:
             status = "error"
             error = f"{type(exc).__name__}: {_short(exc)}"
         finally:
+            trace = ""
             if context is not None:
+                trace = await _stop_trace(context, options, channel, journey, status)
                 with contextlib.suppress(Exception):
                     await context.close()
         return JourneyRun(
@@ -225,6 +230,7 @@ class Runner:
             stages=[s.name for s in journey.stages],
             rules={"messages": journey.messages} if journey.messages else {},
             steps=steps,
+            trace=trace,
         )
 
     async def _run_step(
@@ -304,6 +310,34 @@ class Runner:
             snapshot=snapshot,
         )
         return result, time_origin
+
+
+async def _start_trace(context: Any, mode: str) -> None:
+    if mode != "off":
+        with contextlib.suppress(Exception):  # no trace is no reason to lose the run
+            await context.tracing.start(screenshots=True, snapshots=True, sources=False)
+
+
+async def _stop_trace(
+    context: Any, options: RunOptions, channel: Channel, journey: Journey, status: str
+) -> str:
+    """Save the run's trace (always with "on", unless it passed with
+    "retain-on-failure"); its path relative to the report, or ""."""
+    if options.tracing == "off":
+        return ""
+    keep = options.tracing == "on" or status != "passed"
+    name = (
+        Path("traces") / channel.name / f"{slug(Path(journey.file).stem + '-' + journey.name)}.zip"
+    )
+    try:
+        if keep:
+            (options.output_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            await context.tracing.stop(path=str(options.output_dir / name))
+            return name.as_posix()
+        await context.tracing.stop()
+    except Exception:
+        pass
+    return ""
 
 
 async def run_journeys(
