@@ -17,12 +17,13 @@ is there) and says faster, slower or inconclusive.
 
 from __future__ import annotations
 
-import fnmatch
 import importlib
+import re
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from cxaudit.results import BaselineSummary, Finding, JourneyRun, RunResult
@@ -35,9 +36,10 @@ from cxaudit.results import BaselineSummary, Finding, JourneyRun, RunResult
 class AcceptEntry:
     """One known finding (or pattern of findings), muted until ``expires``.
 
-    ``pattern`` is a shell-style pattern matched against the finding's
-    readable key (``CX-A11Y-001:color-contrast [mobile] Guest buys ... / ...``)
-    and its code; ``fingerprint`` must equal the finding's fingerprint.
+    ``pattern`` is matched against the finding's readable key
+    (``CX-A11Y-001:color-contrast [mobile] Guest buys ... / ...``) and its
+    code: ``*`` stands for any text, ``?`` for one character, everything else
+    (brackets included) for itself. ``fingerprint`` must equal the finding's.
     """
 
     reason: str
@@ -53,13 +55,19 @@ class AcceptEntry:
         if self.fingerprint:
             return finding.fingerprint == self.fingerprint
         if self.pattern:
-            return fnmatch.fnmatchcase(finding.key, self.pattern) or fnmatch.fnmatchcase(
-                finding.code, self.pattern
-            )
+            rule = _glob(self.pattern)
+            return bool(rule.fullmatch(finding.key) or rule.fullmatch(finding.code))
         return False
 
     def expired(self, today: date) -> bool:
         return today > self.expires
+
+
+@lru_cache(maxsize=256)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """``*`` and ``?`` as wildcards; every other character literally."""
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile("".join(parts), re.S)
 
 
 def expired_entries(entries: Iterable[AcceptEntry], today: date) -> list[AcceptEntry]:

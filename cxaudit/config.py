@@ -117,7 +117,7 @@ class AcceptConfig(_Section):
     fingerprint: str | None = Field(default=None, description="A finding's fingerprint.")
     pattern: str | None = Field(
         default=None,
-        description="Shell-style pattern matched against a finding's key or its check code.",
+        description="Pattern (* any text, ? one character) matched against a finding's key or check code.",
     )
     reason: str = Field(min_length=1, description="Why the finding is accepted.")
     expires: date = Field(description="The day after which the finding counts again.")

@@ -239,6 +239,16 @@ def anchor(finding: Finding) -> str:
     return f"f-{finding.fingerprint}"
 
 
+def _has_screenshot(
+    finding: Finding, runs: dict[tuple[str, str], JourneyRun], assets: Assets
+) -> bool:
+    run = runs.get((finding.journey, finding.channel))
+    if run is None or finding.step is None or finding.step >= len(run.steps):
+        return False
+    snapshot = run.steps[finding.step].snapshot
+    return snapshot is not None and assets.size(snapshot.screenshot) is not None
+
+
 def channel_problems(
     findings: Iterable[Finding],
     result: RunResult,
@@ -246,7 +256,8 @@ def channel_problems(
     assets: Assets,
     run_anchors: dict[str, str],
 ) -> list[Problem]:
-    """A channel's failing findings as problems, with evidence from the costliest one."""
+    """A channel's failing findings as problems, with the evidence of the costliest
+    one whose screenshot is there."""
     runs = {(r.journey, r.channel): r for r in result.runs}
     problems = []
     for group in group_problems(findings, "channel"):
@@ -258,9 +269,8 @@ def channel_problems(
             ref = run_anchors.get(run.key, "") if run else ""
             steps = [(i, names.get(i, "")) for i in steps_of(f)] if ref else []
             occurrences.append(Occurrence(f, ref, steps, is_new(f, result)))
-        evidence = evidence_views(
-            group[0], runs.get((group[0].journey, group[0].channel)), info, assets
-        )
+        shown = next((f for f in group if _has_screenshot(f, runs, assets)), group[0])
+        evidence = evidence_views(shown, runs.get((shown.journey, shown.channel)), info, assets)
         problems.append(
             replace(
                 base,
@@ -300,12 +310,6 @@ class Gauge:
         """stroke-dasharray of the ring (circumference 100)."""
         value = 0.0 if self.score is None else max(0.0, min(100.0, self.score))
         return f"{value:.1f} {100 - value:.1f}"
-
-    @property
-    def aria(self) -> str:
-        if self.score is None:
-            return f"{self.label}: not measured"
-        return f"{self.label}: {self.text} out of 100, {self.band_label.lower()}"
 
 
 def delta_of(result: RunResult, *path: str) -> float | None:
@@ -492,6 +496,12 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+#: Capture names that name one order or session (``order``, ``order_number``,
+#: ``ticket_id``...): they differ between runs by nature, so a difference
+#: between channels is not a message that drifted.
+IDENTIFIER_NAME = re.compile(r"(^order$|(^|[_-])(id|number|no|ref|reference|token|session)$)")
+
+
 @dataclass(frozen=True)
 class CaptureRow:
     journey: str
@@ -502,7 +512,13 @@ class CaptureRow:
     must_match: bool
 
     @property
+    def identifier(self) -> bool:
+        return not self.must_match and bool(IDENTIFIER_NAME.search(self.name.casefold()))
+
+    @property
     def differs(self) -> bool:
+        if self.identifier:
+            return False
         return len({_normal(v) for v in self.values.values()}) > 1
 
 
