@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -103,7 +103,7 @@ class ThresholdConfig(_Section):
     categories: dict[str, float] = Field(
         default_factory=dict, description="Minimum score per category."
     )
-    fail_on: str | None = Field(
+    fail_on: Literal["critical", "serious", "moderate", "minor"] | None = Field(
         default=None, description="Fail on any finding at or above this severity."
     )
     not_measured_fails: bool = Field(

@@ -43,14 +43,6 @@ def _score(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-def _delta(value: float | None) -> str:
-    if value is None:
-        return ""
-    if abs(value) < 0.05:
-        return "±0"
-    return f"{'+' if value > 0 else '−'}{abs(value):.1f}"
-
-
 def _ms(value: float | None) -> str:
     if value is None:
         return "–"
@@ -69,7 +61,7 @@ def _env() -> Environment:
     env.filters["score"] = _score
     env.filters["band"] = band
     env.filters["band_label"] = lambda v: BAND_LABELS[band(v)]
-    env.filters["delta"] = _delta
+    env.filters["delta"] = view.delta_text
     env.filters["ms"] = _ms
     env.filters["pct"] = lambda v: f"{v * 100:.0f} %"
     env.filters["channel_page"] = channel_file_name

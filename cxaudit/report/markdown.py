@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import re
 
-from cxaudit.report.view import channel_matrix, channel_names, findings_of_run, fix_first
+from cxaudit.report.view import (
+    channel_matrix,
+    channel_names,
+    delta_text,
+    findings_of_run,
+    fix_first,
+)
 from cxaudit.results import Finding, RunResult
 from cxaudit.scoring import BAND_LABELS, band
 from cxaudit.thresholds import Verdict
@@ -32,10 +38,9 @@ def escape(text: str, limit: int = 200) -> str:
 
 def _score(value: float | None, change: float | None = None) -> str:
     text = "n/a" if value is None else f"{value:.0f}"
-    mark = BAND_MARK[band(value)]
     if change is not None and abs(change) >= 0.05:
-        text += f" ({'+' if change > 0 else '−'}{abs(change):.1f})"
-    return f"{mark} {text}"
+        text += f" ({delta_text(change)})"
+    return f"{BAND_MARK[band(value)]} {text}"
 
 
 def _finding_item(f: Finding) -> str:
@@ -52,7 +57,8 @@ def render_summary(result: RunResult, verdict: Verdict | None = None) -> str:
     findings = [f for f in result.all_findings() if f.status == "fail"]
     completed = sum(r.status == "passed" for r in result.runs)
     lines = [
-        f"## CX audit: {_score(overall, change)}/100, {BAND_LABELS[band(overall)].lower()}",
+        f"## CX audit: {_score(overall)}/100, {BAND_LABELS[band(overall)].lower()}"
+        + (f" ({delta_text(change)} since the baseline)" if change is not None else ""),
         "",
         f"**{completed}/{len(result.runs)} journey runs completed** · "
         f"{sum(not f.accepted for f in findings)} finding(s)"

@@ -312,6 +312,15 @@ class Gauge:
         return f"{value:.1f} {100 - value:.1f}"
 
 
+def delta_text(value: float | None) -> str:
+    """A score change as shown everywhere: ``+3.2``, ``−1.0``, ``±0``; "" for none."""
+    if value is None:
+        return ""
+    if abs(value) < 0.05:
+        return "±0"
+    return f"{'+' if value > 0 else '−'}{abs(value):.1f}"
+
+
 def delta_of(result: RunResult, *path: str) -> float | None:
     if result.baseline is None:
         return None
