@@ -18,7 +18,7 @@ from typing import Any
 from cxaudit.baseline import is_new
 from cxaudit.report.evidence import Crop, crop, image_size
 from cxaudit.results import ChannelInfo, Finding, JourneyRun, RunResult, StepResult
-from cxaudit.scoring import BAND_LABELS, CATEGORIES, Profile, band, ordered_categories
+from cxaudit.scoring import BAND_LABELS, Profile, band, ordered_categories
 
 CANONICAL_STAGES = ("pre-purchase", "purchase", "post-purchase")
 
@@ -330,10 +330,19 @@ def delta_of(result: RunResult, *path: str) -> float | None:
     return node.get("delta") if isinstance(node, dict) else None
 
 
+def shown_categories(scores: dict[str, Any]) -> list[str]:
+    """Categories with a score, and those whose checks could not measure (shown as such)."""
+    return ordered_categories([*scores.get("categories", {}), *scores.get("not_measured", {})])
+
+
 def category_gauges(scores: dict[str, Any], result: RunResult, *path: str) -> list[Gauge]:
     return [
-        Gauge(c.capitalize(), v, delta_of(result, *path, "categories", c))
-        for c, v in scores.get("categories", {}).items()
+        Gauge(
+            c.capitalize(),
+            scores.get("categories", {}).get(c),
+            delta_of(result, *path, "categories", c),
+        )
+        for c in shown_categories(scores)
     ]
 
 
@@ -579,10 +588,7 @@ def channel_matrix(result: RunResult, channels: Sequence[str]) -> list[MatrixRow
             ],
         )
     ]
-    present = ordered_categories(c for ch in per.values() for c in ch.get("categories", {}))
-    for category in [c for c in CATEGORIES if c in present] + [
-        c for c in present if c not in CATEGORIES
-    ]:
+    for category in ordered_categories(c for ch in per.values() for c in shown_categories(ch)):
         rows.append(
             MatrixRow(
                 category.capitalize(),

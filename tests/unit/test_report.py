@@ -273,3 +273,19 @@ def test_not_measured_is_listed_not_hidden() -> None:
     result = _with_error_finding(recorded())
     text = _text(render_html(result)[f"{result.runs[0].channel}.html"])
     assert "Not measured" in text and "not measured: axe failed: boom" in text
+
+
+def test_a_category_nothing_could_measure_shows_as_not_measured() -> None:
+    result = recorded()
+    scores = {
+        **result.scores,
+        "not_measured": {"performance": 3},
+        "channels": {
+            name: {**ch, "not_measured": {"performance": 3}}
+            for name, ch in result.scores["channels"].items()
+        },
+    }
+    pages = render_html(result.model_copy(update={"scores": scores}))
+    for name in ("index.html", "desktop.html"):
+        text = _text(pages[name])
+        assert "– out of 100 Performance Not measured" in text, name
