@@ -76,8 +76,7 @@ def check_impact(code: str) -> str:
         return ""
     paragraphs = [" ".join(p.split()) for p in check.doc().split("\n\n") if p.strip()]
     text = paragraphs[1] if len(paragraphs) > 1 else (paragraphs[0] if paragraphs else "")
-    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
-    return first
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
 
 
 def problem_key(finding: Finding) -> tuple[str, ...]:
