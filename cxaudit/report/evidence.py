@@ -3,8 +3,10 @@
 The gatherers record each offending element's box in CSS pixels of the page
 (``Evidence.box``) and a full-page screenshot per audited step, taken at the
 channel's device scale factor. The report shows a window of the screenshot
-centred on the element with an outline over it: plain HTML and inline styles
-(percentages, so it scales with the page), no image processing and no script.
+centred on the element with an outline over it: the screenshot is the
+window's background, sized and placed with percentages (so it scales with
+the page, and no box sticks out of the window), with no image processing and
+no script.
 """
 
 from __future__ import annotations
@@ -62,8 +64,7 @@ def _pct(value: float) -> str:
 class Crop:
     """Inline styles that show a window of a screenshot with a box outlined."""
 
-    frame: str  # the window: its aspect ratio
-    image: str  # the whole screenshot, scaled and shifted under the window
+    frame: str  # the window: its aspect ratio, the screenshot's size and place in it
     outline: str  # the element's box within the window
 
 
@@ -84,9 +85,13 @@ def crop(box: dict[str, float], image_px: tuple[int, int], scale: float) -> Crop
     win_h = min(page_h, max(win_w * WINDOW_RATIO, h + 2 * PADDING))
     left = min(max(0.0, x + w / 2 - win_w / 2), page_w - win_w)
     top = min(max(0.0, y + h / 2 - win_h / 2), max(0.0, page_h - win_h))
+    across = left / (page_w - win_w) if page_w > win_w else 0.0
+    down = top / (page_h - win_h) if page_h > win_h else 0.0
     return Crop(
-        frame=f"aspect-ratio:{win_w:.1f}/{win_h:.1f}",
-        image=f"width:{_pct(page_w / win_w)};left:{_pct(-left / win_w)};top:{_pct(-top / win_h)}",
+        frame=(
+            f"aspect-ratio:{win_w:.1f}/{win_h:.1f};background-size:{_pct(page_w / win_w)} auto;"
+            f"background-position:{_pct(across)} {_pct(down)}"
+        ),
         outline=(
             f"left:{_pct((x - left) / win_w)};top:{_pct((y - top) / win_h)};"
             f"width:{_pct(w / win_w)};height:{_pct(h / win_h)}"

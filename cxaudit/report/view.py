@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from cxaudit.baseline import is_new
 from cxaudit.report.evidence import Crop, crop, image_size
@@ -112,7 +113,7 @@ class EvidenceView:
     html: str | None
     values: list[tuple[str, str]]
     crop: Crop | None
-    screenshot: str | None
+    background: str | None  # the screenshot as the crop's CSS background
     alt: str
 
 
@@ -185,6 +186,11 @@ class Assets:
         safe = safe_asset(path)
         return None if safe is None else self.prefix + safe
 
+    def css_url(self, path: str | None) -> str | None:
+        """The asset as a CSS ``url()`` that no character of its name can break out of."""
+        href = self.href(path)
+        return None if href is None else f"url('{quote(href, safe='/.-_')}')"
+
     def size(self, path: str | None) -> tuple[int, int] | None:
         safe = safe_asset(path)
         if safe is None or self.source_dir is None:
@@ -210,8 +216,8 @@ def evidence_views(
     if run is not None and finding.step is not None and finding.step < len(run.steps):
         step = run.steps[finding.step]
     shot = step.snapshot.screenshot if step and step.snapshot else None
-    src = assets.href(shot)
-    size = assets.size(shot) if src else None
+    background = assets.css_url(shot)
+    size = assets.size(shot) if background else None
     out = []
     for item in finding.evidence[:MAX_EVIDENCE]:
         box_crop = None
@@ -225,7 +231,7 @@ def evidence_views(
                     (str(k), _value_text(v)) for k, v in item.values.items() if v not in (None, "")
                 ],
                 crop=box_crop,
-                screenshot=src,
+                background=background,
                 alt=f"Screenshot after step {(finding.step or 0) + 1} on "
                 f"{finding.channel or 'this channel'}, with {item.selector or 'the element'} "
                 "outlined in red",
@@ -432,6 +438,8 @@ class Lane:
     canonical: bool
     score: float | None
     cards: list[StepCard]
+    #: The category scores the stage score is the weighted mean of.
+    categories: dict[str, float]
 
 
 def journey_map(run: JourneyRun, findings: Sequence[Finding], assets: Assets) -> list[Lane]:
@@ -468,8 +476,16 @@ def journey_map(run: JourneyRun, findings: Sequence[Finding], assets: Assets) ->
                     thumbnail=assets.href(shot),
                 )
             )
-        stage_score = run.scores.get("stages", {}).get(stage, {}).get("overall")
-        lanes.append(Lane(stage, stage in CANONICAL_STAGES, stage_score, cards))
+        stage_scores = run.scores.get("stages", {}).get(stage, {})
+        lanes.append(
+            Lane(
+                stage,
+                stage in CANONICAL_STAGES,
+                stage_scores.get("overall"),
+                cards,
+                dict(stage_scores.get("categories", {})),
+            )
+        )
     return lanes
 
 
