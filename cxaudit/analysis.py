@@ -5,8 +5,8 @@ returns a new one with outcomes, findings and scores filled in. Used by
 ``run`` and ``merge`` (``report`` never needs to analyse again).
 
 Findings get a stable fingerprint: a hash of the check code (and rule), the
-channel, the journey, the stage and the element or value the problem is about
-(else the step's name), so two runs can be compared finding by finding. Each
+channel, the journey, and the element or value the problem is about (else the
+stage and the step's name), so two runs can be compared finding by finding. Each
 finding is priced: the points it costs its category and journey-run scores,
 and the channel and overall scores (docs/scoring.md).
 """
@@ -91,12 +91,10 @@ def _missing_input(check: Check, subject: StepSubject) -> Result | bool | None:
     return None
 
 
-def _readable_key(
-    code: str, rule: str, journey: str, channel: str, stage: str | None, identity: str
-) -> str:
+def _readable_key(code: str, rule: str, journey: str, channel: str, where: str) -> str:
     """The readable identity of a finding; its fingerprint is a hash of this."""
     check = f"{code}:{rule}" if rule else code
-    return f"{check} [{channel or '*'}] {journey or '*'} / {stage or '*'} / {identity}"
+    return f"{check} [{channel or '*'}] {journey or '*'} / {where}"
 
 
 class _Collector:
@@ -109,15 +107,22 @@ class _Collector:
         self.findings: dict[str, Finding] = {}
         self._passes: dict[tuple[Any, ...], int] = {}
 
-    def _identity(self, result: Result, step: int | None) -> str:
+    def _where(self, result: Result, stage: str | None, step: int | None) -> str:
+        """What the problem is about: the element or value, else the stage and step.
+
+        An element or value is the same problem on whichever step and stage it
+        is met (a header on every page), so they are left out of the key; a
+        problem known only by its step keeps the stage and the step's name
+        (not its number, which changes when a step is added before it).
+        """
         elements = sorted(e.selector for e in result.evidence if e.selector)
         if result.identity:
             return result.identity + ("@" + ",".join(elements) if elements else "")
         if elements:
             return ",".join(elements)
         if step is not None:
-            return self.step_names.get(step) or f"step-{step}"
-        return "journey"
+            return f"{stage or '*'} / {self.step_names.get(step) or f'step-{step}'}"
+        return f"{stage or '*'} / journey"
 
     def add(
         self,
@@ -161,7 +166,7 @@ class _Collector:
             self._passes[where] = len(self.outcomes)
             rule = ""
         code = check.code
-        key = _readable_key(code, rule, journey, channel, stage, self._identity(result, step))
+        key = _readable_key(code, rule, journey, channel, self._where(result, stage, step))
         fingerprint = _fingerprint(key) if result.status != Status.PASS else ""
         self.outcomes.append(
             CheckOutcome(

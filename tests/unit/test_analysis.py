@@ -110,3 +110,29 @@ def test_the_flawed_demo_loses_points_for_its_seeded_flaws(recorded: RunResult) 
     assert recorded.scores["categories"]["accessibility"] < 50
     rules = {f.title for f in _fails(recorded) if f.code == "CX-A11Y-001"}
     assert "Images must have alternative text" in rules
+
+
+def test_one_element_met_in_two_stages_is_one_problem(recorded: RunResult) -> None:
+    """A header on every page is one finding "seen on N steps" and one deduction."""
+    run = next(
+        r for r in recorded.runs if r.journey.startswith("Shopper") and r.channel == "desktop"
+    )
+    contrast = next(f for f in run.findings if "contrast" in f.title)
+    assert len(contrast.seen_on_steps) == 2
+    later = contrast.seen_on_steps[1]
+    moved = run.model_copy(
+        update={
+            "stages": [*run.stages, "compare"],
+            "steps": [
+                s.model_copy(update={"stage": "compare"}) if s.index >= later else s
+                for s in run.steps
+            ],
+        }
+    )
+    again = analyse(recorded.model_copy(update={"runs": [moved]})).runs[0]
+    same = [f for f in again.findings if "contrast" in f.title]
+    assert len(same) == 1 and same[0].fingerprint == contrast.fingerprint
+    assert same[0].seen_on_steps == contrast.seen_on_steps
+    assert again.scores["categories"] == run.scores["categories"]
+    # Each stage still shows the problem it meets.
+    assert again.scores["stages"]["compare"]["categories"]["accessibility"] < 100
