@@ -26,6 +26,9 @@ test: browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+docs: $(STAMP)
+	$(BIN)/python -m cxaudit.spec.docs
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -3,23 +3,36 @@
 An action is declared once with :func:`action`: its name, a pydantic model of
 its arguments (which is also its JSON Schema and its documentation), the
 argument a plain scalar fills (``goto: /cart`` means ``goto: {url: /cart}``),
-and whether it may change what the customer sees (then the runner audits the
-page after it). The function receives an :class:`ActionContext` and the
-validated arguments, with variables already substituted.
+whether it may change what the customer sees (then the runner audits the
+page after it), examples (tested, and published in docs/journeys.md), and an
+optional static check that ``cxaudit validate`` runs without a browser. The
+function receives an :class:`ActionContext` and the validated arguments, with
+variables already substituted.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    field_validator,
+    model_validator,
+)
 
-from cxaudit.locators import Locator
+from cxaudit.locators import Locator, suggestions
 from cxaudit.results import Capture
+from cxaudit.spec.journey_file import Scalar
+from cxaudit.spec.variables import NAME, Ref, RefError, render_in, scalar_text, unescape
 from cxaudit.values import parse_number
 
 if TYPE_CHECKING:
@@ -46,6 +59,10 @@ _UNREACHABLE = (
     "ERR_EMPTY_RESPONSE",
 )
 
+#: Elements whose content must not appear in a screenshot: the gatherers'
+#: screenshots and the ``screenshot`` action mask them.
+SECRET_MARK = "data-cxaudit-secret"
+
 
 @dataclass
 class ActionContext:
@@ -57,6 +74,13 @@ class ActionContext:
     secrets: set[str] = field(default_factory=set)
     timeout_ms: float = 10_000
     captures: list[Capture] = field(default_factory=list)
+    #: Directory of the file the step is written in (relative upload paths).
+    source_dir: Path = field(default_factory=Path.cwd)
+    #: Where the run writes its files, and this step's screenshots inside it.
+    output_dir: Path | None = None
+    screenshot_stem: str = "screenshots/step"
+    #: Files this step wrote, relative to ``output_dir`` (listed in the step result).
+    artifacts: list[str] = field(default_factory=list)
 
     def url(self, target: str) -> str:
         """``target`` resolved against the journey's base URL."""
@@ -69,8 +93,24 @@ class ActionContext:
             )
         return resolved
 
+    def is_secret(self, text: str) -> bool:
+        """Whether ``text`` holds one of the journey's secrets."""
+        return any(secret and secret in text for secret in self.secrets)
+
 
 ActionFn = Callable[[ActionContext, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Note:
+    """What a static check says about a step, at a path inside its arguments."""
+
+    path: tuple[str | int, ...]
+    message: str
+    severity: str = "error"
+
+
+CheckFn = Callable[[Any, Path], list[Note]]
 
 
 @dataclass(frozen=True)
@@ -83,13 +123,21 @@ class ActionSpec:
     doc: str
     shorthand: str | None = None
     changes_page: bool = False
+    examples: tuple[str, ...] = ()
+    check: CheckFn | None = None
 
 
 REGISTRY: dict[str, ActionSpec] = {}
 
 
 def action(
-    name: str, args: type[BaseModel], *, shorthand: str | None = None, changes_page: bool = False
+    name: str,
+    args: type[BaseModel],
+    *,
+    shorthand: str | None = None,
+    changes_page: bool = False,
+    examples: tuple[str, ...] = (),
+    check: CheckFn | None = None,
 ) -> Callable[[ActionFn], ActionFn]:
     """Register an action; its docstring is its documentation."""
 
@@ -100,9 +148,11 @@ def action(
             name=name,
             args=args,
             run=fn,
-            doc=(fn.__doc__ or "").strip(),
+            doc=inspect.cleandoc(fn.__doc__ or ""),
             shorthand=shorthand,
             changes_page=changes_page,
+            examples=examples,
+            check=check,
         )
         return fn
 
@@ -114,11 +164,15 @@ def action(
 
 
 class _Args(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Numbers where text is meant are text: a postcode, a quantity, an option.
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
 class GotoArgs(_Args):
     url: str = Field(description="Address to open; relative paths join the journey's base_url.")
+    wait_until: Literal["load", "domcontentloaded", "networkidle", "commit"] = Field(
+        default="load", description="When the page counts as opened."
+    )
 
 
 class ClickArgs(Locator):
@@ -129,39 +183,172 @@ class FillArgs(Locator):
     value: str = Field(description="Text to put in the field (replaces what is there).")
 
 
+class TypeArgs(Locator):
+    value: str = Field(description="Text to type, one key at a time, after what is there.")
+    delay: float = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Milliseconds between two keys (0: as fast as possible).",
+    )
+
+
 class SelectArgs(Locator):
     option: str = Field(description="Visible label (or value) of the option to choose.")
 
 
 class PressArgs(_Args):
     key: str = Field(
-        description="Key to press, as Playwright names it: Enter, Tab, Escape, ArrowDown..."
+        description="Key to press, as Playwright names it: Enter, Tab, Escape, ArrowDown, Control+A..."
     )
     on: Locator | None = Field(
         default=None, description="Element to focus first (default: the focused one)."
     )
 
 
+class ScrollArgs(_Args):
+    to: Literal["top", "bottom"] | Locator = Field(
+        description="`top`, `bottom`, or a locator of the element to bring into view."
+    )
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _place(cls, value: Any) -> Any:
+        if isinstance(value, str) and value not in ("top", "bottom"):
+            raise ValueError(f"scroll to 'top', 'bottom' or an element locator, not {value!r}")
+        return value
+
+
+class UploadArgs(Locator):
+    files: list[str] = Field(
+        min_length=1,
+        description="Files to choose, relative to the journey (or fragment) file.",
+    )
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def _one_file(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+def _check_upload(args: UploadArgs, folder: Path) -> list[Note]:
+    return [
+        Note(("files", i), f"no such file: {name} (paths are relative to this file's folder)")
+        for i, name in enumerate(args.files)
+        if "${" not in name and not (folder / name).is_file()
+    ]
+
+
+_WAIT_KINDS = ("visible", "hidden", "attached", "detached", "url", "load", "ms")
+
+
+class WaitArgs(_Args):
+    visible: Locator | None = Field(default=None, description="Until this element is visible.")
+    hidden: Locator | None = Field(
+        default=None, description="Until this element is hidden or gone (a spinner, a banner)."
+    )
+    attached: Locator | None = Field(
+        default=None, description="Until this element is in the page, visible or not."
+    )
+    detached: Locator | None = Field(
+        default=None, description="Until this element has left the page."
+    )
+    url: str | None = Field(default=None, description="Until the address contains this text.")
+    load: Literal["load", "domcontentloaded", "networkidle"] | None = Field(
+        default=None, description="Until the page reaches this load state."
+    )
+    ms: float | None = Field(
+        default=None,
+        gt=0,
+        le=60_000,
+        description="A fixed pause in milliseconds (validate warns: prefer waiting for something).",
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> WaitArgs:
+        given = [k for k in _WAIT_KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"wait takes exactly one of: {', '.join(_WAIT_KINDS)}")
+        return self
+
+
+def _check_wait(args: WaitArgs, folder: Path) -> list[Note]:
+    if args.ms is None:
+        return []
+    return [
+        Note(
+            ("ms",),
+            "a fixed wait makes a journey slow on fast sites and flaky on slow ones: "
+            "wait for an element (visible, hidden), a url or a load state instead",
+            "warning",
+        )
+    ]
+
+
+_EXPECT_KINDS = (
+    "text",
+    "url",
+    "title",
+    "visible",
+    "hidden",
+    "enabled",
+    "disabled",
+    "count",
+    "value",
+    "attribute",
+)
+
+
 class ExpectArgs(_Args):
     text: str | None = Field(default=None, description="Text visible on the page.")
+    within: Locator | None = Field(
+        default=None, description="With `text`: look only inside this element."
+    )
     url: str | None = Field(default=None, description="The page address contains this text.")
     title: str | None = Field(default=None, description="The page title contains this text.")
     visible: Locator | None = Field(default=None, description="An element that is visible.")
-    within: Locator | None = Field(
-        default=None, description="Look for `text` only inside this element."
+    hidden: Locator | None = Field(
+        default=None, description="An element that is hidden or not there at all."
+    )
+    enabled: Locator | None = Field(default=None, description="A control that can be used.")
+    disabled: Locator | None = Field(default=None, description="A control that is disabled.")
+    count: int | None = Field(
+        default=None, ge=0, description="How many elements match `of` (0 for none)."
+    )
+    value: str | None = Field(default=None, description="The value of the form field `of`.")
+    attribute: str | None = Field(
+        default=None, description="An attribute of `of` that is present (or `equals` a value)."
+    )
+    equals: str | None = Field(default=None, description="With `attribute`: its expected value.")
+    of: Locator | None = Field(
+        default=None, description="The element that `count`, `value` or `attribute` is about."
     )
 
     @model_validator(mode="after")
     def _one(self) -> ExpectArgs:
-        given = [k for k in ("text", "url", "title", "visible") if getattr(self, k) is not None]
+        given = [k for k in _EXPECT_KINDS if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("expect takes exactly one of: text, url, title, visible")
+            raise ValueError(f"expect takes exactly one of: {', '.join(_EXPECT_KINDS)}")
+        kind = given[0]
+        needs_of = kind in ("count", "value", "attribute")
+        if needs_of and self.of is None:
+            raise ValueError(f"expect {kind} needs 'of': the element it is about")
+        if not needs_of and self.of is not None:
+            raise ValueError("'of' goes with count, value or attribute")
+        if self.within is not None and kind != "text":
+            raise ValueError("'within' goes with text")
+        if self.equals is not None and kind != "attribute":
+            raise ValueError("'equals' goes with attribute")
         return self
 
 
 class CaptureTarget(Locator):
     attribute: str | None = Field(
-        default=None, description="Read this attribute instead of the text."
+        default=None, description="Read this attribute instead of the text (or a field's value)."
+    )
+    number: bool = Field(
+        default=False,
+        description="Keep the number read from the text (`€1.234,50` -> `1234.5`) as the value.",
     )
     secret: bool = Field(default=False, description="Never write the value to results or reports.")
 
@@ -174,7 +361,7 @@ class CaptureArgs(RootModel[dict[str, CaptureTarget]]):
     @model_validator(mode="after")
     def _names(self) -> CaptureArgs:
         for name in self.root:
-            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            if not NAME.match(name):
                 raise ValueError(
                     f"capture name {name!r} must be a variable name (letters, digits, _)"
                 )
@@ -183,8 +370,61 @@ class CaptureArgs(RootModel[dict[str, CaptureTarget]]):
         return self
 
 
+class SecretValue(_Args):
+    value: Scalar = Field(description="The value (may use other variables).")
+    secret: bool = Field(default=False, description="Never write the value to results or reports.")
+
+
+class SetArgs(RootModel[dict[str, Scalar | SecretValue]]):
+    """Variable name -> value, or {value, secret: true}."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="after")
+    def _names(self) -> SetArgs:
+        if not self.root:
+            raise ValueError("set needs at least one variable: {greeting: Hello}")
+        for name in self.root:
+            if not NAME.match(str(name)):
+                raise ValueError(f"variable name {name!r} must be letters, digits and _")
+        return self
+
+    def values(self) -> dict[str, tuple[str, bool]]:
+        """Name -> (value as text, secret)."""
+        out = {}
+        for name, item in self.root.items():
+            if isinstance(item, SecretValue):
+                out[name] = (scalar_text(item.value), item.secret)
+            else:
+                out[name] = (scalar_text(item), False)
+        return out
+
+
+class UseArgs(_Args):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, coerce_numbers_to_str=True
+    )
+
+    fragment: str = Field(
+        description="Fragment file, relative to this file (or to the journey's folder)."
+    )
+    with_: dict[str, Scalar] = Field(
+        default_factory=dict,
+        alias="with",
+        description="Values of the fragment's parameters, used there as ${name}.",
+    )
+
+
+class ScreenshotArgs(_Args):
+    label: str | None = Field(default=None, description="A word for the file name.")
+    of: Locator | None = Field(default=None, description="Only this element (default: the page).")
+    full_page: bool = Field(
+        default=True, description="The whole page, not only what fits on the screen."
+    )
+
+
 # ---------------------------------------------------------------------------
-# Actions
+# Shared behaviour
 
 
 async def explain_locator_failure(ctx: ActionContext, loc: Locator, exc: Exception) -> StepFailed:
@@ -195,9 +435,13 @@ async def explain_locator_failure(ctx: ActionContext, loc: Locator, exc: Excepti
         count = -1
     what = loc.describe()
     if count == 0:
-        hint = "check the spelling and the step before it (is the element on this page yet?)"
-        if loc.kind in ("text", "label", "placeholder", "alt", "title") and loc.exact:
-            hint += ", or drop 'exact: true'"
+        close = await suggestions(ctx.page, loc)
+        if close:
+            hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
+        else:
+            hint = "check the spelling and the step before it (is the element on this page yet?)"
+        if loc.kind in ("text", "label", "placeholder", "alt", "title", "role") and loc.exact:
+            hint += " (or drop 'exact: true')"
         return StepFailed(f"no element matches {what} (waited {ctx.timeout_ms:.0f} ms): {hint}")
     if count > 1 and loc.nth is None:
         return StepFailed(
@@ -220,36 +464,191 @@ async def _on_element(
         raise await explain_locator_failure(ctx, loc, exc) from None
 
 
-@action("goto", GotoArgs, shorthand="url", changes_page=True)
+async def _mark_secret(el: Any, ctx: ActionContext, value: str) -> None:
+    """Mark a field that now holds a secret, so screenshots mask it."""
+    if ctx.is_secret(value):
+        await el.evaluate(f"e => e.setAttribute('{SECRET_MARK}', '')")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# ---------------------------------------------------------------------------
+# Actions: going places
+
+
+@action(
+    "goto",
+    GotoArgs,
+    shorthand="url",
+    changes_page=True,
+    examples=(
+        "goto: /product/trail-runner-2",
+        'goto: {url: "/search?q=boots", wait_until: networkidle}',
+    ),
+)
 async def goto(ctx: ActionContext, args: GotoArgs) -> None:
-    """Open a page, as a customer typing an address or following a bookmark."""
+    """Open a page, as a customer typing an address or following a bookmark.
+
+    An answer of HTTP 400 or more fails the step; a site that does not answer
+    at all is a run error (the report says the site was unreachable).
+    """
     from playwright.async_api import Error as PlaywrightError
 
     url = ctx.url(args.url)
     try:
-        response = await ctx.page.goto(url, timeout=ctx.timeout_ms, wait_until="load")
+        response = await ctx.page.goto(url, timeout=ctx.timeout_ms, wait_until=args.wait_until)
     except PlaywrightError as exc:
-        message = str(exc).strip().splitlines()[0]
-        message = re.sub(r"^Page\.goto:\s*", "", message)
+        message = re.sub(r"^Page\.goto:\s*", "", _first_line(exc))
         kind = SiteUnreachable if any(code in message for code in _UNREACHABLE) else StepFailed
         raise kind(f"could not open {url}: {message}") from None
     if response is not None and response.status >= 400:
         raise StepFailed(f"{url} answered HTTP {response.status}")
 
 
-@action("click", ClickArgs, shorthand="text", changes_page=True)
+@action(
+    "click",
+    ClickArgs,
+    shorthand="text",
+    changes_page=True,
+    examples=(
+        "click: {role: button, name: Add to cart}",
+        "click: Track your order",
+        "click: {role: link, name: Shoes, within: {role: navigation, name: Main}}",
+    ),
+)
 async def click(ctx: ActionContext, args: ClickArgs) -> None:
-    """Click (or tap, on touch channels) an element."""
+    """Click (or tap, on touch channels) an element.
+
+    Playwright waits until the element is visible, stable and enabled first.
+    """
     await _on_element(ctx, args, lambda el: el.click(timeout=ctx.timeout_ms))
 
 
-@action("fill", FillArgs)
+@action(
+    "dblclick",
+    ClickArgs,
+    shorthand="text",
+    changes_page=True,
+    examples=("dblclick: {test_id: quantity}",),
+)
+async def dblclick(ctx: ActionContext, args: ClickArgs) -> None:
+    """Double-click an element (to select a word, or open an item in some widgets)."""
+    await _on_element(ctx, args, lambda el: el.dblclick(timeout=ctx.timeout_ms))
+
+
+@action(
+    "hover",
+    ClickArgs,
+    shorthand="text",
+    changes_page=True,
+    examples=("hover: {role: link, name: Shoes}",),
+)
+async def hover(ctx: ActionContext, args: ClickArgs) -> None:
+    """Rest the pointer on an element, to open a menu or show a tooltip.
+
+    Phones have no pointer to rest: a menu that opens only on hover is one
+    their customers cannot open, which is worth checking on touch channels.
+    """
+    await _on_element(ctx, args, lambda el: el.hover(timeout=ctx.timeout_ms))
+
+
+@action(
+    "scroll",
+    ScrollArgs,
+    shorthand="to",
+    changes_page=True,
+    examples=("scroll: bottom", "scroll: {to: {test_id: reviews}}"),
+)
+async def scroll(ctx: ActionContext, args: ScrollArgs) -> None:
+    """Scroll to the top, the bottom, or until an element is in view.
+
+    Scrolling to the bottom is how lazy-loaded content (more products,
+    reviews, the footer) comes in; the page is audited afterwards.
+    """
+    from playwright.async_api import Error as PlaywrightError
+
+    if isinstance(args.to, Locator):
+        loc = args.to
+        await _on_element(
+            ctx, loc, lambda el: el.scroll_into_view_if_needed(timeout=ctx.timeout_ms)
+        )
+        return
+    script = (
+        "() => window.scrollTo(0, 0)"
+        if args.to == "top"
+        else "() => window.scrollTo(0, document.documentElement.scrollHeight)"
+    )
+    try:
+        await ctx.page.evaluate(script)
+    except PlaywrightError as exc:
+        raise StepFailed(f"cannot scroll: {_first_line(exc)}") from None
+
+
+# ---------------------------------------------------------------------------
+# Actions: forms
+
+
+@action(
+    "fill",
+    FillArgs,
+    examples=(
+        "fill: {label: Email, value: guest@example.com}",
+        'fill: {label: Card number, value: "${secret:CARD_NUMBER}"}',
+    ),
+)
 async def fill(ctx: ActionContext, args: FillArgs) -> None:
-    """Put text in a form field, replacing what it held."""
-    await _on_element(ctx, args, lambda el: el.fill(args.value, timeout=ctx.timeout_ms))
+    """Put text in a form field at once, replacing what it held.
+
+    Use `type` instead for fields that react to each key (search suggestions,
+    card number formatting).
+    """
+
+    async def op(el: Any) -> None:
+        await el.fill(args.value, timeout=ctx.timeout_ms)
+        await _mark_secret(el, ctx, args.value)
+
+    await _on_element(ctx, args, op)
 
 
-@action("select", SelectArgs, changes_page=True)
+@action(
+    "type",
+    TypeArgs,
+    examples=(
+        "type: {label: Search, value: trail}",
+        "type: {label: Search, value: jacket, delay: 80}",
+    ),
+)
+async def type_text(ctx: ActionContext, args: TypeArgs) -> None:
+    """Type text key by key, as a customer does, after what the field holds.
+
+    Each key fires its keyboard events, so autocomplete lists and input masks
+    behave as they do for people. `clear` the field first to replace its text.
+    """
+
+    async def op(el: Any) -> None:
+        await el.press_sequentially(args.value, delay=args.delay, timeout=ctx.timeout_ms)
+        await _mark_secret(el, ctx, args.value)
+
+    await _on_element(ctx, args, op)
+
+
+@action(
+    "clear", ClickArgs, shorthand="label", examples=("clear: Search", "clear: {label: Quantity}")
+)
+async def clear(ctx: ActionContext, args: ClickArgs) -> None:
+    """Empty a form field (before `type`, to replace its text)."""
+    await _on_element(ctx, args, lambda el: el.clear(timeout=ctx.timeout_ms))
+
+
+@action(
+    "select",
+    SelectArgs,
+    changes_page=True,
+    examples=('select: {label: Size, option: "42"}',),
+)
 async def select(ctx: ActionContext, args: SelectArgs) -> None:
     """Choose an option of a drop-down list by its label (or value)."""
 
@@ -264,7 +663,25 @@ async def select(ctx: ActionContext, args: SelectArgs) -> None:
     await _on_element(ctx, args, choose)
 
 
-@action("press", PressArgs, shorthand="key", changes_page=True)
+@action("check", ClickArgs, shorthand="label", examples=("check: I accept the terms",))
+async def check(ctx: ActionContext, args: ClickArgs) -> None:
+    """Tick a checkbox or choose a radio button (nothing happens if it already is)."""
+    await _on_element(ctx, args, lambda el: el.check(timeout=ctx.timeout_ms))
+
+
+@action("uncheck", ClickArgs, shorthand="label", examples=("uncheck: {label: Send me offers}",))
+async def uncheck(ctx: ActionContext, args: ClickArgs) -> None:
+    """Clear a checkbox (nothing happens if it is already clear)."""
+    await _on_element(ctx, args, lambda el: el.uncheck(timeout=ctx.timeout_ms))
+
+
+@action(
+    "press",
+    PressArgs,
+    shorthand="key",
+    changes_page=True,
+    examples=("press: Enter", "press: {key: Tab, on: {label: Email}}"),
+)
 async def press(ctx: ActionContext, args: PressArgs) -> None:
     """Press a key, in the focused element or in the one given with `on`."""
     from playwright.async_api import Error as PlaywrightError
@@ -275,33 +692,145 @@ async def press(ctx: ActionContext, args: PressArgs) -> None:
     try:
         await ctx.page.keyboard.press(args.key)
     except PlaywrightError as exc:
-        raise StepFailed(f"cannot press {args.key!r}: {str(exc).splitlines()[0]}") from None
+        raise StepFailed(f"cannot press {args.key!r}: {_first_line(exc)}") from None
 
 
-@action("expect", ExpectArgs, shorthand="text")
+@action(
+    "upload",
+    UploadArgs,
+    examples=("upload: {label: Photo of the damage, files: [photos/broken-sole.jpg]}",),
+    check=_check_upload,
+)
+async def upload(ctx: ActionContext, args: UploadArgs) -> None:
+    """Choose files in a file input, as the file picker would.
+
+    Paths are relative to the file the step is written in.
+    """
+    paths = [ctx.source_dir / name for name in args.files]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise StepFailed(f"no such file: {', '.join(missing)}")
+    await _on_element(
+        ctx, args, lambda el: el.set_input_files([str(p) for p in paths], timeout=ctx.timeout_ms)
+    )
+
+
+# ---------------------------------------------------------------------------
+# Actions: waiting and checking
+
+
+@action(
+    "wait",
+    WaitArgs,
+    shorthand="ms",
+    examples=(
+        "wait: {visible: {text: Added to your cart}}",
+        "wait: {hidden: {test_id: spinner}}",
+        "wait: {url: /checkout}",
+        "wait: {load: networkidle}",
+    ),
+    check=_check_wait,
+)
+async def wait(ctx: ActionContext, args: WaitArgs) -> None:
+    """Wait for something the customer waits for: an element, an address, a load state.
+
+    A plain number is a fixed pause in milliseconds; `cxaudit validate` warns
+    about it, because it is too long on a fast site and too short on a slow one.
+    """
+    import asyncio
+
+    from playwright.async_api import Error as PlaywrightError
+
+    page = ctx.page
+    try:
+        if args.ms is not None:
+            await asyncio.sleep(args.ms / 1000)
+        elif args.url is not None:
+            pattern = re.compile(re.escape(args.url))
+            try:
+                await page.wait_for_url(pattern, timeout=ctx.timeout_ms)
+            except PlaywrightError:
+                raise StepFailed(
+                    f"waited {ctx.timeout_ms:.0f} ms for an address containing {args.url!r}, "
+                    f"still at {page.url!r}"
+                ) from None
+        elif args.load is not None:
+            await page.wait_for_load_state(args.load, timeout=ctx.timeout_ms)
+        else:
+            state = next(
+                k for k in ("visible", "hidden", "attached", "detached") if getattr(args, k)
+            )
+            loc: Locator = getattr(args, state)
+            try:
+                await loc.resolve(page).wait_for(state=state, timeout=ctx.timeout_ms)
+            except PlaywrightError as exc:
+                if state in ("visible", "attached"):
+                    raise await explain_locator_failure(ctx, loc, exc) from None
+                count = await loc.resolve(page).count()
+                raise StepFailed(
+                    f"waited {ctx.timeout_ms:.0f} ms for {loc.describe()} to be {state}; "
+                    f"it is still there ({count} matching)"
+                ) from None
+    except PlaywrightError as exc:
+        raise StepFailed(f"wait failed: {_first_line(exc)}") from None
+
+
+async def _closest_text(page: Page, wanted: str) -> str:
+    try:
+        body = await page.locator("body").inner_text(timeout=1000)
+    except Exception:
+        return ""
+    lines = sorted({" ".join(line.split()) for line in body.splitlines() if line.strip()})
+    import difflib
+
+    close = difflib.get_close_matches(wanted, lines, n=1, cutoff=0.6)
+    return f"; closest text on the page: {close[0]!r}" if close else ""
+
+
+@action(
+    "expect",
+    ExpectArgs,
+    shorthand="text",
+    examples=(
+        "expect: Thank you for your order",
+        'expect: {text: "${price}", within: {test_id: cart-total}}',
+        "expect: {url: /cart}",
+        "expect: {title: Checkout}",
+        "expect: {visible: {role: alert}}",
+        "expect: {hidden: {test_id: spinner}}",
+        "expect: {enabled: {role: button, name: Place order}}",
+        "expect: {count: 1, of: {css: .cart-table tbody tr}}",
+        'expect: {value: "1", of: {label: Quantity}}',
+        "expect: {attribute: type, equals: email, of: {label: Email}}",
+    ),
+)
 async def expect(ctx: ActionContext, args: ExpectArgs) -> None:
-    """Check what the customer should see; a false expectation fails the step."""
+    """Check what the customer should see; a false expectation fails the step.
+
+    Each form waits up to the step's timeout for the page to agree, then
+    fails with what was expected and what the page actually showed.
+    """
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import expect as pw_expect
 
     page = ctx.page
+    timeout = ctx.timeout_ms
     try:
         if args.text is not None:
             scope: Any = args.within.resolve(page) if args.within else page.locator("body")
             target = scope.get_by_text(args.text).first
             try:
-                await pw_expect(target).to_be_visible(timeout=ctx.timeout_ms)
+                await pw_expect(target).to_be_visible(timeout=timeout)
             except AssertionError:
                 where = f" inside {args.within.describe()}" if args.within else ""
                 raise StepFailed(
-                    f"expected text {args.text!r}{where} on the page, not found "
-                    f"(page: {page.url}, title {await page.title()!r})"
+                    f"expected text {args.text!r}{where}, not found "
+                    f"(page: {page.url}, title {await page.title()!r}"
+                    f"{await _closest_text(page, args.text)})"
                 ) from None
         elif args.url is not None:
             try:
-                await pw_expect(page).to_have_url(
-                    re.compile(re.escape(args.url)), timeout=ctx.timeout_ms
-                )
+                await pw_expect(page).to_have_url(re.compile(re.escape(args.url)), timeout=timeout)
             except AssertionError:
                 raise StepFailed(
                     f"expected the address to contain {args.url!r}, actual {page.url!r}"
@@ -309,30 +838,122 @@ async def expect(ctx: ActionContext, args: ExpectArgs) -> None:
         elif args.title is not None:
             try:
                 await pw_expect(page).to_have_title(
-                    re.compile(re.escape(args.title)), timeout=ctx.timeout_ms
+                    re.compile(re.escape(args.title)), timeout=timeout
                 )
             except AssertionError:
                 raise StepFailed(
                     f"expected the title to contain {args.title!r}, actual {await page.title()!r}"
                 ) from None
         elif args.visible is not None:
-            loc = args.visible
             try:
-                await pw_expect(loc.resolve(page)).to_be_visible(timeout=ctx.timeout_ms)
+                await pw_expect(args.visible.resolve(page)).to_be_visible(timeout=timeout)
             except AssertionError:
                 raise await explain_locator_failure(
-                    ctx, loc, AssertionError("not visible")
+                    ctx, args.visible, AssertionError("not visible")
                 ) from None
+        elif args.hidden is not None:
+            try:
+                await pw_expect(args.hidden.resolve(page)).to_be_hidden(timeout=timeout)
+            except AssertionError:
+                raise StepFailed(
+                    f"expected {args.hidden.describe()} hidden, it is visible"
+                ) from None
+        elif args.enabled is not None or args.disabled is not None:
+            loc = args.enabled or args.disabled
+            assert loc is not None
+            want = "enabled" if args.enabled is not None else "disabled"
+            target = loc.resolve(page)
+            try:
+                if want == "enabled":
+                    await pw_expect(target).to_be_enabled(timeout=timeout)
+                else:
+                    await pw_expect(target).to_be_disabled(timeout=timeout)
+            except AssertionError:
+                if await target.count() != 1:
+                    raise await explain_locator_failure(ctx, loc, AssertionError(want)) from None
+                other = "disabled" if want == "enabled" else "enabled"
+                raise StepFailed(f"expected {loc.describe()} {want}, it is {other}") from None
+        elif args.count is not None:
+            assert args.of is not None
+            target = args.of.resolve(page)
+            try:
+                await pw_expect(target).to_have_count(args.count, timeout=timeout)
+            except AssertionError:
+                raise StepFailed(
+                    f"expected {args.count} element(s) matching {args.of.describe()}, "
+                    f"actual {await target.count()}"
+                ) from None
+        elif args.value is not None:
+            assert args.of is not None
+            await _expect_value(ctx, args.of, args.value)
+        elif args.attribute is not None:
+            assert args.of is not None
+            await _expect_attribute(ctx, args.of, args.attribute, args.equals)
     except PlaywrightError as exc:
-        raise StepFailed(f"expectation could not be checked: {str(exc).splitlines()[0]}") from None
+        raise StepFailed(f"expectation could not be checked: {_first_line(exc)}") from None
 
 
-@action("capture", CaptureArgs)
+async def _expect_value(ctx: ActionContext, of: Locator, wanted: str) -> None:
+    from playwright.async_api import expect as pw_expect
+
+    target = of.resolve(ctx.page)
+    try:
+        await pw_expect(target).to_have_value(wanted, timeout=ctx.timeout_ms)
+    except AssertionError:
+        if await target.count() != 1:
+            raise await explain_locator_failure(ctx, of, AssertionError("value")) from None
+        actual = await target.input_value(timeout=1000)
+        raise StepFailed(
+            f"expected value {wanted!r} in {of.describe()}, actual {actual!r}"
+        ) from None
+
+
+async def _expect_attribute(ctx: ActionContext, of: Locator, name: str, wanted: str | None) -> None:
+    from playwright.async_api import expect as pw_expect
+
+    target = of.resolve(ctx.page)
+    pattern = re.compile(".*", re.S) if wanted is None else wanted
+    try:
+        await pw_expect(target).to_have_attribute(name, pattern, timeout=ctx.timeout_ms)
+    except AssertionError:
+        if await target.count() != 1:
+            raise await explain_locator_failure(ctx, of, AssertionError("attribute")) from None
+        actual = await target.get_attribute(name, timeout=1000)
+        expected = "present" if wanted is None else repr(wanted)
+        shown = "not set" if actual is None else repr(actual)
+        raise StepFailed(
+            f"expected attribute {name!r} of {of.describe()} {expected}, actual {shown}"
+        ) from None
+
+
+# ---------------------------------------------------------------------------
+# Actions: variables and evidence
+
+_READ_JS = """e => ['INPUT', 'TEXTAREA', 'SELECT'].includes(e.tagName) ? e.value : e.innerText"""
+
+
+def format_number(number: float) -> str:
+    """A number as a variable holds it: ``89.0`` -> ``"89"``, ``1234.5`` -> ``"1234.5"``."""
+    text = f"{number:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@action(
+    "capture",
+    CaptureArgs,
+    examples=(
+        "capture: {price: {test_id: price}}",
+        "capture: {order: {test_id: order-number}, total: {test_id: order-total, number: true}}",
+        "capture: {email_type: {label: Email, attribute: type}}",
+    ),
+)
 async def capture(ctx: ActionContext, args: CaptureArgs) -> None:
     """Read values from the page into variables (a price, an order number).
 
-    The text is kept as read; a number is parsed from it as a customer reads a
-    price (currency symbols and separators understood), for comparisons.
+    The text is kept as read (a form field's value, for fields); a number is
+    parsed from it as a customer reads a price (currency symbols and
+    separators understood) and recorded beside it for the consistency
+    checks. With `number: true` the variable holds that number instead.
     """
     for name, target in args.root.items():
         holder: dict[str, str] = {}
@@ -343,48 +964,201 @@ async def capture(ctx: ActionContext, args: CaptureArgs) -> None:
             if target.attribute:
                 holder["v"] = await el.get_attribute(target.attribute, timeout=ctx.timeout_ms) or ""
             else:
-                holder["v"] = await el.inner_text(timeout=ctx.timeout_ms)
+                await el.wait_for(state="attached", timeout=ctx.timeout_ms)
+                holder["v"] = await el.evaluate(_READ_JS)
 
-        await _on_element(ctx, target, read)
-        text = " ".join(holder["v"].split())
-        ctx.variables[name] = text
-        if target.secret:
-            ctx.secrets.add(text)
+        await _on_element(ctx, target.locator_only(), read)
+        text = " ".join(str(holder["v"]).split())
+        number = parse_number(text)
+        value = text
+        if target.number:
+            if number is None:
+                raise StepFailed(f"no number in {text!r} read from {target.describe()}")
+            value = format_number(number)
+        ctx.variables[name] = value
+        if target.secret and value:
+            ctx.secrets.update({text, value})
         ctx.captures.append(
-            Capture(name=name, text=text, number=parse_number(text), secret=target.secret)
+            Capture(
+                name=name,
+                text=text,
+                number=None if target.secret else number,
+                secret=target.secret,
+            )
         )
+
+
+@action(
+    "set",
+    SetArgs,
+    examples=(
+        "set: {product: Trail Runner 2, quantity: 2}",
+        'set: {password: {value: "${env:SHOP_PASSWORD}", secret: true}}',
+    ),
+)
+async def set_variables(ctx: ActionContext, args: SetArgs) -> None:
+    """Give variables a value, for later steps to use as `${name}`.
+
+    Values may use other variables and the environment; `secret: true` keeps
+    the value out of results, reports and logs.
+    """
+    for name, (value, secret) in args.values().items():
+        ctx.variables[name] = value
+        if secret and value:
+            ctx.secrets.add(value)
+
+
+@action(
+    "use",
+    UseArgs,
+    shorthand="fragment",
+    examples=(
+        "use: fragments/accept-cookies.yaml",
+        "use: {fragment: fragments/checkout.yaml, with: {email: guest@example.com}}",
+    ),
+)
+async def use(ctx: ActionContext, args: UseArgs) -> None:
+    """Include the steps of a fragment file, with values for its parameters.
+
+    A fragment is a reusable piece of journey (log in, check out as a guest):
+    a file with `fragment:` (its name), optional `params:` and `steps:`. Its
+    steps take the place of the `use` step when the journey loads, so reports
+    show them one by one, with their own file and line. A fragment may use
+    other fragments; a circle of them is an error.
+    """
+    raise StepFailed("'use' steps are expanded when the journey loads")
+
+
+def _screenshot_file(ctx: ActionContext, label: str | None) -> tuple[Path, str]:
+    suffix = re.sub(r"[^A-Za-z0-9]+", "-", label or "screenshot").strip("-").lower()[:40]
+    rel = f"{ctx.screenshot_stem}-{suffix or 'screenshot'}.png"
+    n = 2
+    while rel in ctx.artifacts:
+        rel = f"{ctx.screenshot_stem}-{suffix}-{n}.png"
+        n += 1
+    return (ctx.output_dir or Path.cwd()) / rel, rel
+
+
+@action(
+    "screenshot",
+    ScreenshotArgs,
+    shorthand="label",
+    examples=(
+        "screenshot: basket",
+        "screenshot: {label: order summary, of: {test_id: order-total}}",
+    ),
+)
+async def screenshot(ctx: ActionContext, args: ScreenshotArgs) -> None:
+    """Save a picture of the page (or of one element) as evidence for the report.
+
+    Files go in the run's screenshots folder and are listed in the step's
+    result; fields holding card numbers, passwords or secrets are masked.
+    """
+    from playwright.async_api import Error as PlaywrightError
+
+    from cxaudit.gather.snapshot import SENSITIVE_FIELDS
+
+    path, rel = _screenshot_file(ctx, args.label)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mask = [ctx.page.locator(", ".join((*SENSITIVE_FIELDS, f"[{SECRET_MARK}]")))]
+    if args.of is not None:
+        await _on_element(
+            ctx,
+            args.of,
+            lambda el: el.screenshot(path=str(path), mask=mask, timeout=ctx.timeout_ms),
+        )
+    else:
+        try:
+            await ctx.page.screenshot(
+                path=str(path), full_page=args.full_page, mask=mask, timeout=ctx.timeout_ms
+            )
+        except PlaywrightError as exc:
+            raise StepFailed(f"screenshot failed: {_first_line(exc)}") from None
+    ctx.artifacts.append(rel)
 
 
 # ---------------------------------------------------------------------------
 # Variables
 
-_VAR = re.compile(r"\$\{([^{}]+)\}")
 
+def substitute(
+    value: Any,
+    variables: Mapping[str, str],
+    environ: Mapping[str, str],
+    secrets: set[str] | None = None,
+) -> Any:
+    """Replace ``${name}``, ``${env:NAME[:-default]}`` and ``${secret:NAME}`` in strings.
 
-def substitute(value: Any, variables: dict[str, str], environ: dict[str, str]) -> Any:
-    """Replace ``${name}``, ``${env:NAME}`` and ``${env:NAME:-default}`` in strings."""
-    if isinstance(value, str):
+    Values read with ``${secret:...}`` are added to ``secrets``, so the
+    runner can redact them from everything it records.
+    """
 
-        def repl(match: re.Match[str]) -> str:
-            ref = match.group(1).strip()
-            if ref.startswith("env:"):
-                name, _, default = ref[4:].partition(":-")
-                if name in environ:
-                    return environ[name]
-                if ":-" in ref:
-                    return default
-                raise StepFailed(
-                    f"environment variable {name!r} is not set (use ${{env:{name}:-default}})"
-                )
-            if ref in variables:
-                return variables[ref]
+    def resolve(ref: Ref) -> str:
+        if ref.kind == "var":
+            if ref.name in variables:
+                return variables[ref.name]
             raise StepFailed(
-                f"variable {ref!r} has no value yet (capture or set it in an earlier step)"
+                f"variable {ref.name!r} has no value yet (capture or set it in an earlier step)"
             )
+        if ref.name in environ:
+            found = environ[ref.name]
+            if ref.kind == "secret" and secrets is not None and found:
+                secrets.add(found)
+            return found
+        if ref.default is not None:
+            return ref.default
+        what = "secret" if ref.kind == "secret" else "environment variable"
+        raise StepFailed(f"{what} {ref.name!r} is not set: export {ref.name}=... before the run")
 
-        return _VAR.sub(repl, value)
+    try:
+        rendered = render_in(value, resolve)
+    except RefError as exc:
+        raise StepFailed(str(exc)) from None
+    return _unescape_in(rendered)
+
+
+def _unescape_in(value: Any) -> Any:
+    if isinstance(value, str):
+        return unescape(value)
     if isinstance(value, dict):
-        return {k: substitute(v, variables, environ) for k, v in value.items()}
+        return {k: _unescape_in(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [substitute(v, variables, environ) for v in value]
+        return [_unescape_in(v) for v in value]
     return value
+
+
+# ---------------------------------------------------------------------------
+# Consent banners
+
+
+async def dismiss_consent(
+    ctx: ActionContext, accept: Locator, banner: Locator | None, wait_ms: float
+) -> str:
+    """Accept a cookie banner if one shows within ``wait_ms``, then check it is gone.
+
+    Returns what happened, for the step's message. A banner that does not
+    show at all is fine (a returning visitor, another region); one that
+    stays after the click fails the step.
+    """
+    from playwright.async_api import Error as PlaywrightError
+
+    button = accept.resolve(ctx.page).first
+    try:
+        await button.wait_for(state="visible", timeout=wait_ms)
+    except PlaywrightError:
+        return "no consent banner showed"
+    try:
+        await button.click(timeout=ctx.timeout_ms)
+    except PlaywrightError as exc:
+        raise StepFailed(
+            f"consent banner: could not click {accept.describe()}: {_first_line(exc)}"
+        ) from None
+    gone = (banner or accept).resolve(ctx.page).first
+    try:
+        await gone.wait_for(state="hidden", timeout=ctx.timeout_ms)
+    except PlaywrightError:
+        raise StepFailed(
+            f"consent banner still visible after clicking {accept.describe()}: "
+            "check the consent settings of the journey"
+        ) from None
+    return f"consent banner accepted ({accept.describe()})"

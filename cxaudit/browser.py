@@ -326,6 +326,8 @@ class BrowserOptions:
     connect: str | None = None  # a Playwright browser server (ws://)
     cdp: str | None = None  # any Chromium over the DevTools protocol (http:// or ws://)
     slow_mo_ms: float = 0
+    #: A branded build Playwright knows by name ("chrome", "msedge"), instead of discovery.
+    channel: str | None = None
 
 
 async def launch(pw: Playwright, options: BrowserOptions) -> Browser:
@@ -339,9 +341,14 @@ async def launch(pw: Playwright, options: BrowserOptions) -> Browser:
             return await pw.chromium.connect_over_cdp(options.cdp)
         # Discovery asks Playwright's sync API for its browser path, which
         # cannot run inside this event loop: do it in a thread.
-        executable = await asyncio.to_thread(find_executable, options.executable_path)
+        executable = (
+            None
+            if options.channel and not options.executable_path
+            else await asyncio.to_thread(find_executable, options.executable_path)
+        )
         return await pw.chromium.launch(
             executable_path=executable,
+            channel=options.channel,
             headless=options.headless,
             args=list(CHROMIUM_ARGS),
             slow_mo=options.slow_mo_ms or None,

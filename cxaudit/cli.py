@@ -1,4 +1,4 @@
-"""The ``cxaudit`` command: run, validate, report, demo, doctor, list-checks.
+"""The ``cxaudit`` command: run, validate, report, demo, doctor, list-checks, init, import, schema.
 
 Thin: parses options, calls the library, prints, and maps outcomes to exit
 codes (0 passed, 1 findings or failed journeys over the thresholds, 2 usage
@@ -26,7 +26,7 @@ from cxaudit.browser import (
     browser_candidates,
     install_browser,
 )
-from cxaudit.errors import CxauditError, SpecError
+from cxaudit.errors import CxauditError, SpecError, SpecIssue, UsageError
 from cxaudit.results import RunResult, read_results
 from cxaudit.runner import DEFAULT_STEP_TIMEOUT_MS, Event, RunOptions, new_run_id
 from cxaudit.thresholds import EXIT_OK, EXIT_RUN_ERROR, EXIT_USAGE
@@ -114,6 +114,8 @@ def _run(
     fail_under: float | None,
     quiet: bool,
     config: str | None = None,
+    tags: tuple[str, ...] = (),
+    strict: bool = False,
     fail_on: str | None = None,
     baseline: str | None = None,
     fail_on_new: bool = False,
@@ -142,6 +144,10 @@ def _run(
     )
     for warning in warnings:
         click.echo(str(warning), err=True)
+    if strict and warnings:
+        raise UsageError(f"{len(warnings)} warning(s) in journey files, and --strict was given")
+    if tags:
+        journeys = _with_tags(journeys, tags)
     run_id = new_run_id()
     out_dir = Path(output) if output else Path(settings.output_dir) / run_id
     options = RunOptions(
@@ -154,6 +160,7 @@ def _run(
             executable_path=settings.executable_path, headless=settings.headless
         ),
         run_id=run_id,
+        budgets=settings.budgets.as_rules(),
         tracing=tracing,
     )
     thresholds = _thresholds(settings, fail_under, fail_on, fail_on_new, baseline)
@@ -248,6 +255,18 @@ def _verdict(result: RunResult, thresholds: Any) -> int:
     return exit_code(result, verdict)
 
 
+def _with_tags(journeys: list[Any], tags: tuple[str, ...]) -> list[Any]:
+    """Journeys that carry at least one of ``tags``; none is a usage error."""
+    chosen = [j for j in journeys if set(j.tags) & set(tags)]
+    if not chosen:
+        known = sorted({t for j in journeys for t in j.tags})
+        raise UsageError(
+            f"no journey has the tag {' or '.join(tags)}; tags in these journeys: "
+            + (", ".join(known) or "none")
+        )
+    return chosen
+
+
 def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by ``run`` and ``demo``."""
     for decorator in reversed(
@@ -294,6 +313,14 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 type=click.Path(dir_okay=False),
                 help="Config file (default: cxaudit.yaml or [tool.cxaudit] in pyproject.toml, searched upwards).",
             ),
+            click.option(
+                "--tag",
+                "tags",
+                multiple=True,
+                metavar="TAG",
+                help="Run only journeys with this tag (repeatable: any of them).",
+            ),
+            click.option("--strict", is_flag=True, help="Warnings in journey files stop the run."),
             click.option(
                 "--tracing",
                 type=click.Choice(["on", "off", "retain-on-failure"]),
@@ -347,21 +374,62 @@ def run(paths: tuple[str, ...], base_url: str | None, **kwargs: Any) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option(
+    "--config",
+    "-c",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Config file to check (default: the project's, searched upwards).",
+)
 @handle_errors
-def validate(paths: tuple[str, ...], strict: bool) -> None:
-    """Check journey files without a browser: every error, with file:line:col."""
-    from cxaudit.spec import load_journeys
+def validate(paths: tuple[str, ...], strict: bool, config: str | None) -> None:
+    """Check journeys, fragments and the config without a browser.
 
-    journeys, warnings = load_journeys(
-        paths or ("journeys",), known_channels=list(BUILTIN_CHANNELS)
-    )
-    for warning in warnings:
-        click.echo(str(warning), err=True)
-    steps = sum(len(j.steps) for j in journeys)
-    click.echo(
-        f"{len(journeys)} journey(s), {steps} step(s): valid"
-        + (f", {len(warnings)} warning(s)" if warnings else "")
-    )
+    PATHS are journey files, folders (fragments/ inside are checked too) or
+    the config file; default: the config's journeys. Every problem of every
+    file is listed with file:line:col. Exit 2 on errors (or warnings with
+    --strict), 0 otherwise.
+    """
+    from cxaudit.config import CONFIG_FILES, load_settings
+    from cxaudit.spec.loader import display, load_all
+
+    config_names = (*CONFIG_FILES, "pyproject.toml")
+    config_paths = [p for p in paths if Path(p).name in config_names]
+    journey_paths = [p for p in paths if p not in config_paths]
+    config_path = Path(config) if config else (Path(config_paths[0]) if config_paths else None)
+    issues: list[SpecIssue] = []
+    settings = None
+    try:
+        settings = load_settings(config_path=config_path)
+    except SpecError as exc:
+        issues.extend(exc.issues)
+    except UsageError as exc:
+        issues.append(SpecIssue("environment", 1, 1, "", str(exc)))
+    known = settings.known_channels() if settings else list(BUILTIN_CHANNELS)
+    summary = []
+    if journey_paths or not config_paths:
+        targets = journey_paths or (settings.journeys if settings else ["journeys"])
+        loaded = load_all(targets, known)
+        issues.extend(loaded.issues)
+        steps = sum(len(j.steps) for j in loaded.journeys)
+        summary.append(
+            f"{len(loaded.journeys)} journey(s), {loaded.fragments} fragment(s), {steps} step(s)"
+        )
+    if config_path is not None or settings is not None:
+        from cxaudit.config import find_config
+
+        found = config_path or find_config(Path.cwd())
+        if found is not None:
+            summary.append(f"config {display(found)}")
+    ordered = SpecError(issues).issues
+    for issue in ordered:
+        click.echo(str(issue), err=True)
+    errors = sum(1 for i in ordered if i.severity == "error")
+    warnings = len(ordered) - errors
+    if errors:
+        click.echo(f"{errors} error{'s' if errors != 1 else ''} in journey files", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(", ".join(summary) + ": valid" + (f", {warnings} warning(s)" if warnings else ""))
     sys.exit(EXIT_USAGE if strict and warnings else EXIT_OK)
 
 
@@ -372,6 +440,107 @@ def _apply(decorators: list[Callable[..., Any]]) -> Callable[..., Any]:
         return fn
 
     return wrap
+
+
+@main.command()
+@click.option("--config", "config_schema", is_flag=True, help="The schema of cxaudit.yaml instead.")
+@click.option(
+    "--output", "-o", metavar="FILE", type=click.Path(dir_okay=False), help="Write it here."
+)
+@handle_errors
+def schema(config_schema: bool, output: str | None) -> None:
+    """Print the JSON Schema of journey and fragment files (or of cxaudit.yaml).
+
+    Point an editor at it for completion and inline errors: put
+    `# yaml-language-server: $schema=PATH` on the first line of a journey.
+    """
+    from cxaudit.spec.schema import schema_text
+
+    text = schema_text("config" if config_schema else "journey")
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"schema: {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+@click.option(
+    "--base-url",
+    metavar="URL",
+    default=None,
+    help="Site to audit (default: the demo shop of `cxaudit demo serve`).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@handle_errors
+def init(folder: str, base_url: str | None, force: bool) -> None:
+    """Start an audit project in FOLDER: config, one journey per stage, a CI workflow."""
+    from cxaudit.scaffold import DEMO_URL, init_project
+
+    written = init_project(Path(folder), base_url=base_url or DEMO_URL, force=force)
+    for path in written:
+        click.echo(f"  wrote {path}")
+    demo_hint = (
+        ""
+        if base_url
+        else "cxaudit demo serve &   # the demo shop the journeys are written for\n  "
+    )
+    click.echo(
+        "\nNext:\n"
+        f"  cd {folder}\n"
+        f"  {demo_hint}cxaudit validate\n"
+        "  cxaudit run\n"
+        "Then change the journeys for your site; docs/journeys.md in cxaudit is the reference."
+    )
+
+
+@main.command("import")
+@click.argument("recording", type=click.Path(dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Journey file to write (default: print it).",
+)
+@click.option("--stage", default="purchase", show_default=True, help="Stage to put the steps in.")
+@click.option("--name", metavar="TEXT", help="Journey name (default: the recording's title).")
+@click.option("--force", is_flag=True, help="Overwrite the output file.")
+@handle_errors
+def import_recording(
+    recording: str, output: str | None, stage: str, name: str | None, force: bool
+) -> None:
+    """Turn a Chrome DevTools Recorder export (JSON) into a journey file."""
+    from cxaudit.recorder import import_recording as convert
+    from cxaudit.spec.loader import Loader, display
+
+    source = Path(recording)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{recording}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{recording}: cannot read: {exc}") from None
+    imported = convert(text, display(source), stage=stage, name=name)
+    target = Path(output) if output else Path.cwd() / "imported.yaml"
+    if output and target.exists() and not force:
+        raise UsageError(f"{output} exists already: use --force to overwrite it")
+    loader = Loader(list(BUILTIN_CHANNELS))
+    loader.journey_text(imported.text, target)
+    errors = [i for i in loader.issues if i.severity == "error"]
+    if errors:  # a bug of the importer, not of the recording: say so plainly
+        raise SpecError(errors)
+    if output:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(imported.text, encoding="utf-8")
+    else:
+        click.echo(imported.text, nl=False)
+    for note in imported.notes:
+        click.echo(f"note: {note}", err=True)
+    where = f" into {output}" if output else ""
+    click.echo(f"cxaudit: {imported.steps} step(s) imported{where}", err=True)
 
 
 @main.command()

@@ -3,11 +3,18 @@
 The config file is ``cxaudit.yaml`` (or ``.yml``) in the project directory,
 or the ``[tool.cxaudit]`` table of ``pyproject.toml``. It is read with the
 same positional YAML loader as journeys, so a mistake in it is reported with
-file, line and column too.
+file, line and column too; a bad environment variable or option is named as
+such. Paths in the file (journeys, output_dir, report.logo) are relative to
+the file, so a run from a subfolder finds the same things.
+
+To add a setting: add a field (with a description: docs/config.md is
+generated from it) to :class:`Settings` or one of its sections, and, when it
+should be settable from the environment, a line to :data:`ENV_SETTINGS`.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -19,7 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cxaudit.baseline import AcceptEntry
 from cxaudit.browser import BUILTIN_CHANNELS, Channel, NetworkProfile
-from cxaudit.errors import SpecError, SpecIssue
+from cxaudit.errors import SpecError, SpecIssue, UsageError
+from cxaudit.spec.journey_file import Budgets
+from cxaudit.spec.loader import display, pydantic_issues
 from cxaudit.spec.yamlpos import Document, load_document
 
 CONFIG_FILES = ("cxaudit.yaml", "cxaudit.yml")
@@ -40,18 +49,26 @@ class ChannelConfig(_Section):
     """A user-defined channel: a built-in one with some values changed."""
 
     extends: str = Field(default="desktop", description="Built-in channel to start from.")
-    description: str | None = None
-    viewport: dict[str, int] | None = None
-    device_scale_factor: float | None = None
-    is_mobile: bool | None = None
-    has_touch: bool | None = None
-    user_agent: str | None = None
-    locale: str | None = None
-    color_scheme: str | None = None
+    description: str | None = Field(default=None, description="What reports say it is.")
+    viewport: dict[str, int] | None = Field(
+        default=None, description="Screen size in CSS pixels: {width, height}."
+    )
+    device_scale_factor: float | None = Field(
+        default=None, description="Device pixels per CSS pixel."
+    )
+    is_mobile: bool | None = Field(
+        default=None, description="Mobile browser: meta viewport honoured, no scrollbars."
+    )
+    has_touch: bool | None = Field(default=None, description="A touch screen.")
+    user_agent: str | None = Field(default=None, description="The User-Agent header and string.")
+    locale: str | None = Field(default=None, description="Language and formats, e.g. en-GB.")
+    color_scheme: str | None = Field(default=None, description="light or dark.")
     network: NetworkConfig | bool | None = Field(
         default=None, description="Network profile, or false for none."
     )
-    cpu_slowdown: float | None = Field(default=None, ge=1)
+    cpu_slowdown: float | None = Field(
+        default=None, ge=1, description="How many times slower the CPU runs (1: not throttled)."
+    )
 
     @field_validator("extends")
     @classmethod
@@ -89,8 +106,8 @@ class ChannelConfig(_Section):
 
 
 class ReportConfig(_Section):
-    title: str = "Customer experience audit"
-    client: str | None = None
+    title: str = Field(default="Customer experience audit", description="Report heading.")
+    client: str | None = Field(default=None, description="Whose site it is, shown in the header.")
     logo: str | None = Field(
         default=None, description="Path of an image shown in the report header."
     )
@@ -135,44 +152,61 @@ class AcceptConfig(_Section):
 class Settings(_Section):
     """Everything a run can be told; every field has a working default."""
 
-    base_url: str | None = None
+    base_url: str | None = Field(default=None, description="Site to audit (or --base-url).")
     channels: list[str] = Field(
-        default_factory=lambda: ["desktop", "mobile"], description="Channels to run by default."
+        default_factory=lambda: ["desktop", "mobile"],
+        min_length=1,
+        description="Channels to run by default.",
     )
     channel_profiles: dict[str, ChannelConfig] = Field(
-        default_factory=dict, description="User-defined channels."
+        default_factory=dict,
+        description="User-defined channels: name -> changes to a built-in one.",
     )
     journeys: list[str] = Field(
         default_factory=lambda: ["journeys"], description="Where journeys are."
     )
-    output_dir: str = "reports"
-    workers: int = Field(default=2, ge=1, le=64)
-    timeout_ms: float = Field(default=10_000, gt=0)
-    executable_path: str | None = None
-    headless: bool = True
-    budgets: dict[str, Any] = Field(
-        default_factory=dict, description="Default performance budgets."
+    output_dir: str = Field(default="reports", description="Where reports go (one folder per run).")
+    workers: int = Field(default=2, ge=1, le=64, description="Journey runs at once.")
+    timeout_ms: float = Field(default=10_000, gt=0, description="How long a step may wait, in ms.")
+    executable_path: str | None = Field(default=None, description="Chromium to use.")
+    headless: bool = Field(default=True, description="false shows the browser window.")
+    budgets: Budgets = Field(
+        default_factory=Budgets,
+        description="Default performance budgets; a journey's own budgets win key by key.",
     )
     checks: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Options per check code or slug."
     )
-    disable_checks: list[str] = Field(default_factory=list)
-    weights: dict[str, float] = Field(
-        default_factory=dict, description="Category weights for scores."
+    disable_checks: list[str] = Field(
+        default_factory=list, description="Checks (code or slug) not to run."
     )
-    thresholds: ThresholdConfig = Field(default_factory=ThresholdConfig)
-    report: ReportConfig = Field(default_factory=ReportConfig)
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="Category weights for scores (0 or more)."
+    )
+    thresholds: ThresholdConfig = Field(
+        default_factory=ThresholdConfig, description="When a run fails (exit 1)."
+    )
+    report: ReportConfig = Field(
+        default_factory=ReportConfig, description="How the report presents itself."
+    )
+
     accept: list[AcceptConfig] = Field(
         default_factory=list, description="Known findings muted until an expiry date."
     )
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, weight in value.items():
+            if weight < 0:
+                raise ValueError(f"weight of {name!r} must be 0 or more, got {weight:g}")
+        return value
 
     def channel(self, name: str) -> Channel:
         if name in self.channel_profiles:
             return self.channel_profiles[name].build(name)
         if name in BUILTIN_CHANNELS:
             return BUILTIN_CHANNELS[name]
-        from cxaudit.errors import UsageError
-
         raise UsageError(
             f"unknown channel '{name}'; known channels: {', '.join(self.known_channels())}"
         )
@@ -181,7 +215,8 @@ class Settings(_Section):
         return [*BUILTIN_CHANNELS, *(n for n in self.channel_profiles if n not in BUILTIN_CHANNELS)]
 
 
-#: Environment variables read, and the setting each fills.
+#: Environment variables read (after the CXAUDIT_ prefix), and the setting
+#: each fills (dotted for a section).
 ENV_SETTINGS = {
     "BASE_URL": "base_url",
     "CHROMIUM": "executable_path",
@@ -189,7 +224,15 @@ ENV_SETTINGS = {
     "WORKERS": "workers",
     "TIMEOUT_MS": "timeout_ms",
     "CHANNELS": "channels",
+    "HEADLESS": "headless",
+    "FAIL_UNDER": "thresholds.fail_under",
+    "REPORT_TITLE": "report.title",
+    "REPORT_CLIENT": "report.client",
 }
+#: Settings that hold a list: comma-separated in the environment.
+_LIST_SETTINGS = {"channels", "journeys", "disable_checks"}
+#: Settings that are paths, relative to the config file they are written in.
+_PATH_SETTINGS = (("journeys",), ("output_dir",), ("report", "logo"))
 
 
 def find_config(start: Path) -> Path | None:
@@ -212,24 +255,23 @@ def find_config(start: Path) -> Path | None:
 
 
 def _read_file(path: Path) -> tuple[dict[str, Any], Document | None]:
+    shown = display(path)
     if path.name == "pyproject.toml":
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise SpecError(
-                [SpecIssue(str(path), 1, 1, "tool.cxaudit", f"cannot read: {exc}")]
+                [SpecIssue(shown, 1, 1, "tool.cxaudit", f"cannot read: {exc}")]
             ) from None
         return dict(data.get("tool", {}).get("cxaudit", {})), None
-    doc, issues = load_document(path.read_bytes(), str(path))
+    doc, issues = load_document(path.read_bytes(), shown)
     if issues:
         raise SpecError(issues)
     data = doc.data if doc is not None else None
     if data is None:
         return {}, doc
     if not isinstance(data, dict):
-        raise SpecError(
-            [SpecIssue(str(path), 1, 1, "", "the config file is a mapping of settings")]
-        )
+        raise SpecError([SpecIssue(shown, 1, 1, "", "the config file is a mapping of settings")])
     return data, doc
 
 
@@ -238,10 +280,83 @@ def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
     for suffix, key in ENV_SETTINGS.items():
         value = environ.get(ENV_PREFIX + suffix)
         if value:
-            out[key] = (
-                [v.strip() for v in value.split(",") if v.strip()] if key == "channels" else value
-            )
+            parsed: Any = value
+            if key in _LIST_SETTINGS:
+                parsed = [v.strip() for v in value.split(",") if v.strip()]
+                if not parsed:
+                    continue  # "CXAUDIT_CHANNELS=," means nothing, not "no channels"
+            _set_dotted(out, key, parsed)
     return out
+
+
+def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
+    *sections, last = key.split(".")
+    for section in sections:
+        current = data.get(section)
+        data[section] = current = dict(current) if isinstance(current, dict) else {}
+        data = current
+    data[last] = value
+
+
+def _merge(base: dict[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
+    """``layer`` over ``base``; sections (mappings) merge key by key."""
+    out = dict(base)
+    for key, value in layer.items():
+        if value is None:
+            continue  # "not given" on the command line
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _relative_to(data: dict[str, Any], folder: Path, cwd: Path) -> dict[str, Any]:
+    """Paths written in the config file, made relative to the working directory."""
+    if folder.resolve() == cwd.resolve():
+        return data
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            return os.path.relpath(folder / value, cwd)
+        return value
+
+    out = dict(data)
+    for path in _PATH_SETTINGS:
+        holder = out
+        for part in path[:-1]:
+            if not isinstance(holder.get(part), dict):
+                break
+            holder[part] = holder = dict(holder[part])
+        else:
+            last = path[-1]
+            if isinstance(holder.get(last), list):
+                holder[last] = [fix(v) for v in holder[last]]
+            elif last in holder:
+                holder[last] = fix(holder[last])
+    return out
+
+
+def _check_channels(settings: Settings, doc: Document | None, source: str) -> list[SpecIssue]:
+    """Default channels must exist: built in or defined under channel_profiles.
+
+    A wrong name written in the config file is an issue at its position; one
+    from the command line or the environment is a usage error.
+    """
+    known = settings.known_channels()
+    written = doc.data.get("channels") if doc is not None and isinstance(doc.data, dict) else None
+    issues = []
+    for name in settings.channels:
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        message = f"unknown channel '{name}'{hint}; known channels: {', '.join(known)}"
+        if not source and doc is not None and isinstance(written, list) and name in written:
+            issues.append(doc.issue(("channels", written.index(name)), message))
+        else:
+            raise UsageError(f"{source}: {message}" if source else message)
+    return issues
 
 
 def load_settings(
@@ -254,27 +369,58 @@ def load_settings(
     """Merge the layers into one validated :class:`Settings`.
 
     ``overrides`` are the command line's values; ``None`` values mean "not
-    given" and do not override.
+    given" and do not override. Each layer is checked on its own first, so
+    an error names its source: the file with line and column, the
+    environment variable, or the option.
     """
     cwd = cwd or Path.cwd()
     environ = os.environ if environ is None else environ
     path = config_path or find_config(cwd)
     data: dict[str, Any] = {}
     doc = None
+    shown = "settings"
     if path is not None:
         if not path.is_file():
             raise SpecError([SpecIssue(str(path), 1, 1, "", "no such config file")])
         data, doc = _read_file(path)
-    merged = {
-        **data,
-        **_from_env(environ),
-        **{k: v for k, v in (overrides or {}).items() if v is not None},
-    }
+        shown = display(path)
+        try:
+            Settings.model_validate(data)
+        except ValidationError as exc:
+            if doc is None:  # pyproject.toml: TOML has no positions to give
+                where = Document(file=shown, data={})
+                raise SpecError(
+                    pydantic_issues(where, ("tool", "cxaudit"), exc, Settings)
+                ) from None
+            raise SpecError(pydantic_issues(doc, (), exc, Settings)) from None
+        data = _relative_to(data, path.parent, cwd)
+    env = _from_env(environ)
+    merged = _merge(data, env)
     try:
-        return Settings.model_validate(merged)
+        Settings.model_validate(merged)
     except ValidationError as exc:
-        from cxaudit.spec.loader import pydantic_issues
-
-        if doc is None:
-            doc = Document(file=str(path) if path else "settings", data=merged)
-        raise SpecError(pydantic_issues(doc, (), exc, Settings)) from None
+        names = {v: ENV_PREFIX + k for k, v in ENV_SETTINGS.items()}
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"] if not isinstance(p, int))
+        name = names.get(key, "the environment")
+        raise UsageError(f"{name}: {first['msg'].removeprefix('Value error, ')}") from None
+    merged = _merge(merged, overrides or {})
+    try:
+        settings = Settings.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise UsageError(
+            f"--{key.replace('_', '-')}: {first['msg'].removeprefix('Value error, ')}"
+        ) from None
+    source = (
+        "--channel"
+        if (overrides or {}).get("channels")
+        else ENV_PREFIX + "CHANNELS"
+        if "channels" in env
+        else ""
+    )
+    issues = _check_channels(settings, doc, source)
+    if issues:
+        raise SpecError(issues)
+    return settings

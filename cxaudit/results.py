@@ -112,6 +112,10 @@ class StepResult(_Model):
     #: The step's own ``audit:`` settings as checks need them, e.g.
     #: ``{"disable": ["color-contrast"], "budget": {"step_ms": 800}}``.
     overrides: dict[str, Any] = Field(default_factory=dict)
+    #: The file the step is written in, when not the journey's own (a fragment).
+    file: str = ""
+    #: Files written by a ``screenshot`` step, relative to the report directory.
+    screenshots: list[str] = Field(default_factory=list)
 
 
 class Evidence(_Model):
@@ -193,7 +197,7 @@ class JourneyRun(_Model):
     outcomes: list[CheckOutcome] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     scores: dict[str, Any] = Field(default_factory=dict)
-    #: Playwright trace of this run (path relative to the report), when recorded.
+    #: Playwright trace of this run (relative to the report), when tracing kept one.
     trace: str = ""
 
     @property

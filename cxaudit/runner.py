@@ -13,7 +13,7 @@ import contextlib
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,11 +22,20 @@ from typing import Any
 from pydantic import ValidationError
 
 from cxaudit import __version__
-from cxaudit.actions import REGISTRY, ActionContext, SiteUnreachable, StepFailed, substitute
+from cxaudit.actions import (
+    REGISTRY,
+    ActionContext,
+    SiteUnreachable,
+    StepFailed,
+    dismiss_consent,
+    substitute,
+)
 from cxaudit.browser import BrowserOptions, Channel, Throttle, browser_session, new_context
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
+from cxaudit.redact import Redactor, redact_model
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
-from cxaudit.spec.model import Journey, Step
+from cxaudit.spec.model import Consent, Journey, Step
+from cxaudit.spec.variables import RefError, render
 
 DEFAULT_STEP_TIMEOUT_MS = 10_000
 DEFAULT_NAVIGATION_TIMEOUT_MS = 30_000
@@ -46,8 +55,10 @@ class RunOptions:
     audit: bool = True
     screenshots: bool = True
     run_id: str = ""
-    #: Playwright trace per journey run: "on", "off" or "retain-on-failure".
+    #: Playwright trace per journey run: "off", "on", or "retain-on-failure".
     tracing: str = "off"
+    #: Budgets from the project config; a journey's own ``budgets:`` win key by key.
+    budgets: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,17 @@ def plan(
     return pairs
 
 
+@dataclass
+class LivePage:
+    """A journey's own browsing context and page, and what watches the page."""
+
+    context: Any
+    page: Any
+    throttle: Throttle
+    recorder: PageRecorder
+    ctx: ActionContext
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -100,6 +122,68 @@ def _now() -> str:
 def _short(exc: BaseException) -> str:
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:500]
+
+
+def context_overrides(
+    journey: Journey, environ: Mapping[str, str], secrets: set[str]
+) -> dict[str, Any]:
+    """The journey's own browser-context settings, as ``new_context`` keywords.
+
+    Header values may read the environment and secrets; a missing one stops
+    the journey with a message that names it.
+    """
+    out: dict[str, Any] = {}
+    if journey.locale:
+        out["locale"] = journey.locale
+    if journey.timezone:
+        out["timezone_id"] = journey.timezone
+    if journey.geolocation:
+        out["geolocation"] = dict(journey.geolocation)
+        out["permissions"] = ["geolocation"]
+    if journey.headers:
+        out["extra_http_headers"] = substitute(
+            dict(journey.headers), journey.variables, environ, secrets
+        )
+    if journey.storage_state:
+        if not Path(journey.storage_state).is_file():
+            raise StepFailed(f"storage_state: no such file: {journey.storage_state}")
+        out["storage_state"] = journey.storage_state
+    return out
+
+
+def journey_cookies(
+    journey: Journey, base_url: str, environ: Mapping[str, str], secrets: set[str]
+) -> list[dict[str, Any]]:
+    """The journey's cookies as Playwright takes them (a URL or a domain each)."""
+    cookies = []
+    for raw in journey.cookies:
+        cookie = substitute(dict(raw), journey.variables, environ, secrets)
+        if "url" not in cookie and "domain" not in cookie:
+            if not base_url:
+                raise StepFailed(f"cookie {cookie['name']!r} needs a url or domain (or a base_url)")
+            cookie["url"] = base_url
+        if "url" in cookie:
+            cookie.pop("path", None)  # Playwright takes a url or a domain + path
+        renamed = {"http_only": "httpOnly", "same_site": "sameSite"}
+        cookies.append({renamed.get(k, k): v for k, v in cookie.items()})
+    return cookies
+
+
+class _SetupError(Exception):
+    """The journey's own context settings cannot be applied (a missing secret or file)."""
+
+
+def _step_file(journey: Journey, step: Step) -> str:
+    """A step's file for the results: empty when it is the journey's own."""
+    return step.file if step.file and step.file != journey.file else ""
+
+
+def _render_name(name: str, variables: Mapping[str, str]) -> str:
+    """A step name with the variables known so far filled in."""
+    try:
+        return render(name, lambda ref: variables.get(ref.name) if ref.kind == "var" else None)
+    except RefError:
+        return name
 
 
 class Runner:
@@ -170,16 +254,28 @@ class Runner:
         shots = (
             Path("screenshots") / channel.name / slug(Path(journey.file).stem + "-" + journey.name)
         )
-        context = None
+        live: LivePage | None = None
+        environ = dict(os.environ)
+        secrets: set[str] = set()
+        redactor = Redactor()
+        consent = journey.consent
+        trace = ""
         try:
-            context = await new_context(browser, channel)
-            await _start_trace(context, options.tracing)
-            context.set_default_timeout(options.step_timeout_ms)
-            context.set_default_navigation_timeout(options.navigation_timeout_ms)
-            page = await context.new_page()
-            throttle = await Throttle.apply(context, page, channel)
-            recorder = PageRecorder(page)
-            ctx = ActionContext(page=page, base_url=base_url, timeout_ms=options.step_timeout_ms)
+            try:
+                overrides = context_overrides(journey, environ, secrets)
+                cookies = journey_cookies(journey, base_url, environ, secrets)
+            except StepFailed as exc:
+                raise _SetupError(str(exc)) from None
+            live = await self.open_page(
+                browser,
+                channel,
+                base_url,
+                overrides=overrides,
+                cookies=cookies,
+                variables=dict(journey.variables),
+                secrets=secrets,
+            )
+            ctx, recorder, throttle = live.ctx, live.recorder, live.throttle
             time_origin: float | None = None
             all_steps = journey.steps
             for index, step in enumerate(all_steps):
@@ -190,35 +286,59 @@ class Runner:
                             index=index,
                             stage=stage,
                             action=step.action,
-                            name=step.name,
+                            name=redactor.text(_render_name(step.name, ctx.variables)),
                             line=step.line,
                             column=step.column,
                             status="skipped",
                             message="not run: an earlier step failed",
+                            file=_step_file(journey, step),
                         )
                     )
                     continue
+                ctx.source_dir = Path(step.file or journey.file).parent
                 result, time_origin = await self._run_step(
-                    ctx, recorder, throttle, channel, step, index, stage, shots, time_origin
+                    ctx,
+                    recorder,
+                    throttle,
+                    channel,
+                    step,
+                    index,
+                    stage,
+                    shots,
+                    time_origin,
+                    consent if step.action == "goto" else None,
                 )
+                result = result.model_copy(update={"file": _step_file(journey, step)})
+                if step.action == "goto" and result.status == "passed":
+                    consent = None  # accepted (or absent) once per journey
+                redactor.update(ctx.secrets)
+                result = redact_model(result, redactor)
                 steps.append(result)
                 self._emit(Event("step-finished", journey.name, channel.name, step=result))
                 if result.status == "failed":
                     status = "failed"
-                    error = f"step {index + 1} ({step.name}) failed: {result.message}"
+                    error = f"step {index + 1} ({result.name}) failed: {result.message}"
                 elif result.status == "error":
                     status = "error"
-                    error = f"step {index + 1} ({step.name}): {result.message}"
+                    error = f"step {index + 1} ({result.name}): {result.message}"
+        except _SetupError as exc:
+            status = "error"
+            error = f"could not start the journey: {exc}"
         except Exception as exc:  # the browser or context broke: keep what was gathered
             status = "error"
             error = f"{type(exc).__name__}: {_short(exc)}"
         finally:
-            trace = ""
-            if context is not None:
-                trace = await _stop_trace(context, options, channel, journey, status)
-                with contextlib.suppress(Exception):
-                    await context.close()
-        return JourneyRun(
+            if live is not None:
+                trace = await self.close_page(
+                    live, status, Path(*shots.parts[1:]).with_suffix(".zip")
+                )
+        rules: dict[str, Any] = {}
+        if journey.messages:
+            rules["messages"] = journey.messages
+        budgets = {**options.budgets, **journey.budgets}
+        if budgets:
+            rules["budgets"] = budgets
+        run = JourneyRun(
             journey=journey.name,
             file=journey.file,
             line=journey.line,
@@ -228,9 +348,88 @@ class Runner:
             started_at=started_at,
             duration_ms=round((time.perf_counter() - t0) * 1000, 1),
             stages=[s.name for s in journey.stages],
-            rules={"messages": journey.messages} if journey.messages else {},
+            rules=rules,
             steps=steps,
             trace=trace,
+        )
+        # Secrets learnt late (a captured secret) are masked in earlier steps too.
+        redactor.update(secrets)
+        return redact_model(run, redactor)
+
+    async def run_one(self, browser: Any, journey: Journey, channel: Channel) -> JourneyRun:
+        """One journey on one channel in a browser that is already open (pytest items)."""
+        return await self._run_journey(browser, journey, channel)
+
+    async def open_page(
+        self,
+        browser: Any,
+        channel: Channel,
+        base_url: str,
+        *,
+        overrides: Mapping[str, Any] | None = None,
+        cookies: list[dict[str, Any]] | None = None,
+        variables: dict[str, str] | None = None,
+        secrets: set[str] | None = None,
+    ) -> LivePage:
+        """A fresh context and page for one journey run, throttled and watched.
+
+        ``overrides`` are the journey's context settings (locale, headers,
+        storage state...), applied over the channel's.
+        """
+        options = self.options
+        context = await new_context(browser, channel, **dict(overrides or {}))
+        try:
+            if cookies:
+                await context.add_cookies(cookies)  # type: ignore[arg-type]
+            context.set_default_timeout(options.step_timeout_ms)
+            context.set_default_navigation_timeout(options.navigation_timeout_ms)
+            if options.tracing in ("on", "retain-on-failure"):
+                await context.tracing.start(screenshots=True, snapshots=True, sources=False)
+            page = await context.new_page()
+            throttle = await Throttle.apply(context, page, channel)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await context.close()
+            raise
+        ctx = ActionContext(
+            page=page,
+            base_url=base_url,
+            variables=variables if variables is not None else {},
+            secrets=secrets if secrets is not None else set(),
+            timeout_ms=options.step_timeout_ms,
+            output_dir=options.output_dir,
+        )
+        return LivePage(context, page, throttle, PageRecorder(page), ctx)
+
+    async def close_page(self, live: LivePage, status: str, trace_name: Path) -> str:
+        """Close the context; keep its trace when asked to. Returns the trace's relative path."""
+        kept = ""
+        tracing = self.options.tracing
+        with contextlib.suppress(Exception):
+            if tracing == "on" or (tracing == "retain-on-failure" and status != "passed"):
+                path = Path("traces") / trace_name
+                (self.options.output_dir / path).parent.mkdir(parents=True, exist_ok=True)
+                await live.context.tracing.stop(path=str(self.options.output_dir / path))
+                kept = str(path)
+            elif tracing != "off":
+                await live.context.tracing.stop()
+        with contextlib.suppress(Exception):
+            await live.context.close()
+        return kept
+
+    async def run_step(
+        self,
+        live: LivePage,
+        channel: Channel,
+        step: Step,
+        index: int,
+        stage: str,
+        shots: Path,
+        time_origin: float | None,
+    ) -> tuple[StepResult, float | None]:
+        """One step on an open page, audited as in a journey (the BDD steps use this)."""
+        return await self._run_step(
+            live.ctx, live.recorder, live.throttle, channel, step, index, stage, shots, time_origin
         )
 
     async def _run_step(
@@ -244,15 +443,19 @@ class Runner:
         stage: str,
         shots: Path,
         time_origin: float | None,
+        consent: Consent | None = None,
     ) -> tuple[StepResult, float | None]:
         spec = REGISTRY[step.action]
         ctx.timeout_ms = step.timeout_ms or self.options.step_timeout_ms
         ctx.captures = []
+        ctx.artifacts = []
+        ctx.screenshot_stem = str(shots / f"{index + 1:02d}")
+        name = _render_name(step.name, ctx.variables)
         status = "passed"
         message = ""
         t0 = time.perf_counter()
         try:
-            raw = substitute(step.raw_args, ctx.variables, dict(os.environ))
+            raw = substitute(step.raw_args, ctx.variables, dict(os.environ), ctx.secrets)
             try:
                 args = spec.args.model_validate(raw)
             except ValidationError as exc:
@@ -260,6 +463,10 @@ class Runner:
                     f"after substituting variables: {exc.errors()[0]['msg']}"
                 ) from None
             await spec.run(ctx, args)
+            if consent is not None:
+                message = await dismiss_consent(
+                    ctx, consent.accept, consent.banner, consent.wait_ms
+                )
             if spec.changes_page:
                 # A key press or click may start a navigation a moment later:
                 # let the network go quiet first, then wait for the new page.
@@ -300,7 +507,7 @@ class Runner:
             index=index,
             stage=stage,
             action=step.action,
-            name=step.name,
+            name=name,
             line=step.line,
             column=step.column,
             status=status,  # type: ignore[arg-type]
@@ -308,36 +515,11 @@ class Runner:
             duration_ms=duration_ms,
             captures=list(ctx.captures),
             snapshot=snapshot,
+            overrides=dict(step.overrides),
+            file=step.file,
+            screenshots=list(ctx.artifacts),
         )
         return result, time_origin
-
-
-async def _start_trace(context: Any, mode: str) -> None:
-    if mode != "off":
-        with contextlib.suppress(Exception):  # no trace is no reason to lose the run
-            await context.tracing.start(screenshots=True, snapshots=True, sources=False)
-
-
-async def _stop_trace(
-    context: Any, options: RunOptions, channel: Channel, journey: Journey, status: str
-) -> str:
-    """Save the run's trace (always with "on", unless it passed with
-    "retain-on-failure"); its path relative to the report, or ""."""
-    if options.tracing == "off":
-        return ""
-    keep = options.tracing == "on" or status != "passed"
-    name = (
-        Path("traces") / channel.name / f"{slug(Path(journey.file).stem + '-' + journey.name)}.zip"
-    )
-    try:
-        if keep:
-            (options.output_dir / name).parent.mkdir(parents=True, exist_ok=True)
-            await context.tracing.stop(path=str(options.output_dir / name))
-            return name.as_posix()
-        await context.tracing.stop()
-    except Exception:
-        pass
-    return ""
 
 
 async def run_journeys(

@@ -90,6 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         self.new_cookie = ""
+        self.timing: list[str] = []  # Server-Timing entries: the shop says where it stalls
         self.session = self._session_id()
         split = urlsplit(self.path)
         self.route = unquote(split.path).rstrip("/") or "/"
@@ -155,6 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Set-Cookie", self.new_cookie)
         for name, value in extra or []:
             self.send_header(name, value)
+        if self.timing:
+            self.send_header("Server-Timing", ", ".join(self.timing))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -291,6 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
             if not self.server.fixed:
                 # PERF-SLOW-STATUS: the flawed shop stalls before the first byte.
                 time.sleep(self.server.slow_ms / 1000)
+                self.timing.append(f'stall;dur={self.server.slow_ms};desc="PERF-SLOW-STATUS"')
             order = self.server.state.find_order(number)
         status = 200 if order is not None or not self.route.startswith("/orders/") else 404
         raise _Response(status, pages.order_status(self._view(), number[:40], order))

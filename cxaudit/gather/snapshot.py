@@ -25,6 +25,8 @@ SENSITIVE_FIELDS = (
     "input[id*='card' i]",
     "input[name*='cvc' i]",
     "input[name*='cvv' i]",
+    # Fields a journey filled with a secret (cxaudit.actions.SECRET_MARK).
+    "[data-cxaudit-secret]",
 )
 #: Full-page screenshots stop here: a report needs the page, not an endless feed.
 MAX_SCREENSHOT_HEIGHT = 6000

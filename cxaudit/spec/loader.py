@@ -3,50 +3,47 @@
 Loading never stops at the first problem: all errors of all files come back
 together in one :class:`SpecError`, each with file, line, column, the path in
 the document and what to do.
+
+The language's conveniences are resolved here, so the runner sees plain
+steps: ``use`` steps are replaced by their fragment's steps (parameters
+filled in, each step keeping its own file and line), ``data`` rows become
+one journey each, consent presets become locators.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import types
+import typing
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 
-from cxaudit.actions import REGISTRY
+from cxaudit.actions import REGISTRY, UseArgs
 from cxaudit.errors import SpecError, SpecIssue
-from cxaudit.spec.model import Journey, Stage, Step
+from cxaudit.spec.journey_file import (
+    AuditOptions,
+    ConsentConfig,
+    FragmentFile,
+    JourneyFile,
+)
+from cxaudit.spec.model import Consent, Journey, Stage, Step
+from cxaudit.spec.variables import Ref, RefError, refs_in, render, render_in, scalar_text
 from cxaudit.spec.yamlpos import Document, PathKey, format_path, load_document
 
 STEP_OPTION_KEYS = ("name", "timeout", "optional", "audit")
 JOURNEY_SUFFIXES = (".yaml", ".yml")
+FRAGMENT_DIR = "fragments"
+#: A journey that expands to more steps than this is a mistake (or an attack).
+MAX_STEPS = 2000
 
 
-class JourneyFile(BaseModel):
-    """The top level of a journey file (steps are validated by their actions)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    journey: str = Field(min_length=1, description="The journey's name, as reports show it.")
-    description: str = ""
-    tags: list[str] = Field(default_factory=list)
-    base_url: str | None = Field(
-        default=None, description="Overridden by --base-url or CXAUDIT_BASE_URL."
-    )
-    channels: list[str] | None = Field(
-        default=None, description="Channels to run on (default: all configured)."
-    )
-    stages: dict[str, list[Any]] = Field(description="Ordered stages, each a list of steps.")
-    messages: dict[str, Any] = Field(default_factory=dict, description="Message-consistency rules.")
-
-    @field_validator("base_url")
-    @classmethod
-    def _http(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://", value):
-            raise ValueError("base_url must start with http:// or https://")
-        return value
+# ---------------------------------------------------------------------------
+# pydantic errors -> positioned issues
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
@@ -55,320 +52,1007 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 
 def _model_fields(model: type[BaseModel]) -> list[str]:
-    return list(model.model_fields)
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _annotation_at(annotation: Any, part: str | int) -> Any:
+    """The type one step down ``annotation`` along a pydantic error location."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _annotation_at(arg, part)
+            if found is not None:
+                return found
+        return None
+    if origin is list and isinstance(part, int):
+        return typing.get_args(annotation)[0]
+    if origin is dict:
+        return typing.get_args(annotation)[1]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if "root" in annotation.model_fields and len(annotation.model_fields) == 1:
+            return _annotation_at(annotation.model_fields["root"].annotation, part)
+        for name, info in annotation.model_fields.items():
+            if part in (name, info.alias):
+                return info.annotation
+    return None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model found at ``loc`` inside ``model`` (for suggestions)."""
+    annotation: Any = model
+    for part in loc:
+        annotation = _annotation_at(annotation, part)
+        if annotation is None:
+            return []
+    candidates = [annotation]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        candidates = list(typing.get_args(annotation))
+    for item in candidates:
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return _model_fields(item)
+    return []
+
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+_SCALAR_WORDS = {"text", "a whole number", "a number", "true or false"}
+_UNION_TAGS = {"str", "int", "float", "bool", "none", "list", "dict"}
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The location without pydantic's names of union members and validators."""
+    return tuple(
+        p
+        for p in loc
+        if not (
+            isinstance(p, str) and ("[" in p or p[:1].isupper() or p in _UNION_TAGS or p == "root")
+        )
+    )
 
 
 def pydantic_issues(
     doc: Document, base: PathKey, exc: ValidationError, model: type[BaseModel]
 ) -> list[SpecIssue]:
-    """Translate pydantic errors into positioned, plain-language issues."""
+    """Translate pydantic errors into positioned, plain-language issues.
+
+    A value that fits none of a union's types gives one error per type in
+    pydantic; here they become one ("expected text or a mapping"), and a
+    type error is dropped when another member of the union accepted the
+    type and found a deeper problem.
+    """
+    errors = [(_clean_loc(tuple(err["loc"])), err) for err in exc.errors()]
+    deeper = {loc[:i] for loc, _ in errors for i in range(len(loc))}
+    other = {loc for loc, err in errors if err["type"] not in _TYPE_WORDS}
+    grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for loc, err in errors:
+        if err["type"] in _TYPE_WORDS and (loc in deeper or loc in other):
+            continue  # another member of a union took the value and found the real problem
+        grouped.setdefault(loc, []).append(dict(err))
     issues: list[SpecIssue] = []
-    for err in exc.errors():
-        loc: tuple[Any, ...] = tuple(p for p in err["loc"] if p != "root")
-        # pydantic puts the type name of a union member in the location; drop it.
-        loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p[:1].isupper())))
+    for loc, errs in grouped.items():
         path = (*base, *loc)
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            key = loc[-1] if loc else "?"
-            issues.append(
-                doc.issue(
-                    path, f"unknown key '{key}'{_suggest(str(key), _model_fields(model))}", key=True
-                )
-            )
-        elif kind == "missing":
-            issues.append(doc.issue(path[:-1], f"missing '{loc[-1]}'"))
-        else:
-            message = re.sub(r"^Value error, ", "", err["msg"])
-            if kind in (
-                "string_type",
-                "int_type",
-                "float_type",
-                "bool_type",
-                "list_type",
-                "dict_type",
-                "bool_parsing",
-            ):
-                message += f", got {type(err.get('input')).__name__} {err.get('input')!r}"[:160]
-            issues.append(doc.issue(path, message))
-    return issues
-
-
-def _step_name(action: str, args: dict[str, Any]) -> str:
-    parts = []
-    for key, value in args.items():
-        if isinstance(value, dict):
-            inner = ", ".join(f"{k}: {v}" for k, v in value.items() if not isinstance(v, dict))
-            parts.append(f"{key} {{{inner}}}")
-        else:
-            parts.append(f"{key}: {value}")
-    text = f"{action} " + ", ".join(parts)
-    return text if len(text) <= 90 else text[:87] + "..."
-
-
-_VAR_REF = re.compile(r"\$\{([^{}]+)\}")
-
-
-def _var_refs(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        for match in _VAR_REF.finditer(value):
-            ref = match.group(1).strip()
-            if not ref.startswith(("env:", "secret:")):
-                yield ref
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _var_refs(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _var_refs(v)
-
-
-def _parse_step(doc: Document, path: PathKey, raw: Any, issues: list[SpecIssue]) -> Step | None:
-    if not isinstance(raw, dict):
-        issues.append(
-            doc.issue(
-                path,
-                "a step is a mapping with one action, for example 'click: {role: button, name: Buy}'",
-            )
-        )
-        return None
-    action_keys = [k for k in raw if k not in STEP_OPTION_KEYS]
-    if not action_keys:
-        issues.append(
-            doc.issue(path, f"no action in this step; actions are: {', '.join(sorted(REGISTRY))}")
-        )
-        return None
-    if len(action_keys) > 1:
-        known = [k for k in action_keys if k in REGISTRY]
-        if len(known) > 1:
+        type_errs = [e for e in errs if e["type"] in _TYPE_WORDS]
+        if len(errs) > 1 and len(type_errs) == len(errs):
+            words = list(dict.fromkeys(_TYPE_WORDS[e["type"]] for e in errs))
+            if {"text", "a number", "true or false"} <= set(words):
+                rest = [w for w in words if w not in _SCALAR_WORDS]
+                words = ["text, a number", "true/false", *rest]
+            got = errs[0].get("input")
             issues.append(
                 doc.issue(
                     path,
-                    f"one action per step, found {', '.join(map(str, known))}: split them into separate steps",
+                    f"expected {' or '.join(words)}, got {type(got).__name__} {got!r}"[:200],
+                )
+            )
+            continue
+        for err in errs:
+            issues.append(_one_issue(doc, path, loc, err, model))
+    return issues
+
+
+def _one_issue(
+    doc: Document, path: PathKey, loc: tuple[Any, ...], err: dict[str, Any], model: type[BaseModel]
+) -> SpecIssue:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = loc[-1] if loc else "?"
+        choices = _fields_at(model, loc[:-1])
+        return doc.issue(path, f"unknown key '{key}'{_suggest(str(key), choices)}", key=True)
+    if kind == "missing":
+        return doc.issue(path[:-1], f"missing '{loc[-1]}'")
+    message = re.sub(r"^(Value|Assertion) error, ", "", err["msg"])
+    got = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind in _TYPE_WORDS:
+        message = f"expected {_TYPE_WORDS[kind]}, got {type(got).__name__} {got!r}"
+    elif kind in _LIMITS:
+        limits = {k: f"{v:g}" if isinstance(v, (int, float)) else v for k, v in ctx.items()}
+        message = f"{_LIMITS[kind].format(**limits)}, got {got!r}"
+    elif kind == "too_short":
+        message = f"needs at least {ctx.get('min_length', 1)} item(s), got {len(got or [])}"
+    elif kind == "literal_error":
+        message = f"expected {ctx.get('expected', 'one of the allowed values')}, got {got!r}"
+    return doc.issue(path, message[:240])
+
+
+_LIMITS = {
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+}
+
+
+# ---------------------------------------------------------------------------
+# Steps
+
+
+def _step_name(action: str, args: dict[str, Any]) -> str:
+    """A readable default name; never shows values of ``set`` or ``capture``."""
+    if action in ("set", "capture"):
+        text = f"{action} " + ", ".join(str(k) for k in args)
+    else:
+        parts = []
+        for key, value in args.items():
+            if isinstance(value, dict):
+                inner = ", ".join(f"{k}: {v}" for k, v in value.items() if not isinstance(v, dict))
+                parts.append(f"{key} {{{inner}}}")
+            else:
+                parts.append(f"{key}: {value}")
+        text = f"{action} " + ", ".join(parts)
+    return text if len(text) <= 90 else text[:87] + "..."
+
+
+def _takes(name: str, model: type[BaseModel]) -> str:
+    """What an action's arguments look like, for a step written wrongly."""
+    from cxaudit.locators import LOCATOR_FIELDS, Locator
+
+    if issubclass(model, Locator):
+        own = [f for f in _model_fields(model) if f not in LOCATOR_FIELDS]
+        plus = f" and {', '.join(own)}" if own else ""
+        return f"'{name}' takes a mapping: a locator such as {{label: Email}}{plus}"
+    if "root" in model.model_fields:
+        example = REGISTRY[name].examples[0] if REGISTRY[name].examples else name
+        return f"'{name}' takes a mapping, for example: {example}"
+    return f"'{name}' takes a mapping of its arguments: {', '.join(_model_fields(model))}"
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A step, and where it came from when a ``use`` brought it in."""
+
+    step: Step
+    via: str = ""
+
+
+@dataclass
+class _Fragment:
+    path: Path
+    display: str
+    doc: Document | None
+    model: FragmentFile | None
+
+
+@dataclass
+class _Context:
+    """Where a step list is being read: its document, its folder, the use chain."""
+
+    doc: Document
+    folder: Path
+    root: Path
+    chain: tuple[Path, ...]
+    via: str = ""
+
+
+@dataclass
+class Loader:
+    """Loads journey and fragment files, remembering fragments and all issues."""
+
+    known_channels: Sequence[str] | None = None
+    _issues: dict[tuple[Any, ...], SpecIssue] = field(default_factory=dict)
+    _fragments: dict[Path, _Fragment] = field(default_factory=dict)
+    #: Errors met so far, repeats included (a fragment's error counts for each use).
+    errors_seen: int = 0
+
+    # -- issues ---------------------------------------------------------------
+
+    def add(self, issue: SpecIssue) -> None:
+        key = (issue.file, issue.line, issue.column, issue.path, issue.message, issue.severity)
+        self._issues.setdefault(key, issue)
+        if issue.severity == "error":
+            self.errors_seen += 1
+
+    def extend(self, issues: Iterable[SpecIssue]) -> None:
+        for issue in issues:
+            self.add(issue)
+
+    @property
+    def issues(self) -> list[SpecIssue]:
+        return list(self._issues.values())
+
+    # -- documents ------------------------------------------------------------
+
+    def read(self, path: Path) -> Document | None:
+        """Parse one YAML file; problems become issues."""
+        name = display(path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self.add(SpecIssue(name, 1, 1, "", "no such file"))
+            return None
+        except IsADirectoryError:
+            self.add(SpecIssue(name, 1, 1, "", "is a directory, expected a journey file"))
+            return None
+        except OSError as exc:
+            self.add(SpecIssue(name, 1, 1, "", f"cannot read: {exc.strerror}"))
+            return None
+        doc, issues = load_document(data, name)
+        self.extend(issues)
+        return doc
+
+    # -- fragments ------------------------------------------------------------
+
+    def fragment(self, path: Path) -> _Fragment:
+        """A fragment file, parsed once however often it is used."""
+        path = path.resolve()
+        if path not in self._fragments:
+            doc = self.read(path)
+            model = None
+            if doc is not None:
+                model = self._fragment_model(doc)
+            self._fragments[path] = _Fragment(path, display(path), doc, model)
+        return self._fragments[path]
+
+    def _fragment_model(self, doc: Document) -> FragmentFile | None:
+        if not isinstance(doc.data, dict):
+            what = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
+            self.add(
+                doc.issue(
+                    (),
+                    f"a fragment file is a mapping with 'fragment:' and 'steps:', this one is {what}",
                 )
             )
             return None
-        for key in action_keys:
-            if key not in REGISTRY:
-                issues.append(
-                    doc.issue(
-                        (*path, key), f"unknown action '{key}'{_suggest(key, REGISTRY)}", key=True
+        if "journey" in doc.data and "fragment" not in doc.data:
+            return None  # a journey where a fragment belongs: said where it is used
+        try:
+            return FragmentFile.model_validate(doc.data)
+        except ValidationError as exc:
+            self.extend(pydantic_issues(doc, (), exc, FragmentFile))
+            return None
+
+    def check_fragment(self, path: Path) -> None:
+        """Validate a fragment on its own: its structure, steps and parameters."""
+        frag = self.fragment(path)
+        if frag.doc is not None and frag.model is None and _is_journey(frag.doc):
+            self.add(
+                frag.doc.issue(
+                    ("journey",),
+                    f"a journey in a '{FRAGMENT_DIR}' folder is not run: move it out, "
+                    "or make it a fragment (fragment: NAME, steps: [...])",
+                    key=True,
+                )
+            )
+        if frag.doc is None or frag.model is None:
+            return
+        params = frag.model.defaults()
+        ctx = _Context(frag.doc, frag.path.parent, frag.path.parent, (frag.path,))
+        used: set[str] = set()
+        for i, raw in enumerate(frag.model.steps):
+            try:
+                used.update(r.name for r in refs_in(raw) if r.kind == "var")
+            except RefError:
+                pass  # reported with the step
+            filled = _fill_params(raw, {k: v for k, v in params.items() if v is not None})
+            self.steps(ctx, ("steps", i), filled)
+        for name in params:
+            if name not in used:
+                self.add(
+                    frag.doc.issue(
+                        ("params", name),
+                        f"parameter '{name}' is not used by any step",
+                        key=True,
+                        severity="warning",
                     )
                 )
-        return None
-    name = action_keys[0]
-    if name not in REGISTRY:
-        issues.append(
-            doc.issue(
-                (*path, name), f"unknown action '{name}'{_suggest(str(name), REGISTRY)}", key=True
+
+    def _resolve_fragment(self, ctx: _Context, path: PathKey, args: UseArgs) -> Path | None:
+        wanted = Path(args.fragment)
+        candidates = (
+            [ctx.folder / wanted, ctx.root / wanted] if not wanted.is_absolute() else [wanted]
+        )
+        for candidate in dict.fromkeys(candidates):
+            if candidate.is_file():
+                return candidate
+        folder = candidates[0].parent
+        near = ""
+        if folder.is_dir():
+            names = [
+                p.name for p in folder.iterdir() if p.suffix in JOURNEY_SUFFIXES and p.is_file()
+            ]
+            close = difflib.get_close_matches(wanted.name, names, n=1, cutoff=0.6)
+            if close:
+                near = f" (did you mean '{(Path(args.fragment).parent / close[0]).as_posix()}'?)"
+        looked = ", ".join(display(c.parent) + "/" for c in dict.fromkeys(candidates))
+        self.add(
+            ctx.doc.issue(
+                (*path, "use"), f"fragment '{args.fragment}' not found{near}; looked in {looked}"
             )
         )
         return None
-    spec = REGISTRY[name]
-    value = raw[name]
-    if value is None:
-        value = {}
-    elif not isinstance(value, dict):
-        if spec.shorthand is None or isinstance(value, list):
-            issues.append(
+
+    def _expand_use(
+        self, ctx: _Context, path: PathKey, value: Any, options: dict[str, Any]
+    ) -> list[_Parsed]:
+        doc = ctx.doc
+        if isinstance(value, str):
+            value = {"fragment": value}
+        if not isinstance(value, dict):
+            self.add(
+                doc.issue(
+                    (*path, "use"), "'use' takes a fragment file, or {fragment: FILE, with: {...}}"
+                )
+            )
+            return []
+        try:
+            args = UseArgs.model_validate(value)
+        except ValidationError as exc:
+            self.extend(pydantic_issues(doc, (*path, "use"), exc, UseArgs))
+            return []
+        if options.get("optional"):
+            self.add(
+                doc.issue(
+                    (*path, "optional"),
+                    "'optional' cannot be set on a 'use' step: mark the fragment's steps optional",
+                )
+            )
+        target = self._resolve_fragment(ctx, path, args)
+        if target is None:
+            return []
+        resolved = target.resolve()
+        if resolved in ctx.chain:
+            names = [display(p) for p in ctx.chain[ctx.chain.index(resolved) :]]
+            self.add(
+                doc.issue(
+                    (*path, "use"),
+                    f"circular use: {' -> '.join([*names, display(resolved)])}: "
+                    "a fragment cannot include itself",
+                )
+            )
+            return []
+        frag = self.fragment(resolved)
+        if frag.doc is not None and frag.model is None and _is_journey(frag.doc):
+            self.add(
+                doc.issue(
+                    (*path, "use"),
+                    f"{frag.display} is a journey, not a fragment: 'use' includes fragment "
+                    "files (fragment: NAME, steps: [...])",
+                )
+            )
+        if frag.doc is None or frag.model is None:
+            return []
+        defaults = frag.model.defaults()
+        given = {k: scalar_text(v) for k, v in args.with_.items()}
+        for key in given:
+            if key not in defaults:
+                known = ", ".join(defaults) or "none"
+                self.add(
+                    doc.issue(
+                        (*path, "use", "with", key),
+                        f"fragment '{frag.model.fragment}' has no parameter '{key}'"
+                        f"{_suggest(key, defaults)}; its parameters: {known}",
+                        key=True,
+                    )
+                )
+        missing = [k for k, v in defaults.items() if v is None and k not in given]
+        if missing:
+            self.add(
+                doc.issue(
+                    (*path, "use"),
+                    f"fragment '{frag.model.fragment}' needs "
+                    + ", ".join(f"'{m}'" for m in missing)
+                    + ": give "
+                    + ("it" if len(missing) == 1 else "them")
+                    + " under 'with:'",
+                )
+            )
+        # A missing parameter is reported above; an empty value keeps it from
+        # being reported again as an undefined variable in every step using it.
+        values = {k: v if v is not None else "" for k, v in defaults.items()}
+        values.update({k: v for k, v in given.items() if k in defaults})
+        pos = doc.position(path)
+        via = f"{doc.file}:{pos.line}"
+        inner = _Context(
+            frag.doc,
+            frag.path.parent,
+            ctx.root,
+            (*ctx.chain, resolved),
+            f"{via} -> {ctx.via}" if ctx.via else via,
+        )
+        out: list[_Parsed] = []
+        for i, raw in enumerate(frag.model.steps):
+            for parsed in self.steps(inner, ("steps", i), _fill_params(raw, values)):
+                out.append(_inherit(parsed, options))
+        return out
+
+    # -- steps ----------------------------------------------------------------
+
+    def steps(self, ctx: _Context, path: PathKey, raw: Any) -> list[_Parsed]:
+        """One step as written: a list of one step, or a fragment's steps for ``use``."""
+        doc = ctx.doc
+        if not isinstance(raw, dict):
+            self.add(
+                doc.issue(
+                    path,
+                    "a step is a mapping with one action, for example 'click: {role: button, name: Buy}'",
+                )
+            )
+            return []
+        action_keys = [k for k in raw if k not in STEP_OPTION_KEYS]
+        if not action_keys:
+            self.add(
+                doc.issue(
+                    path, f"no action in this step; actions are: {', '.join(sorted(REGISTRY))}"
+                )
+            )
+            return []
+        if len(action_keys) > 1:
+            known = [k for k in action_keys if k in REGISTRY]
+            if len(known) > 1:
+                self.add(
+                    doc.issue(
+                        path,
+                        f"one action per step, found {', '.join(map(str, known))}: split them into separate steps",
+                    )
+                )
+                return []
+            for key in action_keys:
+                if key not in REGISTRY:
+                    self.add(
+                        doc.issue(
+                            (*path, key),
+                            f"unknown action '{key}'{_suggest(str(key), REGISTRY)}",
+                            key=True,
+                        )
+                    )
+            return []
+        name = action_keys[0]
+        if name not in REGISTRY:
+            self.add(
                 doc.issue(
                     (*path, name),
-                    f"'{name}' takes a mapping of its arguments: {', '.join(_model_fields(spec.args))}",
+                    f"unknown action '{name}'{_suggest(str(name), REGISTRY)}",
+                    key=True,
                 )
             )
-            return None
-        value = {spec.shorthand: value if isinstance(value, str) else str(value)}
-    ok = True
-    try:
-        args = spec.args.model_validate(value)
-    except ValidationError as exc:
-        issues.extend(pydantic_issues(doc, (*path, name), exc, spec.args))
-        ok = False
-    options = {k: raw[k] for k in STEP_OPTION_KEYS if k in raw}
-    timeout = options.get("timeout")
-    if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
-    ):
-        issues.append(
-            doc.issue((*path, "timeout"), "timeout is a number of milliseconds greater than 0")
-        )
-        ok = False
-    for flag in ("optional", "audit"):
-        if flag in options and not isinstance(options[flag], bool):
-            issues.append(doc.issue((*path, flag), f"'{flag}' is true or false"))
+            return []
+        options, ok = self._options(doc, path, raw)
+        try:
+            list(refs_in(raw))
+        except RefError as exc:
+            self.add(doc.issue(path, str(exc)))
             ok = False
-    if "name" in options and not isinstance(options["name"], str):
-        issues.append(doc.issue((*path, "name"), "a step name is text"))
-        ok = False
-    if not ok:
-        return None
-    pos = doc.position(path)
-    return Step(
-        action=name,
-        args=args,
-        raw_args=value,
-        name=options.get("name") or _step_name(name, value),
-        line=pos.line,
-        column=pos.column,
-        path=format_path(path),
-        optional=bool(options.get("optional", False)),
-        timeout_ms=float(timeout) if timeout is not None else None,
-        audit=options.get("audit"),
-    )
+        if name == "use":
+            return self._expand_use(ctx, path, raw[name], options) if ok else []
+        step = self._action(ctx, path, name, raw[name], options) if ok else None
+        return [_Parsed(step, ctx.via)] if step is not None else []
 
-
-def parse_journey(
-    doc: Document, known_channels: Sequence[str] | None = None
-) -> tuple[Journey | None, list[SpecIssue]]:
-    """Validate one parsed document into a :class:`Journey`."""
-    issues: list[SpecIssue] = []
-    if not isinstance(doc.data, dict):
-        what = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
-        issues.append(
-            doc.issue(
-                (), f"a journey file is a mapping with 'journey:' and 'stages:', this one is {what}"
+    def _options(
+        self, doc: Document, path: PathKey, raw: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        options = {k: raw[k] for k in STEP_OPTION_KEYS if k in raw}
+        ok = True
+        timeout = options.get("timeout")
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+        ):
+            self.add(
+                doc.issue((*path, "timeout"), "timeout is a number of milliseconds greater than 0")
             )
-        )
-        return None, issues
-    try:
-        top = JourneyFile.model_validate(doc.data)
-    except ValidationError as exc:
-        issues.extend(pydantic_issues(doc, (), exc, JourneyFile))
-        top = None
-    raw_stages = doc.data.get("stages")
-    stages: list[Stage] = []
-    if isinstance(raw_stages, dict):
-        if not raw_stages:
-            issues.append(
+            ok = False
+        if "optional" in options and not isinstance(options["optional"], bool):
+            self.add(doc.issue((*path, "optional"), "'optional' is true or false"))
+            ok = False
+        if "name" in options and not isinstance(options["name"], str):
+            self.add(doc.issue((*path, "name"), "a step name is text"))
+            ok = False
+        audit = options.get("audit")
+        if isinstance(audit, dict):
+            try:
+                options["audit"] = AuditOptions.model_validate(audit)
+            except ValidationError as exc:
+                self.extend(pydantic_issues(doc, (*path, "audit"), exc, AuditOptions))
+                ok = False
+        elif "audit" in options and not isinstance(audit, bool):
+            self.add(
                 doc.issue(
-                    ("stages",),
-                    "no stages: add at least one, for example 'pre-purchase:' with steps",
+                    (*path, "audit"),
+                    "'audit' is true, false or a mapping {skip, disable, budget}",
                 )
             )
-        for stage_name, raw_steps in raw_stages.items():
-            stage_path: PathKey = ("stages", stage_name)
-            if not isinstance(raw_steps, list):
-                if raw_steps is None:
-                    issues.append(doc.issue(stage_path, f"stage '{stage_name}' has no steps"))
-                continue  # wrong types are reported by the top-level model
-            if not raw_steps:
-                issues.append(doc.issue(stage_path, f"stage '{stage_name}' has no steps"))
-            steps = []
-            for i, raw_step in enumerate(raw_steps):
-                step = _parse_step(doc, (*stage_path, i), raw_step, issues)
-                if step is not None:
-                    steps.append(step)
-            stages.append(
-                Stage(
-                    name=str(stage_name),
-                    steps=tuple(steps),
-                    line=doc.position(stage_path, key=True).line,
+            ok = False
+        return options, ok
+
+    def _action(
+        self, ctx: _Context, path: PathKey, name: str, value: Any, options: dict[str, Any]
+    ) -> Step | None:
+        doc = ctx.doc
+        spec = REGISTRY[name]
+        if value is None:
+            value = {}
+        elif not isinstance(value, dict):
+            if spec.shorthand is None or isinstance(value, list):
+                self.add(doc.issue((*path, name), _takes(name, spec.args)))
+                return None
+            value = {spec.shorthand: scalar_text(value)}
+        try:
+            args = spec.args.model_validate(value)
+        except ValidationError as exc:
+            self.extend(pydantic_issues(doc, (*path, name), exc, spec.args))
+            return None
+        if spec.check is not None:
+            for note in spec.check(args, ctx.folder):
+                self.add(doc.issue((*path, name, *note.path), note.message, severity=note.severity))
+        audit_option = options.get("audit")
+        audit: bool | None
+        overrides: dict[str, Any] = {}
+        if isinstance(audit_option, AuditOptions):
+            audit = None if audit_option.skip is None else not audit_option.skip
+            overrides = audit_option.overrides()
+        else:
+            audit = audit_option
+        pos = doc.position(path)
+        timeout = options.get("timeout")
+        return Step(
+            action=name,
+            args=args,
+            raw_args=value,
+            name=options.get("name") or _step_name(name, value),
+            line=pos.line,
+            column=pos.column,
+            path=format_path(path),
+            optional=bool(options.get("optional", False)),
+            timeout_ms=float(timeout) if timeout is not None else None,
+            audit=audit,
+            overrides=overrides,
+            file=doc.file,
+        )
+
+    # -- journeys -------------------------------------------------------------
+
+    def journey_file(self, path: Path) -> list[Journey]:
+        """The journeys of one file (one per data row); problems become issues."""
+        return self.journey_doc(self.read(path), path)
+
+    def journey_text(self, text: str, path: Path) -> list[Journey]:
+        """The journeys of text that is (or will be) the file ``path``."""
+        doc, issues = load_document(text, display(path))
+        self.extend(issues)
+        return self.journey_doc(doc, path)
+
+    def journey_doc(self, doc: Document | None, path: Path) -> list[Journey]:
+        if doc is None:
+            return []
+        if isinstance(doc.data, dict) and "fragment" in doc.data and "journey" not in doc.data:
+            self.check_fragment(path)
+            return []
+        before = self.errors_seen
+        journeys = self._journeys(doc, path.resolve())
+        return journeys if self.errors_seen == before else []
+
+    def _journeys(self, doc: Document, file: Path) -> list[Journey]:
+        if not isinstance(doc.data, dict):
+            what = "empty" if doc.data is None else f"a {type(doc.data).__name__}"
+            self.add(
+                doc.issue(
+                    (),
+                    f"a journey file is a mapping with 'journey:' and 'stages:', this one is {what}",
                 )
             )
-    raw_channels = doc.data.get("channels")
-    if isinstance(raw_channels, list) and known_channels is not None:
-        for i, channel in enumerate(raw_channels):
-            if isinstance(channel, str) and channel not in known_channels:
-                issues.append(
+            return []
+        data = doc.data
+        raw_stages = data.get("stages")
+        shape = {**data, "stages": {}} if isinstance(raw_stages, dict) else data
+        top: JourneyFile | None
+        try:
+            top = JourneyFile.model_validate(shape)
+        except ValidationError as exc:
+            self.extend(pydantic_issues(doc, (), exc, JourneyFile))
+            top = None
+        ctx = _Context(doc, file.parent, file.parent, (file,))
+        stages: list[Stage] = []
+        parsed: list[_Parsed] = []
+        if isinstance(raw_stages, dict):
+            if not raw_stages:
+                self.add(
                     doc.issue(
-                        ("channels", i),
-                        f"unknown channel '{channel}'{_suggest(channel, known_channels)}; known: {', '.join(known_channels)}",
+                        ("stages",),
+                        "no stages: add at least one, for example 'pre-purchase:' with steps",
                     )
                 )
-    _check_variables(doc, stages, issues)
-    if top is None or any(i.severity == "error" for i in issues):
-        return None, issues
-    journey = Journey(
-        name=top.journey,
-        file=doc.file,
-        line=doc.position(("journey",), key=True).line,
-        stages=tuple(stages),
-        description=top.description,
-        tags=tuple(top.tags),
-        base_url=top.base_url,
-        channels=tuple(top.channels) if top.channels is not None else None,
-        messages=top.messages,
-    )
-    return journey, issues
+            for stage_name, raw_steps in raw_stages.items():
+                stage_path: PathKey = ("stages", stage_name)
+                if raw_steps is None or raw_steps == []:
+                    self.add(doc.issue(stage_path, f"stage '{stage_name}' has no steps"))
+                    continue
+                if not isinstance(raw_steps, list):
+                    what = "a mapping" if isinstance(raw_steps, dict) else repr(raw_steps)
+                    self.add(
+                        doc.issue(
+                            stage_path,
+                            f"stage '{stage_name}' is a list of steps ('- goto: /'), not {what}",
+                        )
+                    )
+                    continue
+                steps: list[_Parsed] = []
+                for i, raw_step in enumerate(raw_steps):
+                    steps.extend(self.steps(ctx, (*stage_path, i), raw_step))
+                parsed.extend(steps)
+                stages.append(
+                    Stage(
+                        name=str(stage_name),
+                        steps=tuple(p.step for p in steps),
+                        line=doc.position(stage_path, key=True).line,
+                    )
+                )
+        if len(parsed) > MAX_STEPS:
+            self.add(
+                doc.issue(
+                    ("stages",),
+                    f"the journey expands to {len(parsed)} steps (more than {MAX_STEPS}): "
+                    "check the fragments it uses",
+                )
+            )
+            return []
+        self._check_channels(doc)
+        rows = self._rows(doc, top)
+        columns = set().union(*rows) if rows else set()
+        self._check_variables(doc, parsed, columns)
+        if top is None:
+            return []
+        self._check_context_refs(doc, top, columns)
+        storage_state = None
+        if top.storage_state is not None:
+            state = file.parent / top.storage_state
+            storage_state = str(state)
+            if not state.is_file():
+                self.add(
+                    doc.issue(
+                        ("storage_state",),
+                        f"no such file (yet): {display(state)}; the run fails unless it exists by then",
+                        severity="warning",
+                    )
+                )
+        consent = None
+        if top.consent is not None:
+            config = (
+                ConsentConfig(preset=top.consent) if isinstance(top.consent, str) else top.consent
+            )
+            accept, banner = config.locators()
+            consent = Consent(
+                accept=accept, banner=banner, wait_ms=config.wait, preset=config.preset
+            )
+        base = Journey(
+            name=top.journey,
+            file=doc.file,
+            line=doc.position(("journey",), key=True).line,
+            stages=tuple(stages),
+            description=top.description,
+            tags=tuple(top.tags),
+            base_url=top.base_url,
+            channels=tuple(top.channels) if top.channels is not None else None,
+            messages=top.messages,
+            budgets=top.budgets.as_rules() if top.budgets else {},
+            allowed_origins=tuple(top.allowed_origins),
+            locale=top.locale,
+            timezone=top.timezone,
+            geolocation=top.geolocation.model_dump() if top.geolocation else None,
+            headers=dict(top.headers),
+            storage_state=storage_state,
+            cookies=tuple(c.model_dump(exclude_none=True) for c in top.cookies),
+            consent=consent,
+        )
+        return self._per_row(doc, base, rows)
 
+    def _check_channels(self, doc: Document) -> None:
+        raw_channels = doc.data.get("channels")
+        if not isinstance(raw_channels, list) or self.known_channels is None:
+            return
+        known = list(self.known_channels)
+        for i, channel in enumerate(raw_channels):
+            if isinstance(channel, str) and channel not in known:
+                self.add(
+                    doc.issue(
+                        ("channels", i),
+                        f"unknown channel '{channel}'{_suggest(channel, known)}; known: {', '.join(known)}",
+                    )
+                )
 
-def _check_variables(doc: Document, stages: list[Stage], issues: list[SpecIssue]) -> None:
-    """A variable must be captured (or set) before a step uses it."""
-    defined: set[str] = set()
-    for stage in stages:
-        for step in stage.steps:
-            for ref in _var_refs(step.raw_args):
-                if ref not in defined:
-                    issues.append(
+    def _rows(self, doc: Document, top: JourneyFile | None) -> list[dict[str, str]]:
+        if top is None or top.data is None:
+            return []
+        rows = [{str(k): scalar_text(v) for k, v in row.items()} for row in top.data]
+        columns: dict[str, int] = {}
+        for row in rows:
+            for key in row:
+                columns.setdefault(key, 0)
+        for i, row in enumerate(rows):
+            lacking = [c for c in columns if c not in row]
+            if lacking:
+                self.add(
+                    doc.issue(
+                        ("data", i),
+                        f"data row {i + 1} has no "
+                        + ", ".join(f"'{c}'" for c in lacking)
+                        + ": every row needs the same columns",
+                    )
+                )
+        return rows
+
+    def _per_row(self, doc: Document, base: Journey, rows: list[dict[str, str]]) -> list[Journey]:
+        try:
+            name_refs = [r for r in refs_in(base.name) if r.kind == "var"]
+        except RefError as exc:
+            self.add(doc.issue(("journey",), str(exc)))
+            return []
+        if not rows:
+            if name_refs:
+                self.add(
+                    doc.issue(
+                        ("journey",),
+                        f"the name uses {name_refs[0]}, but the journey has no 'data' rows to fill it",
+                    )
+                )
+                return []
+            return [base]
+        journeys: list[Journey] = []
+        seen: dict[str, int] = {}
+        for i, row in enumerate(rows):
+            if name_refs:
+                unknown = [r for r in name_refs if r.name not in row]
+                if unknown:
+                    self.add(
+                        doc.issue(
+                            ("journey",),
+                            f"the name uses {unknown[0]}, which is not a column of the data rows"
+                            f"{_suggest(unknown[0].name, row)}",
+                        )
+                    )
+                    return []
+                name = render(
+                    base.name, lambda ref, row=row: row.get(ref.name) if ref.kind == "var" else None
+                )
+                label = name
+            else:
+                label = next(iter(row.values()), str(i + 1))
+                name = f"{base.name} [{label}]"
+            if name in seen:
+                self.add(
+                    doc.issue(
+                        ("data", i),
+                        f"data row {i + 1} gives the same journey name as row {seen[name] + 1} "
+                        f"('{name}'): put a column in the name, e.g. 'journey: Buy ${{product}}'",
+                    )
+                )
+                continue
+            seen[name] = i
+            journeys.append(replace(base, name=name, variables=row, row=label))
+        return journeys
+
+    def _check_context_refs(self, doc: Document, top: JourneyFile, columns: set[str]) -> None:
+        """Headers and cookies may use the environment, secrets and data columns only."""
+        for key in ("headers", "cookies"):
+            value = doc.data.get(key)
+            try:
+                found = list(refs_in(value))
+            except RefError as exc:
+                self.add(doc.issue((key,), str(exc)))
+                continue
+            for ref in found:
+                if ref.kind == "var" and ref.name not in columns:
+                    self.add(
+                        doc.issue(
+                            (key,),
+                            f"{ref} has no value before the journey starts: {key} may use "
+                            "${env:NAME}, ${secret:NAME} or a data column",
+                        )
+                    )
+
+    def _check_variables(self, doc: Document, parsed: list[_Parsed], columns: set[str]) -> None:
+        """A variable must have a value (data, set, capture) before a step uses it."""
+        defined: set[str] = set(columns)
+        for item in parsed:
+            step = item.step
+            try:
+                found = list(refs_in(step.raw_args))
+            except RefError:
+                found = []  # reported when the step was read
+            for ref in found:
+                if ref.kind == "var" and ref.name not in defined:
+                    where = f" (in a fragment used at {item.via})" if item.via else ""
+                    self.add(
                         SpecIssue(
-                            doc.file,
+                            step.file or doc.file,
                             step.line,
                             step.column,
                             step.path,
-                            f"variable '{ref}' is used before it has a value{_suggest(ref, defined)}: "
-                            "capture it in an earlier step",
+                            f"variable '{ref.name}' is used before it has a value"
+                            f"{_suggest(ref.name, defined)}: capture or set it in an earlier step{where}",
                         )
                     )
-            if step.action == "capture":
-                defined.update(step.raw_args)
+            if step.action in ("capture", "set"):
+                defined.update(str(k) for k in step.raw_args)
 
 
-def discover_journey_files(paths: Sequence[str | Path]) -> list[Path]:
-    """Journey files under ``paths`` (files or directories), in a stable order.
-
-    Directories named ``fragments`` hold reusable pieces, not journeys.
-    """
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                if (
-                    candidate.suffix in JOURNEY_SUFFIXES
-                    and candidate.is_file()
-                    and "fragments" not in candidate.relative_to(path).parts[:-1]
-                ):
-                    found.append(candidate)
-        else:
-            found.append(path)
-    seen: set[Path] = set()
-    unique = []
-    for path in found:
-        if path not in seen:
-            seen.add(path)
-            unique.append(path)
-    return unique
+def _is_journey(doc: Document) -> bool:
+    return isinstance(doc.data, dict) and "journey" in doc.data and "fragment" not in doc.data
 
 
-def _display(path: Path) -> str:
+def _fill_params(raw: Any, values: dict[str, str]) -> Any:
+    """A fragment step with its parameters filled in; other references stay."""
+
+    def resolve(ref: Ref) -> str | None:
+        return values.get(ref.name) if ref.kind == "var" else None
+
+    try:
+        return render_in(raw, resolve)
+    except RefError:
+        return raw  # the step reports the bad reference itself
+
+
+def _inherit(parsed: _Parsed, options: dict[str, Any]) -> _Parsed:
+    """Options of a ``use`` step apply to the fragment's steps that lack their own."""
+    step = parsed.step
+    changes: dict[str, Any] = {}
+    if options.get("timeout") is not None and step.timeout_ms is None:
+        changes["timeout_ms"] = float(options["timeout"])
+    audit = options.get("audit")
+    if isinstance(audit, bool) and step.audit is None:
+        changes["audit"] = audit
+    elif isinstance(audit, AuditOptions):
+        if step.audit is None and audit.skip is not None:
+            changes["audit"] = not audit.skip
+        if not step.overrides:
+            changes["overrides"] = audit.overrides()
+    if options.get("name"):
+        changes["name"] = f"{options['name']}: {step.name}"
+    return _Parsed(replace(step, **changes), parsed.via) if changes else parsed
+
+
+# ---------------------------------------------------------------------------
+# Files and folders
+
+
+def display(path: Path) -> str:
+    """A path as the user knows it: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
 
+def _is_fragment_path(candidate: Path, root: Path) -> bool:
+    return FRAGMENT_DIR in candidate.relative_to(root).parts[:-1]
+
+
+def discover_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Path]]:
+    """Journey files and fragment files under ``paths``, in a stable order.
+
+    Files in a folder named ``fragments`` are fragments; a file given by name
+    is read as what it is (the loader tells a fragment by its ``fragment:``).
+    """
+    journeys: list[Path] = []
+    fragments: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                if candidate.suffix in JOURNEY_SUFFIXES and candidate.is_file():
+                    if _is_fragment_path(candidate, path):
+                        fragments.append(candidate)
+                    else:
+                        journeys.append(candidate)
+        else:
+            journeys.append(path)
+    return list(dict.fromkeys(journeys)), list(dict.fromkeys(fragments))
+
+
+def discover_journey_files(paths: Sequence[str | Path]) -> list[Path]:
+    """Journey files under ``paths`` (files or directories), fragments left out."""
+    return discover_files(paths)[0]
+
+
+def load_journey_file(
+    path: str | Path, known_channels: Sequence[str] | None = None
+) -> tuple[list[Journey], list[SpecIssue]]:
+    """Every journey of one file (one per data row); problems come back as issues."""
+    loader = Loader(known_channels)
+    journeys = loader.journey_file(Path(path))
+    issues = loader.issues
+    if any(i.severity == "error" for i in issues):
+        return [], issues
+    return journeys, issues
+
+
+def parse_journey_data(
+    data: Any, file: str, known_channels: Sequence[str] | None = None
+) -> tuple[list[Journey], list[SpecIssue]]:
+    """Journeys from data already in memory (steps written in Python, BDD scenarios)."""
+    loader = Loader(known_channels)
+    journeys = loader.journey_doc(Document(file=file, data=data), Path(file))
+    issues = loader.issues
+    if any(i.severity == "error" for i in issues):
+        return [], issues
+    return journeys, issues
+
+
 def load_journey(
     path: str | Path, known_channels: Sequence[str] | None = None
 ) -> tuple[Journey | None, list[SpecIssue]]:
-    """Load one journey file; problems come back as issues, never as exceptions."""
-    path = Path(path)
-    name = _display(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, [SpecIssue(name, 1, 1, "", "no such file")]
-    except IsADirectoryError:
-        return None, [SpecIssue(name, 1, 1, "", "is a directory, expected a journey file")]
-    except OSError as exc:
-        return None, [SpecIssue(name, 1, 1, "", f"cannot read: {exc.strerror}")]
-    doc, issues = load_document(data, name)
-    if doc is None:
-        return None, issues
-    journey, more = parse_journey(doc, known_channels)
-    issues.extend(more)
-    if any(i.severity == "error" for i in issues):
-        return None, issues
-    return journey, issues
+    """Load one journey file (its first data row); problems come back as issues."""
+    journeys, issues = load_journey_file(path, known_channels)
+    return (journeys[0] if journeys else None), issues
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything under some paths: the journeys, and every issue of every file."""
+
+    journeys: list[Journey]
+    issues: list[SpecIssue]
+    files: int = 0
+    fragments: int = 0
+
+    @property
+    def errors(self) -> list[SpecIssue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[SpecIssue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+
+def load_all(paths: Sequence[str | Path], known_channels: Sequence[str] | None = None) -> Loaded:
+    """Load and check every journey and fragment under ``paths``; never raises."""
+    loader = Loader(known_channels)
+    for raw in paths:
+        if not Path(raw).exists():
+            loader.add(SpecIssue(str(raw), 1, 1, "", "no such file or directory"))
+    journey_files, fragment_files = discover_files([p for p in paths if Path(p).exists()])
+    if not journey_files and not fragment_files and not loader.issues:
+        shown = ", ".join(str(p) for p in paths)
+        loader.add(SpecIssue(shown, 1, 1, "", "no journey files (*.yaml, *.yml) found here"))
+    journeys: list[Journey] = []
+    for file in journey_files:
+        journeys.extend(loader.journey_file(file))
+    for file in fragment_files:
+        loader.check_fragment(file)
+    names: dict[str, str] = {}
+    for journey in journeys:
+        if journey.name in names and names[journey.name] != journey.file:
+            loader.add(
+                SpecIssue(
+                    journey.file,
+                    journey.line,
+                    1,
+                    "journey",
+                    f"journey name '{journey.name}' is also used in {names[journey.name]}: names must be unique",
+                )
+            )
+        names.setdefault(journey.name, journey.file)
+    return Loaded(journeys, loader.issues, len(journey_files), len(fragment_files))
 
 
 def load_journeys(
@@ -380,35 +1064,10 @@ def load_journeys(
     broken, or when ``paths`` holds no journey at all; returns the journeys
     and the warnings otherwise.
     """
-    files = discover_journey_files(paths)
-    issues: list[SpecIssue] = []
-    journeys: list[Journey] = []
-    for raw in paths:
-        if not Path(raw).exists():
-            issues.append(SpecIssue(str(raw), 1, 1, "", "no such file or directory"))
-    if not files and not issues:
+    loaded = load_all(paths, known_channels)
+    if loaded.errors:
+        raise SpecError(loaded.issues)
+    if not loaded.journeys:
         shown = ", ".join(str(p) for p in paths)
-        issues.append(SpecIssue(shown, 1, 1, "", "no journey files (*.yaml, *.yml) found here"))
-    for file in files:
-        if not file.exists():
-            continue
-        journey, found = load_journey(file, known_channels)
-        issues.extend(found)
-        if journey is not None:
-            journeys.append(journey)
-    names: dict[str, str] = {}
-    for journey in journeys:
-        if journey.name in names:
-            issues.append(
-                SpecIssue(
-                    journey.file,
-                    journey.line,
-                    1,
-                    "journey",
-                    f"journey name '{journey.name}' is also used in {names[journey.name]}: names must be unique",
-                )
-            )
-        names.setdefault(journey.name, journey.file)
-    if any(i.severity == "error" for i in issues):
-        raise SpecError(issues)
-    return journeys, [i for i in issues if i.severity == "warning"]
+        raise SpecError([SpecIssue(shown, 1, 1, "", "no journeys here, only fragments")])
+    return loaded.journeys, loaded.warnings

@@ -1,4 +1,9 @@
-"""The typed journey: what the runner executes, with positions kept for errors."""
+"""The typed journey: what the runner executes, with positions kept for errors.
+
+Everything the language offers to make writing easy (fragments, data rows,
+presets) is resolved by the loader; the runner sees plain steps and plain
+values here.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
+
+from cxaudit.locators import Locator
 
 #: The three stages of a purchase, in the order a customer meets them.
 CANONICAL_STAGES = ("pre-purchase", "purchase", "post-purchase")
@@ -17,6 +24,8 @@ class Step:
 
     ``args`` is the validated argument model; ``raw_args`` the same before
     variables are substituted (the runner substitutes and validates again).
+    ``file`` is the file the step is written in when that is not the
+    journey's own (a fragment's).
     """
 
     action: str
@@ -29,6 +38,9 @@ class Step:
     optional: bool = False
     timeout_ms: float | None = None
     audit: bool | None = None
+    #: From the mapping form of ``audit:``: ``{"disable": [...], "budget": {...}}``.
+    overrides: dict[str, Any] = field(default_factory=dict)
+    file: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,8 +55,18 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Consent:
+    """Accept the cookie banner after the first page opens, then check it went."""
+
+    accept: Locator
+    banner: Locator | None = None
+    wait_ms: float = 5000
+    preset: str | None = None
+
+
+@dataclass(frozen=True)
 class Journey:
-    """A customer journey, as written in one YAML file."""
+    """A customer journey, as written in one YAML file (one data row of it)."""
 
     name: str
     file: str
@@ -55,6 +77,20 @@ class Journey:
     base_url: str | None = None
     channels: tuple[str, ...] | None = None
     messages: dict[str, Any] = field(default_factory=dict)
+    budgets: dict[str, float] = field(default_factory=dict)
+    allowed_origins: tuple[str, ...] = ()
+    locale: str | None = None
+    timezone: str | None = None
+    geolocation: dict[str, float] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    #: Absolute path of a Playwright storage-state file.
+    storage_state: str | None = None
+    cookies: tuple[dict[str, Any], ...] = ()
+    consent: Consent | None = None
+    #: Variables the journey starts with (its data row).
+    variables: dict[str, str] = field(default_factory=dict)
+    #: The data row's label, when the journey runs once per row.
+    row: str | None = None
 
     @property
     def steps(self) -> tuple[Step, ...]:

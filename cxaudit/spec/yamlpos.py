@@ -198,9 +198,14 @@ def load_document(text: str | bytes, file: str) -> tuple[Document | None, list[S
         ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         hint = ""
+        if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+            # The end of the file is not where the mistake is: the open quote is.
+            mark = exc.context_mark
+            problem = "this quoted value is never closed"
+            hint = ": add the closing quote"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if "found character '\\t'" in problem:
             hint = ": indent with spaces, not tabs"
         elif "expected <block end>" in problem or "mapping values are not allowed" in problem:

@@ -1,0 +1,66 @@
+"""Secrets out of everything cxaudit records: one helper, applied at one place.
+
+A journey's secrets (``${secret:NAME}`` values, ``secret: true`` variables
+and captures) are known only while it runs. The runner passes every step
+result and journey run through :func:`redact_model` before they enter the
+results model, so results.json, the reports rendered from it, progress
+output and logs never see them: messages, step names, visible text,
+captures, console text, URLs, axe snippets, whatever the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+from urllib.parse import quote, quote_plus
+
+from pydantic import BaseModel
+
+MASK = "[secret]"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Redactor:
+    """Replaces every known secret (and its URL-encoded forms) with :data:`MASK`."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._forms: list[str] = []
+        self.update(secrets)
+
+    def update(self, secrets: Iterable[str]) -> None:
+        forms = set(self._forms)
+        for secret in secrets:
+            if not secret or not secret.strip():
+                continue
+            forms.update({secret, quote(secret, safe=""), quote_plus(secret)})
+        # Longest first: a secret that contains another is masked whole.
+        self._forms = sorted(forms, key=len, reverse=True)
+
+    def __bool__(self) -> bool:
+        return bool(self._forms)
+
+    def text(self, value: str) -> str:
+        for form in self._forms:
+            if form in value:
+                value = value.replace(form, MASK)
+        return value
+
+    def value(self, value: Any) -> Any:
+        """``value`` with every string inside it redacted (keys included)."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {self.value(k): self.value(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.value(v) for v in value]
+        return value
+
+
+def redact_model(model: M, redactor: Redactor) -> M:
+    """A copy of ``model`` with every secret masked; the same object when there are none."""
+    if not redactor:
+        return model
+    data = model.model_dump()
+    cleaned = redactor.value(data)
+    return model if cleaned == data else type(model).model_validate(cleaned)

@@ -1,0 +1,85 @@
+"""Secrets never reach results.json, the HTML reports or the console output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cxaudit.redact import MASK
+from tests.e2e.actions_page import PageServer
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "S3cr3t pa55!"  # a space and a "!": URL-encoded differently in a query
+PIN = "pin-8823-x"
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[PageServer]:
+    with PageServer() as server:
+        yield server
+
+
+JOURNEY = """
+journey: Signs in with secrets
+stages:
+  purchase:
+    - goto: /
+    - set: {pin: {value: pin-8823-x, secret: true}, visible_note: not a secret}
+    - fill: {placeholder: Postcode, value: "${pin}"}
+    - fill: {label: Promo, value: "${visible_note}"}
+    - fill: {label: Password, value: "${secret:CXAUDIT_TEST_PASSWORD}"}
+      audit: true
+    - click: Sign in
+    - capture: {echoed: {css: "#echo", secret: true}}
+    - expect: {text: "${secret:CXAUDIT_TEST_PASSWORD} again"}
+      optional: true
+      timeout: 500
+    - expect: {text: "${pin}"}
+      optional: true
+      timeout: 500
+"""
+
+
+def test_secrets_are_redacted_everywhere(site: PageServer, tmp_path: Path) -> None:
+    journey = tmp_path / "secret.yaml"
+    journey.write_text(textwrap.dedent(JOURNEY).lstrip(), encoding="utf-8")
+    out = tmp_path / "report"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cxaudit",
+            "run",
+            str(journey),
+            "--base-url",
+            site.url,
+            "--channel",
+            "desktop",
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
+        env={**os.environ, "CXAUDIT_TEST_PASSWORD": PASSWORD},
+    )
+    assert done.returncode in (0, 1), done.stderr
+    results = (out / "results.json").read_text(encoding="utf-8")
+    # The run did see the secrets: the page echoed one, and the steps ran.
+    assert '"status": "passed"' in results
+    assert MASK in results
+    assert "You typed [secret]" in results  # visible text of the echo page
+    assert "login failed for [secret]" in results  # its console error
+    assert "not a secret" in results  # ordinary values are kept
+    written = [results, done.stdout, done.stderr]
+    written += [p.read_text(encoding="utf-8") for p in out.glob("*.html")]
+    for text in written:
+        for secret in (PASSWORD, "S3cr3t+pa55%21", "S3cr3t%20pa55%21", PIN):
+            assert secret not in text
