@@ -2,19 +2,26 @@
 
 Pure: takes the runner's :class:`RunResult` (or one read back from disk) and
 returns a new one with outcomes, findings and scores filled in. Used by
-``run``, ``report`` (re-analysis is never needed there) and ``merge``.
+``run`` and ``merge`` (``report`` never needs to analyse again).
+
+Findings get a stable fingerprint: a hash of the check code (and rule), the
+channel, the journey, and the element or value the problem is about (else the
+stage and the step's name), so two runs can be compared finding by finding. Each
+finding is priced: the points it costs its category and journey-run scores,
+and the channel and overall scores (docs/scoring.md).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, all_checks
+from cxaudit.errors import UsageError
 from cxaudit.results import (
     ChannelInfo,
     CheckOutcome,
@@ -24,7 +31,12 @@ from cxaudit.results import (
     RunResult,
     StepResult,
 )
-from cxaudit.scoring import score_outcomes, score_with_stages
+from cxaudit.scoring import Profile, aggregate, propagate_points, run_points, score_run
+
+#: The check whose failure means the customer could not finish the journey;
+#: such a run scores 0 and the finding carries all of its lost points.
+GATE_CHECK = "journey-completion"
+
 
 #: Which gatherer fills which snapshot field (to tell "not measured" from "not applicable").
 FIELD_GATHERER = {
@@ -38,7 +50,12 @@ FIELD_GATHERER = {
 
 @dataclass(frozen=True)
 class AnalysisSettings:
-    """Per-check options and category weights (from config)."""
+    """Per-check options and the scoring weights (from config).
+
+    ``category_weights`` is the config's flat ``weights:`` mapping: category
+    weights, and check, channel and ``full_weight`` overrides
+    (:meth:`cxaudit.scoring.Profile.from_weights`).
+    """
 
     check_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     disabled_checks: frozenset[str] = frozenset()
@@ -62,6 +79,13 @@ class AnalysisSettings:
             disabled_checks=frozenset(settings.disable_checks),
             category_weights=settings.weights,
         )
+
+    def profile(self) -> Profile:
+        """The scoring profile: defaults with the configured weights over them."""
+        try:
+            return Profile.from_weights(self.category_weights)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
 
 
 def _options(check: Check, settings: AnalysisSettings) -> Any:
@@ -148,10 +172,40 @@ def step_disabled(step: StepResult) -> frozenset[str]:
     return frozenset(str(v) for v in value)
 
 
+def _readable_key(code: str, rule: str, journey: str, channel: str, where: str) -> str:
+    """The readable identity of a finding; its fingerprint is a hash of this."""
+    check = f"{code}:{rule}" if rule else code
+    return f"{check} [{channel or '*'}] {journey or '*'} / {where}"
+
+
 class _Collector:
-    def __init__(self) -> None:
+    """Turns check results into outcomes and findings (one finding per problem)."""
+
+    def __init__(self, profile: Profile, run: JourneyRun | None = None) -> None:
+        self.profile = profile
+        self.step_names = {s.index: s.name for s in run.steps} if run is not None else {}
         self.outcomes: list[CheckOutcome] = []
         self.findings: dict[str, Finding] = {}
+        self._passes: dict[tuple[Any, ...], int] = {}
+
+    def _where(self, result: Result, stage: str | None, step: int | None) -> str:
+        """What the problem is about: the element or value, else the stage and step.
+
+        An element or value is the same problem on whichever step and stage it
+        is met (a header on every page), so they are left out of the key; a
+        problem known only by its step keeps the stage and the step's name
+        (not its number, which changes when a step is added before it).
+        """
+        # A check that names its problem (an axe rule) has one finding per
+        # journey run and channel: the elements of every step gather in it.
+        if result.identity:
+            return result.identity
+        elements = sorted(e.selector for e in result.evidence if e.selector)
+        if elements:
+            return ",".join(elements)
+        if step is not None:
+            return f"{stage or '*'} / {self.step_names.get(step) or f'step-{step}'}"
+        return f"{stage or '*'} / journey"
 
     def add(
         self,
@@ -167,6 +221,7 @@ class _Collector:
         journey = result.journey or journey
         channel = result.channel or channel
         status = result.status.value
+        rule = result.rule or ""
         score = (
             result.score
             if result.score is not None
@@ -178,8 +233,24 @@ class _Collector:
                 else None
             )
         )
-        weight = check.weight if result.weight is None else result.weight
+        weight = self.profile.check_weight(
+            check.code, check.slug, rule, check.weight if result.weight is None else result.weight
+        )
+        if result.status == Status.PASS and score is not None and score >= 1.0:
+            # Full passes take nothing from a score: one outcome per check and step.
+            where = (check.code, journey, channel, stage, step)
+            if where in self._passes:
+                i = self._passes[where]
+                seen = self.outcomes[i]
+                self.outcomes[i] = seen.model_copy(
+                    update={"count": seen.count + 1, "detail": f"{seen.count + 1} passed"}
+                )
+                return
+            self._passes[where] = len(self.outcomes)
+            rule = ""
         code = check.code
+        key = _readable_key(code, rule, journey, channel, self._where(result, stage, step))
+        fingerprint = _fingerprint(key) if result.status != Status.PASS else ""
         self.outcomes.append(
             CheckOutcome(
                 code=code,
@@ -192,18 +263,18 @@ class _Collector:
                 channel=channel,
                 stage=stage,
                 step=step,
-                detail=result.rule or "",
+                detail=rule if rule or result.status != Status.PASS else "1 passed",
+                fingerprint=fingerprint,
             )
         )
         if result.status in (Status.PASS, Status.NOT_APPLICABLE):
             return
-        elements = sorted(e.selector for e in result.evidence if e.selector)
-        identity = result.identity or (",".join(elements) if elements else f"step-{step}")
-        key = _fingerprint(code, result.rule or "", journey, channel, identity)
-        if key in self.findings:  # the same problem met again on a later step
-            self.findings[key] = _seen_again(self.findings[key], result.evidence, step)
+        if fingerprint in self.findings:  # the same problem met again on a later step
+            self.findings[fingerprint] = _seen_again(
+                self.findings[fingerprint], result.evidence, step
+            )
             return
-        self.findings[key] = Finding(
+        self.findings[fingerprint] = Finding(
             code=code,
             slug=check.slug,
             rule=result.rule or "",
@@ -223,8 +294,9 @@ class _Collector:
             help_url=result.help_url if result.help_url is not None else check.help_url,
             weight=weight,
             score=score,
-            fingerprint=key,
+            fingerprint=fingerprint,
             seen_on_steps=[step] if step is not None else [],
+            key=key,
         )
 
 
@@ -232,7 +304,8 @@ def analyse_run(
     run: JourneyRun, channel: ChannelInfo, checks: Iterable[Check], settings: AnalysisSettings
 ) -> JourneyRun:
     """Evaluate step and journey checks on one journey run and score it."""
-    collect = _Collector()
+    profile = settings.profile()
+    collect = _Collector(profile, run)
     for check in checks:
         options = _options(check, settings)
         if check.scope == "step":
@@ -255,27 +328,67 @@ def analyse_run(
             subject = JourneySubject(run=run, channel=channel)
             for result in _evaluate(check, subject, options):
                 collect.add(check, result, run.journey, run.channel, None, None)
-    findings = sorted(collect.findings.values(), key=_finding_order)
-    return run.model_copy(
-        update={
-            "outcomes": collect.outcomes,
-            "findings": findings,
-            "scores": score_with_stages(collect.outcomes, run.stages, settings.category_weights),
-        }
+    checked = run.model_copy(
+        update={"outcomes": collect.outcomes, "findings": list(collect.findings.values())}
     )
+    return _score_run(checked, (), profile)[0]
+
+
+def _affects(outcome: CheckOutcome, run: JourneyRun) -> bool:
+    """A run-scope outcome counts in the runs it names (an empty name means all)."""
+    return outcome.journey in ("", run.journey) and outcome.channel in ("", run.channel)
+
+
+def _score_run(
+    run: JourneyRun, extra: Sequence[CheckOutcome], profile: Profile
+) -> tuple[JourneyRun, dict[str, float], dict[str, float]]:
+    """Score a run (with run-scope outcomes that concern it) and price its findings.
+
+    Returns the run, and per fingerprint the points of the run's overall score
+    and of its category score.
+    """
+    outcomes = [*run.outcomes, *extra]
+    scores = score_run(outcomes, stages=run.stages, status=run.status, profile=profile)
+    gate = next(
+        (o.fingerprint for o in outcomes if o.slug == GATE_CHECK and o.status == "fail"), None
+    )
+    journey_points = run_points(scores, profile, gate)
+    category_points = {
+        loss["key"]: loss["points"]
+        for losses in scores.get("losses", {}).values()
+        for loss in losses
+    }
+    findings = [
+        f.model_copy(
+            update={
+                "points": {
+                    "category": round(category_points.get(f.fingerprint, 0.0), 2),
+                    "journey": round(journey_points.get(f.fingerprint, 0.0), 2),
+                }
+            }
+        )
+        for f in run.findings
+    ]
+    scored = run.model_copy(
+        update={"scores": scores, "findings": sorted(findings, key=finding_order)}
+    )
+    return scored, journey_points, category_points
 
 
 SEVERITY_ORDER = {"critical": 0, "serious": 1, "moderate": 2, "minor": 3, "info": 4}
 
 
-def _finding_order(f: Finding) -> tuple[Any, ...]:
+def finding_order(f: Finding) -> tuple[Any, ...]:
+    """Failures first, then the points they cost, then severity: what to fix first."""
     status_rank = {"fail": 0, "error": 1, "informative": 2}.get(f.status, 3)
     return (
         status_rank,
+        -f.points.get("overall", f.points.get("journey", 0.0)),
         SEVERITY_ORDER.get(f.severity, 5),
         -(f.weight or 0),
         f.step if f.step is not None else -1,
         f.code,
+        f.fingerprint,
     )
 
 
@@ -288,38 +401,93 @@ def enabled_checks(settings: AnalysisSettings) -> list[Check]:
     ]
 
 
+def _check_weight_keys(profile: Profile, checks: Sequence[Check]) -> None:
+    known = {c.code for c in checks} | {c.slug for c in checks}
+    unknown = sorted(k for k in profile.check_weights if k.split(":", 1)[0] not in known)
+    if unknown:
+        raise UsageError(
+            f"weights: unknown check or category {', '.join(repr(k) for k in unknown)}; "
+            "use a category name, full_weight, channel:NAME, or a check code or slug "
+            "(cxaudit list-checks)"
+        )
+
+
+def _priced(finding: Finding, points: Mapping[str, float]) -> Finding:
+    merged = {**finding.points, **{k: round(v, 2) for k, v in points.items()}}
+    return finding.model_copy(update={"points": merged})
+
+
 def analyse(
     raw: RunResult,
     settings: AnalysisSettings | None = None,
 ) -> RunResult:
     """Checks and scores for a whole run."""
     settings = settings or AnalysisSettings()
+    profile = settings.profile()
     checks = enabled_checks(settings)
+    _check_weight_keys(profile, checks)
     channels = {c.name: c for c in raw.channels}
     runs = []
     for run in raw.runs:
         channel = channels.get(run.channel) or ChannelInfo(name=run.channel)
         runs.append(analyse_run(run, channel, checks, settings))
-    result = raw.model_copy(update={"runs": runs})
-    collect = _Collector()
+    collect = _Collector(profile)
+    partial = raw.model_copy(update={"runs": runs})
     for check in checks:
         if check.scope == "run":
-            for item in _evaluate(check, result, _options(check, settings)):
+            for item in _evaluate(check, partial, _options(check, settings)):
                 collect.add(
                     check, item, item.journey or "", item.channel or "", item.stage, item.step
                 )
-    all_outcomes = [o for r in runs for o in r.outcomes] + collect.outcomes
-    scores: dict[str, Any] = score_outcomes(all_outcomes, settings.category_weights)
-    scores["channels"] = {
-        name: score_outcomes(
-            [o for o in all_outcomes if o.channel == name], settings.category_weights
-        )
-        for name in channels
-    }
-    return result.model_copy(
+    scored_runs: list[JourneyRun] = []
+    run_points_of: list[tuple[JourneyRun, dict[str, float], dict[str, float]]] = []
+    for run in runs:
+        extra = [o for o in collect.outcomes if _affects(o, run)]
+        scored = _score_run(run, extra, profile)
+        run_points_of.append(scored)
+        scored_runs.append(scored[0])
+    channel_names = list(channels) + sorted({r.channel for r in runs} - set(channels))
+    scores = aggregate(
+        [(r.channel, r.journey, r.scores) for r in scored_runs], channel_names, profile
+    )
+    priced_runs = []
+    for run in scored_runs:
+        findings = []
+        for f in run.findings:
+            in_channel, overall = propagate_points(
+                f.points.get("journey", 0.0), run.channel, scores, profile
+            )
+            findings.append(_priced(f, {"channel": in_channel, "overall": overall}))
+        priced_runs.append(run.model_copy(update={"findings": sorted(findings, key=finding_order)}))
+    run_findings = []
+    for f in collect.findings.values():
+        journey_pts, category_pts, channel_pts, overall_pts = [], [], 0.0, 0.0
+        per_run: dict[str, float] = {}
+        for run, journey_points, category_points in run_points_of:
+            if f.fingerprint not in category_points and f.fingerprint not in journey_points:
+                continue
+            journey_pts.append(journey_points.get(f.fingerprint, 0.0))
+            # What it cost each journey run it concerns (a cross-channel
+            # finding concerns several), so every run's loss adds up.
+            per_run[f"journey:{run.key}"] = journey_pts[-1]
+            category_pts.append(category_points.get(f.fingerprint, 0.0))
+            in_channel, overall = propagate_points(journey_pts[-1], run.channel, scores, profile)
+            channel_pts += in_channel
+            overall_pts += overall
+        n = max(1, len(journey_pts))
+        points = {
+            "category": sum(category_pts) / n,
+            "journey": sum(journey_pts) / n,
+            "channel": channel_pts,
+            "overall": overall_pts,
+            **per_run,
+        }
+        run_findings.append(_priced(f, points))
+    return partial.model_copy(
         update={
+            "runs": priced_runs,
             "outcomes": collect.outcomes,
-            "findings": sorted(collect.findings.values(), key=_finding_order),
+            "findings": sorted(run_findings, key=finding_order),
             "scores": scores,
         }
     )

@@ -118,6 +118,7 @@ class Channel:
                 else None
             ),
             "cpu_slowdown": self.cpu_slowdown,
+            "device_scale_factor": self.device_scale_factor,
         }
 
 

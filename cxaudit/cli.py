@@ -29,8 +29,8 @@ from cxaudit.browser import (
 from cxaudit.errors import CxauditError, SpecError, SpecIssue, UsageError
 from cxaudit.results import RunResult, read_results
 from cxaudit.runner import DEFAULT_STEP_TIMEOUT_MS, Event, RunOptions, new_run_id
+from cxaudit.thresholds import EXIT_OK, EXIT_RUN_ERROR, EXIT_USAGE
 
-EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE, EXIT_RUN_ERROR = 0, 1, 2, 3
 DEFAULT_CHANNELS = ("desktop", "mobile")
 
 
@@ -102,17 +102,6 @@ def _progress(quiet: bool) -> Callable[[Event], None]:
     return listener
 
 
-def _exit_code(result: RunResult, fail_under: float | None) -> int:
-    if any(r.status == "error" for r in result.runs):
-        return EXIT_RUN_ERROR
-    if any(r.status == "failed" for r in result.runs):
-        return EXIT_THRESHOLD
-    overall = result.scores.get("overall")
-    if fail_under is not None and (overall is None or overall < fail_under):
-        return EXIT_THRESHOLD
-    return EXIT_OK
-
-
 def _run(
     paths: tuple[str, ...],
     base_url: str | None,
@@ -128,6 +117,10 @@ def _run(
     tags: tuple[str, ...] = (),
     strict: bool = False,
     repeat: int = 1,
+    fail_on: str | None = None,
+    baseline: str | None = None,
+    fail_on_new: bool = False,
+    tracing: str = "off",
 ) -> int:
     from cxaudit.analysis import AnalysisSettings
     from cxaudit.config import load_settings
@@ -171,7 +164,11 @@ def _run(
         budgets=settings.budgets.as_rules(),
         repeat=repeat,
         axe_profile=settings.accessibility.profile(),
+        tracing=tracing,
     )
+    thresholds = _thresholds(settings, fail_under, fail_on, fail_on_new, baseline)
+    known = _known(settings, baseline)
+    report_options = _report_options(settings, thresholds)
     analysis = AnalysisSettings.from_settings(settings)
     result = run_audit(
         journeys,
@@ -179,11 +176,82 @@ def _run(
         explicit_channels=bool(channels),
         settings=analysis,
         listener=_progress(quiet),
+        report=report_options,
+        known=known,
     )
     click.echo(console_summary(result))
     click.echo(f"\nreport: {(out_dir / 'index.html').resolve()}")
-    threshold = fail_under if fail_under is not None else settings.thresholds.fail_under
-    return _exit_code(result, threshold)
+    return _verdict(result, thresholds)
+
+
+def _thresholds(
+    settings: Any,
+    fail_under: float | None,
+    fail_on: str | None,
+    fail_on_new: bool,
+    baseline: str | None,
+) -> Any:
+    """Thresholds from the command line over the config's ``thresholds:``."""
+    from cxaudit.errors import UsageError
+    from cxaudit.thresholds import Thresholds
+
+    if fail_on_new and not baseline:
+        raise UsageError("--fail-on-new needs --baseline PATH (the results.json to compare with)")
+    config = settings.thresholds
+    try:
+        return Thresholds(
+            fail_under=fail_under if fail_under is not None else config.fail_under,
+            categories=dict(config.categories),
+            fail_on=fail_on or config.fail_on,
+            fail_on_new=fail_on_new,
+            not_measured_fails=config.not_measured_fails,
+        )
+    except ValueError as exc:
+        raise UsageError(f"thresholds: {exc}") from None
+
+
+def _known(settings: Any, baseline: str | None) -> Any:
+    """The accept list of the config and the baseline run, warning about expired entries."""
+    from datetime import date
+
+    from cxaudit.baseline import Known, expired_entries
+
+    entries = tuple(item.entry() for item in settings.accept)
+    for entry in expired_entries(entries, date.today()):
+        click.echo(
+            f"cxaudit: warning: accept entry {entry.label!r} expired on {entry.expires} "
+            f"({entry.reason}); its findings count again",
+            err=True,
+        )
+    base = read_results(Path(baseline)) if baseline else None
+    return Known(accept=entries, baseline=base, baseline_source=baseline or "")
+
+
+def _report_options(settings: Any, thresholds: Any) -> Any:
+    from cxaudit.config import find_config
+    from cxaudit.report import ReportOptions
+
+    logo = Path(settings.report.logo) if settings.report.logo else None
+    if logo is not None and not logo.is_absolute() and not logo.exists():
+        config = find_config(Path.cwd())
+        if config is not None and (config.parent / logo).exists():
+            logo = config.parent / logo
+    return ReportOptions(
+        title=settings.report.title,
+        client=settings.report.client,
+        logo=logo,
+        thresholds=thresholds,
+    )
+
+
+def _verdict(result: RunResult, thresholds: Any) -> int:
+    """Print why the thresholds failed, if they did, and return the exit code."""
+    from cxaudit.thresholds import evaluate, exit_code
+
+    verdict = evaluate(result, thresholds)
+    for line in verdict.failures:
+        click.echo(f"threshold not met: {line}", err=True)
+    return exit_code(result, verdict)
 
 
 def _with_tags(journeys: list[Any], tags: tuple[str, ...]) -> list[Any]:
@@ -259,10 +327,40 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 help="Run only journeys with this tag (repeatable: any of them).",
             ),
             click.option("--strict", is_flag=True, help="Warnings in journey files stop the run."),
+            click.option(
+                "--tracing",
+                type=click.Choice(["on", "off", "retain-on-failure"]),
+                default="off",
+                show_default=True,
+                help="Record a Playwright trace per journey run (keep all, none, or those that did not pass).",
+            ),
+            *_threshold_options(),
         ]
     ):
         fn = decorator(fn)
     return fn
+
+
+def _threshold_options() -> list[Callable[..., Any]]:
+    """Options that gate on the results: shared by ``run``, ``demo`` and ``report``."""
+    return [
+        click.option(
+            "--fail-on",
+            type=click.Choice(["critical", "serious", "moderate", "minor"]),
+            help="Exit 1 on any finding at or above this severity.",
+        ),
+        click.option(
+            "--baseline",
+            metavar="PATH",
+            type=click.Path(dir_okay=False),
+            help="results.json of an earlier run: score deltas and new, fixed and persisting findings.",
+        ),
+        click.option(
+            "--fail-on-new",
+            is_flag=True,
+            help="Fail only on findings that are new since --baseline (with --fail-on: new ones at or above it).",
+        ),
+    ]
 
 
 @main.command()
@@ -339,6 +437,15 @@ def validate(paths: tuple[str, ...], strict: bool, config: str | None) -> None:
         sys.exit(EXIT_USAGE)
     click.echo(", ".join(summary) + ": valid" + (f", {warnings} warning(s)" if warnings else ""))
     sys.exit(EXIT_USAGE if strict and warnings else EXIT_OK)
+
+
+def _apply(decorators: list[Callable[..., Any]]) -> Callable[..., Any]:
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        for decorator in reversed(decorators):
+            fn = decorator(fn)
+        return fn
+
+    return wrap
 
 
 @main.command()
@@ -447,15 +554,63 @@ def import_recording(
 @click.option(
     "--output", "-o", metavar="DIR", help="Where to write the pages (default: beside RESULTS)."
 )
+@click.option(
+    "--pdf", is_flag=True, help="Also print the whole report to report.pdf with Chromium."
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    metavar="SCORE",
+    help="Exit 1 when the overall score is below SCORE.",
+)
+@click.option(
+    "--config",
+    "-c",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Config file (report title, client and logo, thresholds, accept list).",
+)
+@_apply(_threshold_options())
 @handle_errors
-def report(results: str, output: str | None) -> None:
-    """Render the report again from a results.json, without a browser."""
-    from cxaudit.report import write_html
+def report(
+    results: str,
+    output: str | None,
+    pdf: bool,
+    fail_under: float | None,
+    config: str | None,
+    fail_on: str | None,
+    baseline: str | None,
+    fail_on_new: bool,
+) -> None:
+    """Render every output again from a results.json, without running a browser.
 
-    result = read_results(Path(results))
-    out_dir = Path(output) if output else Path(results).parent
-    pages = write_html(result, out_dir)
-    click.echo(f"report: {pages[0].resolve()}")
+    Writes the HTML report, junit.xml, summary.md and results.sarif (results.json
+    itself is left as it is); applies the config's accept list and, with
+    --baseline, compares with an earlier run. Exits with the thresholds' verdict
+    (0 or 1) when any threshold is set.
+    """
+    from cxaudit.config import load_settings
+    from cxaudit.report import PRINT_FILE, write_report
+
+    settings = load_settings(config_path=Path(config) if config else None)
+    thresholds = _thresholds(settings, fail_under, fail_on, fail_on_new, baseline)
+    result = _known(settings, baseline).apply(read_results(Path(results)))
+    source = Path(results).parent
+    out_dir = Path(output) if output else source
+    started = time.perf_counter()
+    pages = write_report(result, out_dir, _report_options(settings, thresholds), source)
+    click.echo(f"report: {pages[0].resolve()} ({time.perf_counter() - started:.2f} s)")
+    if pdf:
+        from cxaudit.browser import BrowserOptions
+        from cxaudit.report.pdf import print_pdf
+
+        target = print_pdf(
+            out_dir / PRINT_FILE,
+            out_dir / "report.pdf",
+            BrowserOptions(executable_path=settings.executable_path),
+        )
+        click.echo(f"pdf: {target.resolve()}")
+    sys.exit(_verdict(result, thresholds) if thresholds.active else EXIT_OK)
 
 
 @main.group(invoke_without_command=True)

@@ -18,11 +18,13 @@ import difflib
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from cxaudit.baseline import AcceptEntry
 from cxaudit.browser import BUILTIN_CHANNELS, Channel, NetworkProfile
 from cxaudit.errors import SpecError, SpecIssue, UsageError
 from cxaudit.gather.axe import DEFAULT_STANDARD, STANDARD_TAGS, AxeProfile
@@ -152,12 +154,33 @@ class ThresholdConfig(_Section):
     categories: dict[str, float] = Field(
         default_factory=dict, description="Minimum score per category."
     )
-    fail_on: str | None = Field(
+    fail_on: Literal["critical", "serious", "moderate", "minor"] | None = Field(
         default=None, description="Fail on any finding at or above this severity."
     )
     not_measured_fails: bool = Field(
         default=True, description="A check that could not measure fails a threshold."
     )
+
+
+class AcceptConfig(_Section):
+    """A known finding muted until a date: by fingerprint, or a pattern of findings."""
+
+    fingerprint: str | None = Field(default=None, description="A finding's fingerprint.")
+    pattern: str | None = Field(
+        default=None,
+        description="Pattern (* any text, ? one character) matched against a finding's key or check code.",
+    )
+    reason: str = Field(min_length=1, description="Why the finding is accepted.")
+    expires: date = Field(description="The day after which the finding counts again.")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> AcceptConfig:
+        if bool(self.fingerprint) == bool(self.pattern):
+            raise ValueError("give either 'fingerprint' or 'pattern'")
+        return self
+
+    def entry(self) -> AcceptEntry:
+        return AcceptEntry(self.reason, self.expires, self.fingerprint, self.pattern)
 
 
 class Settings(_Section):
@@ -202,6 +225,10 @@ class Settings(_Section):
     )
     report: ReportConfig = Field(
         default_factory=ReportConfig, description="How the report presents itself."
+    )
+
+    accept: list[AcceptConfig] = Field(
+        default_factory=list, description="Known findings muted until an expiry date."
     )
 
     @field_validator("weights")

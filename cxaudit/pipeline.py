@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cxaudit.analysis import AnalysisSettings, analyse
+from cxaudit.baseline import Known
 from cxaudit.browser import Channel
-from cxaudit.report import write_html
+from cxaudit.report import ReportOptions, write_report
 from cxaudit.results import RunResult, write_results
 from cxaudit.runner import Listener, RunOptions, plan, run_journeys
 from cxaudit.spec.model import Journey
@@ -16,10 +17,12 @@ from cxaudit.spec.model import Journey
 RESULTS_FILE = "results.json"
 
 
-def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
-    """results.json first (the source of everything), then the HTML pages."""
+def write_outputs(
+    result: RunResult, out_dir: Path, report: ReportOptions | None = None
+) -> list[Path]:
+    """results.json first (the source of everything), then the report and CI files."""
     write_results(result, out_dir / RESULTS_FILE)
-    return [out_dir / RESULTS_FILE, *write_html(result, out_dir)]
+    return [out_dir / RESULTS_FILE, *write_report(result, out_dir, report)]
 
 
 def run_audit(
@@ -30,10 +33,19 @@ def run_audit(
     settings: AnalysisSettings | None = None,
     listener: Listener | None = None,
     channels: Sequence[Channel] | None = None,
+    report: ReportOptions | None = None,
+    known: Known | None = None,
 ) -> RunResult:
-    """Run every journey on its channels, check and score, and write the outputs."""
+    """Run every journey on its channels, check and score, and write the outputs.
+
+    ``known`` mutes accepted findings and compares with a baseline before
+    anything is written; ``report`` brands the report and sets the thresholds
+    whose verdict the JUnit file and the summary carry.
+    """
     pairs = plan(journeys, channels or options.channels, explicit_channels)
     raw = asyncio.run(run_journeys(pairs, options, listener))
     result = analyse(raw, settings)
-    write_outputs(result, options.output_dir)
+    if known is not None:
+        result = known.apply(result)
+    write_outputs(result, options.output_dir, report)
     return result

@@ -215,6 +215,14 @@ class Finding(_Model):
     score: float | None = None
     fingerprint: str = ""
     seen_on_steps: list[int] = Field(default_factory=list)
+    #: The readable identity the fingerprint is made from (code, rule, journey,
+    #: channel, stage, element or value); accept-list patterns match it.
+    key: str = ""
+    #: Points this finding costs: of its category and journey-run scores, and
+    #: of the channel and overall scores (see docs/scoring.md).
+    points: dict[str, float] = Field(default_factory=dict)
+    #: Set when an accept-list entry mutes the finding: reason, expires, entry.
+    accepted: dict[str, str] | None = None
 
 
 class CheckOutcome(_Model):
@@ -231,6 +239,10 @@ class CheckOutcome(_Model):
     stage: str | None = None
     step: int | None = None
     detail: str = ""
+    #: Ties a non-passing outcome to its finding; passes fold into one outcome
+    #: per check and step with ``count`` results.
+    fingerprint: str = ""
+    count: int = 1
 
 
 class StepMetrics(_Model):
@@ -300,6 +312,24 @@ class ChannelInfo(_Model):
     is_mobile: bool = False
     network: dict[str, float] | None = None
     cpu_slowdown: float = 1.0
+    device_scale_factor: float | None = None
+
+
+class BaselineSummary(_Model):
+    """What changed since a previous run: score deltas and findings by fingerprint.
+
+    ``fixed`` keeps the baseline's findings themselves: they are no longer in
+    this run, and the report still names them.
+    """
+
+    run_id: str
+    started_at: str = ""
+    source: str = ""
+    scores: dict[str, Any] = Field(default_factory=dict)
+    new: list[str] = Field(default_factory=list)
+    persisting: list[str] = Field(default_factory=list)
+    fixed: list[Finding] = Field(default_factory=list)
+    timings: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class RunResult(_Model):
@@ -318,6 +348,8 @@ class RunResult(_Model):
     outcomes: list[CheckOutcome] = Field(default_factory=list)
     scores: dict[str, Any] = Field(default_factory=dict)
     interrupted: bool = False
+    #: The comparison with a previous run (``--baseline``), when one was given.
+    baseline: BaselineSummary | None = None
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=1)

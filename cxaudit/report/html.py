@@ -2,25 +2,36 @@
 
 Jinja2 with autoescape on: everything an audited site wrote (titles, text,
 HTML snippets, console messages) is untrusted and reaches the page as text.
-The pages carry a restrictive Content-Security-Policy and load nothing from
-the network.
+The pages carry a restrictive Content-Security-Policy, load nothing from the
+network and run no script; screenshots sit beside them in the report folder.
+``report.html`` is every page in one document, for printing to PDF.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections import defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from cxaudit.results import JourneyRun, RunResult
+from cxaudit.baseline import is_new
+from cxaudit.report import view
+from cxaudit.report.options import ReportOptions
+from cxaudit.results import Finding, RunResult
 from cxaudit.runner import slug
-from cxaudit.scoring import band
+from cxaudit.scoring import BAND_LABELS, band, ordered_categories
+from cxaudit.thresholds import evaluate
 
-CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+CSP = (
+    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'"
+)
+PRINT_FILE = "report.html"
 
 
 def channel_file_name(channel: str) -> str:
@@ -30,6 +41,12 @@ def channel_file_name(channel: str) -> str:
 
 def _score(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms"
 
 
 @lru_cache(maxsize=1)
@@ -43,62 +60,201 @@ def _env() -> Environment:
     )
     env.filters["score"] = _score
     env.filters["band"] = band
+    env.filters["band_label"] = lambda v: BAND_LABELS[band(v)]
+    env.filters["delta"] = view.delta_text
+    env.filters["ms"] = _ms
+    env.filters["pct"] = lambda v: f"{v * 100:.0f} %"
     env.filters["channel_page"] = channel_file_name
-    env.filters["ms"] = lambda v: "–" if v is None else f"{v:,.0f} ms"
     return env
 
 
-def _stats(runs: list[JourneyRun]) -> dict[str, int]:
-    findings = [f for r in runs for f in r.findings]
+def _channel_findings(result: RunResult, channel: str) -> list[Finding]:
+    findings = [f for r in result.runs if r.channel == channel for f in r.findings]
+    findings += [f for f in result.findings if f.channel in ("", channel)]
+    return findings
+
+
+def run_anchors(result: RunResult) -> dict[str, str]:
+    """The id of each journey run's section on its channel page."""
+    out: dict[str, str] = {}
+    counts: dict[str, int] = defaultdict(int)
+    for run in result.runs:
+        out[run.key] = f"{slug(run.channel)}-r{counts[run.channel]}"
+        counts[run.channel] += 1
+    return out
+
+
+def _by_category(
+    problems: list[view.Problem],
+) -> list[tuple[str, float, list[view.Problem]]]:
+    """Problems per category; categories and problems costliest first."""
+    groups: dict[str, list[view.Problem]] = defaultdict(list)
+    for problem in problems:
+        groups[problem.first.category].append(problem)
+    out = [(c, sum(p.points for p in groups[c]), groups[c]) for c in ordered_categories(groups)]
+    out.sort(key=lambda g: -g[1])
+    return out
+
+
+def _channel_context(
+    result: RunResult, channel: str, assets: view.Assets, profile: Any
+) -> dict[str, Any]:
+    info = next((c for c in result.channels if c.name == channel), None)
+    runs = [r for r in result.runs if r.channel == channel]
+    scores = result.scores.get("channels", {}).get(channel, {})
+    findings = _channel_findings(result, channel)
+    ids = run_anchors(result)
+    problems = view.channel_problems(findings, result, info, assets, ids)
+    run_views = []
+    for run in runs:
+        mine = view.findings_of_run(result, run)
+        run_views.append(
+            {
+                "run": run,
+                "id": ids[run.key],
+                "lanes": view.journey_map(run, mine, assets),
+                "explain": view.explain_run(run, mine, profile),
+                "timings": view.timing_rows(run),
+                "failing": sum(f.status == "fail" for f in mine),
+                "trace": assets.href(run.trace),
+                "delta": view.delta_of(result, "journeys", f"{run.journey} [{run.channel}]"),
+            }
+        )
     return {
-        "runs": len(runs),
-        "passed": sum(r.status == "passed" for r in runs),
-        "failed": sum(r.status == "failed" for r in runs),
-        "errors": sum(r.status == "error" for r in runs),
-        "findings": sum(f.status == "fail" for f in findings),
-        "review": sum(f.status == "informative" for f in findings),
-        "not_measured": sum(f.status == "error" for f in findings),
+        "channel": channel,
+        "slug": slug(channel),
+        "info": info,
+        "scores": scores,
+        "overall_gauge": view.Gauge(
+            f"{channel} score",
+            scores.get("overall"),
+            view.delta_of(result, "channels", channel, "overall"),
+        ),
+        "gauges": view.category_gauges(scores, result, "channels", channel),
+        "runs": run_views,
+        "groups": _by_category(problems),
+        "not_measured": [f for f in findings if f.status == "error"],
+        "review": [f for f in findings if f.status == "informative"],
+        "stats": view.stats(runs, findings),
     }
 
 
-def render_html(result: RunResult) -> dict[str, str]:
-    """File name -> HTML for the index and every channel page."""
+def _index_context(result: RunResult, channels: list[str], assets: view.Assets) -> dict[str, Any]:
+    everything = result.all_findings()
+    grid = {(r.journey, r.channel): r for r in result.runs}
+    journeys = list(dict.fromkeys((r.file, r.journey) for r in result.runs))
+    failing_per_run = {
+        r.key: sum(f.status == "fail" for f in view.findings_of_run(result, r)) for r in result.runs
+    }
+    baseline = result.baseline
+    new = [f for f in everything if is_new(f, result)] if baseline else []
+    consistency = [f for f in everything if f.category == "consistency" and f.status == "fail"]
+    return {
+        "overall_gauge": view.Gauge(
+            "Overall score", result.scores.get("overall"), view.delta_of(result, "overall")
+        ),
+        "category_gauges": view.category_gauges(result.scores, result),
+        "matrix": view.channel_matrix(result, channels),
+        "consistency": consistency,
+        "journeys": journeys,
+        "grid": grid,
+        "failing_per_run": failing_per_run,
+        "run_anchors": run_anchors(result),
+        "journey_deltas": {
+            r.key: view.delta_of(result, "journeys", f"{r.journey} [{r.channel}]")
+            for r in result.runs
+        },
+        "problems": view.fix_first(result),
+        "stats": view.stats(list(result.runs), everything),
+        "new_findings": new,
+        "channel_weights": [
+            (c, result.scores.get("channels", {}).get(c, {}).get("overall")) for c in channels
+        ],
+    }
+
+
+def render_html(
+    result: RunResult,
+    options: ReportOptions | None = None,
+    assets: view.Assets | None = None,
+) -> dict[str, str]:
+    """File name -> HTML for the index, every channel page and the print version."""
+    options = options or ReportOptions()
+    assets = assets or view.Assets(None)
     env = _env()
-    channels = [c.name for c in result.channels] or sorted({r.channel for r in result.runs})
-    journeys = sorted({(r.file, r.journey) for r in result.runs})
-    grid: dict[tuple[str, str], JourneyRun] = {(r.journey, r.channel): r for r in result.runs}
-    common: dict[str, Any] = {"result": result, "csp": CSP, "channels": channels}
+    channels = view.channel_names(result)
+    profile = view.profile_of(result)
+
+    verdict = evaluate(result, options.thresholds) if options.thresholds.active else None
+    common: dict[str, Any] = {
+        "result": result,
+        "csp": CSP,
+        "channels": channels,
+        "options": options,
+        "logo": options.logo_data_uri(),
+        "profile": profile,
+        "verdict": verdict,
+        "captures": view.capture_rows(result),
+    }
+    index = _index_context(result, channels, assets)
+    per_channel = {c: _channel_context(result, c, assets, profile) for c in channels}
     pages = {
         "index.html": env.get_template("index.html.j2").render(
-            **common,
-            journeys=journeys,
-            grid=grid,
-            stats=_stats(list(result.runs)),
+            **common, **index, **_links(False), current="index"
         )
     }
     for channel in channels:
-        runs = [r for r in result.runs if r.channel == channel]
-        info = next((c for c in result.channels if c.name == channel), None)
         pages[channel_file_name(channel)] = env.get_template("channel.html.j2").render(
-            **common,
-            channel=channel,
-            info=info,
-            runs=runs,
-            stats=_stats(runs),
-            channel_scores=result.scores.get("channels", {}).get(channel, {}),
+            **common, **per_channel[channel], **_links(False), current=channel
         )
+    pages[PRINT_FILE] = env.get_template("print.html.j2").render(
+        **common, **index, per_channel=per_channel, **_links(True), current="print"
+    )
     return pages
 
 
-def write_html(result: RunResult, out_dir: Path) -> list[Path]:
-    """Render the HTML pages into ``out_dir`` (atomically, page by page)."""
+def _links(one_document: bool) -> dict[str, Callable[[str], str]]:
+    """How pages link to a channel: its page, or its section in the print document.
+
+    ``page_of`` prefixes an anchor on the channel's page; ``channel_href``
+    links to the channel itself.
+    """
+    if one_document:
+        return {"page_of": lambda c: "", "channel_href": lambda c: f"#ch-{slug(c)}"}
+    return {"page_of": channel_file_name, "channel_href": channel_file_name}
+
+
+def write_pages(pages: dict[str, str], out_dir: Path) -> list[Path]:
+    """Write pages atomically (a reader never sees half a page), readable by others."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in render_html(result).items():
+    for name, text in pages.items():
         target = out_dir / name
         fd, tmp = tempfile.mkstemp(prefix=".page-", suffix=".tmp", dir=out_dir)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         written.append(target)
     return written
+
+
+def write_html(
+    result: RunResult,
+    out_dir: Path,
+    options: ReportOptions | None = None,
+    source_dir: Path | None = None,
+) -> list[Path]:
+    """Render the HTML pages into ``out_dir``.
+
+    ``source_dir`` is where the results file and its screenshots are (default:
+    ``out_dir``); pages written elsewhere link back to them.
+    """
+    source = (source_dir or out_dir).resolve()
+    out = out_dir.resolve()
+    prefix = "" if source == out else Path(os.path.relpath(source, out)).as_posix() + "/"
+    return write_pages(render_html(result, options, view.Assets(source, prefix)), out_dir)

@@ -31,12 +31,14 @@ def console_summary(result: RunResult) -> str:
         lines.append(journey.ljust(width) + "".join(cells))
     findings = [f for f in result.all_findings() if f.status == "fail"]
     review = [f for f in result.all_findings() if f.status == "informative"]
+    not_measured = sum(result.scores.get("not_measured", {}).values())
     failed = sum(r.status != "passed" for r in result.runs)
     lines.append("")
     lines.append(
         f"overall score {_fmt(result.scores.get('overall')).strip()}/100 · "
-        f"{len(findings)} finding(s), {len(review)} to review · "
-        f"{len(result.runs) - failed}/{len(result.runs)} journey runs completed"
+        f"{len(findings)} finding(s), {len(review)} to review"
+        + (f", {not_measured} not measured" if not_measured else "")
+        + f" · {len(result.runs) - failed}/{len(result.runs)} journey runs completed"
     )
     for run in result.runs:
         if run.status != "passed":

@@ -1,0 +1,99 @@
+"""Evidence on a screenshot: the part of the page around an element, outlined.
+
+The gatherers record each offending element's box in CSS pixels of the page
+(``Evidence.box``) and a full-page screenshot per audited step, taken at the
+channel's device scale factor. The report shows a window of the screenshot
+centred on the element with an outline over it: the screenshot is the
+window's background, sized and placed with percentages (so it scales with
+the page, and no box sticks out of the window), with no image processing and
+no script.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+#: The window shown around an element, in CSS pixels of the audited page.
+MIN_WINDOW_WIDTH = 360.0
+WINDOW_RATIO = 0.62  # height / width
+PADDING = 24.0
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    i = 2
+    while i + 9 < len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            i += 2
+            continue
+        (length,) = struct.unpack(">H", data[i + 2 : i + 4])
+        # Start-of-frame markers (baseline, progressive, ...) carry the size.
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+            return width, height
+        i += 2 + length
+    return None
+
+
+@lru_cache(maxsize=512)
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height in pixels of a JPEG or PNG file; None if unreadable."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(256 * 1024)
+    except OSError:
+        return None
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and len(head) >= 24:
+        width, height = struct.unpack(">II", head[16:24])
+        return width, height
+    if head.startswith(b"\xff\xd8"):
+        return _jpeg_size(head)
+    return None
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.3f}%"
+
+
+@dataclass(frozen=True)
+class Crop:
+    """Inline styles that show a window of a screenshot with a box outlined."""
+
+    frame: str  # the window: its aspect ratio, the screenshot's size and place in it
+    outline: str  # the element's box within the window
+
+
+def crop(box: dict[str, float], image_px: tuple[int, int], scale: float) -> Crop | None:
+    """The window of a screenshot (``image_px`` pixels, ``scale`` pixels per CSS px)
+    around ``box`` (CSS px of the page), or None when the box is not on it."""
+    try:
+        x, y = float(box["x"]), float(box["y"])
+        w, h = max(1.0, float(box["width"])), max(1.0, float(box["height"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if scale <= 0:
+        return None
+    page_w, page_h = image_px[0] / scale, image_px[1] / scale
+    if x >= page_w or y >= page_h or x + w <= 0 or y + h <= 0:
+        return None  # below the part of the page the screenshot kept
+    win_w = min(page_w, max(MIN_WINDOW_WIDTH, w + 2 * PADDING))
+    win_h = min(page_h, max(win_w * WINDOW_RATIO, h + 2 * PADDING))
+    left = min(max(0.0, x + w / 2 - win_w / 2), page_w - win_w)
+    top = min(max(0.0, y + h / 2 - win_h / 2), max(0.0, page_h - win_h))
+    across = left / (page_w - win_w) if page_w > win_w else 0.0
+    down = top / (page_h - win_h) if page_h > win_h else 0.0
+    return Crop(
+        frame=(
+            f"aspect-ratio:{win_w:.1f}/{win_h:.1f};background-size:{_pct(page_w / win_w)} auto;"
+            f"background-position:{_pct(across)} {_pct(down)}"
+        ),
+        outline=(
+            f"left:{_pct((x - left) / win_w)};top:{_pct((y - top) / win_h)};"
+            f"width:{_pct(w / win_w)};height:{_pct(h / win_h)}"
+        ),
+    )

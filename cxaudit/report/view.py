@@ -1,0 +1,658 @@
+"""What the report pages show, worked out from results.json before templating.
+
+The templates only lay things out; every number, grouping and ordering they
+show is computed here, from the :class:`RunResult` alone (plus the check
+registry for the customer-impact text), so the HTML, the Markdown summary and
+the tests agree on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from cxaudit.baseline import is_new
+from cxaudit.report.evidence import Crop, crop, image_size
+from cxaudit.results import ChannelInfo, Finding, JourneyRun, RunResult, StepResult
+from cxaudit.scoring import BAND_LABELS, Profile, band, ordered_categories
+
+CANONICAL_STAGES = ("pre-purchase", "purchase", "post-purchase")
+
+
+def channel_names(result: RunResult) -> list[str]:
+    names = [c.name for c in result.channels]
+    return names + sorted({r.channel for r in result.runs} - set(names))
+
+
+def safe_asset(path: str | None) -> str | None:
+    """A relative path inside the report folder, or None (never a URL or ``..``)."""
+    if not path or "\\" in path or ":" in path:
+        return None
+    parts = PurePosixPath(path).parts
+    if not parts or parts[0] == "/" or ".." in parts:
+        return None
+    return path
+
+
+def safe_url(url: str | None) -> str | None:
+    return url if url and url.startswith(("https://", "http://")) else None
+
+
+def pct(part: float, whole: float) -> float:
+    return 0.0 if whole <= 0 else max(0.0, min(100.0, 100.0 * part / whole))
+
+
+# ---------------------------------------------------------------------------
+# Findings
+
+
+def findings_of_run(result: RunResult, run: JourneyRun) -> list[Finding]:
+    """A run's own findings and the run-wide ones that concern it."""
+    extra = [
+        f
+        for f in result.findings
+        if f.journey in ("", run.journey) and f.channel in ("", run.channel)
+    ]
+    return [*run.findings, *extra]
+
+
+def steps_of(finding: Finding) -> list[int]:
+    return finding.seen_on_steps or ([finding.step] if finding.step is not None else [])
+
+
+def check_impact(code: str) -> str:
+    """Why a check matters to a customer: the first sentence of its documentation's
+    second paragraph (the first is its summary)."""
+    from cxaudit.checks.base import REGISTRY, all_checks
+
+    if not REGISTRY:
+        all_checks()
+    check = REGISTRY.get(code)
+    if check is None:
+        return ""
+    paragraphs = [" ".join(p.split()) for p in check.doc().split("\n\n") if p.strip()]
+    text = paragraphs[1] if len(paragraphs) > 1 else (paragraphs[0] if paragraphs else "")
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
+
+
+def problem_key(finding: Finding) -> tuple[str, ...]:
+    """What makes findings on several journeys and channels one problem to fix."""
+    selectors = sorted({e.selector for e in finding.evidence if e.selector})
+    return (finding.code, finding.title, *(selectors or [finding.message]))
+
+
+def group_problems(findings: Iterable[Finding], points: str) -> list[list[Finding]]:
+    """Failing findings grouped into problems, each group costliest first by ``points``."""
+    groups: dict[tuple[str, ...], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.status == "fail":
+            groups[problem_key(finding)].append(finding)
+    for items in groups.values():
+        items.sort(key=lambda f: -f.points.get(points, 0.0))
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One finding of a problem: the journey it is on and the steps it was seen on."""
+
+    finding: Finding
+    run_anchor: str
+    steps: list[tuple[int, str]]
+    new: bool
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    selector: str | None
+    html: str | None
+    values: list[tuple[str, str]]
+    crop: Crop | None
+    background: str | None  # the screenshot as the crop's CSS background
+    alt: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Findings that are one thing to fix, with the points they cost together."""
+
+    first: Finding
+    occurrences: list[Occurrence]
+    points: float
+    channels: tuple[str, ...]
+    journeys: tuple[str, ...]
+    new: bool
+    accepted: bool
+    impact: str = ""
+    evidence: tuple[EvidenceView, ...] = ()
+    more_evidence: int = 0
+    help_url: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        return anchor(self.first)
+
+
+def _problem(findings: list[Finding], result: RunResult, points: str) -> Problem:
+    first = findings[0]
+    return Problem(
+        first=first,
+        occurrences=[Occurrence(f, "", [], is_new(f, result)) for f in findings],
+        points=sum(f.points.get(points, 0.0) for f in findings),
+        channels=tuple(sorted({f.channel or "all channels" for f in findings})),
+        journeys=tuple(sorted({f.journey or "all journeys" for f in findings})),
+        new=any(is_new(f, result) for f in findings),
+        accepted=all(f.accepted for f in findings),
+        help_url=safe_url(first.help_url),
+    )
+
+
+def _problem_order(p: Problem) -> tuple[Any, ...]:
+    return (p.accepted, -p.points, p.first.code, p.first.title)
+
+
+def fix_first(result: RunResult, limit: int = 10) -> list[Problem]:
+    """The problems that cost the most points of the overall score, most first."""
+    problems = [
+        _problem(g, result, "overall") for g in group_problems(result.all_findings(), "overall")
+    ]
+    return sorted(problems, key=_problem_order)[:limit]
+
+
+MAX_EVIDENCE = 5
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value_text(v) for v in value)
+    return str(value)
+
+
+class Assets:
+    """Where screenshots are, for reading their size, and how pages link to them."""
+
+    def __init__(self, source_dir: Path | None, prefix: str = "") -> None:
+        self.source_dir = source_dir
+        self.prefix = prefix
+
+    def href(self, path: str | None) -> str | None:
+        safe = safe_asset(path)
+        return None if safe is None else self.prefix + safe
+
+    def css_url(self, path: str | None) -> str | None:
+        """The asset as a CSS ``url()`` that no character of its name can break out of."""
+        href = self.href(path)
+        return None if href is None else f"url('{quote(href, safe='/.-_')}')"
+
+    def size(self, path: str | None) -> tuple[int, int] | None:
+        safe = safe_asset(path)
+        if safe is None or self.source_dir is None:
+            return None
+        return image_size(self.source_dir / safe)
+
+
+def _scale(info: ChannelInfo | None, step: StepResult, size: tuple[int, int]) -> float:
+    if info is not None and info.device_scale_factor:
+        return info.device_scale_factor
+    width = (step.snapshot.viewport.get("width") if step.snapshot else None) or 0
+    return size[0] / width if width else 1.0
+
+
+def evidence_views(
+    finding: Finding,
+    run: JourneyRun | None,
+    info: ChannelInfo | None,
+    assets: Assets,
+) -> list[EvidenceView]:
+    """The finding's evidence, each element on a window of its step's screenshot."""
+    step = None
+    if run is not None and finding.step is not None and finding.step < len(run.steps):
+        step = run.steps[finding.step]
+    shot = step.snapshot.screenshot if step and step.snapshot else None
+    background = assets.css_url(shot)
+    size = assets.size(shot) if background else None
+    out = []
+    for item in finding.evidence[:MAX_EVIDENCE]:
+        box_crop = None
+        if item.box and size and step is not None:
+            box_crop = crop(item.box, size, _scale(info, step, size))
+        out.append(
+            EvidenceView(
+                selector=item.selector,
+                html=item.html,
+                values=[
+                    (str(k), _value_text(v)) for k, v in item.values.items() if v not in (None, "")
+                ],
+                crop=box_crop,
+                background=background,
+                alt=f"Screenshot after step {(finding.step or 0) + 1} on "
+                f"{finding.channel or 'this channel'}, with {item.selector or 'the element'} "
+                "outlined in red",
+            )
+        )
+    return out
+
+
+def anchor(finding: Finding) -> str:
+    return f"f-{finding.fingerprint}"
+
+
+def _has_screenshot(
+    finding: Finding, runs: dict[tuple[str, str], JourneyRun], assets: Assets
+) -> bool:
+    run = runs.get((finding.journey, finding.channel))
+    if run is None or finding.step is None or finding.step >= len(run.steps):
+        return False
+    snapshot = run.steps[finding.step].snapshot
+    return snapshot is not None and assets.size(snapshot.screenshot) is not None
+
+
+def channel_problems(
+    findings: Iterable[Finding],
+    result: RunResult,
+    info: ChannelInfo | None,
+    assets: Assets,
+    run_anchors: dict[str, str],
+) -> list[Problem]:
+    """A channel's failing findings as problems, with the evidence of the costliest
+    one whose screenshot is there."""
+    runs = {(r.journey, r.channel): r for r in result.runs}
+    problems = []
+    for group in group_problems(findings, "channel"):
+        base = _problem(group, result, "channel")
+        occurrences = []
+        for f in group:
+            run = runs.get((f.journey, f.channel))
+            names = {s.index: s.name for s in run.steps} if run else {}
+            ref = run_anchors.get(run.key, "") if run else ""
+            steps = [(i, names.get(i, "")) for i in steps_of(f)] if ref else []
+            occurrences.append(Occurrence(f, ref, steps, is_new(f, result)))
+        shown = next((f for f in group if _has_screenshot(f, runs, assets)), group[0])
+        evidence = evidence_views(shown, runs.get((shown.journey, shown.channel)), info, assets)
+        problems.append(
+            replace(
+                base,
+                occurrences=occurrences,
+                impact=check_impact(base.first.code),
+                evidence=tuple(evidence),
+                more_evidence=max(0, len(base.first.evidence) - len(evidence)),
+            )
+        )
+    return sorted(problems, key=_problem_order)
+
+
+# ---------------------------------------------------------------------------
+# Scores, gauges and their explanation
+
+
+@dataclass(frozen=True)
+class Gauge:
+    label: str
+    score: float | None
+    delta: float | None = None
+
+    @property
+    def band(self) -> str:
+        return band(self.score)
+
+    @property
+    def band_label(self) -> str:
+        return BAND_LABELS[self.band]
+
+    @property
+    def text(self) -> str:
+        return "–" if self.score is None else f"{self.score:.0f}"
+
+    @property
+    def dash(self) -> str:
+        """stroke-dasharray of the ring (circumference 100)."""
+        value = 0.0 if self.score is None else max(0.0, min(100.0, self.score))
+        return f"{value:.1f} {100 - value:.1f}"
+
+
+def delta_text(value: float | None) -> str:
+    """A score change as shown everywhere: ``+3.2``, ``−1.0``, ``±0``; "" for none."""
+    if value is None:
+        return ""
+    if abs(value) < 0.05:
+        return "±0"
+    return f"{'+' if value > 0 else '−'}{abs(value):.1f}"
+
+
+def delta_of(result: RunResult, *path: str) -> float | None:
+    if result.baseline is None:
+        return None
+    node: Any = result.baseline.scores
+    for part in path:
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    return node.get("delta") if isinstance(node, dict) else None
+
+
+def shown_categories(scores: dict[str, Any]) -> list[str]:
+    """Categories with a score, and those whose checks could not measure (shown as such)."""
+    return ordered_categories([*scores.get("categories", {}), *scores.get("not_measured", {})])
+
+
+def category_gauges(scores: dict[str, Any], result: RunResult, *path: str) -> list[Gauge]:
+    return [
+        Gauge(
+            c.capitalize(),
+            scores.get("categories", {}).get(c),
+            delta_of(result, *path, "categories", c),
+        )
+        for c in shown_categories(scores)
+    ]
+
+
+@dataclass(frozen=True)
+class LossRow:
+    title: str
+    anchor: str | None
+    deduction: float
+    points: float
+    status: str
+
+
+@dataclass(frozen=True)
+class CategoryExplanation:
+    category: str
+    weight: float
+    score: float | None
+    measured: int
+    not_measured: int
+    losses: list[LossRow]
+
+
+def explain_run(
+    run: JourneyRun, findings: Sequence[Finding], profile: Profile
+) -> list[CategoryExplanation]:
+    """Per category: its weight, score, how many results measured it, and its losses."""
+    by_key = {f.fingerprint: f for f in findings}
+    scores = run.scores
+    names = ordered_categories(
+        [*scores.get("categories", {}), *scores.get("not_measured", {}), *scores.get("losses", {})]
+    )
+    out = []
+    for category in names:
+        rows = []
+        for loss in scores.get("losses", {}).get(category, []):
+            finding = by_key.get(loss["key"])
+            title = finding.title if finding else f"{loss['code']} {loss.get('detail', '')}".strip()
+            rows.append(
+                LossRow(
+                    title=title,
+                    anchor=anchor(finding) if finding else None,
+                    deduction=loss["deduction"],
+                    points=loss["points"],
+                    status=loss.get("status", "fail"),
+                )
+            )
+        out.append(
+            CategoryExplanation(
+                category=category,
+                weight=profile.category_weight(category),
+                score=scores.get("categories", {}).get(category),
+                measured=scores.get("measured", {}).get(category, 0),
+                not_measured=scores.get("not_measured", {}).get(category, 0),
+                losses=rows,
+            )
+        )
+    return out
+
+
+def profile_of(result: RunResult) -> Profile:
+    data = result.scores.get("profile") or {}
+    defaults = Profile()
+    return Profile(
+        category_weights=data.get("categories") or defaults.category_weights,
+        check_weights=data.get("checks") or {},
+        channel_weights=data.get("channels") or {},
+        full_weight=data.get("full_weight") or defaults.full_weight,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Journey maps and timings
+
+
+@dataclass(frozen=True)
+class StepCard:
+    step: StepResult
+    health: str  # good | needs-work | poor | failed | skipped | unchecked
+    health_label: str
+    score: float | None
+    findings: int
+    thumbnail: str | None
+
+
+@dataclass(frozen=True)
+class Lane:
+    stage: str
+    canonical: bool
+    score: float | None
+    cards: list[StepCard]
+    #: The category scores the stage score is the weighted mean of.
+    categories: dict[str, float]
+
+
+def journey_map(run: JourneyRun, findings: Sequence[Finding], assets: Assets) -> list[Lane]:
+    counts: dict[int, int] = defaultdict(int)
+    for f in findings:
+        if f.status == "fail":
+            for i in steps_of(f):
+                counts[i] += 1
+    step_scores = run.scores.get("steps", {})
+    lanes = []
+    stages = list(run.stages) or list(dict.fromkeys(s.stage for s in run.steps))
+    for stage in stages:
+        cards = []
+        for step in run.steps:
+            if step.stage != stage:
+                continue
+            score = step_scores.get(str(step.index), {}).get("overall")
+            if step.status in ("failed", "error"):
+                health, label = "failed", "Step failed"
+            elif step.status == "skipped":
+                health, label = "skipped", "Not run"
+            elif score is None:
+                health, label = "unchecked", "No checks on this step"
+            else:
+                health, label = band(score), BAND_LABELS[band(score)]
+            shot = step.snapshot.screenshot if step.snapshot else None
+            cards.append(
+                StepCard(
+                    step=step,
+                    health=health,
+                    health_label=label,
+                    score=score,
+                    findings=counts.get(step.index, 0),
+                    thumbnail=assets.href(shot),
+                )
+            )
+        stage_scores = run.scores.get("stages", {}).get(stage, {})
+        lanes.append(
+            Lane(
+                stage,
+                stage in CANONICAL_STAGES,
+                stage_scores.get("overall"),
+                cards,
+                dict(stage_scores.get("categories", {})),
+            )
+        )
+    return lanes
+
+
+@dataclass(frozen=True)
+class TimingRow:
+    step: StepResult
+    duration_ms: float
+    ttfb_ms: float | None
+    lcp_ms: float | None
+    bar: float  # % of the widest bar
+    ttfb_bar: float
+
+
+def timing_rows(run: JourneyRun) -> list[TimingRow]:
+    """One bar per step that ran: its duration, with the server's first byte marked."""
+    ran = [s for s in run.steps if s.status != "skipped"]
+    longest = max([s.duration_ms for s in ran] + [1.0])
+    rows = []
+    for step in ran:
+        timing = step.snapshot.timing if step.snapshot else None
+        navigated = timing is not None and timing.navigated
+        ttfb = timing.ttfb_ms if navigated and timing else None
+        rows.append(
+            TimingRow(
+                step=step,
+                duration_ms=step.duration_ms,
+                ttfb_ms=ttfb,
+                lcp_ms=timing.lcp_ms if navigated and timing else None,
+                bar=pct(step.duration_ms, longest),
+                ttfb_bar=pct(min(ttfb or 0.0, step.duration_ms), longest),
+            )
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# Captured values across channels
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+#: Capture names that name one order or session (``order``, ``order_number``,
+#: ``ticket_id``...): they differ between runs by nature, so a difference
+#: between channels is not a message that drifted.
+IDENTIFIER_NAME = re.compile(r"(^order$|(^|[_-])(id|number|no|ref|reference|token|session)$)")
+
+
+@dataclass(frozen=True)
+class CaptureRow:
+    journey: str
+    step: int
+    step_name: str
+    name: str
+    values: dict[str, str]  # channel -> text
+    must_match: bool
+
+    @property
+    def identifier(self) -> bool:
+        return not self.must_match and bool(IDENTIFIER_NAME.search(self.name.casefold()))
+
+    @property
+    def differs(self) -> bool:
+        if self.identifier:
+            return False
+        return len({_normal(v) for v in self.values.values()}) > 1
+
+
+def capture_rows(result: RunResult) -> list[CaptureRow]:
+    """Each value captured, per journey step, side by side for every channel."""
+    table: dict[tuple[str, int, str], dict[str, str]] = defaultdict(dict)
+    names: dict[tuple[str, int], str] = {}
+    must: dict[str, set[str]] = defaultdict(set)
+    order: list[tuple[str, int, str]] = []
+    for run in result.runs:
+        rules = run.rules.get("messages") or {}
+        if isinstance(rules, dict):
+            must[run.journey].update(str(n) for n in rules.get("must_match") or [])
+        for step in run.steps:
+            names[(run.journey, step.index)] = step.name
+            for capture in step.captures:
+                if capture.secret:
+                    continue
+                key = (run.journey, step.index, capture.name)
+                if key not in table:
+                    order.append(key)
+                table[key][run.channel] = capture.text
+    return [
+        CaptureRow(j, i, names.get((j, i), ""), n, table[(j, i, n)], n in must[j])
+        for j, i, n in order
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Channels side by side
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    label: str
+    kind: str  # overall | category | stage
+    cells: list[Gauge]
+
+
+def channel_matrix(result: RunResult, channels: Sequence[str]) -> list[MatrixRow]:
+    per = result.scores.get("channels", {})
+    rows = [
+        MatrixRow(
+            "Overall",
+            "overall",
+            [
+                Gauge(c, per.get(c, {}).get("overall"), delta_of(result, "channels", c, "overall"))
+                for c in channels
+            ],
+        )
+    ]
+    for category in ordered_categories(c for ch in per.values() for c in shown_categories(ch)):
+        rows.append(
+            MatrixRow(
+                category.capitalize(),
+                "category",
+                [
+                    Gauge(
+                        c,
+                        per.get(c, {}).get("categories", {}).get(category),
+                        delta_of(result, "channels", c, "categories", category),
+                    )
+                    for c in channels
+                ],
+            )
+        )
+    stages: list[str] = []
+    for ch in per.values():
+        stages += [s for s in ch.get("stages", {}) if s not in stages]
+    for stage in stages:
+        rows.append(
+            MatrixRow(
+                f"Stage: {stage}",
+                "stage",
+                [Gauge(c, per.get(c, {}).get("stages", {}).get(stage)) for c in channels],
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Stats:
+    runs: int = 0
+    completed: int = 0
+    failed: int = 0
+    errors: int = 0
+    findings: int = 0
+    review: int = 0
+    not_measured: int = 0
+    accepted: int = 0
+
+
+def stats(runs: Sequence[JourneyRun], findings: Iterable[Finding]) -> Stats:
+    items = list(findings)
+    return Stats(
+        runs=len(runs),
+        completed=sum(r.status == "passed" for r in runs),
+        failed=sum(r.status == "failed" for r in runs),
+        errors=sum(r.status == "error" for r in runs),
+        findings=sum(f.status == "fail" and not f.accepted for f in items),
+        review=sum(f.status == "informative" for f in items),
+        not_measured=sum(f.status == "error" for f in items),
+        accepted=sum(f.status == "fail" and bool(f.accepted) for f in items),
+    )
