@@ -8,8 +8,9 @@ check, score, write results.json and the report. The two alternate
 ``--repeat`` times and the medians are compared. Target: cxaudit at most
 1.25x the bare script.
 
-``--profile`` runs cxaudit once more under pyinstrument and writes the
-profile to bench/.cache/overhead-profile.html (where the time goes).
+``--profile`` runs cxaudit once more with its phases timed (step, snapshot,
+axe-core, screenshot, page info, network settle) and writes the table to
+bench/.cache/overhead-phases.md: where the time goes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import tempfile
+import time
 from pathlib import Path
 
 from bench.common import CACHE, JOURNEYS, Figures, Row, demo_shop, median, run_cxaudit, timed
@@ -44,8 +46,7 @@ def measure(repeat: int = 3, profile: bool = False) -> Figures:
             audited = sum(
                 1 for r in result.runs for s in r.steps if s.snapshot and s.snapshot.audited
             )
-        if profile:
-            write_profile(url, Path(tmp) / "profiled")
+        phase_table = phases(url, Path(tmp) / "phases") if profile else None
     ratio = median(tool_s) / median(bare_s)
     figures = Figures(
         raw={
@@ -53,6 +54,7 @@ def measure(repeat: int = 3, profile: bool = False) -> Figures:
             "cxaudit_s": tool_s,
             "bare_audits": bare["audits"],
             "cxaudit_audits": audited,
+            "phases": phase_table,
         }
     )
     figures.rows = [
@@ -79,31 +81,74 @@ def measure(repeat: int = 3, profile: bool = False) -> Figures:
     return figures
 
 
-def write_profile(url: str, out: Path) -> Path:
-    """One cxaudit run under pyinstrument, as HTML in bench/.cache/."""
-    from pyinstrument import Profiler
+def phases(url: str, out: Path) -> dict[str, tuple[float, int]]:
+    """Where one cxaudit run's wall time goes: phase -> (seconds, calls).
 
-    profiler = Profiler(async_mode="enabled")
-    profiler.start()
-    run_cxaudit([JOURNEYS], url, out)
-    profiler.stop()
+    A sampling profiler sees an async run as time in ``epoll`` (waiting for
+    the browser), so the phases are timed around the calls that wait:
+    the whole step, the snapshot after it and its parts, and the settle wait.
+    """
+    import cxaudit.gather.snapshot as snapshot
+    import cxaudit.runner as runner
+    from cxaudit.gather.recorder import PageRecorder
+
+    spent: dict[str, list[float]] = {}
+
+    def timed_async(owner: object, name: str, label: str) -> tuple[object, str, object]:
+        original = getattr(owner, name)
+
+        async def wrapper(*args: object, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                spent.setdefault(label, []).append(time.perf_counter() - start)
+
+        setattr(owner, name, wrapper)
+        return owner, name, original
+
+    patched = [
+        timed_async(runner.Runner, "_run_step", "step (action + snapshot)"),
+        timed_async(runner, "take_snapshot", "snapshot after a step"),
+        timed_async(snapshot, "run_axe", "  axe-core"),
+        timed_async(snapshot, "capture", "  screenshot"),
+        timed_async(snapshot, "read_page_info", "  page info (URL, text, timings)"),
+        timed_async(PageRecorder, "settle", "network settle after a page-changing step"),
+    ]
+    try:
+        total, _ = timed(lambda: run_cxaudit([JOURNEYS], url, out))
+    finally:
+        for owner, name, original in patched:
+            setattr(owner, name, original)
+    table = {label: (sum(times), len(times)) for label, times in spent.items()}
+    table["whole run"] = (total, 1)
+    return table
+
+
+def write_phases(table: dict[str, tuple[float, int]]) -> str:
+    lines = ["| phase | seconds | calls |", "|---|---|---|"]
+    for label, (seconds, calls) in sorted(table.items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"| {label} | {seconds:.2f} | {calls} |")
+    text = "\n".join(lines)
     CACHE.mkdir(parents=True, exist_ok=True)
-    target = CACHE / "overhead-profile.html"
-    target.write_text(profiler.output_html(), encoding="utf-8")
-    (CACHE / "overhead-profile.txt").write_text(
-        profiler.output_text(unicode=True, show_all=False), encoding="utf-8"
-    )
-    return target
+    (CACHE / "overhead-phases.md").write_text(text + "\n", encoding="utf-8")
+    return text
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="Rounds of each (default 3).")
-    parser.add_argument("--profile", action="store_true", help="Profile one cxaudit run too.")
+    parser.add_argument(
+        "--profile", action="store_true", help="Time the phases of one more cxaudit run."
+    )
     args = parser.parse_args(argv)
     from bench.run import print_table
 
-    print_table(measure(args.repeat, args.profile).rows)
+    figures = measure(args.repeat, args.profile)
+    print_table(figures.rows)
+    if figures.raw["phases"]:
+        print()
+        print(write_phases(figures.raw["phases"]))
 
 
 if __name__ == "__main__":

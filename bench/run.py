@@ -19,7 +19,7 @@ from dataclasses import asdict
 
 from bench.common import CACHE, Figures, Row, load_average, machine
 
-BENCHES = ("overhead", "lighthouse", "scaling", "report")
+BENCHES = ("overhead", "lighthouse", "report", "scaling")
 
 
 def print_table(rows: Sequence[Row]) -> None:
@@ -35,7 +35,7 @@ def runners(quick: bool) -> dict[str, Callable[[], Figures]]:
     from bench import lighthouse, overhead, report, scaling
 
     return {
-        "overhead": lambda: overhead.measure(repeat=1 if quick else 3),
+        "overhead": lambda: overhead.measure(repeat=1 if quick else 3, profile=True),
         "lighthouse": lambda: lighthouse.measure(),
         "scaling": lambda: scaling.measure(sizes=(1, 4) if quick else (1, 4, 16)),
         "report": lambda: report.measure(),
@@ -70,6 +70,18 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {name}: {time.perf_counter() - start:.0f} s (load average {load_average()})")
     print()
     print_table(rows)
+    if raw.get("overhead", {}).get("phases"):  # type: ignore[union-attr]
+        from bench.overhead import write_phases
+
+        print("\nWhere one cxaudit run's time goes (overhead benchmark):\n")
+        print(write_phases(raw["overhead"]["phases"]))  # type: ignore[index]
+    if "lighthouse" in raw:
+        from bench.lighthouse import side_by_side
+
+        print(
+            "\nAccessibility, page by page (Lighthouse's failing audits vs cxaudit's axe rules):\n"
+        )
+        print(side_by_side(raw["lighthouse"]["pages"]))  # type: ignore[index]
     print(f"\nload average after: {load_average()}")
     CACHE.mkdir(parents=True, exist_ok=True)
     record = {

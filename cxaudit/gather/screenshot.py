@@ -84,6 +84,13 @@ async def _session(page: Page) -> CDPSession:
     return session
 
 
+async def _send(session: CDPSession, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    call = session.send(method, params)
+    if asyncio.iscoroutine(call):  # the async API: a stuck page must not hang the run
+        return await asyncio.wait_for(call, CAPTURE_TIMEOUT_S)
+    return await call  # a synchronous page's view: the call has already finished
+
+
 async def capture(
     page: Page, path: Path, options: ScreenshotOptions, masked: tuple[str, ...]
 ) -> None:
@@ -105,19 +112,13 @@ async def capture(
         params["quality"] = max(1, min(100, options.quality))
     try:
         try:
-            session = await _session(page)
-            shot = await asyncio.wait_for(
-                session.send("Page.captureScreenshot", params), CAPTURE_TIMEOUT_S
-            )
+            shot = await _send(await _session(page), "Page.captureScreenshot", params)
         except TimeoutError:
             raise
         except Exception:
             # A session can go with a renderer that was swapped: open a new one, once.
             _SESSIONS.pop(page, None)
-            session = await _session(page)
-            shot = await asyncio.wait_for(
-                session.send("Page.captureScreenshot", params), CAPTURE_TIMEOUT_S
-            )
+            shot = await _send(await _session(page), "Page.captureScreenshot", params)
     finally:
         if size["masked"]:
             await page.evaluate(CLEANUP_JS)

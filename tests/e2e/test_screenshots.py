@@ -150,3 +150,27 @@ def test_smaller_than_before(site: str, tmp_path: Path) -> None:
         name, _ = shoot(site, "/long", "mobile", shots, tmp_path / label, [])
         sizes[label] = (tmp_path / label / name).stat().st_size
     assert sizes["webp-css"] * 3 < sizes["jpeg-device"], sizes
+
+
+def test_a_synchronous_page_gets_the_same_screenshot(site: str, tmp_path: Path) -> None:
+    """pytest-playwright's sync page is audited through a view of it: the screenshot works there too."""
+    from playwright.sync_api import sync_playwright
+
+    from cxaudit.browser import find_executable
+    from cxaudit.gather.sync_page import snapshot_sync_page
+
+    desktop = BUILTIN_CHANNELS["desktop"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_executable())
+        page = browser.new_page(**desktop.context_options())
+        page.goto(site + "/form")
+        options = SnapshotOptions(
+            output_dir=tmp_path, screenshot_name="screenshots/01-audit.jpg", audit=False
+        )
+        snapshot = snapshot_sync_page(page, options, desktop)
+        masks_left = page.evaluate("document.querySelectorAll('[data-cxaudit-mask]').length")
+        browser.close()
+    assert snapshot.errors == {}
+    assert snapshot.screenshot == "screenshots/01-audit.webp"
+    assert (tmp_path / snapshot.screenshot).read_bytes()[8:12] == b"WEBP"
+    assert masks_left == 0
