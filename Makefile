@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   audit the bundled demo shop, report in reports/<run-id>/
 #   make test   run the whole test suite (lint included)
+#   make bench  run the benchmarks (bench/README.md) and print the table of figures
 # Both create .venv, install cxaudit into it and find or install a Chromium.
 
 PYTHON ?= python3
@@ -25,6 +26,15 @@ demo: browser
 test: browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: browser $(BENCH_STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/python -m cxaudit.spec.docs

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxaudit.errors import BrowserNotFoundError, UsageError
+from cxaudit.errors import BrowserNotFoundError, RunError, UsageError
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, CDPSession, Page, Playwright
@@ -334,11 +334,20 @@ async def launch(pw: Playwright, options: BrowserOptions) -> Browser:
     """Launch (or connect to) Chromium as the options say."""
     from playwright.async_api import Error as PlaywrightError
 
+    remote = options.connect or options.cdp
+    if remote:
+        try:
+            if options.connect:
+                return await pw.chromium.connect(options.connect)
+            return await pw.chromium.connect_over_cdp(options.cdp)  # type: ignore[arg-type]
+        except PlaywrightError as exc:
+            how = "Playwright browser server" if options.connect else "DevTools endpoint"
+            raise RunError(
+                f"could not connect to the {how} {remote}: {_first_line(exc)}\n"
+                "Check that the browser is running, the address is reachable from here, "
+                "and (for --connect) that its Playwright version matches this one's."
+            ) from None
     try:
-        if options.connect:
-            return await pw.chromium.connect(options.connect)
-        if options.cdp:
-            return await pw.chromium.connect_over_cdp(options.cdp)
         # Discovery asks Playwright's sync API for its browser path, which
         # cannot run inside this event loop: do it in a thread.
         executable = (
@@ -354,8 +363,14 @@ async def launch(pw: Playwright, options: BrowserOptions) -> Browser:
             slow_mo=options.slow_mo_ms or None,
         )
     except PlaywrightError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
-        raise BrowserNotFoundError(f"could not start Chromium: {first}\n{install_hint()}") from None
+        raise BrowserNotFoundError(
+            f"could not start Chromium: {_first_line(exc)}\n{install_hint()}"
+        ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else "unknown error"
 
 
 @asynccontextmanager

@@ -28,7 +28,13 @@ from cxaudit.browser import (
 )
 from cxaudit.errors import CxauditError, SpecError, SpecIssue, UsageError
 from cxaudit.results import RunResult, read_results
-from cxaudit.runner import DEFAULT_STEP_TIMEOUT_MS, Event, RunOptions, new_run_id
+from cxaudit.runner import (
+    DEFAULT_STEP_TIMEOUT_MS,
+    RunOptions,
+    default_workers,
+    new_run_id,
+)
+from cxaudit.shard import Shard
 from cxaudit.thresholds import EXIT_OK, EXIT_RUN_ERROR, EXIT_USAGE
 
 DEFAULT_CHANNELS = ("desktop", "mobile")
@@ -77,31 +83,6 @@ def main(debug: bool) -> None:
         os.environ["CXAUDIT_DEBUG"] = "1"
 
 
-def _progress(quiet: bool) -> Callable[[Event], None]:
-    start = time.perf_counter()
-
-    def listener(event: Event) -> None:
-        if quiet:
-            return
-        if event.kind == "run-started":
-            click.echo(f"cxaudit: {event.total} journey run(s)", err=True)
-        elif event.kind == "journey-finished" and event.run is not None:
-            run = event.run
-            fails = sum(1 for s in run.steps if s.status in ("failed", "error"))
-            extra = (
-                f" at step {next(s.index + 1 for s in run.steps if s.status in ('failed', 'error'))}"
-                if fails
-                else ""
-            )
-            click.echo(
-                f"[{event.done}/{event.total}] {run.channel:<8} {run.journey}: {run.status}{extra} "
-                f"({run.duration_ms / 1000:.1f} s, {time.perf_counter() - start:.0f} s elapsed)",
-                err=True,
-            )
-
-    return listener
-
-
 def _run(
     paths: tuple[str, ...],
     base_url: str | None,
@@ -121,10 +102,13 @@ def _run(
     baseline: str | None = None,
     fail_on_new: bool = False,
     tracing: str = "off",
+    shard: str | None = None,
+    connect: str | None = None,
+    cdp: str | None = None,
 ) -> int:
-    from cxaudit.analysis import AnalysisSettings
     from cxaudit.config import load_settings
-    from cxaudit.pipeline import run_audit
+    from cxaudit.pipeline import analysis_settings, run_audit
+    from cxaudit.progress import progress_listener
     from cxaudit.report import console_summary
     from cxaudit.spec import load_journeys
 
@@ -136,9 +120,16 @@ def _run(
             "executable_path": executable_path,
             "headless": False if headed else None,
             "timeout_ms": timeout,
+            "connect": connect,
+            "cdp": cdp,
         },
         config_path=Path(config) if config else None,
     )
+    chosen_shard = Shard.parse(shard) if shard else None
+    if settings.connect and settings.cdp:
+        raise UsageError(
+            "--connect and --cdp (or CXAUDIT_CONNECT and CXAUDIT_CDP) name two browsers: give one"
+        )
     channel_profiles = [settings.channel(name) for name in settings.channels]
     journeys, warnings = load_journeys(
         paths or tuple(settings.journeys), known_channels=settings.known_channels()
@@ -155,30 +146,35 @@ def _run(
         channels=channel_profiles,
         output_dir=out_dir,
         base_url=settings.base_url,
-        workers=settings.workers,
+        workers=settings.workers or default_workers(),
         step_timeout_ms=settings.timeout_ms,
         browser=BrowserOptions(
-            executable_path=settings.executable_path, headless=settings.headless
+            executable_path=settings.executable_path,
+            headless=settings.headless,
+            connect=settings.connect,
+            cdp=settings.cdp,
         ),
         run_id=run_id,
         budgets=settings.budgets.as_rules(),
         repeat=repeat,
         axe_profile=settings.accessibility.profile(),
         tracing=tracing,
+        screenshot_options=settings.screenshots.options(),
     )
     thresholds = _thresholds(settings, fail_under, fail_on, fail_on_new, baseline)
     known = _known(settings, baseline)
     report_options = _report_options(settings, thresholds)
-    analysis = AnalysisSettings.from_settings(settings)
-    result = run_audit(
-        journeys,
-        options,
-        explicit_channels=bool(channels),
-        settings=analysis,
-        listener=_progress(quiet),
-        report=report_options,
-        known=known,
-    )
+    with progress_listener(quiet) as progress:
+        result = run_audit(
+            journeys,
+            options,
+            explicit_channels=bool(channels),
+            settings=analysis_settings(settings),
+            listener=progress,
+            report=report_options,
+            known=known,
+            shard=chosen_shard,
+        )
     click.echo(console_summary(result))
     click.echo(f"\nreport: {(out_dir / 'index.html').resolve()}")
     return _verdict(result, thresholds)
@@ -287,7 +283,8 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 "--workers",
                 "-w",
                 type=click.IntRange(1, 64),
-                help="Journey runs at once, as contexts of one browser (default 2).",
+                help="Journey runs at once, as contexts of one browser "
+                "(default: one per CPU core, at least 2, at most 8).",
             ),
             click.option(
                 "--executable-path", metavar="PATH", help="Chromium to use (or CXAUDIT_CHROMIUM)."
@@ -333,6 +330,24 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 default="off",
                 show_default=True,
                 help="Record a Playwright trace per journey run (keep all, none, or those that did not pass).",
+            ),
+            click.option(
+                "--shard",
+                metavar="K/N",
+                help="Run only part K of N of the journey runs (a stable split for CI "
+                "matrices); join the parts with `cxaudit merge`.",
+            ),
+            click.option(
+                "--connect",
+                metavar="WS_URL",
+                help="Use a remote Playwright browser server instead of a local Chromium "
+                "(or CXAUDIT_CONNECT).",
+            ),
+            click.option(
+                "--cdp",
+                metavar="URL",
+                help="Use a Chromium reachable over the DevTools protocol, http:// or ws:// "
+                "(or CXAUDIT_CDP).",
             ),
             *_threshold_options(),
         ]
@@ -611,6 +626,65 @@ def report(
         )
         click.echo(f"pdf: {target.resolve()}")
     sys.exit(_verdict(result, thresholds) if thresholds.active else EXIT_OK)
+
+
+@main.command()
+@click.argument("results", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    metavar="DIR",
+    help="Where to write the merged results.json and report (default: <output_dir>/merged).",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    metavar="SCORE",
+    help="Exit 1 when the merged overall score is below SCORE.",
+)
+@click.option(
+    "--config",
+    "-c",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Config file whose check options and weights score the merged runs.",
+)
+@handle_errors
+def merge(
+    results: tuple[str, ...], output: str | None, fail_under: float | None, config: str | None
+) -> None:
+    """Join the results.json of several shards (or re-runs) into one results.json and report.
+
+    Each journey run is kept once (a run met twice keeps the latest attempt);
+    cross-channel checks and every score are worked out again on the whole;
+    screenshots and traces are copied beside the merged report. The exit code
+    is that of `cxaudit run` on the whole suite.
+    """
+    from cxaudit.config import load_settings
+    from cxaudit.merge import copy_artifacts, merge_results
+    from cxaudit.pipeline import analysis_settings, write_outputs
+    from cxaudit.report import console_summary
+
+    settings = load_settings(config_path=Path(config) if config else None)
+    sources = [(read_results(Path(path)), Path(path).parent) for path in results]
+    out_dir = Path(output) if output else Path(settings.output_dir) / "merged"
+    for path in results:
+        if Path(path).resolve() == (out_dir / "results.json").resolve():
+            raise UsageError(f"{path} is the output too: give another --output")
+    thresholds = _thresholds(settings, fail_under, None, False, None)
+    merged = merge_results([r for r, _ in sources], analysis_settings(settings))
+    merged = _known(settings, None).apply(merged)
+    copy_artifacts(sources, merged, out_dir)
+    write_outputs(merged, out_dir, _report_options(settings, thresholds))
+    runs = sum(len(r.runs) for r, _ in sources)
+    click.echo(
+        f"cxaudit: merged {len(sources)} results file(s), {runs} journey run(s) -> "
+        f"{len(merged.runs)}",
+        err=True,
+    )
+    click.echo(console_summary(merged))
+    click.echo(f"\nreport: {(out_dir / 'index.html').resolve()}")
+    sys.exit(_verdict(merged, thresholds))
 
 
 @main.group(invoke_without_command=True)

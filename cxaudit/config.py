@@ -28,6 +28,7 @@ from cxaudit.baseline import AcceptEntry
 from cxaudit.browser import BUILTIN_CHANNELS, Channel, NetworkProfile
 from cxaudit.errors import SpecError, SpecIssue, UsageError
 from cxaudit.gather.axe import DEFAULT_STANDARD, STANDARD_TAGS, AxeProfile
+from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.spec.journey_file import Budgets
 from cxaudit.spec.loader import display, pydantic_issues
 from cxaudit.spec.messages import Glossary
@@ -147,6 +148,24 @@ class AccessibilityConfig(_Section):
         )
 
 
+class ScreenshotConfig(_Section):
+    format: Literal["webp", "jpeg", "png"] = Field(
+        default="webp",
+        description="Image format of audit screenshots: webp is about half the size of jpeg.",
+    )
+    quality: int = Field(default=70, ge=1, le=100, description="webp and jpeg quality, 1-100.")
+    max_height: int = Field(
+        default=4000, ge=100, description="Full-page screenshots stop at this many CSS pixels."
+    )
+    scale: Literal["css", "device"] = Field(
+        default="css",
+        description="css: one pixel per CSS pixel (small); device: the channel's device pixels (sharp).",
+    )
+
+    def options(self) -> ScreenshotOptions:
+        return ScreenshotOptions(**self.model_dump())
+
+
 class ThresholdConfig(_Section):
     fail_under: float | None = Field(
         default=None, ge=0, le=100, description="Minimum overall score."
@@ -200,10 +219,23 @@ class Settings(_Section):
         default_factory=lambda: ["journeys"], description="Where journeys are."
     )
     output_dir: str = Field(default="reports", description="Where reports go (one folder per run).")
-    workers: int = Field(default=2, ge=1, le=64, description="Journey runs at once.")
+    workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="Journey runs at once, as contexts of one browser (default: one per CPU core, at least 2, at most 8).",
+    )
     timeout_ms: float = Field(default=10_000, gt=0, description="How long a step may wait, in ms.")
     executable_path: str | None = Field(default=None, description="Chromium to use.")
     headless: bool = Field(default=True, description="false shows the browser window.")
+    connect: str | None = Field(
+        default=None,
+        description="A remote Playwright browser server (ws://...) to use instead of a local Chromium.",
+    )
+    cdp: str | None = Field(
+        default=None,
+        description="A Chromium reachable over the DevTools protocol (http://host:port or ws://...) to use instead of a local one.",
+    )
     budgets: Budgets = Field(
         default_factory=Budgets,
         description="Default performance budgets; a journey's own budgets win key by key.",
@@ -222,6 +254,10 @@ class Settings(_Section):
     )
     thresholds: ThresholdConfig = Field(
         default_factory=ThresholdConfig, description="When a run fails (exit 1)."
+    )
+    screenshots: ScreenshotConfig = Field(
+        default_factory=ScreenshotConfig,
+        description="How audit screenshots are stored (format, quality, size cap).",
     )
     report: ReportConfig = Field(
         default_factory=ReportConfig, description="How the report presents itself."
@@ -266,7 +302,10 @@ ENV_SETTINGS = {
     "TIMEOUT_MS": "timeout_ms",
     "CHANNELS": "channels",
     "HEADLESS": "headless",
+    "CONNECT": "connect",
+    "CDP": "cdp",
     "FAIL_UNDER": "thresholds.fail_under",
+    "SCREENSHOT_FORMAT": "screenshots.format",
     "REPORT_TITLE": "report.title",
     "REPORT_CLIENT": "report.client",
 }

@@ -9,7 +9,9 @@ out again on the merged runs by :func:`cxaudit.analysis.analyse`.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
+from pathlib import Path
 
 from cxaudit.analysis import AnalysisSettings, analyse
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult
@@ -58,3 +60,45 @@ def merge_results(
         interrupted=any(r.interrupted for r in results),
     )
     return analyse(merged, settings)
+
+
+def artifact_paths(run: JourneyRun) -> list[str]:
+    """Files a journey run refers to, relative to its report directory."""
+    paths = [run.trace] if run.trace else []
+    for step in run.steps:
+        if step.snapshot is not None and step.snapshot.screenshot:
+            paths.append(step.snapshot.screenshot)
+        paths.extend(step.screenshots)
+    return paths
+
+
+def copy_artifacts(
+    sources: Sequence[tuple[RunResult, Path]], merged: RunResult, out_dir: Path
+) -> int:
+    """Copy the screenshots and traces of the runs ``merged`` kept into ``out_dir``.
+
+    ``sources`` are the inputs with the folder their results.json is in
+    (paths inside a results file are relative to it). A run's files are taken
+    from the input it was kept from; files that are missing are left out
+    (the report then shows no image). Returns how many files were copied.
+    """
+    kept = {(run.key, run.started_at) for run in merged.runs}
+    out_root = out_dir.resolve()
+    copied = 0
+    for result, folder in sources:
+        root = folder.resolve()
+        if root == out_root:
+            continue
+        for run in result.runs:
+            if (run.key, run.started_at) not in kept:
+                continue
+            for rel in artifact_paths(run):
+                source, target = (root / rel).resolve(), (out_root / rel).resolve()
+                # Paths come from a file on disk: never read or write outside the folders.
+                if not source.is_relative_to(root) or not target.is_relative_to(out_root):
+                    continue
+                if source.is_file():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source, target)
+                    copied += 1
+    return copied

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxaudit.analysis import AnalysisSettings, analyse
 from cxaudit.baseline import Known
@@ -12,9 +13,18 @@ from cxaudit.browser import Channel
 from cxaudit.report import ReportOptions, write_report
 from cxaudit.results import RunResult, write_results
 from cxaudit.runner import Listener, RunOptions, plan, run_journeys
+from cxaudit.shard import Shard
 from cxaudit.spec.model import Journey
 
+if TYPE_CHECKING:
+    from cxaudit.config import Settings
+
 RESULTS_FILE = "results.json"
+
+
+def analysis_settings(settings: Settings) -> AnalysisSettings:
+    """How the project config tunes checks and scores (``run``, ``merge`` and pytest alike)."""
+    return AnalysisSettings.from_settings(settings)
 
 
 def write_outputs(
@@ -35,14 +45,18 @@ def run_audit(
     channels: Sequence[Channel] | None = None,
     report: ReportOptions | None = None,
     known: Known | None = None,
+    shard: Shard | None = None,
 ) -> RunResult:
     """Run every journey on its channels, check and score, and write the outputs.
 
     ``known`` mutes accepted findings and compares with a baseline before
     anything is written; ``report`` brands the report and sets the thresholds
-    whose verdict the JUnit file and the summary carry.
+    whose verdict the JUnit file and the summary carry. With ``shard``, only
+    that part of the journey runs (``cxaudit merge`` joins the parts).
     """
     pairs = plan(journeys, channels or options.channels, explicit_channels)
+    if shard is not None:
+        pairs = shard.select(pairs)
     raw = asyncio.run(run_journeys(pairs, options, listener))
     result = analyse(raw, settings)
     if known is not None:

@@ -352,7 +352,8 @@ class RunResult(_Model):
     baseline: BaselineSummary | None = None
 
     def to_json(self) -> str:
-        return self.model_dump_json(indent=1)
+        """Compact JSON: a third smaller than indented (``jq .`` shows it indented)."""
+        return self.model_dump_json()
 
     def all_findings(self) -> list[Finding]:
         """Findings of every journey run and the run-wide ones, in a stable order."""

@@ -33,6 +33,7 @@ from cxaudit.actions import (
 from cxaudit.browser import BrowserOptions, Channel, Throttle, browser_session, new_context
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
+from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.metrics import repetition_of
 from cxaudit.redact import Redactor, redact_model
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
@@ -43,6 +44,22 @@ DEFAULT_STEP_TIMEOUT_MS = 10_000
 DEFAULT_NAVIGATION_TIMEOUT_MS = 30_000
 
 
+#: Bounds of the default worker count (see :func:`default_workers`).
+MIN_DEFAULT_WORKERS, MAX_DEFAULT_WORKERS = 2, 8
+
+
+def default_workers(cpus: int | None = None) -> int:
+    """Journey runs at once when nobody says: one per CPU core, at least 2, at most 8.
+
+    Each run is a context of one shared browser; it spends much of its time
+    waiting (for the network to settle, for throttled pages), so two runs
+    keep even a small machine busy. Past one per core, runs mostly wait for
+    CPU and timings get noisier (bench/README.md has the figures).
+    """
+    cpus = cpus if cpus is not None else (os.cpu_count() or 1)
+    return max(MIN_DEFAULT_WORKERS, min(MAX_DEFAULT_WORKERS, cpus))
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How to run: where, on which channels, with what limits."""
@@ -50,7 +67,7 @@ class RunOptions:
     channels: Sequence[Channel]
     output_dir: Path
     base_url: str | None = None
-    workers: int = 2
+    workers: int = field(default_factory=default_workers)
     step_timeout_ms: float = DEFAULT_STEP_TIMEOUT_MS
     navigation_timeout_ms: float = DEFAULT_NAVIGATION_TIMEOUT_MS
     browser: BrowserOptions = field(default_factory=BrowserOptions)
@@ -64,19 +81,27 @@ class RunOptions:
     #: Run each journey this many times; timing checks judge the median.
     repeat: int = 1
     axe_profile: AxeProfile = field(default_factory=AxeProfile)
+    #: Format, quality and size cap of audit screenshots.
+    screenshot_options: ScreenshotOptions = field(default_factory=ScreenshotOptions)
 
 
 @dataclass(frozen=True)
 class Event:
-    """Something the runner did, for progress output and listeners."""
+    """Something the runner did, for progress output and listeners.
 
-    kind: str  # run-started, journey-started, step-finished, journey-finished, run-finished
+    ``done``/``total`` count journey runs in run and journey events, and the
+    journey's steps in ``step-started`` (whose ``text`` is the step's name).
+    """
+
+    # run-started, journey-started, step-started, step-finished, journey-finished, run-finished
+    kind: str
     journey: str = ""
     channel: str = ""
     step: StepResult | None = None
     run: JourneyRun | None = None
     total: int = 0
     done: int = 0
+    text: str = ""
 
 
 Listener = Callable[[Event], None]
@@ -319,6 +344,16 @@ class Runner:
                     )
                     continue
                 ctx.source_dir = Path(step.file or journey.file).parent
+                self._emit(
+                    Event(
+                        "step-started",
+                        journey.name,
+                        channel.name,
+                        total=len(all_steps),
+                        done=index,
+                        text=redactor.text(_render_name(step.name, ctx.variables)),
+                    )
+                )
                 result, time_origin = await self._run_step(
                     ctx,
                     recorder,
@@ -410,8 +445,10 @@ class Runner:
             if options.tracing in ("on", "retain-on-failure"):
                 await context.tracing.start(screenshots=True, snapshots=True, sources=False)
             page = await context.new_page()
-            throttle = await Throttle.apply(context, page, channel)
+            # The recorder's own DevTools session enables the network domain,
+            # which resets another session's emulated conditions: throttle last.
             recorder = await PageRecorder.open(context, page)
+            throttle = await Throttle.apply(context, page, channel)
         except BaseException:
             with contextlib.suppress(Exception):
                 await context.close()
@@ -533,6 +570,7 @@ class Runner:
                 screenshot=want_shot,
                 channel=channel,
                 axe_profile=self.options.axe_profile,
+                screenshot_options=self.options.screenshot_options,
             )
             snapshot, time_origin = await take_snapshot(
                 ctx.page, recorder, throttle, snap_options, time_origin

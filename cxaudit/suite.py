@@ -25,6 +25,7 @@ from cxaudit.browser import BrowserOptions, Channel
 from cxaudit.config import Settings, find_config, load_settings
 from cxaudit.errors import SpecError, SpecIssue
 from cxaudit.live import BrowserHost, LiveJourney, SessionRuns, analyse_one
+from cxaudit.pipeline import analysis_settings
 from cxaudit.results import (
     Finding,
     JourneyRun,
@@ -139,7 +140,7 @@ class Suite:
 
     @property
     def analysis(self) -> AnalysisSettings:
-        return AnalysisSettings.from_settings(self.settings)
+        return analysis_settings(self.settings)
 
     def run_options(self) -> RunOptions:
         return RunOptions(
@@ -151,6 +152,8 @@ class Suite:
                 executable_path=self.settings.executable_path,
                 headless=self.settings.headless,
                 channel=self.options.browser_channel,
+                connect=self.settings.connect,
+                cdp=self.settings.cdp,
             ),
             run_id=self.run_id,
             tracing=self.options.tracing,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
 from cxaudit.gather.axe import AxeProfile, run_axe
 from cxaudit.gather.page_info import read_page_info
+from cxaudit.gather.screenshot import ScreenshotOptions, capture
 from cxaudit.results import Snapshot, Timing
 
 if TYPE_CHECKING:
@@ -28,8 +29,6 @@ SENSITIVE_FIELDS = (
     # Fields a journey filled with a secret (cxaudit.actions.SECRET_MARK).
     "[data-cxaudit-secret]",
 )
-#: Full-page screenshots stop here: a report needs the page, not an endless feed.
-MAX_SCREENSHOT_HEIGHT = 6000
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,8 @@ class SnapshotOptions:
     channel: Channel | None = None
     axe_options: dict[str, Any] | None = None
     axe_profile: AxeProfile = field(default_factory=AxeProfile)
-    quality: int = 70
+    #: Format, quality and size cap of the screenshot; its file suffix follows the format.
+    screenshot_options: ScreenshotOptions = field(default_factory=ScreenshotOptions)
 
 
 GatherFn = Callable[["Page", SnapshotOptions], Awaitable[Any]]
@@ -103,25 +103,6 @@ def _short(exc: BaseException) -> str:
     return (text.splitlines()[0] if text else type(exc).__name__)[:300]
 
 
-async def screenshot(page: Page, path: Path, quality: int) -> None:
-    """A JPEG of the page with sensitive fields masked, capped in height."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    height = await page.evaluate("() => document.documentElement.scrollHeight")
-    width = page.viewport_size["width"] if page.viewport_size else 1280
-    options: dict[str, Any] = {
-        "path": str(path),
-        "type": "jpeg",
-        "quality": quality,
-        "full_page": True,
-        "mask": [page.locator(", ".join(SENSITIVE_FIELDS))],
-        "animations": "disabled",
-        "caret": "hide",
-    }
-    if height and height > MAX_SCREENSHOT_HEIGHT:
-        options["clip"] = {"x": 0, "y": 0, "width": width, "height": MAX_SCREENSHOT_HEIGHT}
-    await page.screenshot(**options)
-
-
 async def _page_clock(page: Page) -> tuple[float, float] | None:
     """The document's time origin and its clock now (None when the page is gone)."""
     try:
@@ -171,10 +152,11 @@ async def take_snapshot(
             except Exception as exc:
                 errors[item.name] = _short(exc)
         if options.screenshot:
-            shot = options.output_dir / options.screenshot_name
+            shots = options.screenshot_options
+            name = PurePosixPath(options.screenshot_name).with_suffix(shots.suffix).as_posix()
             try:
-                await screenshot(page, shot, options.quality)
-                data["screenshot"] = options.screenshot_name
+                await capture(page, options.output_dir / name, shots, SENSITIVE_FIELDS)
+                data["screenshot"] = name
             except Exception as exc:
                 errors["screenshot"] = _short(exc)
     clock_end = await _page_clock(page)

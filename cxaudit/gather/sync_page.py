@@ -47,21 +47,25 @@ def _async_methods(cls: type) -> frozenset[str]:
 
 
 class AsyncView:
-    """A sync Playwright ``Page`` or ``Frame`` with the async API's calling convention."""
+    """A sync Playwright ``Page``, ``Frame``, ``BrowserContext`` or ``CDPSession`` with the
+    async API's calling convention."""
 
-    _page_methods: frozenset[str] | None = None
-    _frame_methods: frozenset[str] | None = None
+    _methods: dict[str, frozenset[str]] | None = None
 
     def __init__(self, target: Any, kind: str = "page", cache: dict[int, AsyncView] | None = None):
         self._target = target
         self._kind = kind
         self._cache = cache if cache is not None else {}
         self._cache[id(target)] = self
-        if AsyncView._page_methods is None:
-            from playwright.async_api import Frame, Page
+        if AsyncView._methods is None:
+            from playwright.async_api import BrowserContext, CDPSession, Frame, Page
 
-            AsyncView._page_methods = _async_methods(Page)
-            AsyncView._frame_methods = _async_methods(Frame)
+            AsyncView._methods = {
+                "page": _async_methods(Page),
+                "frame": _async_methods(Frame),
+                "context": _async_methods(BrowserContext),
+                "cdp": _async_methods(CDPSession),
+            }
 
     def _wrap_frame(self, frame: Any) -> AsyncView:
         return self._cache.get(id(frame)) or AsyncView(frame, "frame", self._cache)
@@ -74,13 +78,21 @@ class AsyncView:
     def main_frame(self) -> AsyncView:
         return self._wrap_frame(self._target.main_frame)
 
+    @property
+    def context(self) -> AsyncView:
+        return AsyncView(self._target.context, "context", self._cache)
+
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._target, name)
-        methods = self._page_methods if self._kind == "page" else self._frame_methods
-        if callable(value) and name in (methods or ()):
+        methods = (self._methods or {}).get(self._kind, frozenset())
+        if callable(value) and name in methods:
 
             def call(*args: Any, **kwargs: Any) -> _Done:
-                return _Done(value(*args, **kwargs))
+                plain = [a._target if isinstance(a, AsyncView) else a for a in args]
+                result = value(*plain, **kwargs)
+                if name == "new_cdp_session":
+                    result = AsyncView(result, "cdp", self._cache)
+                return _Done(result)
 
             return call
         return value

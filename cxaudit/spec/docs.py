@@ -329,6 +329,7 @@ def config_markdown() -> str:
         ChannelConfig,
         NetworkConfig,
         ReportConfig,
+        ScreenshotConfig,
         Settings,
         ThresholdConfig,
     )
@@ -374,6 +375,10 @@ def config_markdown() -> str:
                 "## `thresholds`",
                 "",
                 fields_table(ThresholdConfig),
+                "",
+                "## `screenshots`",
+                "",
+                fields_table(ScreenshotConfig),
                 "",
                 "## `report`",
                 "",

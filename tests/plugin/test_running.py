@@ -72,7 +72,7 @@ def test_items_pass_fail_readably_and_write_the_report(
             "*Guest cannot find the basket [[]desktop[]]: step 2 (click *) failed: no element matches*Add to basket*",
             "  journey: journeys/basket.yaml:1",
             "  failing step: journeys/basket.yaml:5: step 2 of stage purchase: click *",
-            "  screenshot: *02-click.jpg",
+            "  screenshot: *02-click.webp",
             "  findings:",
             "    CX-USE-001 critical *",
             "  scores: overall *",

@@ -1,0 +1,155 @@
+"""Overhead: the demo journeys audited by cxaudit vs the bare Playwright script.
+
+Both run the three demo journeys on the desktop viewport, one after the
+other, in one browser, against the same demo shop; the bare script makes the
+same axe-core call after each step cxaudit audits (bench/bare_playwright.py).
+cxaudit's time covers the whole ``cxaudit run``: load journeys, run, gather,
+check, score, write results.json and the report. The two alternate
+``--repeat`` times and the medians are compared. Target: cxaudit at most
+1.25x the bare script.
+
+``--profile`` runs cxaudit once more with its phases timed (step, snapshot,
+axe-core, screenshot, page info, network settle) and writes the table to
+bench/.cache/overhead-phases.md: where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import CACHE, JOURNEYS, Figures, Row, demo_shop, median, run_cxaudit, timed
+
+TARGET_RATIO = 1.25
+
+
+def measure(repeat: int = 3, profile: bool = False) -> Figures:
+    from bench import bare_playwright
+
+    bare_s: list[float] = []
+    tool_s: list[float] = []
+    audited = 0
+    with demo_shop() as url, tempfile.TemporaryDirectory() as tmp:
+        # One untimed round of each first: disk caches, imports, the shop's first pages.
+        asyncio.run(bare_playwright.run(url))
+        run_cxaudit([JOURNEYS], url, Path(tmp) / "warm")
+        for i in range(repeat):
+            seconds, bare = timed(lambda: asyncio.run(bare_playwright.run(url)))
+            bare_s.append(seconds)
+            seconds, result = timed(
+                lambda i=i: run_cxaudit([JOURNEYS], url, Path(tmp) / f"run-{i}")
+            )
+            tool_s.append(seconds)
+            audited = sum(
+                1 for r in result.runs for s in r.steps if s.snapshot and s.snapshot.audited
+            )
+        phase_table = phases(url, Path(tmp) / "phases") if profile else None
+    ratio = median(tool_s) / median(bare_s)
+    figures = Figures(
+        raw={
+            "bare_s": bare_s,
+            "cxaudit_s": tool_s,
+            "bare_audits": bare["audits"],
+            "cxaudit_audits": audited,
+            "phases": phase_table,
+        }
+    )
+    figures.rows = [
+        Row(
+            "overhead",
+            "bare Playwright + axe, 3 journeys (desktop)",
+            f"{median(bare_s):.2f} s",
+            note=f"{bare['audits']} axe calls, median of {repeat}",
+        ),
+        Row(
+            "overhead",
+            "cxaudit run, same journeys",
+            f"{median(tool_s):.2f} s",
+            note=f"{audited} audited steps, report written",
+        ),
+        Row(
+            "overhead",
+            "cxaudit / bare wall time",
+            f"{ratio:.2f}x",
+            f"<= {TARGET_RATIO}x",
+            ratio <= TARGET_RATIO,
+        ),
+    ]
+    return figures
+
+
+def phases(url: str, out: Path) -> dict[str, tuple[float, int]]:
+    """Where one cxaudit run's wall time goes: phase -> (seconds, calls).
+
+    A sampling profiler sees an async run as time in ``epoll`` (waiting for
+    the browser), so the phases are timed around the calls that wait:
+    the whole step, the snapshot after it and its parts, and the settle wait.
+    """
+    import cxaudit.gather.snapshot as snapshot
+    import cxaudit.runner as runner
+    from cxaudit.gather.recorder import PageRecorder
+
+    spent: dict[str, list[float]] = {}
+
+    def timed_async(owner: object, name: str, label: str) -> tuple[object, str, object]:
+        original = getattr(owner, name)
+
+        async def wrapper(*args: object, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                spent.setdefault(label, []).append(time.perf_counter() - start)
+
+        setattr(owner, name, wrapper)
+        return owner, name, original
+
+    patched = [
+        timed_async(runner.Runner, "_run_step", "step (action + snapshot)"),
+        timed_async(runner, "take_snapshot", "snapshot after a step"),
+        timed_async(snapshot, "run_axe", "  axe-core"),
+        timed_async(snapshot, "capture", "  screenshot"),
+        timed_async(snapshot, "read_page_info", "  page info (URL, text, timings)"),
+        timed_async(PageRecorder, "settle", "network settle after a page-changing step"),
+    ]
+    try:
+        total, _ = timed(lambda: run_cxaudit([JOURNEYS], url, out))
+    finally:
+        for owner, name, original in patched:
+            setattr(owner, name, original)
+    table = {label: (sum(times), len(times)) for label, times in spent.items()}
+    table["whole run"] = (total, 1)
+    return table
+
+
+def write_phases(table: dict[str, tuple[float, int]]) -> str:
+    lines = ["| phase | seconds | calls |", "|---|---|---|"]
+    for label, (seconds, calls) in sorted(table.items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"| {label} | {seconds:.2f} | {calls} |")
+    text = "\n".join(lines)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    (CACHE / "overhead-phases.md").write_text(text + "\n", encoding="utf-8")
+    return text
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="Rounds of each (default 3).")
+    parser.add_argument(
+        "--profile", action="store_true", help="Time the phases of one more cxaudit run."
+    )
+    args = parser.parse_args(argv)
+    from bench.run import print_table
+
+    figures = measure(args.repeat, args.profile)
+    print_table(figures.rows)
+    if figures.raw["phases"]:
+        print()
+        print(write_phases(figures.raw["phases"]))
+
+
+if __name__ == "__main__":
+    main()
