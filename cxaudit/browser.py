@@ -327,6 +327,8 @@ class BrowserOptions:
     slow_mo_ms: float = 0
     #: A branded build Playwright knows by name ("chrome", "msedge"), instead of discovery.
     channel: str | None = None
+    #: More Chromium command-line switches, after cxaudit's own.
+    args: tuple[str, ...] = ()
 
 
 async def launch(pw: Playwright, options: BrowserOptions) -> Browser:
@@ -349,7 +351,7 @@ async def launch(pw: Playwright, options: BrowserOptions) -> Browser:
             executable_path=executable,
             channel=options.channel,
             headless=options.headless,
-            args=list(CHROMIUM_ARGS),
+            args=[*CHROMIUM_ARGS, *options.args],
             slow_mo=options.slow_mo_ms or None,
         )
     except PlaywrightError as exc:

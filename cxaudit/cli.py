@@ -29,6 +29,7 @@ from cxaudit.browser import (
 from cxaudit.errors import CxauditError, SpecError, SpecIssue, UsageError
 from cxaudit.results import RunResult, read_results
 from cxaudit.runner import DEFAULT_STEP_TIMEOUT_MS, Event, RunOptions, new_run_id
+from cxaudit.sanitize import terminal_text
 
 EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE, EXIT_RUN_ERROR = 0, 1, 2, 3
 DEFAULT_CHANNELS = ("desktop", "mobile")
@@ -64,6 +65,22 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("cxaudit: interrupted", err=True)
             sys.exit(130)
+        except OSError as exc:  # a file or folder the run needs: say which, no traceback
+            if os.environ.get("CXAUDIT_DEBUG"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"cxaudit: {where}{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_RUN_ERROR)
+        except Exception as exc:  # a bug: one line, and how to get the traceback
+            if os.environ.get("CXAUDIT_DEBUG"):
+                raise
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            click.echo(
+                f"cxaudit: internal error: {type(exc).__name__}: {text} "
+                "(run `cxaudit --debug ...` for the traceback, and please report it)",
+                err=True,
+            )
+            sys.exit(EXIT_RUN_ERROR)
 
     return wrapper
 
@@ -93,9 +110,13 @@ def _progress(quiet: bool) -> Callable[[Event], None]:
                 if fails
                 else ""
             )
+            flaky = sum(s.flaky for s in run.steps)
+            extra += f", {flaky} flaky step(s)" if flaky else ""
             click.echo(
-                f"[{event.done}/{event.total}] {run.channel:<8} {run.journey}: {run.status}{extra} "
-                f"({run.duration_ms / 1000:.1f} s, {time.perf_counter() - start:.0f} s elapsed)",
+                terminal_text(
+                    f"[{event.done}/{event.total}] {run.channel:<8} {run.journey}: {run.status}{extra} "
+                    f"({run.duration_ms / 1000:.1f} s, {time.perf_counter() - start:.0f} s elapsed)"
+                ),
                 err=True,
             )
 
@@ -127,11 +148,15 @@ def _run(
     config: str | None = None,
     tags: tuple[str, ...] = (),
     strict: bool = False,
+    retries: int | None = None,
+    block_third_party: bool = False,
 ) -> int:
     from cxaudit.analysis import AnalysisSettings
     from cxaudit.config import load_settings
     from cxaudit.pipeline import run_audit
+    from cxaudit.policy import PagePolicy
     from cxaudit.report import console_summary
+    from cxaudit.resilience import SignalStop
     from cxaudit.spec import load_journeys
 
     settings = load_settings(
@@ -142,6 +167,8 @@ def _run(
             "executable_path": executable_path,
             "headless": False if headed else None,
             "timeout_ms": timeout,
+            "retries": retries,
+            "third_party": {"block": True} if block_third_party else None,
         },
         config_path=Path(config) if config else None,
     )
@@ -168,21 +195,36 @@ def _run(
         ),
         run_id=run_id,
         budgets=settings.budgets.as_rules(),
+        retries=settings.retries,
+        policy=PagePolicy(
+            dialogs=settings.dialogs,
+            block_third_party=settings.third_party.block,
+            third_party_allow=tuple(settings.third_party.allow),
+        ),
     )
     analysis = AnalysisSettings(
         check_options=settings.checks,
         disabled_checks=frozenset(settings.disable_checks),
         category_weights=settings.weights,
     )
+    stop = SignalStop()
     result = run_audit(
         journeys,
         options,
         explicit_channels=bool(channels),
         settings=analysis,
         listener=_progress(quiet),
+        stop=stop,
     )
-    click.echo(console_summary(result))
+    click.echo(terminal_text(console_summary(result)))
     click.echo(f"\nreport: {(out_dir / 'index.html').resolve()}")
+    if stop.signum is not None:
+        click.echo(
+            f"cxaudit: interrupted: {len(result.runs)} finished journey run(s) written "
+            f"(exit {stop.exit_code})",
+            err=True,
+        )
+        return stop.exit_code
     threshold = fail_under if fail_under is not None else settings.thresholds.fail_under
     return _exit_code(result, threshold)
 
@@ -253,6 +295,18 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 help="Run only journeys with this tag (repeatable: any of them).",
             ),
             click.option("--strict", is_flag=True, help="Warnings in journey files stop the run."),
+            click.option(
+                "--retries",
+                type=click.IntRange(0, 10),
+                help="Extra tries for a page that failed to open transiently "
+                "(dropped connection, HTTP 503); default 1. Steps that needed one are reported as flaky.",
+            ),
+            click.option(
+                "--block-third-party",
+                is_flag=True,
+                help="Abort requests to hosts outside the site under test "
+                "(third_party.allow in the config lists exceptions).",
+            ),
         ]
     ):
         fn = decorator(fn)

@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 
 MAX_NODES_PER_RULE = 25
 MAX_HTML = 600
+#: axe-core's time grows faster than the page: past this many elements it
+#: takes minutes and holds the page's only thread, so it is not run. A page
+#: this large is itself a problem (Lighthouse flags 1,400 elements).
+MAX_AXE_ELEMENTS = 15_000
+COUNT_JS = "() => document.getElementsByTagName('*').length"
+
+
+class PageTooLarge(Exception):
+    """The page has more elements than axe-core can audit in reasonable time."""
+
 
 RUN_JS = """
 async (options) => {
@@ -68,6 +78,12 @@ def axe_script() -> str:
 
 async def run_axe(page: Page, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run axe-core and return its trimmed result, with element boxes added."""
+    elements = await page.evaluate(COUNT_JS)
+    if elements > MAX_AXE_ELEMENTS:
+        raise PageTooLarge(
+            f"not audited: the page has {elements:,} elements, more than the "
+            f"{MAX_AXE_ELEMENTS:,} axe-core can check in reasonable time"
+        )
     script = axe_script()
     origin = urlsplit(page.url)[:2]
     for frame in page.frames:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,10 @@ SENSITIVE_FIELDS = (
 )
 #: Full-page screenshots stop here: a report needs the page, not an endless feed.
 MAX_SCREENSHOT_HEIGHT = 6000
+#: Longest any one gatherer may take. ``page.evaluate`` has no timeout of its
+#: own: a page stuck in a script loop would hold the journey forever.
+GATHER_TIMEOUT_S = 90.0
+SCREENSHOT_TIMEOUT_MS = 30_000
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,9 @@ class SnapshotOptions:
     channel: Channel | None = None
     axe_options: dict[str, Any] | None = None
     quality: int = 70
+    #: Longest one gatherer may take; ``None`` for a synchronous page, which
+    #: cannot be interrupted anyway (see :mod:`cxaudit.gather.sync_page`).
+    gather_timeout_s: float | None = GATHER_TIMEOUT_S
 
 
 GatherFn = Callable[["Page", SnapshotOptions], Awaitable[Any]]
@@ -85,8 +93,16 @@ async def _axe(page: Page, options: SnapshotOptions) -> dict[str, Any]:
 
 
 def _short(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError) and not str(exc):
+        return f"gave up after {GATHER_TIMEOUT_S:.0f} s (the page's script kept it busy)"
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:300]
+
+
+async def _bounded(work: Awaitable[Any], timeout_s: float | None) -> Any:
+    if timeout_s is None:
+        return await work
+    return await asyncio.wait_for(work, timeout_s)
 
 
 async def screenshot(page: Page, path: Path, quality: int) -> None:
@@ -102,6 +118,8 @@ async def screenshot(page: Page, path: Path, quality: int) -> None:
         "mask": [page.locator(", ".join(SENSITIVE_FIELDS))],
         "animations": "disabled",
         "caret": "hide",
+        # Its own limit, not the step's: a large page takes a while to paint.
+        "timeout": SCREENSHOT_TIMEOUT_MS,
     }
     if height and height > MAX_SCREENSHOT_HEIGHT:
         options["clip"] = {"x": 0, "y": 0, "width": width, "height": MAX_SCREENSHOT_HEIGHT}
@@ -121,7 +139,7 @@ async def take_snapshot(
     time_origin = previous_time_origin
     async with throttle.paused():
         try:
-            info = await read_page_info(page)
+            info = await _bounded(read_page_info(page), options.gather_timeout_s)
             time_origin = info["timeOrigin"]
             navigated = previous_time_origin is None or time_origin != previous_time_origin
             data.update(
@@ -138,7 +156,7 @@ async def take_snapshot(
             if item.when == "audit" and not options.audit:
                 continue
             try:
-                data[item.field] = await item.run(page, options)
+                data[item.field] = await _bounded(item.run(page, options), options.gather_timeout_s)
             except Exception as exc:
                 errors[item.name] = _short(exc)
         if options.screenshot:

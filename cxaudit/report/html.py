@@ -17,15 +17,18 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from cxaudit.results import JourneyRun, RunResult
-from cxaudit.runner import slug
+from cxaudit.sanitize import safe_name
 from cxaudit.scoring import band
 
 CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
 def channel_file_name(channel: str) -> str:
-    """The report page of a channel: ``desktop.html``, sanitised for any name."""
-    return f"{slug(channel)}.html"
+    """The report page of a channel: ``desktop.html``, sanitised for any name.
+
+    Never ``index.html`` (the overview) nor a path: a channel is named by the user's config.
+    """
+    return f"{safe_name(channel, fallback='channel')}.html"
 
 
 def _score(value: float | None) -> str:

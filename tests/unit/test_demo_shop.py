@@ -237,7 +237,9 @@ def test_order_confirmation_and_slow_status_lookup_in_flawed_mode(flawed_shop: D
     assert "Your cart is empty." in visitor.get("/cart")
 
     stranger = Visitor(flawed_shop)  # order lookup works from any session
-    status, lookup, headers = stranger.request("/orders?" + urllib.parse.urlencode({"number": number}))
+    status, lookup, headers = stranger.request(
+        "/orders?" + urllib.parse.urlencode({"number": number})
+    )
     assert status == 200
     assert by_testid(lookup, "order-status") == "Processing"
     # PERF-SLOW-STATUS: the stall is declared, not timed here (timing lives in bench/).
