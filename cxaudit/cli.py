@@ -3,8 +3,9 @@
 Thin: parses options, calls the library, prints, and maps outcomes to exit
 codes (0 passed, 1 findings or failed journeys over the thresholds, 2 usage
 or journey-file error, 3 run error such as an unreachable site or no
-browser). User errors print one clear message, never a traceback (unless
-``--debug``).
+browser; 130 / 143 when SIGINT / SIGTERM stopped a run, whose finished
+journeys are written). User errors print one clear message, never a
+traceback (unless ``--debug``).
 """
 
 from __future__ import annotations

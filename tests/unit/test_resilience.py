@@ -125,3 +125,24 @@ def test_results_file_is_replaced_atomically(tmp_path: Path) -> None:
     thread.join()
     assert seen and seen <= {"small", "big"}
     assert not list(tmp_path.glob(".results-*"))
+
+
+def test_console_summary_names_flaky_steps_and_interruptions() -> None:
+    from cxaudit.report import console_summary
+    from cxaudit.results import StepResult
+
+    flaky = StepResult(
+        index=0,
+        stage="purchase",
+        action="goto",
+        name="goto url: /",
+        status="passed",
+        attempts=2,
+        flaky=True,
+        retried=["http://x/ answered HTTP 503"],
+    )
+    run = JourneyRun(journey="j", file="f", channel="desktop", status="passed", steps=[flaky])
+    text = console_summary(RunResult(run_id="r", started_at="t", runs=[run], interrupted=True))
+    assert "1 flaky step(s): passed only on a retry" in text
+    assert "j [desktop] step 1 (goto url: /): attempt 2, first: http://x/ answered HTTP 503" in text
+    assert text.splitlines()[-1].startswith("interrupted:")
