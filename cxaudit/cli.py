@@ -197,11 +197,7 @@ def _run(
         run_id=run_id,
         budgets=settings.budgets.as_rules(),
         retries=settings.retries,
-        policy=PagePolicy(
-            dialogs=settings.dialogs,
-            block_third_party=settings.third_party.block,
-            third_party_allow=tuple(settings.third_party.allow),
-        ),
+        policy=PagePolicy.from_settings(settings),
     )
     analysis = AnalysisSettings(
         check_options=settings.checks,

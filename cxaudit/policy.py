@@ -52,6 +52,15 @@ class PagePolicy:
     #: Hosts (``cdn.example.com``, ``*.example.net``) allowed even when blocking.
     third_party_allow: tuple[str, ...] = ()
 
+    @classmethod
+    def from_settings(cls, settings: Any) -> PagePolicy:
+        """The policy a project's :class:`cxaudit.config.Settings` ask for."""
+        return cls(
+            dialogs=settings.dialogs,
+            block_third_party=settings.third_party.block,
+            third_party_allow=tuple(settings.third_party.allow),
+        )
+
 
 @dataclass(frozen=True)
 class OriginRule:

@@ -25,6 +25,7 @@ from cxaudit.browser import BrowserOptions, Channel
 from cxaudit.config import Settings, find_config, load_settings
 from cxaudit.errors import SpecError, SpecIssue
 from cxaudit.live import BrowserHost, LiveJourney, SessionRuns, analyse_one
+from cxaudit.policy import PagePolicy
 from cxaudit.results import (
     Finding,
     JourneyRun,
@@ -158,6 +159,8 @@ class Suite:
             ),
             run_id=self.run_id,
             tracing=self.options.tracing,
+            retries=self.settings.retries,
+            policy=PagePolicy.from_settings(self.settings),
         )
 
     @property
