@@ -47,6 +47,14 @@ class SiteUnreachable(StepFailed):
     """The site did not answer at all (refused, DNS, TLS): a run error, not a CX finding."""
 
 
+class TransientResponse(StepFailed):
+    """An answer that says "try again" (429, 502, 503, 504): retried before it fails a step."""
+
+
+#: HTTP statuses a server sends when it is busy or restarting, not broken.
+TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
+
+
 _UNREACHABLE = (
     "ERR_CONNECTION_REFUSED",
     "ERR_NAME_NOT_RESOLVED",
@@ -81,11 +89,19 @@ class ActionContext:
     screenshot_stem: str = "screenshots/step"
     #: Files this step wrote, relative to ``output_dir`` (listed in the step result).
     artifacts: list[str] = field(default_factory=list)
+    #: Why an address may not be opened (the journey's allowed origins), or None.
+    #: Without it only http and https are allowed.
+    refuse_url: Callable[[str], str | None] | None = None
 
     def url(self, target: str) -> str:
         """``target`` resolved against the journey's base URL."""
         resolved = urljoin(self.base_url.rstrip("/") + "/", target) if self.base_url else target
         scheme = urlsplit(resolved).scheme
+        if self.refuse_url is not None and scheme:
+            why = self.refuse_url(resolved)
+            if why:
+                raise StepFailed(why)
+            return resolved
         if scheme not in ("http", "https"):
             raise StepFailed(
                 f"cannot open {target!r}: only http and https addresses are allowed "
@@ -505,7 +521,8 @@ async def goto(ctx: ActionContext, args: GotoArgs) -> None:
         kind = SiteUnreachable if any(code in message for code in _UNREACHABLE) else StepFailed
         raise kind(f"could not open {url}: {message}") from None
     if response is not None and response.status >= 400:
-        raise StepFailed(f"{url} answered HTTP {response.status}")
+        kind = TransientResponse if response.status in TRANSIENT_STATUSES else StepFailed
+        raise kind(f"{url} answered HTTP {response.status}")
 
 
 @action(

@@ -328,6 +328,8 @@ class BrowserOptions:
     slow_mo_ms: float = 0
     #: A branded build Playwright knows by name ("chrome", "msedge"), instead of discovery.
     channel: str | None = None
+    #: More Chromium command-line switches, after cxaudit's own.
+    args: tuple[str, ...] = ()
 
 
 async def launch(pw: Playwright, options: BrowserOptions) -> Browser:
@@ -359,7 +361,7 @@ async def launch(pw: Playwright, options: BrowserOptions) -> Browser:
             executable_path=executable,
             channel=options.channel,
             headless=options.headless,
-            args=list(CHROMIUM_ARGS),
+            args=[*CHROMIUM_ARGS, *options.args],
             slow_mo=options.slow_mo_ms or None,
         )
     except PlaywrightError as exc:

@@ -3,8 +3,9 @@
 Thin: parses options, calls the library, prints, and maps outcomes to exit
 codes (0 passed, 1 findings or failed journeys over the thresholds, 2 usage
 or journey-file error, 3 run error such as an unreachable site or no
-browser). User errors print one clear message, never a traceback (unless
-``--debug``).
+browser; 130 / 143 when SIGINT / SIGTERM stopped a run, whose finished
+journeys are written). User errors print one clear message, never a
+traceback (unless ``--debug``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from cxaudit.runner import (
     default_workers,
     new_run_id,
 )
+from cxaudit.sanitize import terminal_text
 from cxaudit.shard import Shard
 from cxaudit.thresholds import EXIT_OK, EXIT_RUN_ERROR, EXIT_USAGE
 
@@ -70,6 +72,22 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("cxaudit: interrupted", err=True)
             sys.exit(130)
+        except OSError as exc:  # a file or folder the run needs: say which, no traceback
+            if os.environ.get("CXAUDIT_DEBUG"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"cxaudit: {where}{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_RUN_ERROR)
+        except Exception as exc:  # a bug: one line, and how to get the traceback
+            if os.environ.get("CXAUDIT_DEBUG"):
+                raise
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            click.echo(
+                f"cxaudit: internal error: {type(exc).__name__}: {text} "
+                "(run `cxaudit --debug ...` for the traceback, and please report it)",
+                err=True,
+            )
+            sys.exit(EXIT_RUN_ERROR)
 
     return wrapper
 
@@ -105,11 +123,15 @@ def _run(
     shard: str | None = None,
     connect: str | None = None,
     cdp: str | None = None,
+    retries: int | None = None,
+    block_third_party: bool = False,
 ) -> int:
     from cxaudit.config import load_settings
     from cxaudit.pipeline import analysis_settings, run_audit
+    from cxaudit.policy import PagePolicy
     from cxaudit.progress import progress_listener
     from cxaudit.report import console_summary
+    from cxaudit.resilience import SignalStop
     from cxaudit.spec import load_journeys
 
     settings = load_settings(
@@ -122,6 +144,8 @@ def _run(
             "timeout_ms": timeout,
             "connect": connect,
             "cdp": cdp,
+            "retries": retries,
+            "third_party": {"block": True} if block_third_party else None,
         },
         config_path=Path(config) if config else None,
     )
@@ -160,10 +184,13 @@ def _run(
         axe_profile=settings.accessibility.profile(),
         tracing=tracing,
         screenshot_options=settings.screenshots.options(),
+        retries=settings.retries,
+        policy=PagePolicy.from_settings(settings),
     )
     thresholds = _thresholds(settings, fail_under, fail_on, fail_on_new, baseline)
     known = _known(settings, baseline)
     report_options = _report_options(settings, thresholds)
+    stop = SignalStop()
     with progress_listener(quiet) as progress:
         result = run_audit(
             journeys,
@@ -174,9 +201,17 @@ def _run(
             report=report_options,
             known=known,
             shard=chosen_shard,
+            stop=stop,
         )
-    click.echo(console_summary(result))
+    click.echo(terminal_text(console_summary(result)))
     click.echo(f"\nreport: {(out_dir / 'index.html').resolve()}")
+    if stop.signum is not None:
+        click.echo(
+            f"cxaudit: interrupted: {len(result.runs)} finished journey run(s) written "
+            f"(exit {stop.exit_code})",
+            err=True,
+        )
+        return stop.exit_code
     return _verdict(result, thresholds)
 
 
@@ -348,6 +383,18 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 metavar="URL",
                 help="Use a Chromium reachable over the DevTools protocol, http:// or ws:// "
                 "(or CXAUDIT_CDP).",
+            ),
+            click.option(
+                "--retries",
+                type=click.IntRange(0, 10),
+                help="Extra tries for a page that failed to open transiently "
+                "(dropped connection, HTTP 503); default 1. Steps that needed one are reported as flaky.",
+            ),
+            click.option(
+                "--block-third-party",
+                is_flag=True,
+                help="Abort requests to hosts outside the site under test "
+                "(third_party.allow in the config lists exceptions).",
             ),
             *_threshold_options(),
         ]

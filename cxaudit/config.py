@@ -32,7 +32,7 @@ from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.spec.journey_file import Budgets
 from cxaudit.spec.loader import display, pydantic_issues
 from cxaudit.spec.messages import Glossary
-from cxaudit.spec.yamlpos import Document, load_document
+from cxaudit.spec.yamlpos import Document, load_document, read_limited
 
 CONFIG_FILES = ("cxaudit.yaml", "cxaudit.yml")
 ENV_PREFIX = "CXAUDIT_"
@@ -202,6 +202,19 @@ class AcceptConfig(_Section):
         return AcceptEntry(self.reason, self.expires, self.fingerprint, self.pattern)
 
 
+class ThirdPartyConfig(_Section):
+    """Requests to hosts outside the site under test (its base_url and allowed_origins)."""
+
+    block: bool = Field(
+        default=False,
+        description="Abort them (--block-third-party): the audit stays on the site under test.",
+    )
+    allow: list[str] = Field(
+        default_factory=list,
+        description="Hosts (cdn.example.com, *.example.net) never blocked.",
+    )
+
+
 class Settings(_Section):
     """Everything a run can be told; every field has a working default."""
 
@@ -262,6 +275,21 @@ class Settings(_Section):
     report: ReportConfig = Field(
         default_factory=ReportConfig, description="How the report presents itself."
     )
+    retries: int = Field(
+        default=1,
+        ge=0,
+        le=10,
+        description="Extra tries for a page that failed to open transiently "
+        "(dropped connection, HTTP 503); a step that needed one is reported as flaky.",
+    )
+    dialogs: Literal["accept", "dismiss"] = Field(
+        default="accept",
+        description="How to answer confirm() and prompt() dialogs (alerts are always accepted).",
+    )
+    third_party: ThirdPartyConfig = Field(
+        default_factory=ThirdPartyConfig,
+        description="Third-party traffic: listed in the report always; blocked when asked.",
+    )
 
     accept: list[AcceptConfig] = Field(
         default_factory=list, description="Known findings muted until an expiry date."
@@ -308,6 +336,8 @@ ENV_SETTINGS = {
     "SCREENSHOT_FORMAT": "screenshots.format",
     "REPORT_TITLE": "report.title",
     "REPORT_CLIENT": "report.client",
+    "RETRIES": "retries",
+    "BLOCK_THIRD_PARTY": "third_party.block",
 }
 #: Settings that hold a list: comma-separated in the environment.
 _LIST_SETTINGS = {"channels", "journeys", "disable_checks"}
@@ -344,7 +374,13 @@ def _read_file(path: Path) -> tuple[dict[str, Any], Document | None]:
                 [SpecIssue(shown, 1, 1, "tool.cxaudit", f"cannot read: {exc}")]
             ) from None
         return dict(data.get("tool", {}).get("cxaudit", {})), None
-    doc, issues = load_document(path.read_bytes(), shown)
+    try:
+        raw = read_limited(path)
+    except OSError as exc:
+        raise SpecError(
+            [SpecIssue(shown, 1, 1, "", f"cannot read: {exc.strerror or exc}")]
+        ) from None
+    doc, issues = load_document(raw, shown)
     if issues:
         raise SpecError(issues)
     data = doc.data if doc is not None else None

@@ -28,7 +28,7 @@ from cxaudit import __version__
 from cxaudit.analysis import AnalysisSettings, analyse_run, enabled_checks
 from cxaudit.browser import Channel, browser_session
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
-from cxaudit.runner import LivePage, Runner, RunOptions, slug
+from cxaudit.runner import LivePage, Runner, RunOptions, screenshot_dir
 from cxaudit.spec.model import Journey, Step
 
 T = TypeVar("T")
@@ -167,9 +167,7 @@ class LiveJourney:
 
     @property
     def shots(self) -> Path:
-        return (
-            Path("screenshots") / self.channel.name / slug(Path(self.file).stem + "-" + self.name)
-        )
+        return screenshot_dir(self.channel.name, self.file, self.name)
 
     @property
     def variables(self) -> dict[str, str]:

@@ -11,8 +11,9 @@ from cxaudit.analysis import AnalysisSettings, analyse
 from cxaudit.baseline import Known
 from cxaudit.browser import Channel
 from cxaudit.report import ReportOptions, write_report
+from cxaudit.resilience import Checkpoint, SignalStop, ensure_writable
 from cxaudit.results import RunResult, write_results
-from cxaudit.runner import Listener, RunOptions, plan, run_journeys
+from cxaudit.runner import Listener, Runner, RunOptions, plan
 from cxaudit.shard import Shard
 from cxaudit.spec.model import Journey
 
@@ -46,6 +47,7 @@ def run_audit(
     report: ReportOptions | None = None,
     known: Known | None = None,
     shard: Shard | None = None,
+    stop: SignalStop | None = None,
 ) -> RunResult:
     """Run every journey on its channels, check and score, and write the outputs.
 
@@ -53,11 +55,27 @@ def run_audit(
     anything is written; ``report`` brands the report and sets the thresholds
     whose verdict the JUnit file and the summary carry. With ``shard``, only
     that part of the journey runs (``cxaudit merge`` joins the parts).
+
+    results.json is rewritten after every finished journey run (a crash
+    loses only the runs in flight); with ``stop``, SIGINT/SIGTERM end the
+    run early and what finished is written, marked ``interrupted``.
     """
     pairs = plan(journeys, channels or options.channels, explicit_channels)
     if shard is not None:
         pairs = shard.select(pairs)
-    raw = asyncio.run(run_journeys(pairs, options, listener))
+    ensure_writable(options.output_dir)
+    checkpoint = Checkpoint(
+        options.output_dir / RESULTS_FILE, lambda partial: analyse(partial, settings)
+    )
+    runner = Runner(options, listener, checkpoint=checkpoint)
+
+    async def go() -> RunResult:
+        if stop is None:
+            return await runner.run(pairs)
+        with stop.installed(runner.interrupt):
+            return await runner.run(pairs)
+
+    raw = asyncio.run(go())
     result = analyse(raw, settings)
     if known is not None:
         result = known.apply(result)

@@ -17,6 +17,7 @@ import time
 from typing import TextIO
 
 from cxaudit.runner import Event
+from cxaudit.sanitize import terminal_text
 
 #: How often the live line is redrawn when nothing happens (elapsed time moves on).
 REFRESH_S = 1.0
@@ -52,7 +53,9 @@ def finished_line(event: Event, elapsed_s: float) -> str:
     assert run is not None
     broken = next((s for s in run.steps if s.status in ("failed", "error")), None)
     where = f" at step {broken.index + 1}" if broken else ""
-    return (
+    flaky = sum(s.flaky for s in run.steps)
+    where += f", {flaky} flaky step(s)" if flaky else ""
+    return terminal_text(
         f"[{event.done}/{event.total}] {run.channel:<8} {run.journey}: {run.status}{where} "
         f"({run.duration_ms / 1000:.1f} s, {elapsed_s:.0f} s elapsed)"
     )
@@ -121,7 +124,7 @@ class Progress:
         if not self.live or self._stop.is_set():
             return
         width = shutil.get_terminal_size((100, 20)).columns - 1
-        self.stream.write(_CLEAR + self.status_line(width))
+        self.stream.write(_CLEAR + terminal_text(self.status_line(width)))
         self.stream.flush()
         self._drawn = True
 

@@ -64,3 +64,27 @@ def redact_model(model: M, redactor: Redactor) -> M:
     data = model.model_dump()
     cleaned = redactor.value(data)
     return model if cleaned == data else type(model).model_validate(cleaned)
+
+
+def mentions_secrets(journey: Any) -> bool:
+    """Whether a journey will handle a secret: a ``${secret:...}`` anywhere, or ``secret: true``.
+
+    Decided before the run, so that a Playwright trace (which records what
+    redaction cannot reach: screenshots, DOM snapshots, network bodies) is
+    never started for such a journey.
+    """
+    values: list[Any] = [dict(journey.headers), list(journey.cookies), dict(journey.variables)]
+    values.extend(step.raw_args for step in journey.steps)
+    return any(_mentions(value) for value in values)
+
+
+def _mentions(value: Any) -> bool:
+    if isinstance(value, str):
+        return "${secret:" in value
+    if isinstance(value, dict):
+        if value.get("secret") is True:
+            return True
+        return any(_mentions(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_mentions(v) for v in value)
+    return False

@@ -160,6 +160,24 @@ class Snapshot(_Model):
     errors: dict[str, str] = Field(default_factory=dict)
 
 
+class Dialog(_Model):
+    """A dialog the page opened during a step (alert, confirm, prompt, beforeunload)."""
+
+    type: str
+    message: str = ""
+    #: What cxaudit answered: "accepted" or "dismissed".
+    action: str = "accepted"
+
+
+class ThirdPartyHost(_Model):
+    """A host outside the site under test that the journey's pages contacted."""
+
+    host: str
+    requests: int = 0
+    #: Requests to it that cxaudit blocked (``--block-third-party``).
+    blocked: int = 0
+
+
 class StepResult(_Model):
     """One step of a journey run, with its outcome and snapshot."""
 
@@ -181,6 +199,16 @@ class StepResult(_Model):
     file: str = ""
     #: Files written by a ``screenshot`` step, relative to the report directory.
     screenshots: list[str] = Field(default_factory=list)
+    #: How many times the step ran: more than 1 when a transient failure was retried.
+    attempts: int = 1
+    #: Passed only on a retry: the site failed at first (reported, not hidden).
+    flaky: bool = False
+    #: What the failed attempts said, in order.
+    retried: list[str] = Field(default_factory=list)
+    #: Dialogs the page opened during the step, and how they were answered.
+    dialogs: list[Dialog] = Field(default_factory=list)
+    #: Pop-up windows (``window.open``, ``target=_blank``) opened during the step; closed.
+    popups: list[str] = Field(default_factory=list)
 
 
 class Evidence(_Model):
@@ -298,6 +326,10 @@ class JourneyRun(_Model):
     scores: dict[str, Any] = Field(default_factory=dict)
     #: Playwright trace of this run (relative to the report), when tracing kept one.
     trace: str = ""
+    #: Hosts outside the site under test that the run's pages contacted or tried to.
+    third_party: list[ThirdPartyHost] = Field(default_factory=list)
+    #: What cxaudit did differently for this run and why (e.g. no trace: secrets).
+    notes: list[str] = Field(default_factory=list)
 
     @property
     def key(self) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,18 +29,37 @@ from cxaudit.actions import (
     dismiss_consent,
     substitute,
 )
-from cxaudit.browser import BrowserOptions, Channel, Throttle, browser_session, new_context
+from cxaudit.browser import BrowserOptions, Channel, Throttle, new_context
+from cxaudit.errors import RunError
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.metrics import repetition_of
-from cxaudit.redact import Redactor, redact_model
+from cxaudit.policy import NavigationPolicy, PageGuard, PagePolicy, StepEvents
+from cxaudit.redact import Redactor, mentions_secrets, redact_model
+from cxaudit.resilience import (
+    BROWSER_DIED,
+    DEFAULT_RETRIES,
+    RETRYABLE_ACTIONS,
+    Attempts,
+    BrowserSupervisor,
+    with_retries,
+)
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
+from cxaudit.sanitize import safe_name
 from cxaudit.spec.model import Consent, Journey, Step
 from cxaudit.spec.variables import RefError, render
 
 DEFAULT_STEP_TIMEOUT_MS = 10_000
 DEFAULT_NAVIGATION_TIMEOUT_MS = 30_000
+PAGE_CRASHED = (
+    "the page crashed: the browser's renderer for it died (out of memory, or a browser bug); "
+    "the journey cannot go on from here"
+)
+NO_TRACE_SECRETS = (
+    "no trace kept: this journey uses secrets, and a Playwright trace records screenshots, "
+    "the DOM and network data that would hold them"
+)
 
 
 #: Bounds of the default worker count (see :func:`default_workers`).
@@ -83,6 +101,10 @@ class RunOptions:
     axe_profile: AxeProfile = field(default_factory=AxeProfile)
     #: Format, quality and size cap of audit screenshots.
     screenshot_options: ScreenshotOptions = field(default_factory=ScreenshotOptions)
+    #: Extra tries for a navigation that failed transiently (dropped connection, 503).
+    retries: int = DEFAULT_RETRIES
+    #: Dialogs, pop-ups and third-party traffic (:mod:`cxaudit.policy`).
+    policy: PagePolicy = field(default_factory=PagePolicy)
 
 
 @dataclass(frozen=True)
@@ -113,9 +135,17 @@ def new_run_id(now: datetime | None = None) -> str:
 
 
 def slug(text: str, limit: int = 60) -> str:
-    """A file-name-safe form of ``text`` (no separators, no dots in front)."""
-    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    return (cleaned or "journey")[:limit]
+    """A file-name-safe form of ``text`` (see :func:`cxaudit.sanitize.safe_name`)."""
+    return safe_name(text, limit)
+
+
+def screenshot_dir(channel: str, file: str, journey: str) -> Path:
+    """Where a journey run's screenshots go, relative to the report: names made path-safe."""
+    return (
+        Path("screenshots")
+        / safe_name(channel, fallback="channel")
+        / slug(Path(file).stem + "-" + journey)
+    )
 
 
 def plan(
@@ -143,6 +173,7 @@ class LivePage:
     throttle: Throttle
     recorder: PageRecorder
     ctx: ActionContext
+    guard: PageGuard | None = None
 
 
 def _now() -> str:
@@ -219,10 +250,21 @@ def _render_name(name: str, variables: Mapping[str, str]) -> str:
 class Runner:
     """Runs a plan of journey x channel pairs concurrently in one browser."""
 
-    def __init__(self, options: RunOptions, listener: Listener | None = None) -> None:
+    def __init__(
+        self,
+        options: RunOptions,
+        listener: Listener | None = None,
+        checkpoint: Callable[[RunResult], None] | None = None,
+    ) -> None:
         self.options = options
         self.listener = listener or (lambda event: None)
+        #: Called with the partial result after every finished journey run.
+        self.checkpoint = checkpoint
         self._done = 0
+        self._tasks: list[asyncio.Task[None]] = []
+        self._runs: list[JourneyRun | None] = []
+        self._header: dict[str, Any] = {}
+        self.interrupted = False
 
     def _emit(self, event: Event) -> None:
         try:
@@ -231,46 +273,54 @@ class Runner:
             pass  # a broken progress printer must not break a run
 
     async def run(self, pairs: Sequence[tuple[Journey, Channel]]) -> RunResult:
+        from playwright.async_api import async_playwright
+
         options = self.options
-        started = _now()
-        run_id = options.run_id or new_run_id()
-        self._emit(Event("run-started", total=len(pairs)))
-        runs: list[JourneyRun | None] = [None] * len(pairs)
-        browser_version = ""
-        async with browser_session(options.browser) as (_pw, browser):
-            browser_version = f"Chromium {browser.version}"
-            limit = asyncio.Semaphore(max(1, options.workers))
-
-            async def one(i: int, journey: Journey, channel: Channel) -> None:
-                async with limit:
-                    result = await self._run_journey(browser, journey, channel)
-                    if options.repeat > 1:
-                        result = await self._repeat(browser, journey, channel, result)
-                    runs[i] = result
-                    self._done += 1
-                    self._emit(
-                        Event(
-                            "journey-finished",
-                            journey.name,
-                            channel.name,
-                            run=result,
-                            total=len(pairs),
-                            done=self._done,
-                        )
-                    )
-
-            await asyncio.gather(*(one(i, j, c) for i, (j, c) in enumerate(pairs)))
         channels_used = {c.name: c for _, c in pairs}
-        result = RunResult(
-            tool_version=__version__,
-            run_id=run_id,
-            started_at=started,
-            finished_at=_now(),
-            base_url=options.base_url or "",
-            browser=browser_version,
-            channels=[ChannelInfo(**c.info()) for c in channels_used.values()],
-            runs=[r for r in runs if r is not None],
-        )
+        self._header = {
+            "tool_version": __version__,
+            "run_id": options.run_id or new_run_id(),
+            "started_at": _now(),
+            "base_url": options.base_url or "",
+            "channels": [ChannelInfo(**c.info()) for c in channels_used.values()],
+        }
+        self._emit(Event("run-started", total=len(pairs)))
+        self._runs = [None] * len(pairs)
+        async with async_playwright() as pw:
+            supervisor = BrowserSupervisor(pw, options.browser)
+            try:
+                browser = await supervisor.get()  # a browser that will not start stops the run
+                self._header["browser"] = f"Chromium {browser.version}"
+                limit = asyncio.Semaphore(max(1, options.workers))
+
+                async def one(i: int, journey: Journey, channel: Channel) -> None:
+                    async with limit:
+                        result = await self._supervised(supervisor, journey, channel)
+                        self._runs[i] = result
+                        self._done += 1
+                        self._emit(
+                            Event(
+                                "journey-finished",
+                                journey.name,
+                                channel.name,
+                                run=result,
+                                total=len(pairs),
+                                done=self._done,
+                            )
+                        )
+                        if self.checkpoint is not None and self._done < len(pairs):
+                            self.checkpoint(self.partial())
+
+                self._tasks = [
+                    asyncio.ensure_future(one(i, j, c)) for i, (j, c) in enumerate(pairs)
+                ]
+                outcomes = await asyncio.gather(*self._tasks, return_exceptions=True)
+                for outcome in outcomes:
+                    if isinstance(outcome, Exception):
+                        raise outcome
+            finally:
+                await supervisor.close()
+        result = self.partial(final=True)
         self._emit(Event("run-finished", total=len(pairs), done=self._done))
         return result
 
@@ -288,6 +338,52 @@ class Runner:
             repetitions.append(repetition_of(again))
         return first.model_copy(update={"repetitions": repetitions})
 
+    def partial(self, final: bool = False) -> RunResult:
+        """The run so far: finished journey runs only, ``interrupted`` until the end."""
+        return RunResult(
+            **self._header,
+            finished_at=_now() if final else "",
+            runs=[r for r in self._runs if r is not None],
+            interrupted=self.interrupted or not final,
+        )
+
+    def interrupt(self) -> None:
+        """Stop the journeys in flight (Ctrl-C, SIGTERM); :meth:`run` returns what finished."""
+        self.interrupted = True
+        for task in self._tasks:
+            task.cancel()
+
+    async def _supervised(
+        self, supervisor: BrowserSupervisor, journey: Journey, channel: Channel
+    ) -> JourneyRun:
+        """One journey run (and its repetitions) in the supervisor's browser.
+
+        A browser death is named as the cause of the runs it took down.
+        """
+        try:
+            browser = await supervisor.get()
+        except Exception as exc:
+            message = str(exc) if isinstance(exc, RunError) else f"{type(exc).__name__}: {exc}"
+            return JourneyRun(
+                journey=journey.name,
+                file=journey.file,
+                line=journey.line,
+                channel=channel.name,
+                status="error",
+                error=f"could not start the browser: {_short(Exception(message))}",
+                started_at=_now(),
+                stages=[s.name for s in journey.stages],
+            )
+        run = await self._run_journey(browser, journey, channel)
+        if run.status != "passed" and not browser.is_connected():
+            # Whatever the step made of it, the cause is the browser, not the site.
+            return run.model_copy(
+                update={"status": "error", "error": f"{BROWSER_DIED}; {run.error}"}
+            )
+        if self.options.repeat > 1:
+            run = await self._repeat(browser, journey, channel, run)
+        return run
+
     async def _run_journey(
         self, browser: Any, journey: Journey, channel: Channel, timing_only: bool = False
     ) -> JourneyRun:
@@ -299,15 +395,20 @@ class Runner:
         steps: list[StepResult] = []
         status = "passed"
         error = ""
-        shots = (
-            Path("screenshots") / channel.name / slug(Path(journey.file).stem + "-" + journey.name)
-        )
+        shots = screenshot_dir(channel.name, journey.file, journey.name)
         live: LivePage | None = None
+        third_party: list[Any] = []
         environ = dict(os.environ)
         secrets: set[str] = set()
         redactor = Redactor()
         consent = journey.consent
         trace = ""
+        notes: list[str] = []
+        # A trace records screenshots, the DOM and network bodies: with a
+        # secret in play it would keep what redaction removes everywhere else.
+        may_trace = not mentions_secrets(journey)
+        if options.tracing != "off" and not may_trace:
+            notes.append(NO_TRACE_SECRETS)
         try:
             try:
                 overrides = context_overrides(journey, environ, secrets)
@@ -322,6 +423,8 @@ class Runner:
                 cookies=cookies,
                 variables=dict(journey.variables),
                 secrets=secrets,
+                allowed_origins=journey.allowed_origins,
+                trace=may_trace,
             )
             ctx, recorder, throttle = live.ctx, live.recorder, live.throttle
             time_origin: float | None = None
@@ -366,6 +469,7 @@ class Runner:
                     time_origin,
                     consent if step.action == "goto" else None,
                     timing_only,
+                    live.guard,
                 )
                 result = result.model_copy(update={"file": _step_file(journey, step)})
                 if step.action == "goto" and result.status == "passed":
@@ -391,6 +495,10 @@ class Runner:
                 trace = await self.close_page(
                     live, status, Path(*shots.parts[1:]).with_suffix(".zip")
                 )
+                if live.guard is not None:
+                    third_party = live.guard.third_party()
+                if options.tracing != "off" and may_trace and not trace and secrets:
+                    notes.append(NO_TRACE_SECRETS)
         rules: dict[str, Any] = {}
         if journey.messages:
             rules["messages"] = journey.messages
@@ -410,6 +518,8 @@ class Runner:
             rules=rules,
             steps=steps,
             trace=trace,
+            third_party=third_party,
+            notes=notes,
         )
         # Secrets learnt late (a captured secret) are masked in earlier steps too.
         redactor.update(secrets)
@@ -429,11 +539,14 @@ class Runner:
         cookies: list[dict[str, Any]] | None = None,
         variables: dict[str, str] | None = None,
         secrets: set[str] | None = None,
+        allowed_origins: Sequence[str] = (),
+        trace: bool = True,
     ) -> LivePage:
         """A fresh context and page for one journey run, throttled and watched.
 
         ``overrides`` are the journey's context settings (locale, headers,
-        storage state...), applied over the channel's.
+        storage state...), applied over the channel's. ``trace=False`` keeps
+        Playwright tracing off whatever the options say (secrets in play).
         """
         options = self.options
         context = await new_context(browser, channel, **dict(overrides or {}))
@@ -442,12 +555,15 @@ class Runner:
                 await context.add_cookies(cookies)  # type: ignore[arg-type]
             context.set_default_timeout(options.step_timeout_ms)
             context.set_default_navigation_timeout(options.navigation_timeout_ms)
-            if options.tracing in ("on", "retain-on-failure"):
+            if trace and options.tracing in ("on", "retain-on-failure"):
                 await context.tracing.start(screenshots=True, snapshots=True, sources=False)
             page = await context.new_page()
             # The recorder's own DevTools session enables the network domain,
             # which resets another session's emulated conditions: throttle last.
             recorder = await PageRecorder.open(context, page)
+            guard = await PageGuard.attach(
+                context, page, NavigationPolicy(base_url, allowed_origins), options.policy
+            )
             throttle = await Throttle.apply(context, page, channel)
         except BaseException:
             with contextlib.suppress(Exception):
@@ -460,15 +576,19 @@ class Runner:
             secrets=secrets if secrets is not None else set(),
             timeout_ms=options.step_timeout_ms,
             output_dir=options.output_dir,
+            refuse_url=guard.refusal,
         )
-        return LivePage(context, page, throttle, recorder, ctx)
+        return LivePage(context, page, throttle, recorder, ctx, guard)
 
     async def close_page(self, live: LivePage, status: str, trace_name: Path) -> str:
         """Close the context; keep its trace when asked to. Returns the trace's relative path."""
         kept = ""
         tracing = self.options.tracing
         with contextlib.suppress(Exception):
-            if tracing == "on" or (tracing == "retain-on-failure" and status != "passed"):
+            if live.ctx.secrets:  # learnt during the run: the trace holds them; drop it
+                if tracing != "off":
+                    await live.context.tracing.stop()
+            elif tracing == "on" or (tracing == "retain-on-failure" and status != "passed"):
                 path = Path("traces") / trace_name
                 (self.options.output_dir / path).parent.mkdir(parents=True, exist_ok=True)
                 await live.context.tracing.stop(path=str(self.options.output_dir / path))
@@ -491,7 +611,16 @@ class Runner:
     ) -> tuple[StepResult, float | None]:
         """One step on an open page, audited as in a journey (the BDD steps use this)."""
         return await self._run_step(
-            live.ctx, live.recorder, live.throttle, channel, step, index, stage, shots, time_origin
+            live.ctx,
+            live.recorder,
+            live.throttle,
+            channel,
+            step,
+            index,
+            stage,
+            shots,
+            time_origin,
+            guard=live.guard,
         )
 
     async def _run_step(
@@ -507,6 +636,7 @@ class Runner:
         time_origin: float | None,
         consent: Consent | None = None,
         timing_only: bool = False,
+        guard: PageGuard | None = None,
     ) -> tuple[StepResult, float | None]:
         spec = REGISTRY[step.action]
         ctx.timeout_ms = step.timeout_ms or self.options.step_timeout_ms
@@ -516,6 +646,7 @@ class Runner:
         name = _render_name(step.name, ctx.variables)
         status = "passed"
         message = ""
+        attempts = Attempts()
         t0 = time.monotonic()
         finished: float | None = None
         try:
@@ -526,7 +657,10 @@ class Runner:
                 raise StepFailed(
                     f"after substituting variables: {exc.errors()[0]['msg']}"
                 ) from None
-            await spec.run(ctx, args)
+            retries = self.options.retries if step.action in RETRYABLE_ACTIONS else 0
+            attempts = await with_retries(lambda: spec.run(ctx, args), retries)
+            if attempts.error is not None:
+                raise attempts.error
             if consent is not None:
                 message = await dismiss_consent(
                     ctx, consent.accept, consent.banner, consent.wait_ms
@@ -554,6 +688,11 @@ class Runner:
             status = "error"
             message = f"{type(exc).__name__}: {_short(exc)}"
         duration_ms = round(((finished or time.monotonic()) - t0) * 1000, 1)
+        events = await guard.take() if guard is not None else StepEvents()
+        if events.crashed:
+            status, message = "error", PAGE_CRASHED
+        elif events.violation:
+            status, message = "failed", events.violation
         audit = (
             self.options.audit
             and not timing_only
@@ -562,7 +701,7 @@ class Runner:
         )
         want_shot = self.options.screenshots and not timing_only and (audit or status == "failed")
         snapshot = None
-        if status != "error" or not ctx.page.is_closed():
+        if not events.crashed and (status != "error" or not ctx.page.is_closed()):
             snap_options = SnapshotOptions(
                 output_dir=self.options.output_dir,
                 screenshot_name=str(shots / f"{index + 1:02d}-{step.action}.jpg"),
@@ -590,6 +729,11 @@ class Runner:
             overrides=dict(step.overrides),
             file=step.file,
             screenshots=list(ctx.artifacts),
+            attempts=attempts.count,
+            flaky=status == "passed" and bool(attempts.failures),
+            retried=attempts.failures,
+            dialogs=events.dialogs,
+            popups=events.popups,
         )
         return result, time_origin
 

@@ -26,6 +26,7 @@ from cxaudit.config import Settings, find_config, load_settings
 from cxaudit.errors import SpecError, SpecIssue
 from cxaudit.live import BrowserHost, LiveJourney, SessionRuns, analyse_one
 from cxaudit.pipeline import analysis_settings
+from cxaudit.policy import PagePolicy
 from cxaudit.results import (
     Finding,
     JourneyRun,
@@ -34,7 +35,7 @@ from cxaudit.results import (
     read_results,
     write_results,
 )
-from cxaudit.runner import RunOptions, new_run_id, plan, slug
+from cxaudit.runner import RunOptions, new_run_id, plan, screenshot_dir
 from cxaudit.spec.loader import JOURNEY_SUFFIXES, load_journey_file, parse_journey_data
 from cxaudit.spec.model import Journey
 
@@ -157,6 +158,8 @@ class Suite:
             ),
             run_id=self.run_id,
             tracing=self.options.tracing,
+            retries=self.settings.retries,
+            policy=PagePolicy.from_settings(self.settings),
         )
 
     @property
@@ -370,7 +373,7 @@ class PageAuditor:
         if recorder is None:
             recorder = self._recorders[id(page)] = PageRecorder(page)
         index = len(self.steps)
-        shots = Path("screenshots") / profile.name / slug(Path(self.file).stem + "-" + self.name)
+        shots = screenshot_dir(profile.name, self.file, self.name)
         options = SnapshotOptions(
             output_dir=self.suite.output_dir,
             screenshot_name=str(shots / f"{index + 1:02d}-audit.jpg"),

@@ -19,6 +19,16 @@ if TYPE_CHECKING:
 
 MAX_NODES_PER_RULE = 25
 MAX_HTML = 600
+#: axe-core's time grows faster than the page: past this many elements it
+#: takes minutes and holds the page's only thread, so it is not run. A page
+#: this large is itself a problem (Lighthouse flags 1,400 elements).
+MAX_AXE_ELEMENTS = 15_000
+COUNT_JS = "() => document.getElementsByTagName('*').length"
+
+
+class PageTooLarge(Exception):
+    """The page has more elements than axe-core can audit in reasonable time."""
+
 
 #: axe-core tags of each standard a profile can name; each includes the levels below it.
 STANDARD_TAGS: dict[str, tuple[str, ...]] = {
@@ -118,9 +128,16 @@ async def run_axe(
 ) -> dict[str, Any]:
     """Run axe-core as ``profile`` says and return its trimmed result, with element boxes.
 
-    ``options`` are raw axe.run options laid over the profile's.
+    ``options`` are raw axe.run options laid over the profile's. A page with
+    more than :data:`MAX_AXE_ELEMENTS` elements is not audited (PageTooLarge).
     """
     profile = profile or AxeProfile()
+    elements = await page.evaluate(COUNT_JS)
+    if elements > MAX_AXE_ELEMENTS:
+        raise PageTooLarge(
+            f"not audited: the page has {elements:,} elements, more than the "
+            f"{MAX_AXE_ELEMENTS:,} axe-core can check in reasonable time"
+        )
     script = axe_script()
     origin = urlsplit(page.url)[:2]
     for frame in page.frames:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 MAX_EVENTS_PER_STEP = 200
 MAX_TEXT = 2000
+#: How Chromium reports a request cxaudit aborted (``--block-third-party``).
+BLOCKED_BY_CXAUDIT = "ERR_BLOCKED_BY_CLIENT"
 
 
 class PageRecorder:
@@ -43,6 +45,8 @@ class PageRecorder:
     def _on_console(self, message: Any) -> None:
         if message.type not in ("error", "warning") or len(self.console) >= MAX_EVENTS_PER_STEP:
             return
+        if BLOCKED_BY_CXAUDIT in message.text:
+            return  # a third-party request cxaudit blocked: not the site's error
         location = message.location or {}
         self.console.append(
             ConsoleMessage(
@@ -67,6 +71,8 @@ class PageRecorder:
     def _on_request_failed(self, request: Request) -> None:
         self.inflight.discard(request)
         self.last_activity = time.monotonic()
+        if BLOCKED_BY_CXAUDIT in (request.failure or ""):
+            return
         if len(self.failed) < MAX_EVENTS_PER_STEP:
             self.failed.append(
                 FailedRequest(

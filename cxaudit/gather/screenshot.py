@@ -46,7 +46,8 @@ class ScreenshotOptions:
 
 # The page's size and density; when sensitive fields are on the page, a style
 # sheet that blanks them: their text (and a field's value) is drawn
-# transparent on a flat colour box.
+# transparent on a flat colour box, selected text too (a selection paints
+# its own colours over the text's).
 PREPARE_JS = """
 ([selectors, colour]) => {
   const root = document.documentElement;
@@ -62,6 +63,9 @@ PREPARE_JS = """
     style.textContent = `:is(${selectors}), :is(${selectors}) * {
       color: transparent !important; -webkit-text-fill-color: transparent !important;
       text-shadow: none !important; caret-color: transparent !important; }
+    :is(${selectors})::selection, :is(${selectors}) *::selection {
+      color: transparent !important; -webkit-text-fill-color: transparent !important;
+      background: transparent !important; }
     :is(${selectors}) { background: ${colour} !important; }`;
     (document.head || root).appendChild(style);
   }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -29,6 +30,9 @@ SENSITIVE_FIELDS = (
     # Fields a journey filled with a secret (cxaudit.actions.SECRET_MARK).
     "[data-cxaudit-secret]",
 )
+#: Longest any one gatherer may take. ``page.evaluate`` has no timeout of its
+#: own: a page stuck in a script loop would hold the journey forever.
+GATHER_TIMEOUT_S = 90.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,9 @@ class SnapshotOptions:
     axe_profile: AxeProfile = field(default_factory=AxeProfile)
     #: Format, quality and size cap of the screenshot; its file suffix follows the format.
     screenshot_options: ScreenshotOptions = field(default_factory=ScreenshotOptions)
+    #: Longest one gatherer may take; ``None`` for a synchronous page, which
+    #: cannot be interrupted anyway (see :mod:`cxaudit.gather.sync_page`).
+    gather_timeout_s: float | None = GATHER_TIMEOUT_S
 
 
 GatherFn = Callable[["Page", SnapshotOptions], Awaitable[Any]]
@@ -99,6 +106,8 @@ def emulated_ttfb(response_start: float, request_start: float, channel: Channel 
 
 
 def _short(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError) and not str(exc):
+        return f"gave up after {GATHER_TIMEOUT_S:.0f} s (the page's script kept it busy)"
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:300]
 
@@ -110,6 +119,12 @@ async def _page_clock(page: Page) -> tuple[float, float] | None:
         return float(origin), float(now)
     except Exception:
         return None
+
+
+async def _bounded(work: Awaitable[Any], timeout_s: float | None) -> Any:
+    if timeout_s is None:
+        return await work
+    return await asyncio.wait_for(work, timeout_s)
 
 
 async def take_snapshot(
@@ -128,7 +143,7 @@ async def take_snapshot(
     timing: dict[str, Any] | None = None
     async with throttle.paused():
         try:
-            info = await read_page_info(page)
+            info = await _bounded(read_page_info(page), options.gather_timeout_s)
             time_origin = info["timeOrigin"]
             navigated = previous_time_origin is None or time_origin != previous_time_origin
             data.update(
@@ -148,7 +163,7 @@ async def take_snapshot(
             if item.when == "audit" and not options.audit:
                 continue
             try:
-                data[item.field] = await item.run(page, options)
+                data[item.field] = await _bounded(item.run(page, options), options.gather_timeout_s)
             except Exception as exc:
                 errors[item.name] = _short(exc)
         if options.screenshot:

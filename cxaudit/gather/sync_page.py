@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Coroutine, Generator
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from cxaudit.browser import Channel, Throttle
@@ -125,5 +126,6 @@ def snapshot_sync_page(
     """
     view = AsyncView(page)
     watcher = recorder or PageRecorder(page)
+    options = replace(options, gather_timeout_s=None)  # no loop of ours to time it
     snapshot, _ = run_to_end(take_snapshot(view, watcher, Throttle(None, channel), options, None))  # type: ignore[arg-type]
     return snapshot

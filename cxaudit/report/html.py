@@ -24,6 +24,7 @@ from cxaudit.report import view
 from cxaudit.report.options import ReportOptions
 from cxaudit.results import Finding, RunResult
 from cxaudit.runner import slug
+from cxaudit.sanitize import safe_name
 from cxaudit.scoring import BAND_LABELS, band, ordered_categories
 from cxaudit.thresholds import evaluate
 
@@ -35,8 +36,11 @@ PRINT_FILE = "report.html"
 
 
 def channel_file_name(channel: str) -> str:
-    """The report page of a channel: ``desktop.html``, sanitised for any name."""
-    return f"{slug(channel)}.html"
+    """The report page of a channel: ``desktop.html``, sanitised for any name.
+
+    Never ``index.html`` (the overview) nor a path: a channel is named by the user's config.
+    """
+    return f"{safe_name(channel, fallback='channel')}.html"
 
 
 def _score(value: float | None) -> str:

@@ -43,4 +43,14 @@ def console_summary(result: RunResult) -> str:
     for run in result.runs:
         if run.status != "passed":
             lines.append(f"  {run.journey} [{run.channel}]: {run.error}")
+    flaky = [(r, s) for r in result.runs for s in r.steps if s.flaky]
+    if flaky:
+        lines.append(f"{len(flaky)} flaky step(s): passed only on a retry")
+        for run, step in flaky:
+            lines.append(
+                f"  {run.journey} [{run.channel}] step {step.index + 1} ({step.name}): "
+                f"attempt {step.attempts}, first: {step.retried[0] if step.retried else '?'}"
+            )
+    if result.interrupted:
+        lines.append("interrupted: the journey runs that had not finished are not in this report")
     return "\n".join(lines)

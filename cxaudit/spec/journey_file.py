@@ -163,7 +163,9 @@ class Cookie(_Strict):
     expires: float | None = Field(default=None, description="Unix time; default: a session cookie.")
 
 
-_ORIGIN = re.compile(r"^https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$")
+#: An origin (``https://shop.example``, ``https://*.example.com:8443``) or a bare
+#: scheme (``file:``, ``data:``) that the journey may open.
+_ORIGIN = re.compile(r"^(https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?|[a-z][a-z0-9+.-]*:(//)?)$")
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -198,7 +200,7 @@ class JourneyFile(_Strict):
     )
     allowed_origins: list[str] = Field(
         default_factory=list,
-        description="Origins (https://host[:port], `*.` allowed) the journey may load from.",
+        description="Origins (https://host[:port], `*.` for subdomains) the journey may open besides its base_url's, and schemes such as `file:` it may open (refused by default).",
     )
     locale: str | None = Field(
         default=None,
@@ -245,7 +247,7 @@ class JourneyFile(_Strict):
             if not _ORIGIN.match(origin):
                 raise ValueError(
                     f"{origin!r} is not an origin: write scheme://host[:port], "
-                    "without a path, e.g. https://cdn.example.com"
+                    "without a path, e.g. https://cdn.example.com (or a scheme such as file:)"
                 )
         return value
 

@@ -34,7 +34,14 @@ from cxaudit.spec.journey_file import (
 from cxaudit.spec.messages import validate_messages
 from cxaudit.spec.model import Consent, Journey, Stage, Step
 from cxaudit.spec.variables import Ref, RefError, refs_in, render, render_in, scalar_text
-from cxaudit.spec.yamlpos import Document, PathKey, format_path, load_document
+from cxaudit.spec.yamlpos import (
+    Document,
+    NotRegularFile,
+    PathKey,
+    format_path,
+    load_document,
+    read_limited,
+)
 
 STEP_OPTION_KEYS = ("name", "timeout", "optional", "audit")
 JOURNEY_SUFFIXES = (".yaml", ".yml")
@@ -289,15 +296,18 @@ class Loader:
         """Parse one YAML file; problems become issues."""
         name = display(path)
         try:
-            data = path.read_bytes()
+            data = read_limited(path)
         except FileNotFoundError:
             self.add(SpecIssue(name, 1, 1, "", "no such file"))
             return None
         except IsADirectoryError:
             self.add(SpecIssue(name, 1, 1, "", "is a directory, expected a journey file"))
             return None
+        except NotRegularFile:
+            self.add(SpecIssue(name, 1, 1, "", "not a regular file (a device, pipe or socket)"))
+            return None
         except OSError as exc:
-            self.add(SpecIssue(name, 1, 1, "", f"cannot read: {exc.strerror}"))
+            self.add(SpecIssue(name, 1, 1, "", f"cannot read: {exc.strerror or exc}"))
             return None
         doc, issues = load_document(data, name)
         self.extend(issues)

@@ -8,7 +8,10 @@ journey file never needs: duplicate keys, alias bombs, non-UTF-8 bytes.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -17,11 +20,38 @@ from cxaudit.errors import SpecIssue
 
 PathKey = tuple[str | int, ...]
 
-#: Upper bound on the values a document may expand to, aliases included.
-#: A hand-written journey has a few hundred; a "billion laughs" has billions.
-MAX_NODES = 200_000
+#: Upper bound on the values a document may hold or expand to, aliases
+#: included. A hand-written journey has a few hundred, one with a thousand
+#: data rows some ten thousand; a "billion laughs" has billions. Checked while
+#: parsing, so a huge flat file is stopped after this many values, not after
+#: it has all been read into memory (a node costs about half a kilobyte).
+MAX_NODES = 50_000
+#: Deepest nesting of lists and mappings. Journeys nest about eight deep;
+#: parsing recurses per level, so this also keeps far from Python's limit.
+MAX_DEPTH = 50
 #: Files larger than this are not journeys.
 MAX_BYTES = 5 * 1024 * 1024
+
+
+class NotRegularFile(OSError):
+    """A device, pipe or socket where a journey file was expected."""
+
+
+def read_limited(path: Path) -> bytes:
+    """The bytes of a file, at most ``MAX_BYTES + 1`` of them (the excess is an error later).
+
+    A pipe, device or socket is refused before it is opened: reading
+    ``/dev/zero`` or a FIFO would never end.
+    """
+    info = os.stat(path)
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFile(
+            f"{path}: not a regular file (a device, pipe or socket); give a journey file"
+        )
+    with open(path, "rb") as fh:
+        return fh.read(MAX_BYTES + 1)
 
 
 @dataclass(frozen=True)
@@ -142,6 +172,52 @@ class _TooLarge(Exception):
     def __init__(self, pos: Position) -> None:
         self.pos = pos
 
+    @property
+    def message(self) -> str:
+        return (
+            f"the document holds or expands to more than {MAX_NODES} values "
+            "(a huge file, or nested aliases?); split it, or drop the aliases"
+        )
+
+
+class _TooDeep(_TooLarge):
+    @property
+    def message(self) -> str:
+        return (
+            f"lists and mappings nest more than {MAX_DEPTH} levels deep here; "
+            "journey files never need that"
+        )
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A SafeLoader that stops composing at :data:`MAX_NODES` nodes or :data:`MAX_DEPTH` levels.
+
+    PyYAML composes the whole node graph before anything can look at it, and
+    composes recursively: without these bounds a large flat file costs
+    gigabytes, and a deeply nested one ends in RecursionError.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.cx_nodes = 0
+        self.cx_depth = 0
+
+    def _here(self) -> Position:
+        mark = self.peek_event().start_mark
+        return Position(mark.line + 1, mark.column + 1)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.cx_nodes += 1
+        if self.cx_nodes > MAX_NODES:
+            raise _TooLarge(self._here())
+        self.cx_depth += 1
+        try:
+            if self.cx_depth > MAX_DEPTH:
+                raise _TooDeep(self._here())
+            return super().compose_node(parent, index)
+        finally:
+            self.cx_depth -= 1
+
 
 def load_document(text: str | bytes, file: str) -> tuple[Document | None, list[SpecIssue]]:
     """Parse one YAML document, returning it with every problem found.
@@ -157,7 +233,7 @@ def load_document(text: str | bytes, file: str) -> tuple[Document | None, list[S
                     1,
                     1,
                     "",
-                    f"file is {len(text)} bytes; a journey file must be under {MAX_BYTES} bytes",
+                    f"the file is over {MAX_BYTES} bytes; a journey file must be smaller",
                 )
             ]
         if b"\x00" in text[:8192]:
@@ -177,7 +253,22 @@ def load_document(text: str | bytes, file: str) -> tuple[Document | None, list[S
             )
         ]
     doc = Document(file=file, data=None)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = _BoundedLoader(text)  # checks for unprintable characters first
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        return None, [
+            SpecIssue(
+                file,
+                line,
+                col,
+                "",
+                f"the file contains the control character U+{exc.character:04X}, "
+                "which YAML does not allow: remove it",
+            )
+        ]
     try:
         node = loader.get_single_node()
         if node is None:
@@ -185,17 +276,8 @@ def load_document(text: str | bytes, file: str) -> tuple[Document | None, list[S
         builder = _Builder(loader, doc)
         doc.data = builder.build(node, ())
         return doc, builder.issues
-    except _TooLarge as exc:
-        return None, [
-            SpecIssue(
-                file,
-                exc.pos.line,
-                exc.pos.column,
-                "",
-                f"the document expands to more than {MAX_NODES} values "
-                "(nested aliases?); journey files must not use alias bombs",
-            )
-        ]
+    except _TooLarge as exc:  # and _TooDeep
+        return None, [SpecIssue(file, exc.pos.line, exc.pos.column, "", exc.message)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

@@ -1,6 +1,22 @@
 from __future__ import annotations
 
-from cxaudit.spec.yamlpos import MAX_NODES, format_path, load_document
+import os
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from cxaudit.spec import yamlpos
+from cxaudit.spec.loader import load_all
+from cxaudit.spec.yamlpos import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_NODES,
+    NotRegularFile,
+    format_path,
+    load_document,
+    read_limited,
+)
 
 
 def test_positions_are_one_based_and_per_path() -> None:
@@ -52,3 +68,87 @@ def test_binary_and_non_utf8_files() -> None:
 def test_format_path() -> None:
     assert format_path(("stages", "purchase", 2, "click")) == "stages.purchase[2].click"
     assert format_path(()) == ""
+
+
+# -- bounds: every bad input is refused in bounded time and memory ------------------------
+
+
+def _peak_mb(text: str | bytes) -> tuple[list[str], float]:
+    tracemalloc.start()
+    try:
+        _, issues = load_document(text, "big.yaml")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return [i.message for i in issues], peak / 1e6
+
+
+@pytest.mark.timeout(120)
+def test_deep_nesting_is_refused_at_its_position_without_recursion() -> None:
+    _, issues = load_document("[" * 100_000 + "]" * 100_000, "deep.yaml")
+    assert (issues[0].line, issues[0].column) == (1, MAX_DEPTH + 1)
+    assert f"more than {MAX_DEPTH} levels" in issues[0].message
+    block = "".join("  " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 5))
+    _, issues = load_document(block, "deep.yaml")
+    assert issues[0].line == MAX_DEPTH and "levels" in issues[0].message
+
+
+def test_nesting_a_journey_needs_is_fine() -> None:
+    doc, issues = load_document("[" * 20 + "1" + "]" * 20, "ok.yaml")
+    assert issues == [] and doc is not None
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- 1\n" * (MAX_BYTES // 4 - 10),  # block list just under the size limit
+        "[" + "1," * (MAX_BYTES // 2 - 10) + "1]",  # flow list just under it
+        "{" + ", ".join(f"k{i}: 1" for i in range(400_000)) + "}",  # a wide mapping
+    ],
+    ids=["block", "flow", "mapping"],
+)
+def test_huge_flat_documents_stop_at_the_node_limit_in_bounded_memory(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A lower limit keeps the test quick; what it shows is that parsing stops
+    # at the limit. Without that, PyYAML builds the whole node graph first:
+    # for these files over a million nodes, gigabytes and minutes.
+    monkeypatch.setattr(yamlpos, "MAX_NODES", 5_000)
+    assert len(text) < MAX_BYTES
+    messages, peak = _peak_mb(text.encode())
+    assert "more than 5000 values" in messages[0]
+    assert peak < 60, f"{peak:.0f} MB"
+
+
+def test_files_over_the_size_limit_are_refused_unread() -> None:
+    messages, peak = _peak_mb(b"a: " + b"x" * MAX_BYTES)
+    assert f"over {MAX_BYTES} bytes" in messages[0]
+    assert peak < 2 * MAX_BYTES / 1e6
+
+
+def test_control_characters_are_errors_with_a_position() -> None:
+    _, issues = load_document(b"journey: a\nstages: x\x01y\n", "c.yaml")
+    assert (issues[0].line, issues[0].column) == (2, 10)
+    assert "U+0001" in issues[0].message
+
+
+@pytest.mark.timeout(60)
+def test_devices_and_pipes_are_refused_before_reading(tmp_path: Path) -> None:
+    fifo = tmp_path / "journey.yaml"
+    os.mkfifo(fifo)  # opening it for reading would wait forever for a writer
+    with pytest.raises(NotRegularFile):
+        read_limited(fifo)
+    with pytest.raises(NotRegularFile):
+        read_limited(Path("/dev/zero"))
+    loaded = load_all([fifo, Path("/dev/zero")])
+    assert [i.message for i in loaded.issues] == [
+        "not a regular file (a device, pipe or socket)"
+    ] * 2
+
+
+def test_reading_stops_after_the_size_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    with open(big, "wb") as fh:
+        fh.truncate(MAX_BYTES * 4)  # sparse: large on paper, cheap on disk
+    assert len(read_limited(big)) == MAX_BYTES + 1
