@@ -159,6 +159,7 @@ def run_cxaudit(
     *,
     channels: Sequence[str] = ("desktop",),
     workers: int = 1,
+    screenshots: bool = True,
 ) -> Any:
     """The audit as ``cxaudit run`` does it (load, run, check, score, write), in this process."""
     from cxaudit.browser import resolve_channels
@@ -172,6 +173,7 @@ def run_cxaudit(
         output_dir=out,
         base_url=base_url,
         workers=workers,
+        screenshots=screenshots,
     )
     return run_audit(journeys, options, explicit_channels=True)
 

@@ -19,6 +19,9 @@ import argparse
 import asyncio
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from bench.common import CACHE, JOURNEYS, Figures, Row, demo_shop, median, run_cxaudit, timed
@@ -31,6 +34,7 @@ def measure(repeat: int = 3, profile: bool = False) -> Figures:
 
     bare_s: list[float] = []
     tool_s: list[float] = []
+    same_s: list[float] = []
     audited = 0
     with demo_shop() as url, tempfile.TemporaryDirectory() as tmp:
         # One untimed round of each first: disk caches, imports, the shop's first pages.
@@ -43,15 +47,24 @@ def measure(repeat: int = 3, profile: bool = False) -> Figures:
                 lambda i=i: run_cxaudit([JOURNEYS], url, Path(tmp) / f"run-{i}")
             )
             tool_s.append(seconds)
+            with axe_only():
+                seconds, _ = timed(
+                    lambda i=i: run_cxaudit(
+                        [JOURNEYS], url, Path(tmp) / f"same-{i}", screenshots=False
+                    )
+                )
+            same_s.append(seconds)
             audited = sum(
                 1 for r in result.runs for s in r.steps if s.snapshot and s.snapshot.audited
             )
         phase_table = phases(url, Path(tmp) / "phases") if profile else None
     ratio = median(tool_s) / median(bare_s)
+    same_ratio = median(same_s) / median(bare_s)
     figures = Figures(
         raw={
             "bare_s": bare_s,
             "cxaudit_s": tool_s,
+            "cxaudit_axe_only_s": same_s,
             "bare_audits": bare["audits"],
             "cxaudit_audits": audited,
             "phases": phase_table,
@@ -76,9 +89,39 @@ def measure(repeat: int = 3, profile: bool = False) -> Figures:
             f"{ratio:.2f}x",
             f"<= {TARGET_RATIO}x",
             ratio <= TARGET_RATIO,
+            "the full audit: axe plus screenshots, keyboard walk, layout, forms, content",
+        ),
+        Row(
+            "overhead",
+            "cxaudit run, the bare script's work only",
+            f"{median(same_s):.2f} s",
+            note="axe-core the only gatherer, no screenshots; checks, scores, report as usual",
+        ),
+        Row(
+            "overhead",
+            "cxaudit (bare script's work) / bare wall time",
+            f"{same_ratio:.2f}x",
+            f"<= {TARGET_RATIO}x",
+            same_ratio <= TARGET_RATIO,
+            "like for like: what the runner, settle wait, checks and report cost",
         ),
     ]
     return figures
+
+
+@contextmanager
+def axe_only() -> Iterator[None]:
+    """Only the axe-core gatherer (and page info) for the ``with`` block: the bare script's work."""
+    import cxaudit.gather.snapshot as snapshot
+
+    saved = dict(snapshot.GATHERERS)
+    snapshot.GATHERERS.clear()
+    snapshot.GATHERERS["axe"] = saved["axe"]
+    try:
+        yield
+    finally:
+        snapshot.GATHERERS.clear()
+        snapshot.GATHERERS.update(saved)
 
 
 def phases(url: str, out: Path) -> dict[str, tuple[float, int]]:
@@ -115,11 +158,20 @@ def phases(url: str, out: Path) -> dict[str, tuple[float, int]]:
         timed_async(snapshot, "read_page_info", "  page info (URL, text, timings)"),
         timed_async(PageRecorder, "settle", "network settle after a page-changing step"),
     ]
+    # Every other gatherer (forms, layout, keyboard walk...), by name.
+    gatherers = dict(snapshot.GATHERERS)
+    for key, item in gatherers.items():
+        if item.name == "axe":
+            continue
+        holder = type("Holder", (), {"run": staticmethod(item.run)})
+        timed_async(holder, "run", f"  {item.name} gatherer")
+        snapshot.GATHERERS[key] = replace(item, run=holder.run)
     try:
         total, _ = timed(lambda: run_cxaudit([JOURNEYS], url, out))
     finally:
         for owner, name, original in patched:
             setattr(owner, name, original)
+        snapshot.GATHERERS.update(gatherers)
     table = {label: (sum(times), len(times)) for label, times in spent.items()}
     table["whole run"] = (total, 1)
     return table

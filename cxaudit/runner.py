@@ -52,6 +52,9 @@ from cxaudit.spec.variables import RefError, render
 
 DEFAULT_STEP_TIMEOUT_MS = 10_000
 DEFAULT_NAVIGATION_TIMEOUT_MS = 30_000
+#: Network quiet that ends a page-changing step: after a click or key press
+#: (whose navigation may start late), and after a goto (which waited for load).
+ACTION_QUIET_MS, GOTO_QUIET_MS = 150, 50
 PAGE_CRASHED = (
     "the page crashed: the browser's renderer for it died (out of memory, or a browser bug); "
     "the journey cannot go on from here"
@@ -669,8 +672,11 @@ class Runner:
                 # A key press or click may start a navigation a moment later:
                 # let the network go quiet first, then wait for the new page.
                 # The step ends when the page went quiet, not when the tool
-                # was sure of it; a load that came later still counts.
-                finished = await recorder.settle()
+                # was sure of it; a load that came later still counts. A goto
+                # has already waited for its page: only late requests remain.
+                finished = await recorder.settle(
+                    GOTO_QUIET_MS if step.action == "goto" else ACTION_QUIET_MS
+                )
                 load_wait = time.monotonic()
                 try:
                     await ctx.page.wait_for_load_state("load", timeout=ctx.timeout_ms)

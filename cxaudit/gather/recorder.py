@@ -114,7 +114,9 @@ class PageRecorder:
             idle_for = time.monotonic() - quiet_since
             if not self.inflight and idle_for * 1000 >= quiet_ms:
                 return quiet_since
-            await asyncio.sleep(0.03)
+            # Wake when the quiet would be complete; while requests run, look again soon.
+            rest = quiet_ms / 1000 - idle_for if not self.inflight else 0.01
+            await asyncio.sleep(min(max(rest, 0.005), 0.03))
         return time.monotonic()
 
     def drain(self) -> tuple[list[ConsoleMessage], list[FailedRequest], int | None]:
