@@ -398,11 +398,23 @@ class ResultsFileError(CxauditError):
     """A results.json that cannot be read."""
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: Read once: changing the umask to read it is not safe while other threads make files.
+UMASK = _umask()
+
+
 def write_results(result: RunResult, path: Path) -> None:
     """Write ``result`` atomically: a reader never sees a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private; results.json is read as the report is.
+        os.chmod(tmp, 0o666 & ~UMASK)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(result.to_json())
         os.replace(tmp, path)

@@ -3,7 +3,8 @@
 axe-core is bundled with axe-playwright-python; cxaudit injects it itself so
 the same script serves the async runner and a synchronous pytest page. The
 raw result is kept, trimmed: violations and incomplete (needs review) with
-their nodes, passes with their rule's impact (for weights), inapplicable as ids.
+their nodes, passes with their rule's impact (for weights; their tags are the
+same on every page and left out), inapplicable as ids.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ async ([context, options]) => {
     url: r.url,
     violations: r.violations.map(rule),
     incomplete: r.incomplete.map(rule),
-    passes: r.passes.map(x => ({id: x.id, impact: impacts[x.id] || null, tags: x.tags})),
+    passes: r.passes.map(x => ({id: x.id, impact: impacts[x.id] || null})),
     inapplicable: r.inapplicable.map(x => x.id),
   };
 }

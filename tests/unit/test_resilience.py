@@ -146,3 +146,12 @@ def test_console_summary_names_flaky_steps_and_interruptions() -> None:
     assert "1 flaky step(s): passed only on a retry" in text
     assert "j [desktop] step 1 (goto url: /): attempt 2, first: http://x/ answered HTTP 503" in text
     assert text.splitlines()[-1].startswith("interrupted:")
+
+
+def test_results_file_is_readable_as_the_umask_allows(tmp_path: Path) -> None:
+    """The temporary file is private; the renamed results.json must not stay so."""
+    import cxaudit.results as results
+
+    target = tmp_path / "results.json"
+    write_results(RunResult(run_id="r", started_at="t"), target)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~results.UMASK
