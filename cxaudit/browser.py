@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, suppress
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -172,11 +172,6 @@ def resolve_channels(
             raise UsageError(f"unknown channel '{name}'; known channels: {', '.join(known)}")
         out.append(known[name])
     return out
-
-
-def unthrottled(channel: Channel) -> Channel:
-    """The same channel without network or CPU throttling."""
-    return replace(channel, network=None, cpu_slowdown=1.0)
 
 
 # ---------------------------------------------------------------------------

@@ -23,7 +23,6 @@ import click
 from cxaudit import __version__
 from cxaudit.browser import (
     BUILTIN_CHANNELS,
-    BrowserOptions,
     browser_candidates,
     install_browser,
 )
@@ -31,8 +30,6 @@ from cxaudit.errors import CxauditError, SpecError, SpecIssue, UsageError
 from cxaudit.results import RunResult, read_results
 from cxaudit.runner import (
     DEFAULT_STEP_TIMEOUT_MS,
-    RunOptions,
-    default_workers,
     new_run_id,
 )
 from cxaudit.sanitize import terminal_text
@@ -126,9 +123,9 @@ def _run(
     retries: int | None = None,
     block_third_party: bool = False,
 ) -> int:
+    from cxaudit.analysis import AnalysisSettings
     from cxaudit.config import load_settings
-    from cxaudit.pipeline import analysis_settings, run_audit
-    from cxaudit.policy import PagePolicy
+    from cxaudit.pipeline import run_audit, run_options
     from cxaudit.progress import progress_listener
     from cxaudit.report import console_summary
     from cxaudit.resilience import SignalStop
@@ -154,7 +151,6 @@ def _run(
         raise UsageError(
             "--connect and --cdp (or CXAUDIT_CONNECT and CXAUDIT_CDP) name two browsers: give one"
         )
-    channel_profiles = [settings.channel(name) for name in settings.channels]
     journeys, warnings = load_journeys(
         paths or tuple(settings.journeys), known_channels=settings.known_channels()
     )
@@ -166,26 +162,8 @@ def _run(
         journeys = _with_tags(journeys, tags)
     run_id = new_run_id()
     out_dir = Path(output) if output else Path(settings.output_dir) / run_id
-    options = RunOptions(
-        channels=channel_profiles,
-        output_dir=out_dir,
-        base_url=settings.base_url,
-        workers=settings.workers or default_workers(),
-        step_timeout_ms=settings.timeout_ms,
-        browser=BrowserOptions(
-            executable_path=settings.executable_path,
-            headless=settings.headless,
-            connect=settings.connect,
-            cdp=settings.cdp,
-        ),
-        run_id=run_id,
-        budgets=settings.budgets.as_rules(),
-        repeat=repeat,
-        axe_profile=settings.accessibility.profile(),
-        tracing=tracing,
-        screenshot_options=settings.screenshots.options(),
-        retries=settings.retries,
-        policy=PagePolicy.from_settings(settings),
+    options = run_options(
+        settings, output_dir=out_dir, run_id=run_id, repeat=repeat, tracing=tracing
     )
     thresholds = _thresholds(settings, fail_under, fail_on, fail_on_new, baseline)
     known = _known(settings, baseline)
@@ -196,7 +174,7 @@ def _run(
             journeys,
             options,
             explicit_channels=bool(channels),
-            settings=analysis_settings(settings),
+            settings=AnalysisSettings.from_settings(settings),
             listener=progress,
             report=report_options,
             known=known,
@@ -330,12 +308,6 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 type=click.FloatRange(min=100),
                 help=f"Milliseconds a step may wait for its element (default {DEFAULT_STEP_TIMEOUT_MS:.0f}).",
             ),
-            click.option(
-                "--fail-under",
-                type=click.FloatRange(0, 100),
-                metavar="SCORE",
-                help="Exit 1 when the overall score is below SCORE.",
-            ),
             click.option("--quiet", "-q", is_flag=True, help="Only the summary."),
             click.option(
                 "--repeat",
@@ -404,8 +376,14 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _threshold_options() -> list[Callable[..., Any]]:
-    """Options that gate on the results: shared by ``run``, ``demo`` and ``report``."""
+    """Options that gate on the results: shared by ``run``, ``demo``, ``report`` and ``merge``."""
     return [
+        click.option(
+            "--fail-under",
+            type=click.FloatRange(0, 100),
+            metavar="SCORE",
+            help="Exit 1 when the overall score is below SCORE.",
+        ),
         click.option(
             "--fail-on",
             type=click.Choice(["critical", "serious", "moderate", "minor"]),
@@ -620,12 +598,6 @@ def import_recording(
     "--pdf", is_flag=True, help="Also print the whole report to report.pdf with Chromium."
 )
 @click.option(
-    "--fail-under",
-    type=click.FloatRange(0, 100),
-    metavar="SCORE",
-    help="Exit 1 when the overall score is below SCORE.",
-)
-@click.option(
     "--config",
     "-c",
     metavar="FILE",
@@ -684,32 +656,34 @@ def report(
     help="Where to write the merged results.json and report (default: <output_dir>/merged).",
 )
 @click.option(
-    "--fail-under",
-    type=click.FloatRange(0, 100),
-    metavar="SCORE",
-    help="Exit 1 when the merged overall score is below SCORE.",
-)
-@click.option(
     "--config",
     "-c",
     metavar="FILE",
     type=click.Path(dir_okay=False),
     help="Config file whose check options and weights score the merged runs.",
 )
+@_apply(_threshold_options())
 @handle_errors
 def merge(
-    results: tuple[str, ...], output: str | None, fail_under: float | None, config: str | None
+    results: tuple[str, ...],
+    output: str | None,
+    config: str | None,
+    fail_under: float | None,
+    fail_on: str | None,
+    baseline: str | None,
+    fail_on_new: bool,
 ) -> None:
     """Join the results.json of several shards (or re-runs) into one results.json and report.
 
     Each journey run is kept once (a run met twice keeps the latest attempt);
     cross-channel checks and every score are worked out again on the whole;
     screenshots and traces are copied beside the merged report. The exit code
-    is that of `cxaudit run` on the whole suite.
+    is that of `cxaudit run` on the whole suite, with the same thresholds.
     """
+    from cxaudit.analysis import AnalysisSettings
     from cxaudit.config import load_settings
     from cxaudit.merge import copy_artifacts, merge_results
-    from cxaudit.pipeline import analysis_settings, write_outputs
+    from cxaudit.pipeline import write_outputs
     from cxaudit.report import console_summary
 
     settings = load_settings(config_path=Path(config) if config else None)
@@ -718,9 +692,9 @@ def merge(
     for path in results:
         if Path(path).resolve() == (out_dir / "results.json").resolve():
             raise UsageError(f"{path} is the output too: give another --output")
-    thresholds = _thresholds(settings, fail_under, None, False, None)
-    merged = merge_results([r for r, _ in sources], analysis_settings(settings))
-    merged = _known(settings, None).apply(merged)
+    thresholds = _thresholds(settings, fail_under, fail_on, fail_on_new, baseline)
+    merged = merge_results([r for r, _ in sources], AnalysisSettings.from_settings(settings))
+    merged = _known(settings, baseline).apply(merged)
     copy_artifacts(sources, merged, out_dir)
     write_outputs(merged, out_dir, _report_options(settings, thresholds))
     runs = sum(len(r.runs) for r, _ in sources)

@@ -174,6 +174,11 @@ class LiveJourney:
         """Values captured so far (and set by the steps), by name."""
         return self.live.ctx.variables if self.live is not None else {}
 
+    @property
+    def secrets(self) -> set[str]:
+        """Secret values the run has met so far: masked in everything it records."""
+        return self.live.ctx.secrets if self.live is not None else set()
+
     def do(self, step: Step, stage: str) -> StepResult:
         """Run one step now; a failed or broken step ends the run (later steps are skipped)."""
         if self.live is None:
@@ -216,14 +221,13 @@ class LiveJourney:
         last = self.steps[-1]
         if last.snapshot is not None and last.snapshot.audited:
             return last
-        from cxaudit.gather import SnapshotOptions, take_snapshot
+        from cxaudit.gather import take_snapshot
 
-        options = SnapshotOptions(
-            output_dir=self.host.options.output_dir,
-            screenshot_name=str(self.shots / f"{last.index + 1:02d}-{last.action}.jpg"),
+        options = self.host.options.snapshot_options(
+            str(self.shots / f"{last.index + 1:02d}-{last.action}"),
+            self.channel,
             audit=True,
             screenshot=self.host.options.screenshots,
-            channel=self.channel,
         )
         live = self.live
         snapshot, _ = self.host.call(

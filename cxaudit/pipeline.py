@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cxaudit.analysis import AnalysisSettings, analyse
 from cxaudit.baseline import Known
-from cxaudit.browser import Channel
+from cxaudit.browser import BrowserOptions, Channel
+from cxaudit.policy import PagePolicy
 from cxaudit.report import ReportOptions, write_report
 from cxaudit.resilience import Checkpoint, SignalStop, ensure_writable
 from cxaudit.results import RunResult, write_results
-from cxaudit.runner import Listener, Runner, RunOptions, plan
+from cxaudit.runner import Listener, Runner, RunOptions, default_workers, plan
 from cxaudit.shard import Shard
 from cxaudit.spec.model import Journey
 
@@ -23,9 +24,39 @@ if TYPE_CHECKING:
 RESULTS_FILE = "results.json"
 
 
-def analysis_settings(settings: Settings) -> AnalysisSettings:
-    """How the project config tunes checks and scores (``run``, ``merge`` and pytest alike)."""
-    return AnalysisSettings.from_settings(settings)
+def run_options(
+    settings: Settings,
+    *,
+    output_dir: Path,
+    run_id: str,
+    browser_channel: str | None = None,
+    **extra: Any,
+) -> RunOptions:
+    """How to run, as the project config says (``run``, ``demo`` and pytest alike).
+
+    ``extra`` are the options of one command (``repeat``, ``tracing``...).
+    """
+    return RunOptions(
+        channels=[settings.channel(name) for name in settings.channels],
+        output_dir=output_dir,
+        base_url=settings.base_url,
+        workers=settings.workers or default_workers(),
+        step_timeout_ms=settings.timeout_ms,
+        browser=BrowserOptions(
+            executable_path=settings.executable_path,
+            headless=settings.headless,
+            channel=browser_channel,
+            connect=settings.connect,
+            cdp=settings.cdp,
+        ),
+        run_id=run_id,
+        budgets=settings.budgets.as_rules(),
+        axe_profile=settings.accessibility.profile(),
+        screenshot_options=settings.screenshots.options(),
+        retries=settings.retries,
+        policy=PagePolicy.from_settings(settings),
+        **extra,
+    )
 
 
 def write_outputs(

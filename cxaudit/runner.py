@@ -35,7 +35,7 @@ from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.metrics import repetition_of
-from cxaudit.policy import NavigationPolicy, PageGuard, PagePolicy, StepEvents
+from cxaudit.policy import NavigationPolicy, PageGuard, PagePolicy
 from cxaudit.redact import Redactor, mentions_secrets, redact_model
 from cxaudit.resilience import (
     BROWSER_DIED,
@@ -109,6 +109,20 @@ class RunOptions:
     #: Dialogs, pop-ups and third-party traffic (:mod:`cxaudit.policy`).
     policy: PagePolicy = field(default_factory=PagePolicy)
 
+    def snapshot_options(
+        self, screenshot_name: str, channel: Channel | None, audit: bool, screenshot: bool
+    ) -> SnapshotOptions:
+        """What to gather after a step, with this run's axe profile and screenshot format."""
+        return SnapshotOptions(
+            output_dir=self.output_dir,
+            screenshot_name=screenshot_name,
+            audit=audit,
+            screenshot=screenshot,
+            channel=channel,
+            axe_profile=self.axe_profile,
+            screenshot_options=self.screenshot_options,
+        )
+
 
 @dataclass(frozen=True)
 class Event:
@@ -176,7 +190,9 @@ class LivePage:
     throttle: Throttle
     recorder: PageRecorder
     ctx: ActionContext
-    guard: PageGuard | None = None
+    guard: PageGuard
+    #: Masks the journey's secrets in every step result, as they become known.
+    redactor: Redactor = field(default_factory=Redactor)
 
 
 def _now() -> str:
@@ -429,7 +445,7 @@ class Runner:
                 allowed_origins=journey.allowed_origins,
                 trace=may_trace,
             )
-            ctx, recorder, throttle = live.ctx, live.recorder, live.throttle
+            ctx, redactor = live.ctx, live.redactor
             time_origin: float | None = None
             all_steps = journey.steps
             for index, step in enumerate(all_steps):
@@ -460,25 +476,20 @@ class Runner:
                         text=redactor.text(_render_name(step.name, ctx.variables)),
                     )
                 )
-                result, time_origin = await self._run_step(
-                    ctx,
-                    recorder,
-                    throttle,
+                result, time_origin = await self.run_step(
+                    live,
                     channel,
                     step,
                     index,
                     stage,
                     shots,
                     time_origin,
-                    consent if step.action == "goto" else None,
-                    timing_only,
-                    live.guard,
+                    consent=consent if step.action == "goto" else None,
+                    timing_only=timing_only,
                 )
                 result = result.model_copy(update={"file": _step_file(journey, step)})
                 if step.action == "goto" and result.status == "passed":
                     consent = None  # accepted (or absent) once per journey
-                redactor.update(ctx.secrets)
-                result = redact_model(result, redactor)
                 steps.append(result)
                 self._emit(Event("step-finished", journey.name, channel.name, step=result))
                 if result.status == "failed":
@@ -498,8 +509,7 @@ class Runner:
                 trace = await self.close_page(
                     live, status, Path(*shots.parts[1:]).with_suffix(".zip")
                 )
-                if live.guard is not None:
-                    third_party = live.guard.third_party()
+                third_party = live.guard.third_party()
                 if options.tracing != "off" and may_trace and not trace and secrets:
                     notes.append(NO_TRACE_SECRETS)
         rules: dict[str, Any] = {}
@@ -611,36 +621,15 @@ class Runner:
         stage: str,
         shots: Path,
         time_origin: float | None,
-    ) -> tuple[StepResult, float | None]:
-        """One step on an open page, audited as in a journey (the BDD steps use this)."""
-        return await self._run_step(
-            live.ctx,
-            live.recorder,
-            live.throttle,
-            channel,
-            step,
-            index,
-            stage,
-            shots,
-            time_origin,
-            guard=live.guard,
-        )
-
-    async def _run_step(
-        self,
-        ctx: ActionContext,
-        recorder: PageRecorder,
-        throttle: Throttle,
-        channel: Channel,
-        step: Step,
-        index: int,
-        stage: str,
-        shots: Path,
-        time_origin: float | None,
         consent: Consent | None = None,
         timing_only: bool = False,
-        guard: PageGuard | None = None,
     ) -> tuple[StepResult, float | None]:
+        """One step on an open page, audited as in a journey (the BDD steps use it too).
+
+        ``consent`` is dismissed after a goto; ``timing_only`` skips the audit
+        and the screenshot (the repetitions of ``--repeat``).
+        """
+        ctx, recorder, throttle, guard = live.ctx, live.recorder, live.throttle, live.guard
         spec = REGISTRY[step.action]
         ctx.timeout_ms = step.timeout_ms or self.options.step_timeout_ms
         ctx.captures = []
@@ -694,7 +683,7 @@ class Runner:
             status = "error"
             message = f"{type(exc).__name__}: {_short(exc)}"
         duration_ms = round(((finished or time.monotonic()) - t0) * 1000, 1)
-        events = await guard.take() if guard is not None else StepEvents()
+        events = await guard.take()
         if events.crashed:
             status, message = "error", PAGE_CRASHED
         elif events.violation:
@@ -708,14 +697,8 @@ class Runner:
         want_shot = self.options.screenshots and not timing_only and (audit or status == "failed")
         snapshot = None
         if not events.crashed and (status != "error" or not ctx.page.is_closed()):
-            snap_options = SnapshotOptions(
-                output_dir=self.options.output_dir,
-                screenshot_name=str(shots / f"{index + 1:02d}-{step.action}.jpg"),
-                audit=audit,
-                screenshot=want_shot,
-                channel=channel,
-                axe_profile=self.options.axe_profile,
-                screenshot_options=self.options.screenshot_options,
+            snap_options = self.options.snapshot_options(
+                str(shots / f"{index + 1:02d}-{step.action}"), channel, audit, want_shot
             )
             snapshot, time_origin = await take_snapshot(
                 ctx.page, recorder, throttle, snap_options, time_origin
@@ -741,7 +724,9 @@ class Runner:
             dialogs=events.dialogs,
             popups=events.popups,
         )
-        return result, time_origin
+        # Every step result leaves here masked: journeys and BDD steps alike.
+        live.redactor.update(ctx.secrets)
+        return redact_model(result, live.redactor), time_origin
 
 
 async def run_journeys(

@@ -21,12 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from cxaudit.analysis import AnalysisSettings
-from cxaudit.browser import BrowserOptions, Channel
+from cxaudit.browser import Channel
 from cxaudit.config import Settings, find_config, load_settings
 from cxaudit.errors import SpecError, SpecIssue
 from cxaudit.live import BrowserHost, LiveJourney, SessionRuns, analyse_one
-from cxaudit.pipeline import analysis_settings
-from cxaudit.policy import PagePolicy
+from cxaudit.pipeline import run_options
 from cxaudit.results import (
     Finding,
     JourneyRun,
@@ -141,25 +140,15 @@ class Suite:
 
     @property
     def analysis(self) -> AnalysisSettings:
-        return analysis_settings(self.settings)
+        return AnalysisSettings.from_settings(self.settings)
 
     def run_options(self) -> RunOptions:
-        return RunOptions(
-            channels=self.channels,
+        return run_options(
+            self.settings,
             output_dir=self.output_dir,
-            base_url=self.settings.base_url,
-            step_timeout_ms=self.settings.timeout_ms,
-            browser=BrowserOptions(
-                executable_path=self.settings.executable_path,
-                headless=self.settings.headless,
-                channel=self.options.browser_channel,
-                connect=self.settings.connect,
-                cdp=self.settings.cdp,
-            ),
             run_id=self.run_id,
+            browser_channel=self.options.browser_channel,
             tracing=self.options.tracing,
-            retries=self.settings.retries,
-            policy=PagePolicy.from_settings(self.settings),
         )
 
     @property
@@ -356,7 +345,6 @@ class PageAuditor:
     ) -> JourneyRun:
         """Gather and check ``page`` now; returns the run so far, checked and scored."""
         from cxaudit.gather.recorder import PageRecorder
-        from cxaudit.gather.snapshot import SnapshotOptions
         from cxaudit.gather.sync_page import snapshot_sync_page
 
         viewport = dict(page.viewport_size or {})
@@ -374,12 +362,8 @@ class PageAuditor:
             recorder = self._recorders[id(page)] = PageRecorder(page)
         index = len(self.steps)
         shots = screenshot_dir(profile.name, self.file, self.name)
-        options = SnapshotOptions(
-            output_dir=self.suite.output_dir,
-            screenshot_name=str(shots / f"{index + 1:02d}-audit.jpg"),
-            audit=True,
-            screenshot=True,
-            channel=profile,
+        options = self.suite.run_options().snapshot_options(
+            str(shots / f"{index + 1:02d}-audit"), profile, audit=True, screenshot=True
         )
         snapshot = snapshot_sync_page(page, options, profile, recorder)
         if stage not in self.stages:

@@ -51,3 +51,17 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
     return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+_NOT_NUMBER = re.compile(
+    r"[\d\s.,'\u00a0\u202f€$£¥₹+\-]|\b(eur|usd|gbp|chf|sek|nok|dkk|pln)\b", re.I
+)
+
+
+def comparable(text: str) -> tuple[str, float | str]:
+    """A captured value as it should be compared: a number when it is one, else normalised text."""
+    if not _NOT_NUMBER.sub("", text):
+        number = parse_number(text)
+        if number is not None:
+            return "number", round(number, 2)
+    return "text", normalise_text(text)

@@ -116,7 +116,9 @@ class Scenario:
             self.fail(f"no actions for {key!r}: add them to cx_phrase_actions")
         live = self._live()
         try:
-            steps = substitute(self.actions[key], {**live.variables, **params}, dict(os.environ))
+            steps = substitute(
+                self.actions[key], {**live.variables, **params}, dict(os.environ), live.secrets
+            )
             journey = self.suite.steps_journey(
                 steps, name=self.name, file=self.file, stage=self.stage
             )

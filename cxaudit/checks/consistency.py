@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
 from cxaudit.results import Capture, Evidence, JourneyRun, PageContent, RunResult, StepResult
 from cxaudit.spec.messages import Glossary, MessageRules, TextOrPattern, parse_rules
-from cxaudit.values import normalise_text, parse_number
+from cxaudit.values import comparable, normalise_text, parse_number
 
 # ---------------------------------------------------------------------------
 # Reading pages the way a customer does (also used by the trust checks)
@@ -183,20 +183,6 @@ _VOLATILE = re.compile(r"\b[a-z]{0,4}-?\d{4,}\b", re.I)
 def mask_volatile(text: str) -> str:
     """Text with order numbers and other long numbers masked, so two runs compare equal."""
     return _VOLATILE.sub("#", normalise_text(text))
-
-
-_NOT_NUMBER = re.compile(
-    r"[\d\s.,'\u00a0\u202f€$£¥₹+\-]|\b(eur|usd|gbp|chf|sek|nok|dkk|pln)\b", re.I
-)
-
-
-def comparable(text: str) -> tuple[str, float | str]:
-    """A captured value as it should be compared: a number when it is one, else normalised text."""
-    if not _NOT_NUMBER.sub("", text):
-        number = parse_number(text)
-        if number is not None:
-            return "number", round(number, 2)
-    return "text", normalise_text(text)
 
 
 def _shown(capture: Capture) -> str:

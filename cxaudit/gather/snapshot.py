@@ -44,7 +44,6 @@ class SnapshotOptions:
     audit: bool = True
     screenshot: bool = True
     channel: Channel | None = None
-    axe_options: dict[str, Any] | None = None
     axe_profile: AxeProfile = field(default_factory=AxeProfile)
     #: Format, quality and size cap of the screenshot; its file suffix follows the format.
     screenshot_options: ScreenshotOptions = field(default_factory=ScreenshotOptions)
@@ -89,7 +88,7 @@ def gatherer(
 
 @gatherer("axe", "axe")
 async def _axe(page: Page, options: SnapshotOptions) -> dict[str, Any]:
-    return await run_axe(page, options.axe_options, options.axe_profile)
+    return await run_axe(page, profile=options.axe_profile)
 
 
 def emulated_ttfb(response_start: float, request_start: float, channel: Channel | None) -> float:

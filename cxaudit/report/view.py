@@ -20,6 +20,7 @@ from cxaudit.baseline import is_new
 from cxaudit.report.evidence import Crop, crop, image_size
 from cxaudit.results import ChannelInfo, Finding, JourneyRun, RunResult, StepResult
 from cxaudit.scoring import BAND_LABELS, Profile, band, ordered_categories
+from cxaudit.values import comparable
 
 CANONICAL_STAGES = ("pre-purchase", "purchase", "post-purchase")
 
@@ -525,10 +526,6 @@ def timing_rows(run: JourneyRun) -> list[TimingRow]:
 # Captured values across channels
 
 
-def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
-
-
 #: Capture names that name one order or session (``order``, ``order_number``,
 #: ``ticket_id``...): they differ between runs by nature, so a difference
 #: between channels is not a message that drifted.
@@ -552,7 +549,7 @@ class CaptureRow:
     def differs(self) -> bool:
         if self.identifier:
             return False
-        return len({_normal(v) for v in self.values.values()}) > 1
+        return len({comparable(v) for v in self.values.values()}) > 1
 
 
 def capture_rows(result: RunResult) -> list[CaptureRow]:

@@ -84,3 +84,38 @@ def test_secrets_are_redacted_everywhere(site: PageServer, tmp_path: Path) -> No
     for text in written:
         for secret in (PASSWORD, "S3cr3t+pa55%21", "S3cr3t%20pa55%21", PIN):
             assert secret not in text
+
+
+def test_steps_run_one_by_one_are_masked_too(site: PageServer, tmp_path: Path) -> None:
+    """BDD steps and fixtures run steps one at a time (not through a whole journey):
+    the runner masks each step's result itself, so they are covered as well."""
+    from cxaudit.browser import resolve_channels
+    from cxaudit.live import BrowserHost
+    from cxaudit.runner import RunOptions
+    from cxaudit.spec import load_journeys
+
+    (tmp_path / "j.yaml").write_text(textwrap.dedent(JOURNEY_ONE_BY_ONE), encoding="utf-8")
+    (journey,), _ = load_journeys([tmp_path / "j.yaml"])
+    channel = resolve_channels(["desktop"])[0]
+    host = BrowserHost(RunOptions(channels=[channel], output_dir=tmp_path / "out"))
+    try:
+        live = host.open_journey(journey.name, journey.file, 1, channel, site.url)
+        for index, step in enumerate(journey.steps):
+            live.do(step, journey.stage_of(index))
+        run = live.finish()
+    finally:
+        host.close()
+    text = run.model_dump_json()
+    assert run.status == "passed", run.error
+    assert PIN not in text and MASK in text
+
+
+JOURNEY_ONE_BY_ONE = """
+journey: Steps one by one
+stages:
+  purchase:
+    - goto: /
+    - set: {pin: {value: pin-8823-x, secret: true}}
+    - fill: {placeholder: Postcode, value: "${pin}"}
+      name: "types ${pin} as the postcode"
+"""

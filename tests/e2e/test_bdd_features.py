@@ -140,3 +140,50 @@ def test_a_site_with_other_labels_overrides_the_actions(
             "  screenshot: *",
         ]
     )
+
+
+def test_a_secret_in_phrase_actions_is_masked(
+    pytester: pytest.Pytester, demo_shop: DemoShop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Actions a site maps to a phrase may read ${secret:NAME}: the run knows it as a
+    secret, so neither results.json nor the terminal shows it."""
+    secret = "bdd-s3cret-4711"
+    monkeypatch.setenv("CX_BDD_SECRET", secret)
+    pytester.makeconftest(
+        """
+        import pytest
+        pytest_plugins = ["cxaudit.bdd"]
+
+        @pytest.fixture
+        def cx_phrase_actions(cx_phrase_actions):
+            return {**cx_phrase_actions,
+                    "search": [{"fill": {"role": "searchbox",
+                                         "value": "${secret:CX_BDD_SECRET} ${text}"}},
+                               {"press": "Enter"}]}
+        """
+    )
+    pytester.makefile(
+        ".feature",
+        shop=textwrap.dedent(
+            """\
+            Feature: A secret search
+              Scenario: Search with a secret
+                When they open "/"
+                And they search for "jacket"
+            """
+        ),
+    )
+    pytester.makepyfile(test_shop="from pytest_bdd import scenarios\nscenarios('shop.feature')\n")
+    out = pytester.path / "out"
+    result = pytester.runpytest_subprocess(
+        f"--cx-base-url={demo_shop.url}",
+        "--cx-channel=desktop",
+        f"--cx-output={out}",
+        "-p",
+        "no:cacheprovider",
+    )
+    result.assert_outcomes(passed=1)
+    results = (out / "results.json").read_text("utf-8")
+    assert "jacket" in results  # the step is recorded...
+    for text in (results, result.stdout.str(), result.stderr.str()):
+        assert secret not in text  # ...without the secret

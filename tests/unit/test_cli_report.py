@@ -153,3 +153,20 @@ def test_sarif_and_junit_are_parseable(results: Path) -> None:
     sarif = json.loads((results.parent / "results.sarif").read_text(encoding="utf-8"))
     assert sarif["version"] == "2.1.0"
     assert read_results(results).run_id == recorded().run_id
+
+
+def test_merge_applies_the_same_thresholds_as_run(results: Path, tmp_path: Path) -> None:
+    """Shards merged in CI gate as the whole suite would: --fail-on reaches `merge` too."""
+    whole = read_results(results)
+    parts = []
+    for i, runs in enumerate((whole.runs[::2], whole.runs[1::2])):
+        part = tmp_path / f"part-{i}" / "results.json"
+        part.parent.mkdir()
+        part.write_text(whole.model_copy(update={"runs": runs}).to_json(), encoding="utf-8")
+        parts.append(str(part))
+    merged = cli("merge", *parts, "-o", str(tmp_path / "all"))
+    assert merged.exit_code == 0, merged.output
+    gated = cli("merge", *parts, "-o", str(tmp_path / "gated"), "--fail-on", "critical")
+    critical = sum(f.severity == "critical" for f in failing(recorded()))
+    assert gated.exit_code == 1, gated.output
+    assert f"threshold not met: {critical} finding(s) at or above critical" in gated.output

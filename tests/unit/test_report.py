@@ -290,3 +290,17 @@ def test_a_category_nothing_could_measure_shows_as_not_measured() -> None:
     for name in ("index.html", "desktop.html"):
         text = _text(pages[name])
         assert "– out of 100 Performance Not measured" in text, name
+
+
+def test_the_capture_table_compares_values_as_the_consistency_check_does() -> None:
+    """A price written two ways is the same price: the table must not say "differs" where
+    CX-MSG-001 passes, and must where it fails."""
+    from cxaudit.report.view import CaptureRow
+
+    def row(a: str, b: str) -> CaptureRow:
+        return CaptureRow("J", 0, "capture", "price", {"desktop": a, "mobile": b}, True)
+
+    assert not row("€1,234.50", "1234.5 EUR").differs
+    assert not row("2–3 days", "2-3 days").differs
+    assert not row("£89.00", "£89").differs
+    assert row("€89.00", "€94.00").differs
