@@ -683,15 +683,15 @@ def merge(
     from cxaudit.analysis import AnalysisSettings
     from cxaudit.config import load_settings
     from cxaudit.merge import copy_artifacts, merge_results
-    from cxaudit.pipeline import write_outputs
+    from cxaudit.pipeline import RESULTS_FILE, write_outputs
     from cxaudit.report import console_summary
 
     settings = load_settings(config_path=Path(config) if config else None)
-    sources = [(read_results(Path(path)), Path(path).parent) for path in results]
     out_dir = Path(output) if output else Path(settings.output_dir) / "merged"
     for path in results:
-        if Path(path).resolve() == (out_dir / "results.json").resolve():
+        if Path(path).resolve() == (out_dir / RESULTS_FILE).resolve():
             raise UsageError(f"{path} is the output too: give another --output")
+    sources = [(read_results(Path(path)), Path(path).parent) for path in results]
     thresholds = _thresholds(settings, fail_under, fail_on, fail_on_new, baseline)
     merged = merge_results([r for r, _ in sources], AnalysisSettings.from_settings(settings))
     merged = _known(settings, baseline).apply(merged)

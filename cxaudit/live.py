@@ -20,7 +20,6 @@ import threading
 import time
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,7 +27,7 @@ from cxaudit import __version__
 from cxaudit.analysis import AnalysisSettings, analyse_run, enabled_checks
 from cxaudit.browser import Channel, browser_session
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
-from cxaudit.runner import LivePage, Runner, RunOptions, screenshot_dir
+from cxaudit.runner import LivePage, Runner, RunOptions, now_iso, screenshot_dir
 from cxaudit.spec.model import Journey, Step
 
 T = TypeVar("T")
@@ -37,10 +36,6 @@ T = TypeVar("T")
 #: Steps have their own, shorter timeouts; this only stops a wedged browser
 #: from hanging a test run for ever.
 CALL_TIMEOUT_S = 600.0
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class BrowserHost:
@@ -161,7 +156,7 @@ class LiveJourney:
     status: str = "passed"
     error: str = ""
     trace: str = ""
-    started_at: str = field(default_factory=_now)
+    started_at: str = field(default_factory=now_iso)
     _t0: float = field(default_factory=time.perf_counter)
     _time_origin: float | None = None
 
@@ -281,7 +276,7 @@ class SessionRuns:
 
     run_id: str
     base_url: str = ""
-    started_at: str = field(default_factory=_now)
+    started_at: str = field(default_factory=now_iso)
     runs: list[JourneyRun] = field(default_factory=list)
     channels: dict[str, Channel] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -297,7 +292,7 @@ class SessionRuns:
             tool_version=__version__,
             run_id=self.run_id,
             started_at=self.started_at,
-            finished_at=_now(),
+            finished_at=now_iso(),
             base_url=self.base_url,
             browser=browser,
             channels=[ChannelInfo(**c.info()) for c in self.channels.values()],

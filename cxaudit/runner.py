@@ -195,7 +195,8 @@ class LivePage:
     redactor: Redactor = field(default_factory=Redactor)
 
 
-def _now() -> str:
+def now_iso() -> str:
+    """The time now, as results.json records times (UTC, to the second)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -299,7 +300,7 @@ class Runner:
         self._header = {
             "tool_version": __version__,
             "run_id": options.run_id or new_run_id(),
-            "started_at": _now(),
+            "started_at": now_iso(),
             "base_url": options.base_url or "",
             "channels": [ChannelInfo(**c.info()) for c in channels_used.values()],
         }
@@ -361,7 +362,7 @@ class Runner:
         """The run so far: finished journey runs only, ``interrupted`` until the end."""
         return RunResult(
             **self._header,
-            finished_at=_now() if final else "",
+            finished_at=now_iso() if final else "",
             runs=[r for r in self._runs if r is not None],
             interrupted=self.interrupted or not final,
         )
@@ -390,7 +391,7 @@ class Runner:
                 channel=channel.name,
                 status="error",
                 error=f"could not start the browser: {_short(Exception(message))}",
-                started_at=_now(),
+                started_at=now_iso(),
                 stages=[s.name for s in journey.stages],
             )
         run = await self._run_journey(browser, journey, channel)
@@ -407,7 +408,7 @@ class Runner:
         self, browser: Any, journey: Journey, channel: Channel, timing_only: bool = False
     ) -> JourneyRun:
         options = self.options
-        started_at = _now()
+        started_at = now_iso()
         t0 = time.perf_counter()
         self._emit(Event("journey-started", journey.name, channel.name))
         base_url = options.base_url or journey.base_url or ""

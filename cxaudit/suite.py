@@ -16,7 +16,6 @@ import shutil
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from cxaudit.results import (
     read_results,
     write_results,
 )
-from cxaudit.runner import RunOptions, new_run_id, plan, screenshot_dir
+from cxaudit.runner import RunOptions, new_run_id, now_iso, plan, screenshot_dir
 from cxaudit.spec.loader import JOURNEY_SUFFIXES, load_journey_file, parse_journey_data
 from cxaudit.spec.model import Journey
 
@@ -332,7 +331,7 @@ class PageAuditor:
         self.steps: list[StepResult] = []
         self.stages: list[str] = []
         self.channel: Channel | None = None
-        self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        self.started_at = now_iso()
         self._recorders: dict[int, Any] = {}
 
     def audit(
