@@ -25,6 +25,11 @@ STATUS = {"passed": "✅ completed", "failed": "❌ not completed", "error": "�
 MAX_LISTED = 10
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#~!|{}])")
+#: What GitHub turns into a link or a mention by itself, with no brackets:
+#: ``scheme://``, ``www.`` and the ``@`` of an address or a mention. A word
+#: joiner (U+2060, invisible) inside each keeps the text readable and inert.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.-])(:)(?=//)|(?<![a-z0-9])(www)(?=\.)")
+_WORD_JOINER = "\u2060"
 
 
 def escape(text: str, limit: int = 200) -> str:
@@ -33,7 +38,9 @@ def escape(text: str, limit: int = 200) -> str:
     if len(one_line) > limit:
         one_line = one_line[: limit - 1] + "…"
     escaped = _MD_SPECIAL.sub(r"\\\1", one_line)
-    return escaped.replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;")
+    escaped = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2)) + _WORD_JOINER, escaped)
+    escaped = escaped.replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("@", "&#64;" + _WORD_JOINER)
 
 
 def _score(value: float | None, change: float | None = None) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import xml.etree.ElementTree as ET
 
 from cxaudit.baseline import with_baseline
@@ -164,7 +166,34 @@ def test_summary_escapes_what_sites_wrote() -> None:
     md = render_summary(bad)
     assert "<img" not in md and "@everyone" not in md
     assert "[click](https://evil" not in md  # a link needs unescaped brackets
-    assert "&lt;img" in md and "&#64;everyone" in md and "\\|" in md and "\\[click\\]" in md
+    assert "&lt;img" in md and "&#64;\u2060everyone" in md and "\\|" in md and "\\[click\\]" in md
+
+
+#: What GitHub Markdown links by itself (extended autolinks), read after entities are decoded.
+_GFM_AUTOLINK = re.compile(
+    r"(?i)\b(?:https?|ftp)://|(?<![\w.-])www\.[\w-]|[\w.+-]@[\w-]+\.|(?<![\w`])@[a-z0-9]"
+)
+
+
+def test_summary_leaves_no_bare_link_or_mention() -> None:
+    result = recorded()
+    title = (
+        "Log in at https://evil.example/login or www.evil.example, mail help@evil.example @octocat"
+    )
+    bad = result.model_copy(
+        update={
+            "runs": [
+                r.model_copy(
+                    update={"findings": [f.model_copy(update={"title": title}) for f in r.findings]}
+                )
+                for r in result.runs
+            ],
+            "findings": [f.model_copy(update={"title": title}) for f in result.findings],
+        }
+    )
+    md = render_summary(bad)
+    assert "evil.example/login" in md.replace("\u2060", "")  # still there to read
+    assert not _GFM_AUTOLINK.search(html.unescape(md)), _GFM_AUTOLINK.search(html.unescape(md))
 
 
 def test_summary_with_a_baseline() -> None:
