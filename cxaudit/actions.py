@@ -32,6 +32,7 @@ from pydantic import (
 from cxaudit.locators import Locator, suggestions
 from cxaudit.results import Capture
 from cxaudit.spec.journey_file import Scalar
+from cxaudit.spec.paths import is_file
 from cxaudit.spec.variables import NAME, Ref, RefError, render_in, scalar_text, unescape
 from cxaudit.values import parse_number
 
@@ -251,7 +252,7 @@ def _check_upload(args: UploadArgs, folder: Path) -> list[Note]:
     return [
         Note(("files", i), f"no such file: {name} (paths are relative to this file's folder)")
         for i, name in enumerate(args.files)
-        if "${" not in name and not (folder / name).is_file()
+        if "${" not in name and not is_file(folder / name)
     ]
 
 
@@ -724,7 +725,7 @@ async def upload(ctx: ActionContext, args: UploadArgs) -> None:
     Paths are relative to the file the step is written in.
     """
     paths = [ctx.source_dir / name for name in args.files]
-    missing = [str(p) for p in paths if not p.is_file()]
+    missing = [str(p) for p in paths if not is_file(p)]
     if missing:
         raise StepFailed(f"no such file: {', '.join(missing)}")
     await _on_element(

@@ -238,7 +238,9 @@ class Settings(_Section):
         le=64,
         description="Journey runs at once, as contexts of one browser (default: one per CPU core, at least 2, at most 8).",
     )
-    timeout_ms: float = Field(default=10_000, gt=0, description="How long a step may wait, in ms.")
+    timeout_ms: float = Field(
+        default=10_000, gt=0, le=3_600_000, description="How long a step may wait, in ms."
+    )
     executable_path: str | None = Field(default=None, description="Chromium to use.")
     headless: bool = Field(default=True, description="false shows the browser window.")
     connect: str | None = Field(

@@ -33,6 +33,7 @@ from cxaudit.spec.journey_file import (
 )
 from cxaudit.spec.messages import validate_messages
 from cxaudit.spec.model import Consent, Journey, Stage, Step
+from cxaudit.spec.paths import exists, is_dir, is_file
 from cxaudit.spec.variables import Ref, RefError, refs_in, render, render_in, scalar_text
 from cxaudit.spec.yamlpos import (
     Document,
@@ -44,6 +45,8 @@ from cxaudit.spec.yamlpos import (
 )
 
 STEP_OPTION_KEYS = ("name", "timeout", "optional", "audit")
+#: A step waits at most this long (ms): ``.inf`` or a typo of zeros is a mistake, not a wish.
+MAX_STEP_TIMEOUT_MS = 3_600_000
 JOURNEY_SUFFIXES = (".yaml", ".yml")
 FRAGMENT_DIR = "fragments"
 #: A journey that expands to more steps than this is a mistake (or an attack).
@@ -385,13 +388,13 @@ class Loader:
             [ctx.folder / wanted, ctx.root / wanted] if not wanted.is_absolute() else [wanted]
         )
         for candidate in dict.fromkeys(candidates):
-            if candidate.is_file():
+            if is_file(candidate):
                 return candidate
         folder = candidates[0].parent
         near = ""
-        if folder.is_dir():
+        if is_dir(folder):
             names = [
-                p.name for p in folder.iterdir() if p.suffix in JOURNEY_SUFFIXES and p.is_file()
+                p.name for p in folder.iterdir() if p.suffix in JOURNEY_SUFFIXES and is_file(p)
             ]
             close = difflib.get_close_matches(wanted.name, names, n=1, cutoff=0.6)
             if close:
@@ -567,10 +570,16 @@ class Loader:
         ok = True
         timeout = options.get("timeout")
         if timeout is not None and (
-            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+            isinstance(timeout, bool)
+            or not isinstance(timeout, (int, float))
+            or not 0 < timeout <= MAX_STEP_TIMEOUT_MS
         ):
             self.add(
-                doc.issue((*path, "timeout"), "timeout is a number of milliseconds greater than 0")
+                doc.issue(
+                    (*path, "timeout"),
+                    "timeout is a number of milliseconds greater than 0 "
+                    f"and at most {MAX_STEP_TIMEOUT_MS} (one hour)",
+                )
             )
             ok = False
         if "optional" in options and not isinstance(options["optional"], bool):
@@ -744,7 +753,7 @@ class Loader:
         if top.storage_state is not None:
             state = file.parent / top.storage_state
             storage_state = str(state)
-            if not state.is_file():
+            if not is_file(state):
                 self.add(
                     doc.issue(
                         ("storage_state",),
@@ -1045,9 +1054,9 @@ def load_all(paths: Sequence[str | Path], known_channels: Sequence[str] | None =
     """Load and check every journey and fragment under ``paths``; never raises."""
     loader = Loader(known_channels)
     for raw in paths:
-        if not Path(raw).exists():
+        if not exists(Path(raw)):
             loader.add(SpecIssue(str(raw), 1, 1, "", "no such file or directory"))
-    journey_files, fragment_files = discover_files([p for p in paths if Path(p).exists()])
+    journey_files, fragment_files = discover_files([p for p in paths if exists(Path(p))])
     if not journey_files and not fragment_files and not loader.issues:
         shown = ", ".join(str(p) for p in paths)
         loader.add(SpecIssue(shown, 1, 1, "", "no journey files (*.yaml, *.yml) found here"))

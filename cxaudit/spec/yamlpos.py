@@ -122,7 +122,7 @@ class _Builder:
             raise _TooLarge(self._pos(node))
         self.doc.positions.setdefault(path, self._pos(node))
         if isinstance(node, yaml.ScalarNode):
-            return self.loader.construct_object(node, deep=True)
+            return self._scalar(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
@@ -141,7 +141,7 @@ class _Builder:
                         )
                     )
                     continue
-                key = self.loader.construct_object(key_node, deep=True)
+                key = self._scalar(key_node, path)
                 if not isinstance(key, (str, int, float, bool)) and key is not None:
                     key = str(key)
                 if isinstance(key, bool) or key is None:
@@ -166,6 +166,25 @@ class _Builder:
                 out[key] = self.build(value_node, child_path)
             return out
         return None  # pragma: no cover - PyYAML has no other node kinds
+
+    def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
+        """A scalar's value; one PyYAML cannot build (``!!timestamp x``) is an issue."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError, OverflowError):
+            pos = self._pos(node)
+            tag = node.tag.rsplit(":", 1)[-1]
+            self.issues.append(
+                SpecIssue(
+                    self.doc.file,
+                    pos.line,
+                    pos.column,
+                    format_path(path),
+                    f"{node.value[:40]!r} is not a valid !!{tag} value: "
+                    "remove the tag, or quote the value to keep it as text",
+                )
+            )
+            return node.value
 
 
 class _TooLarge(Exception):

@@ -9,6 +9,7 @@ modest so the suite stays fast; pytest-timeout catches a hang.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,13 +40,17 @@ FUZZ = settings(
 # -- strategies ---------------------------------------------------------------
 
 text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+#: A path longer than any file system allows ("File name too long" when looked up).
+LONG_PATH = "a" * 5000 + ".yaml"
 scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),  # unbounded: 10**400 included
     st.floats(allow_nan=True, allow_infinity=True),
     text,
-    st.sampled_from(["${x}", "${secret:X}", "${env:HOME:-/}", "${", "$${y}", "/", "../../"]),
+    st.sampled_from(
+        ["${x}", "${secret:X}", "${env:HOME:-/}", "${", "$${y}", "/", "../../", LONG_PATH]
+    ),
 )
 KEYS = [
     "journey",
@@ -211,6 +216,16 @@ YAML_NOISE = st.one_of(
             "*a",
             "!!python/object:os.system",
             "!!binary",
+            "!!timestamp ",
+            "!!bool ",
+            "!!int ",
+            "!!float ",
+            "!!null ",
+            "!!set ",
+            "!!omap ",
+            "!!str ",
+            "!!merge ",
+            LONG_PATH,
             "%YAML 1.1",
             "---",
             "...",
@@ -273,3 +288,37 @@ def test_validate_command_never_shows_a_traceback(
     assert result.exit_code in (0, 2), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
+
+
+YAML_TAGS = st.sampled_from(
+    [
+        "!!timestamp",
+        "!!bool",
+        "!!int",
+        "!!float",
+        "!!null",
+        "!!binary",
+        "!!set",
+        "!!omap",
+        "!!pairs",
+        "!!seq",
+        "!!map",
+        "!!str",
+        "!!python/object:os.system",
+        "!unknown",
+    ]
+)
+_VALUE_AT = re.compile(rb"(:|- ) ?(?=\S)")
+
+
+@pytest.mark.timeout(600)
+@FUZZ
+@given(st.sampled_from(REAL_JOURNEYS), st.data())
+def test_tagged_values_in_real_journeys(folder: Path, source: Path, data: st.DataObject) -> None:
+    """A YAML tag in front of any value (``journey: !!timestamp x``): an issue, never a crash."""
+    raw = source.read_bytes()
+    places = [m.end() for m in _VALUE_AT.finditer(raw)]
+    for at in sorted(data.draw(st.lists(st.sampled_from(places), min_size=1, max_size=3)))[::-1]:
+        tag = data.draw(YAML_TAGS, label="tag").encode()
+        raw = raw[:at] + tag + b" " + raw[at:]
+    assert_answers_with_positions(folder / source.name, raw)
