@@ -38,9 +38,13 @@ from cxaudit.scoring import Profile, aggregate, propagate_points, run_points, sc
 GATE_CHECK = "journey-completion"
 
 
-#: Which gatherer fills which snapshot field (to tell "not measured" from "not applicable").
+#: Which gatherer fills which snapshot field (to tell "not measured" from "not applicable");
+#: a field not named here is filled by the gatherer of the same name.
 FIELD_GATHERER = {
     "axe": "axe",
+    "url": "page",
+    "title": "page",
+    "viewport": "page",
     "timing": "page",
     "visible_text": "page",
     "screenshot": "screenshot",
@@ -105,18 +109,24 @@ def _evaluate(check: Check, subject: Any, options: Any) -> list[Result]:
 
 
 def _missing_input(check: Check, subject: StepSubject) -> Result | bool | None:
-    """ERROR when a required input's gatherer failed; False to skip quietly."""
+    """ERROR when a required input's gatherer failed; False to skip quietly.
+
+    A failed gatherer leaves its fields at their defaults, and a default can
+    look like a reading (an empty title, no console messages): so the
+    gatherer's failure is looked at first, whatever the field holds.
+    """
     snapshot = subject.step.snapshot
     if snapshot is None:
         return False
     for name in check.requires:
+        gatherer = FIELD_GATHERER.get(name, name)
+        if gatherer in snapshot.errors:
+            return Result(
+                status=Status.ERROR,
+                message=f"not measured: {gatherer} failed: {snapshot.errors[gatherer]}",
+            )
+    for name in check.requires:
         if getattr(snapshot, name, None) in (None, {}, []):
-            gatherer = FIELD_GATHERER.get(name, name)
-            if gatherer in snapshot.errors:
-                return Result(
-                    status=Status.ERROR,
-                    message=f"not measured: {gatherer} failed: {snapshot.errors[gatherer]}",
-                )
             return False
     return None
 

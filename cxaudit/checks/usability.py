@@ -13,12 +13,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field
 
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
 from cxaudit.checks.elements import CheckOptions, element, fields, part, quoted
-from cxaudit.results import Evidence, StepResult
+from cxaudit.results import Evidence, FailedRequest, StepResult
 
 
 @register
@@ -58,13 +59,26 @@ class JourneyCompleted(Check):
         )
 
 
+#: How Chromium reports a request that failed (a network event, not a script error).
+NETWORK_MESSAGE = re.compile(r"Failed to load resource\b")
+#: Site icons: a failed one is a blank tab icon, not a broken page.
+ICON_FILE = re.compile(r"(^|/)(favicon[^/]*|apple-touch-icon[^/]*)$", re.I)
+
+
+def browser_request(url: str) -> bool:
+    """The browser's own request for ``/favicon.ico``: made whatever the page says."""
+    return urlsplit(url).path == "/favicon.ico"
+
+
 @register
 class ConsoleErrors(Check):
     """The page runs without JavaScript errors.
 
     A script error is often a broken button, an empty price or a basket that
     does not update: invisible in a screenshot, obvious to the customer who
-    clicks and nothing happens.
+    clicks and nothing happens. The browser's "Failed to load resource"
+    messages are not script errors: they are network failures, which the
+    failed-requests check reports (and a missing favicon is not one).
     """
 
     code = "CX-USE-010"
@@ -80,7 +94,11 @@ class ConsoleErrors(Check):
         snapshot = subject.step.snapshot
         if snapshot is None or not snapshot.audited:
             return
-        errors = [m for m in snapshot.console if m.type in ("error", "pageerror")]
+        errors = [
+            m
+            for m in snapshot.console
+            if m.type in ("error", "pageerror") and not NETWORK_MESSAGE.match(m.text)
+        ]
         if not errors:
             yield Result(status=Status.PASS)
             return
@@ -100,7 +118,9 @@ class FailedRequests(Check):
 
     A missing image, stylesheet or script (HTTP 4xx/5xx, or a request that
     never completes) shows up as a broken product photo, an unstyled page or
-    a feature that silently does not work.
+    a feature that silently does not work. The browser's own request for
+    ``/favicon.ico`` is not the page's and is left out; another site icon
+    that fails is a minor finding of its own (``icon``).
     """
 
     code = "CX-USE-011"
@@ -116,28 +136,47 @@ class FailedRequests(Check):
         snapshot = subject.step.snapshot
         if snapshot is None or not snapshot.audited:
             return
-        failed = snapshot.failed_requests
+        page_requests = [r for r in snapshot.failed_requests if not browser_request(r.url)]
+        icons = [r for r in page_requests if ICON_FILE.search(urlsplit(r.url).path)]
+        failed = [r for r in page_requests if r not in icons]
         if not failed:
             yield Result(status=Status.PASS)
-            return
-        first = failed[0]
-        what = f"HTTP {first.status}" if first.status else first.failure
-        yield Result(
-            status=Status.FAIL,
-            message=f"{len(failed)} request(s) failed, first {first.url} ({what})",
-            evidence=tuple(
-                Evidence(
-                    values={
-                        "url": r.url,
-                        "status": r.status,
-                        "failure": r.failure,
-                        "type": r.resource_type,
-                    }
-                )
-                for r in failed[:20]
-            ),
-            identity=first.url,
-        )
+        else:
+            yield _failed_requests(failed)
+        if icons:
+            yield _failed_requests(icons, icon=True)
+
+
+def _failed_requests(failed: list[FailedRequest], icon: bool = False) -> Result:
+    first = failed[0]
+    what = f"HTTP {first.status}" if first.status else first.failure
+    return Result(
+        status=Status.FAIL,
+        message=f"{len(failed)} {'site icon' if icon else 'request'}(s) failed, "
+        f"first {first.url} ({what})",
+        evidence=tuple(
+            Evidence(
+                values={
+                    "url": r.url,
+                    "status": r.status,
+                    "failure": r.failure,
+                    "type": r.resource_type,
+                }
+            )
+            for r in failed[:20]
+        ),
+        identity=f"icon:{first.url}" if icon else first.url,
+        **(
+            {
+                "rule": "icon",
+                "title": "The site icon does not load",
+                "severity": "minor",
+                "weight": 1.0,
+            }
+            if icon
+            else {}
+        ),
+    )
 
 
 def _layout(subject: StepSubject) -> dict[str, Any]:
