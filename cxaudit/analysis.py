@@ -316,14 +316,22 @@ def analyse_run(
     """Evaluate step and journey checks on one journey run and score it."""
     profile = settings.profile()
     collect = _Collector(profile, run)
-    for check in checks:
+    # What axe-core was reported failing on each step, by rule: the checks that
+    # overlap an axe rule read it, so axe's checks run first (they do by code).
+    axe_failures: dict[int, dict[str, tuple[Evidence, ...]]] = {}
+    for check in sorted(checks, key=lambda c: "axe" not in c.requires):
         options = _options(check, settings)
         if check.scope == "step":
             for step in run.steps:
                 disabled = step_disabled(step)
                 if check.code in disabled or check.slug in disabled:
                     continue
-                subject = StepSubject(run=run, step=step, channel=channel)
+                subject = StepSubject(
+                    run=run,
+                    step=step,
+                    channel=channel,
+                    axe_failures=axe_failures.get(step.index, {}) if check.overlaps_axe else {},
+                )
                 missing = _missing_input(check, subject)
                 if missing is False:
                     continue
@@ -333,6 +341,8 @@ def analyse_run(
                 for result in results:
                     if result.rule and result.rule in disabled:
                         continue
+                    if "axe" in check.requires and result.status == Status.FAIL and result.rule:
+                        axe_failures.setdefault(step.index, {})[result.rule] = result.evidence
                     collect.add(check, result, run.journey, run.channel, step.stage, step.index)
         elif check.scope == "journey":
             subject = JourneySubject(run=run, channel=channel)
