@@ -38,9 +38,13 @@ from cxaudit.scoring import Profile, aggregate, propagate_points, run_points, sc
 GATE_CHECK = "journey-completion"
 
 
-#: Which gatherer fills which snapshot field (to tell "not measured" from "not applicable").
+#: Which gatherer fills which snapshot field (to tell "not measured" from "not applicable");
+#: a field not named here is filled by the gatherer of the same name.
 FIELD_GATHERER = {
     "axe": "axe",
+    "url": "page",
+    "title": "page",
+    "viewport": "page",
     "timing": "page",
     "visible_text": "page",
     "screenshot": "screenshot",
@@ -105,18 +109,24 @@ def _evaluate(check: Check, subject: Any, options: Any) -> list[Result]:
 
 
 def _missing_input(check: Check, subject: StepSubject) -> Result | bool | None:
-    """ERROR when a required input's gatherer failed; False to skip quietly."""
+    """ERROR when a required input's gatherer failed; False to skip quietly.
+
+    A failed gatherer leaves its fields at their defaults, and a default can
+    look like a reading (an empty title, no console messages): so the
+    gatherer's failure is looked at first, whatever the field holds.
+    """
     snapshot = subject.step.snapshot
     if snapshot is None:
         return False
     for name in check.requires:
+        gatherer = FIELD_GATHERER.get(name, name)
+        if gatherer in snapshot.errors:
+            return Result(
+                status=Status.ERROR,
+                message=f"not measured: {gatherer} failed: {snapshot.errors[gatherer]}",
+            )
+    for name in check.requires:
         if getattr(snapshot, name, None) in (None, {}, []):
-            gatherer = FIELD_GATHERER.get(name, name)
-            if gatherer in snapshot.errors:
-                return Result(
-                    status=Status.ERROR,
-                    message=f"not measured: {gatherer} failed: {snapshot.errors[gatherer]}",
-                )
             return False
     return None
 
@@ -306,14 +316,22 @@ def analyse_run(
     """Evaluate step and journey checks on one journey run and score it."""
     profile = settings.profile()
     collect = _Collector(profile, run)
-    for check in checks:
+    # What axe-core was reported failing on each step, by rule: the checks that
+    # overlap an axe rule read it, so axe's checks run first (they do by code).
+    axe_failures: dict[int, dict[str, tuple[Evidence, ...]]] = {}
+    for check in sorted(checks, key=lambda c: "axe" not in c.requires):
         options = _options(check, settings)
         if check.scope == "step":
             for step in run.steps:
                 disabled = step_disabled(step)
                 if check.code in disabled or check.slug in disabled:
                     continue
-                subject = StepSubject(run=run, step=step, channel=channel)
+                subject = StepSubject(
+                    run=run,
+                    step=step,
+                    channel=channel,
+                    axe_failures=axe_failures.get(step.index, {}) if check.overlaps_axe else {},
+                )
                 missing = _missing_input(check, subject)
                 if missing is False:
                     continue
@@ -323,6 +341,8 @@ def analyse_run(
                 for result in results:
                     if result.rule and result.rule in disabled:
                         continue
+                    if "axe" in check.requires and result.status == Status.FAIL and result.rule:
+                        axe_failures.setdefault(step.index, {})[result.rule] = result.evidence
                     collect.add(check, result, run.journey, run.channel, step.stage, step.index)
         elif check.scope == "journey":
             subject = JourneySubject(run=run, channel=channel)

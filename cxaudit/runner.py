@@ -674,6 +674,7 @@ class Runner:
                     pass  # a page still loading is measured as it is
                 if time.monotonic() - load_wait > 0.05:
                     finished = time.monotonic()
+            landed_on_error(ctx.page.url, recorder.main_status)
         except SiteUnreachable as exc:
             status = "error"
             message = str(exc)
@@ -728,6 +729,18 @@ class Runner:
         # Every step result leaves here masked: journeys and BDD steps alike.
         live.redactor.update(ctx.secrets)
         return redact_model(result, live.redactor), time_origin
+
+
+def landed_on_error(url: str, status: int | None) -> None:
+    """Fail a step that took the customer to an HTTP error page (4xx/5xx).
+
+    A click on a dead link, a form that posts to a broken handler: the
+    customer sees "Not found" or "Server error", whichever step took them
+    there, so the journey did not go on. ``status`` is that of the step's
+    last main-frame navigation (None when it did not navigate).
+    """
+    if status is not None and status >= 400:
+        raise StepFailed(f"the step led to {url}, which answered HTTP {status}")
 
 
 async def run_journeys(

@@ -15,8 +15,8 @@ documentation (``cxaudit list-checks``, docs/checks.md).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
 
@@ -79,11 +79,17 @@ class Result:
 
 @dataclass(frozen=True)
 class StepSubject:
-    """What a step-scope check sees: one step of one journey run."""
+    """What a step-scope check sees: one step of one journey run.
+
+    ``axe_failures`` holds the elements axe-core's rules were reported failing
+    on this step, by rule id (filled by the analysis before the checks that
+    declare ``overlaps_axe``), so one defect is not charged twice.
+    """
 
     run: JourneyRun
     step: StepResult
     channel: ChannelInfo
+    axe_failures: Mapping[str, tuple[Evidence, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,9 @@ class Check:
     severity: ClassVar[str] = "moderate"
     scope: ClassVar[Scope] = "step"
     requires: ClassVar[tuple[str, ...]] = ()
+    #: axe-core rules that judge the same thing for the same elements: an
+    #: element one of them was reported failing on the step is not failed again.
+    overlaps_axe: ClassVar[tuple[str, ...]] = ()
     advice: ClassVar[str] = ""
     help_url: ClassVar[str] = ""
     Options: ClassVar[type[BaseModel]] = NoOptions

@@ -37,7 +37,7 @@ from cxaudit.metrics import (
     summary,
     time_to_purchase,
 )
-from cxaudit.results import ChannelInfo, Evidence, JourneyRun
+from cxaudit.results import ChannelInfo, Evidence, JourneyRun, StepResult
 from cxaudit.stats import Summary, summarise
 
 
@@ -76,6 +76,26 @@ def _figures(values: Summary) -> dict[str, Any]:
     }
 
 
+#: Documents that are the browser's, not the site's: what is shown when a page never loaded.
+_NOT_THE_SITE = ("chrome-error:", "about:", "data:")
+
+
+def never_loaded(step: StepResult) -> Result | None:
+    """ERROR (not measured) when the step could not open the site's page.
+
+    A refused connection or a DNS failure leaves the browser's own error page
+    behind; its timings are the browser's and say nothing of the site, and a
+    timing that was never the site's is never a pass.
+    """
+    snapshot = step.snapshot
+    if step.status not in ("failed", "error") or snapshot is None:
+        return None
+    if snapshot.url and not snapshot.url.startswith(_NOT_THE_SITE):
+        return None
+    reason = step.message or "the step did not open the page"
+    return Result(status=Status.ERROR, message=f"not measured: the page never loaded: {reason}")
+
+
 class CurveOptions(BaseModel):
     """Control points of the score curve, per kind of channel."""
 
@@ -93,6 +113,10 @@ class MetricCheck(Check):
     requires = ("timing",)
 
     def evaluate(self, subject: StepSubject, options: CurveOptions) -> Iterable[Result]:
+        unloaded = never_loaded(subject.step)
+        if unloaded is not None:
+            yield unloaded
+            return
         values = summary(subject.run, subject.step.index, self.metric)
         if values is None:
             return
@@ -353,6 +377,10 @@ class PerformanceBudget(Check):
 
     def evaluate(self, subject: StepSubject, options: BudgetOptions) -> Iterable[Result]:
         step = subject.step
+        unloaded = never_loaded(step)
+        if unloaded is not None:
+            yield unloaded
+            return
         try:
             limits = _limits(
                 subject.run, subject.channel.name, options.defaults, step.overrides.get("budget")

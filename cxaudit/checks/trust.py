@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
 from cxaudit.checks.consistency import audited_steps, place, price_summary
+from cxaudit.checks.elements import element, fields, part
+from cxaudit.checks.usability import field_purpose
 from cxaudit.results import Evidence, JourneyRun, PageContent, StepResult
 
 _RETURNS_TEXT = re.compile(
@@ -286,4 +289,96 @@ class PrivacyOnForms(Check):
             status=Status.FAIL,
             message=f"{len(personal)} form(s) ask for personal data; no privacy link on the page",
             identity="privacy",
+        )
+
+
+#: Card purposes whose values must never travel in an address.
+_CARD_PURPOSES = frozenset({"card number", "card security code"})
+
+
+def _secret_kind(field: Mapping[str, Any]) -> str | None:
+    """'password' or the card purpose of a field, else None."""
+    if field.get("type") == "password":
+        return "password"
+    purpose = field_purpose(field)
+    if purpose is not None and purpose.name in _CARD_PURPOSES:
+        return purpose.name
+    return None
+
+
+@register
+class SecretsNotInUrl(Check):
+    """Passwords and card numbers are never sent in the page address.
+
+    A form that submits with GET (the browser's default when the form names
+    no ``method``) puts every field into the URL: the password or card
+    number lands in the browser history, in server and proxy logs, in
+    analytics and in the ``Referer`` sent to other sites. The check reads
+    each form with a password field or a card number or security code field
+    (by type, autocomplete token, name or label) and fails those that submit
+    with GET. A form without a ``method`` is reported too: a script may
+    send it another way, but the browser sends it in the URL whenever the
+    script has not loaded or fails.
+    """
+
+    code = "CX-TRUST-006"
+    slug = "secrets-not-in-url"
+    title = "Passwords and card numbers are not sent in the URL"
+    failure_title = "A form sends a password or card number in the URL"
+    category = "trust"
+    weight = 5.0
+    severity = "serious"
+    requires = ("forms",)
+    advice = 'Give the form method="post" (and submit it over HTTPS); never put secrets in a query string.'
+    help_url = "https://owasp.org/www-community/vulnerabilities/Information_exposure_through_query_strings_in_url"
+
+    def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
+        secret: dict[int, list[tuple[dict[str, Any], str]]] = {}
+        for field in fields(subject):
+            kind = _secret_kind(field)
+            if kind is not None and int(field.get("form", -1)) >= 0:
+                secret.setdefault(int(field["form"]), []).append((field, kind))
+        if not secret:
+            yield Result(
+                status=Status.NOT_APPLICABLE, message="no form asks for a password or card"
+            )
+            return
+        forms = {f.get("index"): f for f in part(subject, "forms").get("forms") or []}
+        bad = []
+        for index, found in sorted(secret.items()):
+            form = forms.get(index) or {}
+            if "method" not in form:  # read by a cxaudit that did not record methods
+                yield Result(
+                    status=Status.ERROR,
+                    message="not measured: the forms were recorded without their method",
+                )
+                return
+            if form["method"] == "get":
+                bad.append((form, found))
+        if not bad:
+            yield Result(status=Status.PASS, message=f"{len(secret)} form(s) submit with POST")
+            return
+        form, found = bad[0]
+        kinds = sorted({kind for _, kind in found})
+        how = (
+            "submits with method GET"
+            if form.get("method_attr") == "get"
+            else "has no method, so the browser submits it with GET"
+        )
+        yield Result(
+            status=Status.FAIL,
+            message=f"the form {form.get('selector') or ''} asks for a {' and '.join(kinds)} and "
+            f"{how}: the value goes into the URL"
+            + (f" ({form.get('action')})" if form.get("action") else "")
+            + (f"; and {len(bad) - 1} more form(s)" if len(bad) > 1 else ""),
+            evidence=tuple(
+                element(
+                    form,
+                    method=form.get("method_attr") or "(none: GET)",
+                    action=form.get("action"),
+                    fields=[f.get("name_attr") or f.get("selector") for f, _ in found],
+                )
+                for form, found in bad
+            ),
+            identity="secrets-in-url",
         )

@@ -13,12 +13,21 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field
 
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
-from cxaudit.checks.elements import CheckOptions, element, fields, part, quoted
-from cxaudit.results import Evidence, StepResult
+from cxaudit.checks.elements import (
+    CheckOptions,
+    axe_covered,
+    covered_note,
+    element,
+    fields,
+    part,
+    quoted,
+)
+from cxaudit.results import Evidence, FailedRequest, StepResult
 
 
 @register
@@ -58,13 +67,26 @@ class JourneyCompleted(Check):
         )
 
 
+#: How Chromium reports a request that failed (a network event, not a script error).
+NETWORK_MESSAGE = re.compile(r"Failed to load resource\b")
+#: Site icons: a failed one is a blank tab icon, not a broken page.
+ICON_FILE = re.compile(r"(^|/)(favicon[^/]*|apple-touch-icon[^/]*)$", re.I)
+
+
+def browser_request(url: str) -> bool:
+    """The browser's own request for ``/favicon.ico``: made whatever the page says."""
+    return urlsplit(url).path == "/favicon.ico"
+
+
 @register
 class ConsoleErrors(Check):
     """The page runs without JavaScript errors.
 
     A script error is often a broken button, an empty price or a basket that
     does not update: invisible in a screenshot, obvious to the customer who
-    clicks and nothing happens.
+    clicks and nothing happens. The browser's "Failed to load resource"
+    messages are not script errors: they are network failures, which the
+    failed-requests check reports (and a missing favicon is not one).
     """
 
     code = "CX-USE-010"
@@ -80,7 +102,11 @@ class ConsoleErrors(Check):
         snapshot = subject.step.snapshot
         if snapshot is None or not snapshot.audited:
             return
-        errors = [m for m in snapshot.console if m.type in ("error", "pageerror")]
+        errors = [
+            m
+            for m in snapshot.console
+            if m.type in ("error", "pageerror") and not NETWORK_MESSAGE.match(m.text)
+        ]
         if not errors:
             yield Result(status=Status.PASS)
             return
@@ -100,7 +126,9 @@ class FailedRequests(Check):
 
     A missing image, stylesheet or script (HTTP 4xx/5xx, or a request that
     never completes) shows up as a broken product photo, an unstyled page or
-    a feature that silently does not work.
+    a feature that silently does not work. The browser's own request for
+    ``/favicon.ico`` is not the page's and is left out; another site icon
+    that fails is a minor finding of its own (``icon``).
     """
 
     code = "CX-USE-011"
@@ -116,28 +144,62 @@ class FailedRequests(Check):
         snapshot = subject.step.snapshot
         if snapshot is None or not snapshot.audited:
             return
-        failed = snapshot.failed_requests
+        page_requests = [r for r in snapshot.failed_requests if not browser_request(r.url)]
+        icons = [r for r in page_requests if ICON_FILE.search(urlsplit(r.url).path)]
+        failed = [r for r in page_requests if r not in icons]
         if not failed:
             yield Result(status=Status.PASS)
-            return
-        first = failed[0]
-        what = f"HTTP {first.status}" if first.status else first.failure
-        yield Result(
-            status=Status.FAIL,
-            message=f"{len(failed)} request(s) failed, first {first.url} ({what})",
-            evidence=tuple(
-                Evidence(
-                    values={
-                        "url": r.url,
-                        "status": r.status,
-                        "failure": r.failure,
-                        "type": r.resource_type,
-                    }
-                )
-                for r in failed[:20]
-            ),
-            identity=first.url,
-        )
+        else:
+            yield _failed_requests(failed)
+        if icons:
+            yield _failed_requests(icons, icon=True)
+
+
+def _failed_requests(failed: list[FailedRequest], icon: bool = False) -> Result:
+    first = failed[0]
+    what = f"HTTP {first.status}" if first.status else first.failure
+    return Result(
+        status=Status.FAIL,
+        message=f"{len(failed)} {'site icon' if icon else 'request'}(s) failed, "
+        f"first {first.url} ({what})",
+        evidence=tuple(
+            Evidence(
+                values={
+                    "url": r.url,
+                    "status": r.status,
+                    "failure": r.failure,
+                    "type": r.resource_type,
+                }
+            )
+            for r in failed[:20]
+        ),
+        identity=f"icon:{first.url}" if icon else first.url,
+        **(
+            {
+                "rule": "icon",
+                "title": "The site icon does not load",
+                "severity": "minor",
+                "weight": 1.0,
+            }
+            if icon
+            else {}
+        ),
+    )
+
+
+def uncovered(
+    check: Check, subject: StepSubject, items: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, list[Mapping[str, Any]]]]:
+    """``items`` split into those still to charge and, by axe rule, those axe reported."""
+    left: list[dict[str, Any]] = []
+    covered: dict[str, list[Mapping[str, Any]]] = {}
+    for item in items:
+        rule = axe_covered(check, subject, item)
+        if rule is None:
+            left.append(item)
+        else:
+            covered.setdefault(rule, []).append(item)
+    return left, covered
 
 
 def _layout(subject: StepSubject) -> dict[str, Any]:
@@ -240,6 +302,7 @@ class TapTargetSize(Check):
     advice = "Give every link and button at least 24 x 24 px (44 x 44 px on phones), with padding or min-height/min-width; keep small icons apart."
     help_url = "https://www.w3.org/WAI/WCAG22/Understanding/target-size-minimum.html"
     Options = TapTargetOptions
+    overlaps_axe = ("target-size",)
 
     def evaluate(self, subject: StepSubject, options: TapTargetOptions) -> Iterable[Result]:
         layout = _layout(subject)
@@ -255,12 +318,23 @@ class TapTargetSize(Check):
             if i not in exempt and (b.width < options.min_px or b.height < options.min_px)
         }
         failing: list[tuple[int, int]] = []
+        covered: dict[str, list[Mapping[str, Any]]] = {}
         for i in sorted(undersized):
             other = _too_close(i, boxes, undersized, options.min_px / 2)
-            if other is not None:
+            rule = axe_covered(self, subject, targets[i]) if other is not None else None
+            if rule is not None:
+                covered.setdefault(rule, []).append(targets[i])
+                exempt.add(i)  # axe's finding; not charged again as a touch target
+            elif other is not None:
                 failing.append((i, other))
         size = f"{options.min_px:g} x {options.min_px:g} px"
-        if failing:
+        if covered and not failing:
+            yield Result(
+                status=Status.NOT_APPLICABLE,
+                rule="target-size-minimum",
+                message=f"small targets: {covered_note(covered)}",
+            )
+        elif failing:
             yield Result(
                 status=Status.FAIL,
                 rule="target-size-minimum",
@@ -477,6 +551,7 @@ class ViewportMeta(Check):
     advice = 'Use <meta name="viewport" content="width=device-width, initial-scale=1"> and nothing that limits zoom.'
     help_url = "https://developer.mozilla.org/en-US/docs/Web/HTML/Viewport_meta_tag"
     Options = ViewportMetaOptions
+    overlaps_axe = ("meta-viewport",)
 
     def evaluate(self, subject: StepSubject, options: ViewportMetaOptions) -> Iterable[Result]:
         layout = _layout(subject)
@@ -486,22 +561,40 @@ class ViewportMeta(Check):
             return
         content = layout.get("viewport_meta")
         problems = []
+        # Blocked zoom is what axe's meta-viewport judges, on the page's one viewport meta.
+        zoom_rule = next(
+            (
+                rule
+                for rule in self.overlaps_axe
+                if any(
+                    str(seen.html or "").lower().startswith("<meta")
+                    for seen in subject.axe_failures.get(rule, ())
+                )
+            ),
+            None,
+        )
         if content is None:
             problems.append("the page has no viewport meta tag, so phones shrink it to fit")
         else:
             values = parse_viewport(content)
             if values.get("width") != "device-width":
                 problems.append(f"width is '{values.get('width', '')}', not device-width")
-            if values.get("user-scalable") in ("no", "0"):
+            if zoom_rule is None and values.get("user-scalable") in ("no", "0"):
                 problems.append("user-scalable=no blocks zoom")
             try:
                 maximum = float(values.get("maximum-scale", "10"))
             except ValueError:
                 maximum = 10.0
-            if maximum < options.min_maximum_scale:
+            if zoom_rule is None and maximum < options.min_maximum_scale:
                 problems.append(f"maximum-scale={maximum:g} limits zoom")
         if not problems:
-            yield Result(status=Status.PASS)
+            if zoom_rule is not None:
+                yield Result(
+                    status=Status.NOT_APPLICABLE,
+                    message=f"blocked zoom is reported by axe rule '{zoom_rule}'",
+                )
+            else:
+                yield Result(status=Status.PASS)
             return
         yield Result(
             status=Status.FAIL,
@@ -518,6 +611,9 @@ class FieldName(Check):
     A field with no label, no ``aria-label`` and not even a placeholder is a
     blank box: customers guess, screen readers say only "edit text". This
     check names fields with no accessible name at all (WCAG 4.1.2, 1.3.1).
+    A field axe-core already reported on the step (``label``,
+    ``select-name``, ``aria-input-field-name``) is that finding's, not
+    charged again here.
     """
 
     code = "CX-USE-006"
@@ -532,15 +628,22 @@ class FieldName(Check):
         'Add a <label for="..."> to each field (or aria-label where a visible label is impossible).'
     )
     help_url = "https://www.w3.org/WAI/tutorials/forms/labels/"
+    overlaps_axe = ("label", "select-name", "aria-input-field-name")
 
     def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
         found = fields(subject)
         if not found:
             yield Result(status=Status.NOT_APPLICABLE, message="no form fields")
             return
-        bad = [f for f in found if not f.get("name")]
+        bad, covered = uncovered(self, subject, [f for f in found if not f.get("name")])
         if not bad:
-            yield Result(status=Status.PASS)
+            if covered:
+                yield Result(
+                    status=Status.NOT_APPLICABLE,
+                    message=f"fields without a name: {covered_note(covered)}",
+                )
+            else:
+                yield Result(status=Status.PASS)
             return
         yield Result(
             status=Status.FAIL,
@@ -713,8 +816,21 @@ class InputType(Check):
 
 class RequiredMarkedOptions(CheckOptions):
     min_fields: int = Field(
-        default=2, ge=1, description="Forms with fewer fields are not checked (a search box)."
+        default=2,
+        ge=1,
+        description="Forms with fewer fields to type in are not checked (a search box).",
     )
+
+
+#: Inputs that are chosen, not typed in: filters, toggles, pickers.
+CHOICE_TYPES = frozenset({"checkbox", "radio", "range", "color", "file", "search"})
+
+
+def entry_field(field: Mapping[str, Any]) -> bool:
+    """A field the customer types into (not a checkbox, a radio, a select or a search box)."""
+    if field.get("tag") == "textarea":
+        return True
+    return field.get("tag") == "input" and field.get("type") not in CHOICE_TYPES
 
 
 def _marked(field: Mapping[str, Any]) -> bool:
@@ -734,7 +850,10 @@ class RequiredMarked(Check):
     the rules by failing: they submit, read a list of errors, and try again.
     A form passes when it has a note such as "All fields are required", or
     when any of its fields is marked required or optional (then the others
-    are understood to be the other kind).
+    are understood to be the other kind). It looks at forms the customer
+    fills in and submits (checkout, address, sign-up): those with at least
+    ``min_fields`` fields to type in. Controls are not such forms: a search
+    form, filter checkboxes, a sort select.
     """
 
     code = "CX-USE-008"
@@ -755,9 +874,16 @@ class RequiredMarked(Check):
         groups: dict[int, list[dict[str, Any]]] = {}
         for f in found:
             groups.setdefault(int(f.get("form", -1)), []).append(f)
-        checked = {k: v for k, v in groups.items() if len(v) >= options.min_fields}
+        checked = {
+            k: v
+            for k, v in groups.items()
+            if not (forms.get(k) or {}).get("search")
+            and sum(entry_field(f) for f in v) >= options.min_fields
+        }
         if not checked:
-            yield Result(status=Status.NOT_APPLICABLE, message="no form with several fields")
+            yield Result(
+                status=Status.NOT_APPLICABLE, message="no form with several fields to fill in"
+            )
             return
         unmarked = [
             (index, group)

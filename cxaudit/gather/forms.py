@@ -12,10 +12,15 @@ its ``selector``, ``tag``, ``type`` (the type the browser uses) and
 message shown for it (found in the field's own group or through
 ``aria-describedby``/``aria-errormessage``; ``in_group`` and ``tied`` say
 which), ``flagged`` when an error summary links to it, the index of its
-``form`` (-1 outside any form) and its ``box``. Values are never read.
+``form`` (-1 outside any form), its ``box`` and its opening tag as ``html``
+(without a ``value``). Values are never read.
 
-Each form has its ``index``, ``selector``, ``fields`` (how many) and
-``note``: a sentence such as "All fields are required" outside the labels.
+Each form has its ``index``, ``selector``, ``fields`` (how many),
+``note``: a sentence such as "All fields are required" outside the labels,
+the ``method`` it submits with as the browser reads it (``get`` when none is
+written) and ``method_attr`` as written, its ``action`` as written, and
+``search`` when it is a search form (``role="search"`` on it or around it,
+or a ``type="search"`` field).
 """
 
 from __future__ import annotations
@@ -62,6 +67,12 @@ const message = (el, node, inGroup, tiedIds) => ({
   selector: cx.selector(node), id: node.id || '', text: cx.text(node.textContent, 160),
   in_group: inGroup, tied: !!node.id && tiedIds.includes(node.id),
 });
+// The field's opening tag, without its value (values are never read).
+const openTag = (el) => {
+  const copy = el.cloneNode(false);
+  copy.removeAttribute('value');
+  return cx.html(copy, 300).replace(/>[\s\S]*$/, '>');
+};
 const forms = Array.from(document.forms);
 const fields = [];
 for (const el of controls) {
@@ -111,7 +122,7 @@ for (const el of controls) {
     aria_invalid: (el.getAttribute('aria-invalid') || '').toLowerCase(),
     label: labelText, name, name_source: source, label_marker: marker,
     described_by: described, error, flagged: !!el.id && flaggedIds.has(el.id),
-    form: el.form ? forms.indexOf(el.form) : -1, box: cx.box(el),
+    form: el.form ? forms.indexOf(el.form) : -1, box: cx.box(el), html: openTag(el),
   });
 }
 const NOTE = /\b(required|mandatory|optional)\b|^\*/i;
@@ -128,7 +139,11 @@ const formInfo = forms.map((form, index) => {
     note = t;
     break;
   }
-  return {index, selector: cx.selector(form), fields: fields.filter((f) => f.form === index).length, note};
+  return {index, selector: cx.selector(form), fields: fields.filter((f) => f.form === index).length, note,
+    method: (form.method || 'get').toLowerCase(),
+    method_attr: (form.getAttribute('method') || '').toLowerCase().trim(),
+    action: form.getAttribute('action') || '',
+    search: !!form.closest('[role="search"], search') || !!form.querySelector('input[type="search" i]')};
 }).filter((f) => f.fields > 0);
 return {fields, forms: formInfo};
 """

@@ -9,6 +9,11 @@ def _fmt(value: float | None) -> str:
     return " n/a" if value is None else f"{value:4.0f}"
 
 
+def _overall(value: float | None) -> str:
+    """The overall score, or "not measured": never "n/a/100", which reads as a score."""
+    return "not measured" if value is None else f"{value:.0f}/100"
+
+
 def console_summary(result: RunResult) -> str:
     """Score per journey and channel, findings count, and the overall score."""
     channels = [c.name for c in result.channels] or sorted({r.channel for r in result.runs})
@@ -35,7 +40,7 @@ def console_summary(result: RunResult) -> str:
     failed = sum(r.status != "passed" for r in result.runs)
     lines.append("")
     lines.append(
-        f"overall score {_fmt(result.scores.get('overall')).strip()}/100 · "
+        f"overall score {_overall(result.scores.get('overall'))} · "
         f"{len(findings)} finding(s), {len(review)} to review"
         + (f", {not_measured} not measured" if not_measured else "")
         + f" · {len(result.runs) - failed}/{len(result.runs)} journey runs completed"

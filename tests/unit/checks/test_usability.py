@@ -232,9 +232,11 @@ def test_journey_effort_per_stage_and_in_total() -> None:
 
 
 def test_console_errors_and_failed_requests_of_the_step() -> None:
+    # The console's "Failed to load resource" lines (two images and the
+    # favicon) are network failures, not script errors: the images are the
+    # failed-requests check's, the favicon nobody's.
     console = only(run_check("console-errors", "images-desktop"))
-    assert console.status == Status.FAIL
-    assert console.message.startswith("3 console error(s): Failed to load resource")
+    assert console.status == Status.PASS
     requests = only(run_check("failed-requests", "images-desktop"))
     assert requests.status == Status.FAIL
     assert "missing-too.png (HTTP 404)" in requests.message
