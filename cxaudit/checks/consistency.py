@@ -193,6 +193,12 @@ def _rules(run: JourneyRun) -> MessageRules:
     return parse_rules(run.rules.get("messages"))
 
 
+def match_groups(run: JourneyRun) -> list[tuple[str, ...]]:
+    """The journey's ``must_match`` rules as CX-MSG-001 compares them: groups of capture
+    names (a single name is a group of one). Raises ``ValueError`` on broken rules."""
+    return _rules(run).match_groups()
+
+
 def _matches(rule: TextOrPattern, text: str) -> bool:
     if rule.text is not None:
         return normalise_text(rule.text) in normalise_text(text)
@@ -256,9 +262,18 @@ class CapturedValuesMatch(Check):
         ]
         name = " = ".join(group)
         if len(seen) < 2:
+            others = sorted(
+                {c.name for run in runs for s in run.steps for c in s.captures} - set(group)
+            )
+            hint = (
+                f"; to compare it with another capture, list both in a group, e.g. "
+                f"must_match: [[{group[0]}, {others[0]}]]"
+                if len(group) == 1 and others
+                else ""
+            )
             yield Result(
                 status=Status.NOT_APPLICABLE,
-                message=f"{name} was captured {len(seen)} time(s): nothing to compare",
+                message=f"{name} was captured {len(seen)} time(s): nothing to compare{hint}",
                 journey=journey,
                 channel=runs[0].channel,
                 rule=name,

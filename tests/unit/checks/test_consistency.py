@@ -151,6 +151,41 @@ def test_a_value_captured_once_has_nothing_to_compare() -> None:
     assert statuses(evaluate("CX-MSG-001", result_of(one))) == ["not_applicable"]
 
 
+def test_a_labelled_amount_matches_the_bare_amount() -> None:
+    """Issue 16: "Item total: $29.99" and "$29.99" are the same price, not a mismatch."""
+    same = run(
+        [
+            step(0, page("/p"), captures=[("price", "$29.99")]),
+            step(1, page("/cart"), captures=[("cart_price", "Item total: $29.99")]),
+        ],
+        rules={"messages": {"must_match": [["price", "cart_price"]]}},
+    )
+    assert statuses(evaluate("CX-MSG-001", result_of(same))) == ["pass"]
+    drift = run(
+        [
+            step(0, page("/p"), captures=[("price", "$29.99")]),
+            step(1, page("/cart"), captures=[("cart_price", "Item total: $34.99")]),
+        ],
+        rules={"messages": {"must_match": [["price", "cart_price"]]}},
+    )
+    assert statuses(evaluate("CX-MSG-001", result_of(drift))) == ["fail"]
+
+
+def test_a_name_captured_once_suggests_the_group_to_write() -> None:
+    """``must_match: [price]`` with the cart's price captured as ``cart_price`` compares
+    nothing (defect 4): the outcome says which group would."""
+    one = run(
+        [
+            step(0, page("/p"), captures=[("price", "€89.00")]),
+            step(1, page("/cart"), captures=[("cart_price", "€94.00")]),
+        ],
+        rules={"messages": {"must_match": ["price"]}},
+    )
+    results = evaluate("CX-MSG-001", result_of(one))
+    assert statuses(results) == ["not_applicable"]
+    assert "must_match: [[price, cart_price]]" in results[0].message
+
+
 def test_broken_rules_in_a_results_file_are_an_error_not_a_crash() -> None:
     bad = run([step(0, page())], rules={"messages": {"must_match": [["lonely"]]}})
     results = evaluate("CX-MSG-001", result_of(bad))
