@@ -8,18 +8,11 @@ and appendChild of separate text nodes by script, after the load event.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from cxaudit.analysis import analyse
-from cxaudit.browser import resolve_channels
 from cxaudit.results import RunResult
-from cxaudit.runner import RunOptions, plan, run_journeys
-from cxaudit.spec import load_journey
-from tests.e2e.page_server import serve
+from tests.e2e.page_server import run_on_pages
 
 CART = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Cart</title></head><body>
@@ -68,20 +61,9 @@ stages:
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
-    tmp = tmp_path_factory.mktemp("split-prices")
-    (tmp / "j.yaml").write_text(JOURNEY, encoding="utf-8")
-    journey, issues = load_journey(tmp / "j.yaml")
-    assert journey is not None, issues
-    with serve({"/cart": ("text/html", CART)}) as url:
-        options = RunOptions(
-            channels=resolve_channels(["desktop"]),
-            output_dir=Path(tmp),
-            base_url=url,
-            screenshots=False,
-        )
-        raw = asyncio.run(run_journeys(plan([journey], options.channels, False), options))
-    yield analyse(raw)
+def result(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    folder = tmp_path_factory.mktemp("split-prices")
+    return analyse(run_on_pages({"/cart": ("text/html", CART)}, JOURNEY, folder))
 
 
 def test_split_prices_are_read_with_their_labels(result: RunResult) -> None:
