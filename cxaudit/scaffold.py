@@ -84,11 +84,14 @@ journey: Guest buys trail shoes
 description: From the product page to the order confirmation.
 tags: [purchase, smoke]
 
-# What the customer must read the same everywhere: the consistency checks
-# compare the captured values and report a difference as a finding (the
-# demo shop's cart charges more than its product page says).
+# What the customer must read the same everywhere: the consistency check
+# CX-MSG-001 compares the captured values and reports a difference as a
+# finding (the demo shop's cart charges more than its product page says).
+# A group [a, b] says two captures of different names must agree: here the
+# product page's price and the cart's. A name alone ([price]) compares
+# the captures of that one name with each other: on every step and channel.
 messages:
-  must_match: [price]
+  must_match: [[price, cart_price]]
 
 # Stricter budgets for the money path.
 budgets:

@@ -13,18 +13,73 @@ import unicodedata
 _NUMBER = re.compile(r"[-+]?\d[\d.,' \u00a0\u202f]*")
 
 
+#: Currency codes that may stand right before an amount (``EUR5,00``).
+_CURRENCY_CODES = frozenset(
+    [
+        "eur",
+        "usd",
+        "gbp",
+        "chf",
+        "sek",
+        "nok",
+        "dkk",
+        "pln",
+        "aud",
+        "cad",
+        "jpy",
+        "inr",
+        "nzd",
+        "czk",
+        "huf",
+        "kr",
+        "zł",
+    ]
+)
+
+
+def _in_code(text: str, match: re.Match[str]) -> bool:
+    """Whether the number is part of a code: joined to letters (``NW100234``) or joined by a
+    hyphen to letters or digits (``NW-100234``, ``A4-210``), as order numbers and SKUs are."""
+    digits_at = match.start() + (1 if match.group(0)[0] in "+-" else 0)
+    before = text[:digits_at]
+    if before.endswith("-"):
+        return len(before) > 1 and before[-2].isalnum()
+    if before and before[-1].isalpha():
+        word = re.search(r"[^\W\d_]+$", before)
+        return word is None or word.group(0).casefold() not in _CURRENCY_CODES
+    return False
+
+
+def _negative(text: str, start: int, raw: str) -> bool:
+    """Whether the number at ``start`` stands for a negative amount.
+
+    ``-5.00``, ``-€5.00``, ``€-5``, ``− 5,00 €`` and ``Discount: -€5`` are negative;
+    a hyphen right after a letter or digit joins the parts of a code
+    (``NW-100234``, ``SKU-42``) and is no sign.
+    """
+    if raw.startswith("-"):
+        hyphen_at = start
+    else:
+        before = text[:start].rstrip(" \u00a0\u202f€$£¥₹")
+        if not before.endswith(("-", "\u2212")):
+            return False
+        hyphen_at = len(before) - 1
+    return hyphen_at == 0 or not text[hyphen_at - 1].isalnum()
+
+
 def parse_number(text: str) -> float | None:
     """The first number in ``text``, reading thousands and decimal separators.
 
     ``"€1.234,56"`` -> 1234.56, ``"$1,234.56"`` -> 1234.56, ``"89"`` -> 89.0,
-    ``"Total: 94,00 €"`` -> 94.0. Returns ``None`` when there is no number.
+    ``"Total: 94,00 €"`` -> 94.0, ``"-€5.00"`` and ``"− 5,00 €"`` -> -5.0. A number that is
+    part of a code (``"NW-100234"``, ``"SKU42"``) is no number: an identifier is text.
+    Returns ``None`` when there is no number.
     """
-    match = _NUMBER.search(text)
+    match = next((m for m in _NUMBER.finditer(text) if not _in_code(text, m)), None)
     if not match:
         return None
     raw = re.sub(r"[' \u00a0\u202f]", "", match.group(0)).rstrip(".,")
-    before = text[: match.start()].rstrip(" \u00a0€$£¥₹")
-    sign = -1.0 if raw.startswith("-") or before.endswith(("-", "\u2212")) else 1.0
+    sign = -1.0 if _negative(text, match.start(), raw) else 1.0
     raw = raw.lstrip("+-")
     last_dot, last_comma = raw.rfind("."), raw.rfind(",")
     decimal_at = max(last_dot, last_comma)
@@ -54,14 +109,38 @@ def normalise_text(text: str) -> str:
 
 
 _NOT_NUMBER = re.compile(
-    r"[\d\s.,'\u00a0\u202f€$£¥₹+\-]|\b(eur|usd|gbp|chf|sek|nok|dkk|pln)\b", re.I
+    r"[\d\s.,'\u00a0\u202f€$£¥₹+\-\u2212]|\b(eur|usd|gbp|chf|sek|nok|dkk|pln)\b", re.I
+)
+_DIGITS = r"\d(?:[\d.,'\u00a0\u202f]*\d)?"
+#: An amount marked as money: the currency before it (``$29.99``, ``EUR 5``) or after it
+#: (``29,99 €``, ``1.299 kr``), as the content gatherer reads prices on pages.
+_AMOUNT_CURRENCY_FIRST = re.compile(
+    rf"(?:[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|AUD|CAD)\b)\s?[-\u2212]?{_DIGITS}"
+)
+_AMOUNT_CURRENCY_LAST = re.compile(
+    rf"(?<![\w.,]){_DIGITS}\s?(?:[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|kr|zł)\b)"
 )
 
 
+def amount(text: str) -> float | None:
+    """The one amount of money ``text`` carries (``"Item total: $29.99"`` -> 29.99).
+
+    ``None`` when it names no amount or several (``"€5 off orders over €50"``): which
+    one is meant is then not for cxaudit to guess. A minus sign before the amount
+    counts (``"Discount: -€5.00"`` -> -5.0).
+    """
+    found = _AMOUNT_CURRENCY_FIRST.findall(text) or _AMOUNT_CURRENCY_LAST.findall(text)
+    if len(found) != 1:
+        return None
+    at = text.index(found[0])
+    lead = re.search(r"[-\u2212]\s?$", text[:at])
+    return parse_number(text[lead.start() if lead else at :])
+
+
 def comparable(text: str) -> tuple[str, float | str]:
-    """A captured value as it should be compared: a number when it is one, else normalised text."""
-    if not _NOT_NUMBER.sub("", text):
-        number = parse_number(text)
-        if number is not None:
-            return "number", round(number, 2)
+    """A captured value as it should be compared: a number when it is one or carries one
+    amount of money (``"Item total: $29.99"`` = ``"$29.99"``), else normalised text."""
+    number = parse_number(text) if not _NOT_NUMBER.sub("", text) else amount(text)
+    if number is not None:
+        return "number", round(number, 2)
     return "text", normalise_text(text)

@@ -113,6 +113,38 @@ def price_summary(content: PageContent) -> PriceSummary | None:
     return PriceSummary(total, subtotal, tuple(charges), tuple(rows.values()))
 
 
+#: Addresses of the pages where a shop shows its price summary.
+_SUMMARY_PAGE = re.compile(
+    r"(?:^|[/_.-])(cart|basket|bag|checkout|warenkorb|kasse|panier|winkelwagen)(?:$|[/_.-])",
+    re.I,
+)
+_TOTAL_CAPTURE = re.compile(r"(?:^|[_-])(?:sub-?)?total(?:$|[_-])", re.I)
+
+
+def expected_summary(step: StepResult) -> str | None:
+    """Why this step's page must show a total, or ``None`` when it need not.
+
+    A page shows a total where the journey says so: a capture named ``total``,
+    ``cart_total``, ``subtotal``... on the step, or a page of the ``purchase`` stage
+    whose address names a cart or checkout (``/cart``, ``/basket``, ``/checkout``).
+    A search or product page is not expected to: no total there is "not applicable",
+    while no total read where one is expected is "not measured".
+    """
+    named = [c.name for c in step.captures if _TOTAL_CAPTURE.search(c.name)]
+    if named:
+        return f"the journey captures {', '.join(named)} here"
+    url = step.snapshot.url if step.snapshot is not None else ""
+    if step.stage == "purchase" and _SUMMARY_PAGE.search(urlsplit(url).path):
+        return "a cart or checkout page of the purchase stage"
+    return None
+
+
+def _no_summary(content: PageContent, why: str) -> str:
+    return (
+        f"not measured: no total was read on this page ({why}); {len(content.prices)} price(s) read"
+    )
+
+
 def _money(value: float) -> str:
     return f"{value:,.2f}"
 
@@ -193,6 +225,12 @@ def _rules(run: JourneyRun) -> MessageRules:
     return parse_rules(run.rules.get("messages"))
 
 
+def match_groups(run: JourneyRun) -> list[tuple[str, ...]]:
+    """The journey's ``must_match`` rules as CX-MSG-001 compares them: groups of capture
+    names (a single name is a group of one). Raises ``ValueError`` on broken rules."""
+    return _rules(run).match_groups()
+
+
 def _matches(rule: TextOrPattern, text: str) -> bool:
     if rule.text is not None:
         return normalise_text(rule.text) in normalise_text(text)
@@ -256,9 +294,18 @@ class CapturedValuesMatch(Check):
         ]
         name = " = ".join(group)
         if len(seen) < 2:
+            others = sorted(
+                {c.name for run in runs for s in run.steps for c in s.captures} - set(group)
+            )
+            hint = (
+                f"; to compare it with another capture, list both in a group, e.g. "
+                f"must_match: [[{group[0]}, {others[0]}]]"
+                if len(group) == 1 and others
+                else ""
+            )
             yield Result(
                 status=Status.NOT_APPLICABLE,
-                message=f"{name} was captured {len(seen)} time(s): nothing to compare",
+                message=f"{name} was captured {len(seen)} time(s): nothing to compare{hint}",
                 journey=journey,
                 channel=runs[0].channel,
                 rule=name,
@@ -604,7 +651,11 @@ class PriceArithmetic(Check):
     not. Read from the price summary of cart and checkout pages: prices
     labelled total, subtotal, shipping, tax, fee or discount, and one price
     per item row (its last, the line total). Amounts marked as included
-    ("incl. VAT") are not added again.
+    ("incl. VAT") are not added again. Where the journey expects a total (a
+    capture named ``total``/``cart_total``/``subtotal`` on the step, or a
+    ``purchase``-stage page at a cart or checkout address) and none is read,
+    the step is "not measured", never passed; elsewhere no total is not
+    applicable.
     """
 
     code = "CX-MSG-006"
@@ -623,6 +674,10 @@ class PriceArithmetic(Check):
             return
         summary = price_summary(snapshot.content)
         if summary is None:
+            why = expected_summary(subject.step)
+            if why is not None:
+                message = _no_summary(snapshot.content, why)
+                yield Result(status=Status.ERROR, message=message)
             return
         base = summary.subtotal.value if summary.subtotal else None
         base_text = "subtotal"
@@ -739,7 +794,8 @@ class DripPricing(Check):
     Drip pricing, a fee or surcharge that first appears a step or two
     before payment, makes the first total a false promise; consumer
     authorities treat it as misleading. Charges (shipping, tax, fees) are
-    compared with those of the first step that showed a total.
+    compared with those of the first step that showed a total. A journey that
+    showed no total where it expects one (see price arithmetic) is "not measured".
     """
 
     code = "CX-MSG-008"
@@ -785,6 +841,20 @@ class DripPricing(Check):
                 )
         if first is not None and not late:
             yield Result(status=Status.PASS)
+        if first is None:
+            expected = [
+                (step, content, why)
+                for step, content in audited_steps(run)
+                if (why := expected_summary(step)) is not None
+            ]
+            if expected:
+                step, content, why = expected[0]
+                yield Result(
+                    status=Status.ERROR,
+                    message=f"{_no_summary(content, why)} at {place(run, step)}",
+                    stage=step.stage,
+                    step=step.index,
+                )
 
 
 @register

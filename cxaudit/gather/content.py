@@ -65,8 +65,13 @@ CONTENT_JS = r"""
     if (!rows.has(row)) rows.set(row, rows.size);
     return rows.get(row);
   };
-  const without = (text, part) => clean(text.split(part).join(' '));
-  const labelOf = (el, priceText) => {
+  // Take the price's own pieces out of the text around it: what is left names it.
+  const without = (text, parts) => {
+    let rest = clean(text);
+    for (const part of parts) rest = rest.split(clean(part)).join(' ');
+    return clean(rest);
+  };
+  const labelOf = (el, parts) => {
     const dd = el.closest('dd');
     if (dd) {
       let dt = dd.previousElementSibling;
@@ -81,11 +86,11 @@ CONTENT_JS = r"""
       if (first && !first.contains(el)) return clean(first.innerText || first.textContent);
     }
     const li = el.closest('li, [role=row]');
-    if (li) return without(li.innerText || li.textContent, priceText);
-    const own = without(el.innerText || el.textContent || '', priceText);
+    if (li) return without(li.innerText || li.textContent, parts);
+    const own = without(el.innerText || el.textContent || '', parts);
     if (own) return own;
     const parent = el.parentElement;
-    const around = parent ? without(parent.innerText || parent.textContent || '', priceText) : '';
+    const around = parent ? without(parent.innerText || parent.textContent || '', parts) : '';
     if (around && around.length <= 80) return around;
     const labelled = el.closest('[aria-label]');
     if (labelled) return clean(labelled.getAttribute('aria-label'));
@@ -98,23 +103,100 @@ CONTENT_JS = r"""
     }
     return '';
   };
-  const prices = [];
+
+  // Prices as the customer reads them. Client renderers (React, Vue, ...) split a price
+  // into text nodes and elements: "$" and "29.99" as two nodes, "29" and <sup>.99</sup>,
+  // <span class=currency>€</span> beside the amount. The page's visible text is read as
+  // pieces in document order; a piece that is only a currency, a bare number or a
+  // decimal tail is joined with the adjacent pieces it reads with (nothing visible in
+  // between, a common ancestor a few levels up), as the eye joins them.
+  const CUR = '(?:[€$£¥₹]|EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|AUD|CAD|kr|zł)';
+  const IS_CUR = new RegExp('^[-\u2212]?\\s?' + CUR + '$');
+  const TAIL_CUR = new RegExp('(?:^|[\\s:(])(' + CUR + ')$');
+  const IS_NUM = /^[-\u2212]?\d(?:[\d.,'\u00a0\u202f]*\d)?$/;
+  const TAIL_NUM = /(?:^|[\s:(])(-?\d(?:[\d.,'\u00a0\u202f]*\d)?)$/;
+  const IS_DEC = /^[.,]\d{1,2}$/;
+  const HAS_DEC = /[.,]\d{1,2}$/;
+  const MAYBE = /[\d€$£¥₹]|EUR|USD|GBP|CHF|SEK|NOK|DKK|PLN|AUD|CAD|kr|zł/;
+  const pieces = [];
+  let seq = 0;
   const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node && prices.length < maxItems; node = walker.nextNode()) {
+  for (let node = walker.nextNode(); node && pieces.length < maxItems * 4; node = walker.nextNode()) {
     const value = node.nodeValue || '';
-    if (!/\d/.test(value)) continue;  // cheap test first: most text has no price
+    if (!value.trim()) continue;
+    seq += 1;  // any visible-looking text between two pieces keeps them apart
+    if (!MAYBE.test(value)) continue;  // cheap test first: most text has no price
     const el = node.parentElement;
     if (!el || el.closest('script, style, noscript, template, option') || !shown(el)) continue;
-    for (const match of value.matchAll(PRICE)) {
-      const text = clean(match[0]);
-      const style = getComputedStyle(el);
-      prices.push({
-        text,
-        label: labelOf(el, match[0]).slice(0, 160),
-        row: rowOf(el),
-        testid: el.getAttribute('data-testid') || (el.parentElement && el.parentElement.getAttribute('data-testid')) || '',
-        struck: !!el.closest('s, del, strike') || style.textDecorationLine.includes('line-through'),
-      });
+    pieces.push({node, el, text: clean(value), seq, used: false, index: pieces.length});
+  }
+  const after = (piece) => {
+    const next = piece && pieces[piece.index + 1];
+    return next && !next.used && next.seq === piece.seq + 1 ? next : null;
+  };
+  const common = (first, last) => {  // the element both are read in, if near enough
+    for (let el = first.el, up = 0; el && up < 4; el = el.parentElement, up++) {
+      if (el.contains(last.node)) return el;
+    }
+    return null;
+  };
+  const prices = [];
+  const record = (text, el, parts, members) => {
+    if (prices.length >= maxItems) return;
+    const style = getComputedStyle(el);
+    const struck = (e) => !!e.closest('s, del, strike')
+      || getComputedStyle(e).textDecorationLine.includes('line-through');
+    for (const m of members) m.used = true;
+    prices.push({
+      text: clean(text),
+      label: labelOf(el, parts).slice(0, 160),
+      row: rowOf(el),
+      testid: el.getAttribute('data-testid') || (el.parentElement && el.parentElement.getAttribute('data-testid')) || '',
+      struck: style.textDecorationLine.includes('line-through') || members.some((m) => struck(m.el)),
+    });
+  };
+  for (const piece of pieces) {
+    if (piece.used || prices.length >= maxItems) continue;
+    const next = after(piece);
+    const own = [...piece.text.matchAll(PRICE)];
+    let end = 0;
+    own.forEach((match, k) => {
+      end = match.index + match[0].length;
+      const tail = k === own.length - 1 && end === piece.text.length ? next : null;
+      if (tail && IS_DEC.test(tail.text) && !HAS_DEC.test(match[0]) && common(piece, tail)) {
+        record(match[0] + tail.text, common(piece, tail), [match[0], tail.text], [piece, tail]);
+      } else {
+        record(match[0], piece.el, [match[0]], [piece]);
+      }
+    });
+    piece.used = true;
+    if (!next || next.used) continue;
+    const rest = piece.text.slice(end).trim();
+    // "$" + "29.99", "Total: $" + "29.99", "$" + "29" + ".99"
+    const cur = IS_CUR.test(rest) ? rest : (TAIL_CUR.exec(rest) || [])[1];
+    if (cur && IS_NUM.test(next.text)) {
+      const parts = [cur, next.text];
+      const members = [piece, next];
+      const dec = after(next);
+      if (dec && IS_DEC.test(dec.text) && !HAS_DEC.test(next.text)) { parts.push(dec.text); members.push(dec); }
+      const el = common(piece, members[members.length - 1]);
+      const gap = /[A-Za-zł]$/.test(cur) ? ' ' : '';
+      if (el) record(cur + gap + parts.slice(1).join(''), el, parts, members);
+      continue;
+    }
+    // "29,99" + "€", "Total: 29" + ",99" + "€"; not "2" + "$" + "5.00" (a quantity, then a price)
+    const num = IS_NUM.test(rest) ? rest : (TAIL_NUM.exec(rest) || [])[1];
+    if (num) {
+      const parts = [num];
+      const members = [piece];
+      let last = next;
+      if (IS_DEC.test(next.text) && !HAS_DEC.test(num)) { parts.push(next.text); members.push(next); last = after(next); }
+      const beyond = last && after(last);
+      if (last && IS_CUR.test(last.text) && !(beyond && IS_NUM.test(beyond.text))) {
+        members.push(last);
+        const el = common(piece, last);
+        if (el) record(parts.join('') + ' ' + last.text, el, [...parts, last.text], members);
+      }
     }
   }
 

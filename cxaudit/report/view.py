@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from cxaudit.baseline import is_new
+from cxaudit.checks.consistency import match_groups
 from cxaudit.report.evidence import Crop, crop, image_size
 from cxaudit.results import ChannelInfo, Finding, JourneyRun, RunResult, StepResult
 from cxaudit.scoring import BAND_LABELS, Profile, band, ordered_categories
@@ -169,11 +170,14 @@ MAX_EVIDENCE = 5
 
 
 def _value_text(value: Any) -> str:
+    """An evidence value as a reader reads it: ``Delivery 6.95, Tax 1.2``, never a repr."""
     if isinstance(value, float):
         return f"{value:g}"
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_value_text(v)}".strip() for k, v in value.items())
+    if isinstance(value, (list, tuple, set)):
         return ", ".join(_value_text(v) for v in value)
-    return str(value)
+    return "" if value is None else str(value)
 
 
 class Assets:
@@ -559,9 +563,10 @@ def capture_rows(result: RunResult) -> list[CaptureRow]:
     must: dict[str, set[str]] = defaultdict(set)
     order: list[tuple[str, int, str]] = []
     for run in result.runs:
-        rules = run.rules.get("messages") or {}
-        if isinstance(rules, dict):
-            must[run.journey].update(str(n) for n in rules.get("must_match") or [])
+        try:  # the rules as CX-MSG-001 reads them: a group's names each must match
+            must[run.journey].update(name for group in match_groups(run) for name in group)
+        except ValueError:
+            pass  # broken rules: CX-MSG-001 reports them as not measured
         for step in run.steps:
             names[(run.journey, step.index)] = step.name
             for capture in step.captures:

@@ -224,6 +224,38 @@ stages:
 """
 
 
+MESSAGES = """## Values that must agree
+
+`messages: {must_match: ...}` names captures the customer must read the same
+everywhere; check CX-MSG-001 reports each one that differs, naming both places.
+A name alone compares the captures *of that name* with each other (on every
+step and channel); to compare a value with one captured under another name
+(the product page's `price` with the cart's `cart_price`), list both in a
+group. Values are compared as numbers when both carry an amount
+(`Item total: $29.99` equals `$29.99`, `€1,234.50` equals `1234.5 EUR`), else
+as text (case, spacing and dashes ignored); an order number such as
+`NW-100234` is text.
+
+```yaml
+messages:
+  must_match:
+    - [price, cart_price]           # two names: the product page and the cart agree
+    - [cart_total, order_total]
+    - promise                       # one name captured on several steps or channels
+stages:
+  pre-purchase:
+    - goto: /product/trail-runner-2
+    - capture: {price: {test_id: price}}
+  purchase:
+    - click: {role: button, name: Add to cart}
+    - capture: {cart_price: {test_id: line-price}, cart_total: {test_id: cart-total}}
+```
+
+`must_match: [price]` with `price` captured once compares nothing: the
+check says so (not applicable) and suggests the group to write.
+"""
+
+
 def consent_section() -> str:
     presets = "\n".join(
         f"| `{name}` | `{accept.css}` | `{banner.css}` |"
@@ -314,6 +346,7 @@ def journeys_markdown() -> str:
                 fields_table(FragmentFile),
                 "",
                 DATA,
+                MESSAGES,
                 consent_section(),
             ]
         ).rstrip()

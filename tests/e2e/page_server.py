@@ -6,7 +6,10 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
+
+from cxaudit.results import RunResult
 
 
 @contextmanager
@@ -40,3 +43,26 @@ def serve(pages: Mapping[str, tuple[str, str]]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def run_on_pages(
+    pages: Mapping[str, tuple[str, str]], journey_yaml: str, folder: Path
+) -> RunResult:
+    """Run one journey (YAML text) on desktop against ``pages`` served on loopback: raw results."""
+    import asyncio
+
+    from cxaudit.browser import resolve_channels
+    from cxaudit.runner import RunOptions, plan, run_journeys
+    from cxaudit.spec import load_journey
+
+    (folder / "j.yaml").write_text(journey_yaml, encoding="utf-8")
+    journey, issues = load_journey(folder / "j.yaml")
+    assert journey is not None, issues
+    with serve(pages) as url:
+        options = RunOptions(
+            channels=resolve_channels(["desktop"]),
+            output_dir=folder,
+            base_url=url,
+            screenshots=False,
+        )
+        return asyncio.run(run_journeys(plan([journey], options.channels, False), options))

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from cxaudit.browser import resolve_channels
 from cxaudit.results import PageContent
-from cxaudit.runner import RunOptions, plan, run_journeys
-from cxaudit.spec import load_journey
-from tests.e2e.page_server import serve
+from tests.e2e.page_server import run_on_pages
 
 CHECKOUT = """<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>Checkout</title></head><body>
@@ -55,22 +48,13 @@ stages:
 
 
 @pytest.fixture(scope="module")
-def content(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PageContent]:
-    tmp = tmp_path_factory.mktemp("content")
-    (tmp / "j.yaml").write_text(JOURNEY, encoding="utf-8")
-    journey, issues = load_journey(tmp / "j.yaml")
-    assert journey is not None, issues
-    with serve({"/checkout": ("text/html", CHECKOUT)}) as url:
-        options = RunOptions(
-            channels=resolve_channels(["desktop"]),
-            output_dir=Path(tmp),
-            base_url=url,
-            screenshots=False,
-        )
-        raw = asyncio.run(run_journeys(plan([journey], options.channels, False), options))
+def content(tmp_path_factory: pytest.TempPathFactory) -> PageContent:
+    raw = run_on_pages(
+        {"/checkout": ("text/html", CHECKOUT)}, JOURNEY, tmp_path_factory.mktemp("c")
+    )
     snapshot = raw.runs[0].steps[0].snapshot
     assert snapshot is not None and snapshot.content is not None, snapshot and snapshot.errors
-    yield snapshot.content
+    return snapshot.content
 
 
 def test_visible_headings_and_the_main_content_calls_to_action(content: PageContent) -> None:

@@ -304,3 +304,55 @@ def test_the_capture_table_compares_values_as_the_consistency_check_does() -> No
     assert not row("2–3 days", "2-3 days").differs
     assert not row("£89.00", "£89").differs
     assert row("€89.00", "€94.00").differs
+
+
+def test_the_capture_table_reads_must_match_groups_as_the_check_does() -> None:
+    """Defect 4: a group ``[order_number, confirmation_ref]`` was read as one name, so the
+    table called the order number "an identifier: differs by nature" while CX-MSG-001
+    reported the mismatch."""
+    from cxaudit.checks.base import Status
+    from tests.unit.checks.builders import evaluate, page, result_of, run, step
+
+    rules = {"messages": {"must_match": [["order_number", "confirmation_ref"]]}}
+    desktop = run(
+        [
+            step(0, page("/done"), captures=[("order_number", "NW-100234")]),
+            step(1, page("/orders"), captures=[("confirmation_ref", "NW-100234")]),
+        ],
+        rules=rules,
+    )
+    mobile = run(
+        [
+            step(0, page("/done"), captures=[("order_number", "NW-100234")]),
+            step(1, page("/orders"), captures=[("confirmation_ref", "NW-100999")]),
+        ],
+        rules=rules,
+        channel="mobile",
+    )
+    result = result_of(desktop, mobile)
+    assert [r.status for r in evaluate("CX-MSG-001", result)] == [Status.FAIL]
+    rows = {r.name: r for r in capture_rows(result)}
+    assert rows["order_number"].must_match and rows["confirmation_ref"].must_match
+    assert not rows["confirmation_ref"].identifier and rows["confirmation_ref"].differs
+
+
+def test_evidence_dicts_read_as_text_not_a_python_repr() -> None:
+    """Defect 13: price arithmetic's charges showed as ``{'Delivery': 6.95, ...}``."""
+    result = recorded()
+    run = result.runs[0]
+    finding = next(f for f in run.findings if f.step is not None)
+    charged = finding.model_copy(
+        update={
+            "evidence": [
+                Evidence(values={"charges": {"Delivery": 6.95, "Tax": 1.2}, "lines": [10.0, 5.5]})
+            ]
+        }
+    )
+    findings = [charged if f is finding else f for f in run.findings]
+    changed = result.model_copy(
+        update={"runs": [run.model_copy(update={"findings": findings}), *result.runs[1:]]}
+    )
+    html = render_html(changed)[f"{run.channel}.html"]
+    text = _text(html)
+    assert "Delivery 6.95, Tax 1.2" in text and "10, 5.5" in text
+    assert "{'Delivery'" not in text and "{&#39;Delivery" not in html

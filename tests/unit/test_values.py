@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxaudit.values import normalise_text, parse_number
+from cxaudit.values import amount, comparable, normalise_text, parse_number
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,49 @@ def test_parse_number_without_digits() -> None:
 
 def test_normalise_text() -> None:
     assert normalise_text("  Delivered in 2–3\nworking  DAYS ") == "delivered in 2-3 working days"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("-€5.00", -5.0),
+        ("− 5,00 €", -5.0),
+        ("-5.00", -5.0),
+        ("€-5", -5.0),
+        ("Discount: -€5.00", -5.0),
+        ("NW-100234", None),  # an order number is a code, not the number -100234
+        ("Order NW-100234", None),
+        ("SKU-42 costs €5", 5.0),
+        ("A4-210", None),
+        ("EUR5,00", 5.0),
+        ("Delivered in 2-3 days", 2.0),
+    ],
+)
+def test_a_minus_sign_counts_only_before_an_amount(text: str, number: float | None) -> None:
+    assert parse_number(text) == (None if number is None else pytest.approx(number))
+
+
+def test_an_order_number_compares_as_text() -> None:
+    assert comparable("NW-100234") == ("text", "nw-100234")
+    assert comparable("NW-100234") != comparable("NW-100235")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Item total: $29.99", "$29.99"),
+        ("Total 94,00 €", "€94.00"),
+        ("€1,234.50", "1234.5 EUR"),
+        ("Discount: -€5.00", "-5.00"),
+    ],
+)
+def test_labelled_amounts_compare_as_numbers(a: str, b: str) -> None:
+    assert comparable(a) == comparable(b)
+    assert comparable(a)[0] == "number"
+
+
+def test_a_text_with_several_amounts_or_none_is_text() -> None:
+    assert comparable("€5 off orders over €50")[0] == "text"
+    assert comparable("Delivered in 2-3 working days")[0] == "text"
+    assert amount("€5 off orders over €50") is None
+    assert comparable("Item total: $29.99") != comparable("$31.99")

@@ -151,6 +151,41 @@ def test_a_value_captured_once_has_nothing_to_compare() -> None:
     assert statuses(evaluate("CX-MSG-001", result_of(one))) == ["not_applicable"]
 
 
+def test_a_labelled_amount_matches_the_bare_amount() -> None:
+    """Issue 16: "Item total: $29.99" and "$29.99" are the same price, not a mismatch."""
+    same = run(
+        [
+            step(0, page("/p"), captures=[("price", "$29.99")]),
+            step(1, page("/cart"), captures=[("cart_price", "Item total: $29.99")]),
+        ],
+        rules={"messages": {"must_match": [["price", "cart_price"]]}},
+    )
+    assert statuses(evaluate("CX-MSG-001", result_of(same))) == ["pass"]
+    drift = run(
+        [
+            step(0, page("/p"), captures=[("price", "$29.99")]),
+            step(1, page("/cart"), captures=[("cart_price", "Item total: $34.99")]),
+        ],
+        rules={"messages": {"must_match": [["price", "cart_price"]]}},
+    )
+    assert statuses(evaluate("CX-MSG-001", result_of(drift))) == ["fail"]
+
+
+def test_a_name_captured_once_suggests_the_group_to_write() -> None:
+    """``must_match: [price]`` with the cart's price captured as ``cart_price`` compares
+    nothing (defect 4): the outcome says which group would."""
+    one = run(
+        [
+            step(0, page("/p"), captures=[("price", "€89.00")]),
+            step(1, page("/cart"), captures=[("cart_price", "€94.00")]),
+        ],
+        rules={"messages": {"must_match": ["price"]}},
+    )
+    results = evaluate("CX-MSG-001", result_of(one))
+    assert statuses(results) == ["not_applicable"]
+    assert "must_match: [[price, cart_price]]" in results[0].message
+
+
 def test_broken_rules_in_a_results_file_are_an_error_not_a_crash() -> None:
     bad = run([step(0, page())], rules={"messages": {"must_match": [["lonely"]]}})
     results = evaluate("CX-MSG-001", result_of(bad))
@@ -434,3 +469,41 @@ def test_readability_is_informative_per_stage() -> None:
     assert statuses(strict)[0] == "informative"
     japanese = evaluate("CX-MSG-010", run([step(0, page(text=EASY, lang="ja"))]))
     assert statuses(japanese) == ["not_applicable"] and "ja" in japanese[0].message
+
+
+# -- nothing read where a total is expected: not measured (issue 16) ----------
+
+
+def test_a_checkout_page_with_no_total_read_is_not_measured() -> None:
+    """A checkout whose prices could not be read (0 prices, as on a client-rendered
+    shop before issue 16) is "not measured", not silently no outcome."""
+    checkout = run([step(0, page("/checkout"), stage="purchase")])
+    results = evaluate("CX-MSG-006", (checkout, 0))
+    assert statuses(results) == ["error"]
+    assert "not measured: no total was read" in results[0].message
+    assert "cart or checkout" in results[0].message and "0 price(s)" in results[0].message
+    drip = evaluate("CX-MSG-008", checkout)
+    assert statuses(drip) == ["error"] and "/checkout" in drip[0].message
+
+
+def test_a_captured_total_with_no_total_read_is_not_measured() -> None:
+    confirmation = run(
+        [step(0, page("/thanks"), stage="post-purchase", captures=[("order_total", "$54.48")])]
+    )
+    results = evaluate("CX-MSG-006", (confirmation, 0))
+    assert statuses(results) == ["error"] and "order_total" in results[0].message
+
+
+def test_a_page_with_no_total_by_nature_is_not_applicable() -> None:
+    """A search or product page has no total: nothing to measure, and no "not measured"."""
+    browsing = run(
+        [
+            step(
+                0, page("/search", prices=[price("Trail Runner 2", "€89.00")]), stage="pre-purchase"
+            ),
+            step(1, page("/product/trail-runner-2"), stage="purchase"),
+        ]
+    )
+    assert evaluate("CX-MSG-006", (browsing, 0)) == []
+    assert evaluate("CX-MSG-006", (browsing, 1)) == []
+    assert evaluate("CX-MSG-008", browsing) == []
