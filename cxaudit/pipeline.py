@@ -15,6 +15,7 @@ from cxaudit.report import ReportOptions, write_report
 from cxaudit.resilience import Checkpoint, SignalStop, ensure_writable
 from cxaudit.results import RunResult, write_results
 from cxaudit.runner import Listener, Runner, RunOptions, default_workers, plan
+from cxaudit.sanitize import valid_model
 from cxaudit.shard import Shard
 from cxaudit.spec.model import Journey
 
@@ -62,7 +63,11 @@ def run_options(
 def write_outputs(
     result: RunResult, out_dir: Path, report: ReportOptions | None = None
 ) -> list[Path]:
-    """results.json first (the source of everything), then the report and CI files."""
+    """results.json first (the source of everything), then the report and CI files.
+
+    Every writer gets text that UTF-8 can hold (see :func:`cxaudit.sanitize.valid_text`).
+    """
+    result = valid_model(result)
     write_results(result, out_dir / RESULTS_FILE)
     return [out_dir / RESULTS_FILE, *write_report(result, out_dir, report)]
 

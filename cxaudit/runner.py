@@ -46,7 +46,7 @@ from cxaudit.resilience import (
     with_retries,
 )
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
-from cxaudit.sanitize import safe_name
+from cxaudit.sanitize import safe_name, valid_model
 from cxaudit.spec.model import Consent, Journey, Step
 from cxaudit.spec.variables import RefError, render
 
@@ -537,7 +537,7 @@ class Runner:
         )
         # Secrets learnt late (a captured secret) are masked in earlier steps too.
         redactor.update(secrets)
-        return redact_model(run, redactor)
+        return redact_model(valid_model(run), redactor)
 
     async def run_one(self, browser: Any, journey: Journey, channel: Channel) -> JourneyRun:
         """One journey on one channel in a browser that is already open (pytest items)."""
@@ -725,9 +725,10 @@ class Runner:
             dialogs=events.dialogs,
             popups=events.popups,
         )
-        # Every step result leaves here masked: journeys and BDD steps alike.
+        # Every step result leaves here masked and valid (page text in messages,
+        # captures and dialogs too): journeys and BDD steps alike.
         live.redactor.update(ctx.secrets)
-        return redact_model(result, live.redactor), time_origin
+        return redact_model(valid_model(result), live.redactor), time_origin
 
 
 async def run_journeys(

@@ -12,6 +12,7 @@ from cxaudit.gather.axe import AxeProfile, run_axe
 from cxaudit.gather.page_info import read_page_info
 from cxaudit.gather.screenshot import ScreenshotOptions, capture
 from cxaudit.results import Snapshot, Timing
+from cxaudit.sanitize import valid_value
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -184,4 +185,5 @@ async def take_snapshot(
     data.update(
         console=console, failed_requests=failed, status=status, audited=options.audit, errors=errors
     )
-    return Snapshot(**data), time_origin
+    # Where page text enters the results: made valid Unicode (lone surrogates replaced).
+    return Snapshot(**valid_value(data)), time_origin
