@@ -239,6 +239,13 @@ class Settings(_Section):
         description="Journey runs at once, as contexts of one browser (default: one per CPU core, at least 2, at most 8).",
     )
     timeout_ms: float = Field(default=10_000, gt=0, description="How long a step may wait, in ms.")
+    page_timeout_ms: float = Field(
+        default=90_000,
+        ge=100,
+        le=3_600_000,
+        description="How long one call into a page (a script, a screenshot) may take, in ms; "
+        "past it the page's script is taken as stuck and its journey ends in an error.",
+    )
     executable_path: str | None = Field(default=None, description="Chromium to use.")
     headless: bool = Field(default=True, description="false shows the browser window.")
     connect: str | None = Field(
@@ -328,6 +335,7 @@ ENV_SETTINGS = {
     "OUTPUT": "output_dir",
     "WORKERS": "workers",
     "TIMEOUT_MS": "timeout_ms",
+    "PAGE_TIMEOUT_MS": "page_timeout_ms",
     "CHANNELS": "channels",
     "HEADLESS": "headless",
     "CONNECT": "connect",

@@ -43,6 +43,7 @@ def run_options(
         base_url=settings.base_url,
         workers=settings.workers or default_workers(),
         step_timeout_ms=settings.timeout_ms,
+        page_timeout_s=settings.page_timeout_ms / 1000,
         browser=BrowserOptions(
             executable_path=settings.executable_path,
             headless=settings.headless,

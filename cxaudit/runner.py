@@ -34,6 +34,7 @@ from cxaudit.errors import RunError
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
+from cxaudit.gather.snapshot import GATHER_TIMEOUT_S, stuck
 from cxaudit.metrics import repetition_of
 from cxaudit.policy import NavigationPolicy, PageGuard, PagePolicy
 from cxaudit.redact import Redactor, mentions_secrets, redact_model
@@ -108,6 +109,9 @@ class RunOptions:
     retries: int = DEFAULT_RETRIES
     #: Dialogs, pop-ups and third-party traffic (:mod:`cxaudit.policy`).
     policy: PagePolicy = field(default_factory=PagePolicy)
+    #: Longest one call into a page may take (an ``evaluate``, a screenshot):
+    #: past it the page's script is taken as stuck and its journey ends.
+    page_timeout_s: float = GATHER_TIMEOUT_S
 
     def snapshot_options(
         self, screenshot_name: str, channel: Channel | None, audit: bool, screenshot: bool
@@ -121,6 +125,7 @@ class RunOptions:
             channel=channel,
             axe_profile=self.axe_profile,
             screenshot_options=self.screenshot_options,
+            gather_timeout_s=self.page_timeout_s,
         )
 
 
@@ -598,19 +603,22 @@ class Runner:
         """Close the context; keep its trace when asked to. Returns the trace's relative path."""
         kept = ""
         tracing = self.options.tracing
+        # Bounded like every call into a page: a stuck page must not hold the run here.
+        limit = self.options.page_timeout_s
         with contextlib.suppress(Exception):
             if live.ctx.secrets:  # learnt during the run: the trace holds them; drop it
                 if tracing != "off":
-                    await live.context.tracing.stop()
+                    await asyncio.wait_for(live.context.tracing.stop(), limit)
             elif tracing == "on" or (tracing == "retain-on-failure" and status != "passed"):
                 path = Path("traces") / trace_name
                 (self.options.output_dir / path).parent.mkdir(parents=True, exist_ok=True)
-                await live.context.tracing.stop(path=str(self.options.output_dir / path))
+                target = str(self.options.output_dir / path)
+                await asyncio.wait_for(live.context.tracing.stop(path=target), limit)
                 kept = str(path)
             elif tracing != "off":
-                await live.context.tracing.stop()
+                await asyncio.wait_for(live.context.tracing.stop(), limit)
         with contextlib.suppress(Exception):
-            await live.context.close()
+            await asyncio.wait_for(live.context.close(), limit)
         return kept
 
     async def run_step(
@@ -704,6 +712,8 @@ class Runner:
             snapshot, time_origin = await take_snapshot(
                 ctx.page, recorder, throttle, snap_options, time_origin
             )
+            if stuck(snapshot):  # whatever the step said: its page no longer answers
+                status, message = "error", stuck(snapshot)
         result = StepResult(
             index=index,
             stage=stage,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -31,9 +32,25 @@ SENSITIVE_FIELDS = (
     # Fields a journey filled with a secret (cxaudit.actions.SECRET_MARK).
     "[data-cxaudit-secret]",
 )
-#: Longest any one gatherer may take. ``page.evaluate`` has no timeout of its
-#: own: a page stuck in a script loop would hold the journey forever.
+#: Longest any one call into the page (an ``evaluate``, a screenshot, a CDP
+#: command) may take. ``page.evaluate`` has no timeout of its own: a page stuck
+#: in a script loop would hold the journey, and the run, forever.
 GATHER_TIMEOUT_S = 90.0
+#: Where :func:`take_snapshot` says the page stopped answering (see :func:`stuck`).
+STUCK_KEY = "script"
+
+
+def stuck_message(timeout_s: float) -> str:
+    """The cause of a journey whose page stopped answering: its own script holds it."""
+    return (
+        f"the page's script did not yield for {timeout_s:g} s (an endless loop, or one "
+        "dialog after another): nothing more could be read from the page, and the journey "
+        "stops here"
+    )
+
+
+class PageStuck(Exception):
+    """A call into the page did not return within the limit: the page's thread is busy."""
 
 
 @dataclass(frozen=True)
@@ -106,8 +123,6 @@ def emulated_ttfb(response_start: float, request_start: float, channel: Channel 
 
 
 def _short(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError) and not str(exc):
-        return f"gave up after {GATHER_TIMEOUT_S:.0f} s (the page's script kept it busy)"
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:300]
 
@@ -122,9 +137,18 @@ async def _page_clock(page: Page) -> tuple[float, float] | None:
 
 
 async def _bounded(work: Awaitable[Any], timeout_s: float | None) -> Any:
+    """``work``, given up after ``timeout_s``: then the page is stuck (:class:`PageStuck`)."""
     if timeout_s is None:
         return await work
-    return await asyncio.wait_for(work, timeout_s)
+    try:
+        return await asyncio.wait_for(work, timeout_s)
+    except TimeoutError:
+        raise PageStuck(stuck_message(timeout_s)) from None
+
+
+def stuck(snapshot: Snapshot | None) -> str:
+    """Why the page stopped answering during ``snapshot`` ("" when it did not)."""
+    return snapshot.errors.get(STUCK_KEY, "") if snapshot is not None else ""
 
 
 async def take_snapshot(
@@ -134,47 +158,30 @@ async def take_snapshot(
     options: SnapshotOptions,
     previous_time_origin: float | None,
 ) -> tuple[Snapshot, float | None]:
-    """Read the page after a step. Never raises; failures land in ``errors``."""
+    """Read the page after a step. Never raises; failures land in ``errors``.
+
+    Every call into the page is bounded by ``options.gather_timeout_s``; the
+    first one that is not answered in time ends the snapshot (a page whose
+    script does not yield would not answer the next one either), with the
+    cause under :data:`STUCK_KEY`.
+    """
     errors: dict[str, str] = {}
     data: dict[str, Any] = {"url": page.url}
     time_origin = previous_time_origin
+    limit = options.gather_timeout_s
     recorder.meter.pause()  # what the gatherers below fetch is not the customer's step
-    clock_start = await _page_clock(page)
     timing: dict[str, Any] | None = None
-    async with throttle.paused():
-        try:
-            info = await _bounded(read_page_info(page), options.gather_timeout_s)
-            time_origin = info["timeOrigin"]
-            navigated = previous_time_origin is None or time_origin != previous_time_origin
-            data.update(
-                url=info["url"],
-                title=info["title"],
-                viewport=info["viewport"],
-                visible_text=info["text"],
-            )
-            timing = {"navigated": navigated, **(info["timing"] or {})}
-            if timing.get("ttfb_ms") is not None and info.get("requestStart") is not None:
-                timing["ttfb_ms"] = emulated_ttfb(
-                    timing["ttfb_ms"], info["requestStart"], options.channel
-                )
-        except Exception as exc:
-            errors["page"] = _short(exc)
-        for item in GATHERERS.values():
-            if item.when == "audit" and not options.audit:
-                continue
-            try:
-                data[item.field] = await _bounded(item.run(page, options), options.gather_timeout_s)
-            except Exception as exc:
-                errors[item.name] = _short(exc)
-        if options.screenshot:
-            shots = options.screenshot_options
-            name = PurePosixPath(options.screenshot_name).with_suffix(shots.suffix).as_posix()
-            try:
-                await capture(page, options.output_dir / name, shots, SENSITIVE_FIELDS)
-                data["screenshot"] = name
-            except Exception as exc:
-                errors["screenshot"] = _short(exc)
-    clock_end = await _page_clock(page)
+    clock_start = clock_end = None
+    try:
+        clock_start = await _bounded(_page_clock(page), limit)
+        # Not ``async with``: a stuck page must not be waited for on the way out either.
+        paused = contextlib.AsyncExitStack()
+        await _bounded(paused.enter_async_context(throttle.paused()), limit)
+        timing, time_origin = await _gather(page, options, data, errors, previous_time_origin)
+        await _bounded(paused.aclose(), limit)
+        clock_end = await _bounded(_page_clock(page), limit)
+    except PageStuck as exc:
+        errors[STUCK_KEY] = str(exc)
     if clock_start and clock_end and clock_start[0] == clock_end[0]:
         # Key presses of the keyboard walk are the tool's, not the customer's.
         recorder.meter.own_window(clock_start[0], clock_start[1], clock_end[1])
@@ -187,3 +194,55 @@ async def take_snapshot(
     )
     # Where page text enters the results: made valid Unicode (lone surrogates replaced).
     return Snapshot(**valid_value(data)), time_origin
+
+
+async def _gather(
+    page: Page,
+    options: SnapshotOptions,
+    data: dict[str, Any],
+    errors: dict[str, str],
+    previous_time_origin: float | None,
+) -> tuple[dict[str, Any] | None, float | None]:
+    """Every gatherer into ``data`` (failures into ``errors``); raises :class:`PageStuck`."""
+    limit = options.gather_timeout_s
+    timing: dict[str, Any] | None = None
+    time_origin = previous_time_origin
+    try:
+        info = await _bounded(read_page_info(page), limit)
+        time_origin = info["timeOrigin"]
+        navigated = previous_time_origin is None or time_origin != previous_time_origin
+        data.update(
+            url=info["url"],
+            title=info["title"],
+            viewport=info["viewport"],
+            visible_text=info["text"],
+        )
+        timing = {"navigated": navigated, **(info["timing"] or {})}
+        if timing.get("ttfb_ms") is not None and info.get("requestStart") is not None:
+            timing["ttfb_ms"] = emulated_ttfb(
+                timing["ttfb_ms"], info["requestStart"], options.channel
+            )
+    except PageStuck:
+        raise
+    except Exception as exc:
+        errors["page"] = _short(exc)
+    for item in GATHERERS.values():
+        if item.when == "audit" and not options.audit:
+            continue
+        try:
+            data[item.field] = await _bounded(item.run(page, options), limit)
+        except PageStuck:
+            raise
+        except Exception as exc:
+            errors[item.name] = _short(exc)
+    if options.screenshot:
+        shots = options.screenshot_options
+        name = PurePosixPath(options.screenshot_name).with_suffix(shots.suffix).as_posix()
+        try:
+            await _bounded(capture(page, options.output_dir / name, shots, SENSITIVE_FIELDS), limit)
+            data["screenshot"] = name
+        except PageStuck:
+            raise
+        except Exception as exc:
+            errors["screenshot"] = _short(exc)
+    return timing, time_origin

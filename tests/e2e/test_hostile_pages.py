@@ -13,8 +13,8 @@ import pytest
 
 from cxaudit.results import read_results
 from tests.e2e.conftest import cxaudit
-from tests.e2e.fault_site import FaultSite
-from tests.e2e.reliability_helpers import by_name, write_journeys
+from tests.e2e.fault_site import PAGE, FaultSite
+from tests.e2e.reliability_helpers import audit, by_name, write_journeys
 
 # A lone surrogate (half of a UTF-16 pair) in the title, the text and a console message.
 SURROGATES = """<!doctype html>
@@ -84,3 +84,40 @@ def test_a_lone_surrogate_in_page_text_does_not_lose_the_run(
         (out / name).read_text("utf-8")  # every writer wrote, and wrote UTF-8
     for name in ("desktop.html", "junit.xml", "results.sarif"):  # the console finding
         assert "Console \ufffd message" in (out / name).read_text("utf-8"), name
+
+
+# -- point 2: a page whose script never yields ---------------------------------------
+
+BUSY = """<p>Loading forever</p><script>setTimeout(() => { while (true) {} }, 300);</script>"""
+ALERTS = """<p>Nagging</p><script>setTimeout(() => { for (;;) alert('again'); }, 300);</script>"""
+
+
+@pytest.mark.timeout(240)  # a regression hangs: pytest-timeout ends it, CI does not wait forever
+@pytest.mark.parametrize("page", ["busy", "alerts"])
+def test_a_page_whose_script_never_yields_ends_its_journey_not_the_run(
+    tmp_path: Path, page: str
+) -> None:
+    pages = {
+        "busy": PAGE.format(title="Busy", body=BUSY),
+        "alerts": PAGE.format(title="Nag", body=ALERTS),
+    }
+    journeys = {
+        "a.yaml": fine("Fine one"),
+        "b.yaml": f"""
+            journey: Stuck
+            stages:
+              purchase:
+                - goto: /{page}
+                - expect: Busy
+        """,
+    }
+    with FaultSite(pages=pages) as site:
+        # One stuck page at a time: each holds a CPU core while it spins.
+        result, out = audit(tmp_path, journeys, site.url, workers=2, page_timeout_s=10)
+    assert by_name(result, "Fine one").status == "passed"
+    run = by_name(result, "Stuck")
+    assert run.status == "error", run.error
+    assert "the page's script did not yield for 10 s" in run.error
+    assert run.steps[-1].status == "skipped"
+    written = read_results(out / "results.json")
+    assert [r.status for r in written.runs] == [r.status for r in result.runs]
