@@ -34,7 +34,7 @@ from cxaudit.errors import RunError
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
-from cxaudit.gather.snapshot import GATHER_TIMEOUT_S, stuck
+from cxaudit.gather.snapshot import GATHER_TIMEOUT_S, off_site, stuck
 from cxaudit.metrics import repetition_of
 from cxaudit.policy import NavigationPolicy, PageGuard, PagePolicy
 from cxaudit.redact import Redactor, mentions_secrets, redact_model
@@ -710,10 +710,12 @@ class Runner:
                 str(shots / f"{index + 1:02d}-{step.action}"), channel, audit, want_shot
             )
             snapshot, time_origin = await take_snapshot(
-                ctx.page, recorder, throttle, snap_options, time_origin
+                ctx.page, recorder, throttle, snap_options, time_origin, guard.navigation.watch
             )
             if stuck(snapshot):  # whatever the step said: its page no longer answers
                 status, message = "error", stuck(snapshot)
+            elif off_site(snapshot) and status != "error":  # it went away by itself meanwhile
+                status, message = "failed", events.violation or off_site(snapshot)
         result = StepResult(
             index=index,
             stage=stage,

@@ -38,6 +38,8 @@ SENSITIVE_FIELDS = (
 GATHER_TIMEOUT_S = 90.0
 #: Where :func:`take_snapshot` says the page stopped answering (see :func:`stuck`).
 STUCK_KEY = "script"
+#: Where it says the page was on an origin the journey may not audit (see :func:`off_site`).
+ORIGIN_KEY = "origin"
 
 
 def stuck_message(timeout_s: float) -> str:
@@ -146,6 +148,11 @@ async def _bounded(work: Awaitable[Any], timeout_s: float | None) -> Any:
         raise PageStuck(stuck_message(timeout_s)) from None
 
 
+def off_site(snapshot: Snapshot | None) -> str:
+    """Why ``snapshot`` holds nothing of the page: it had left the allowed origins ("" if not)."""
+    return snapshot.errors.get(ORIGIN_KEY, "") if snapshot is not None else ""
+
+
 def stuck(snapshot: Snapshot | None) -> str:
     """Why the page stopped answering during ``snapshot`` ("" when it did not)."""
     return snapshot.errors.get(STUCK_KEY, "") if snapshot is not None else ""
@@ -157,8 +164,15 @@ async def take_snapshot(
     throttle: Throttle,
     options: SnapshotOptions,
     previous_time_origin: float | None,
+    refusal: Callable[[str], str | None] | None = None,
 ) -> tuple[Snapshot, float | None]:
     """Read the page after a step. Never raises; failures land in ``errors``.
+
+    ``refusal`` says why the page's address may not be audited (it left the
+    journey's allowed origins). It is asked before and after gathering: a
+    page that went elsewhere by itself (a timer, a script) is not recorded
+    at all, not its text, its audit nor its screenshot; the cause is under
+    :data:`ORIGIN_KEY`.
 
     Every call into the page is bounded by ``options.gather_timeout_s``; the
     first one that is not answered in time ends the snapshot (a page whose
@@ -172,6 +186,9 @@ async def take_snapshot(
     recorder.meter.pause()  # what the gatherers below fetch is not the customer's step
     timing: dict[str, Any] | None = None
     clock_start = clock_end = None
+    why = refusal(page.url) if refusal is not None else None
+    if why:
+        return _nothing_of(recorder, why), previous_time_origin
     try:
         clock_start = await _bounded(_page_clock(page), limit)
         # Not ``async with``: a stuck page must not be waited for on the way out either.
@@ -182,6 +199,12 @@ async def take_snapshot(
         clock_end = await _bounded(_page_clock(page), limit)
     except PageStuck as exc:
         errors[STUCK_KEY] = str(exc)
+    if refusal is not None:
+        why = refusal(page.url) or refusal(str(data.get("url") or page.url))
+        if why:  # it left during the gathering: what was read may be the other site's
+            if data.get("screenshot"):
+                (options.output_dir / data["screenshot"]).unlink(missing_ok=True)
+            return _nothing_of(recorder, why), previous_time_origin
     if clock_start and clock_end and clock_start[0] == clock_end[0]:
         # Key presses of the keyboard walk are the tool's, not the customer's.
         recorder.meter.own_window(clock_start[0], clock_start[1], clock_end[1])
@@ -246,3 +269,10 @@ async def _gather(
         except Exception as exc:
             errors["screenshot"] = _short(exc)
     return timing, time_origin
+
+
+def _nothing_of(recorder: PageRecorder, why: str) -> Snapshot:
+    """A snapshot of a page the journey may not audit: the reason, and nothing of the page."""
+    recorder.drain()  # its console messages and requests are the other site's
+    recorder.meter.drain()
+    return Snapshot(audited=False, errors={ORIGIN_KEY: why})

@@ -14,6 +14,7 @@ import pytest
 from cxaudit.results import read_results
 from tests.e2e.conftest import cxaudit
 from tests.e2e.fault_site import PAGE, FaultSite
+from tests.e2e.page_server import serve
 from tests.e2e.reliability_helpers import audit, by_name, write_journeys
 
 # A lone surrogate (half of a UTF-16 pair) in the title, the text and a console message.
@@ -121,3 +122,56 @@ def test_a_page_whose_script_never_yields_ends_its_journey_not_the_run(
     assert run.steps[-1].status == "skipped"
     written = read_results(out / "results.json")
     assert [r.status for r in written.runs] == [r.status for r in result.runs]
+
+
+# -- point 4: a page that sends itself to another origin after the step ---------------
+
+FOREIGN = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Foreign shop</title></head>
+<body><main><h1>Foreign shop text</h1><img src="/x.png"><input id="q"></main>
+<script>console.error('Foreign console');</script></body></html>"""
+
+
+@pytest.mark.timeout(300)
+def test_a_page_that_leaves_the_allowed_origins_by_itself_is_not_recorded(
+    tmp_path: Path,
+) -> None:
+    with serve({"/": ("text/html", FOREIGN)}) as other:
+        late = PAGE.format(
+            title="Leaves",
+            body=f"<p>Here</p><script>addEventListener('load', () => setTimeout(() => "
+            f"{{ location.href = '{other}/'; }}, 100));</script>",
+        )
+        journeys = {
+            "late.yaml": """
+                journey: Leaves late
+                stages:
+                  purchase:
+                    - goto: /late
+                    - wait: {ms: 1500}
+                    - goto: /ok/back
+            """,
+            "early.yaml": """
+                journey: Leaves during the audit
+                stages:
+                  purchase:
+                    - goto: /late
+                    - goto: /ok/back
+            """,
+        }
+        with FaultSite(pages={"late": late}) as site:
+            result, out = audit(tmp_path, journeys, site.url)
+    for name in ("Leaves late", "Leaves during the audit"):
+        run = by_name(result, name)
+        assert run.status == "failed", (name, run.error)
+        failed = next(s for s in run.steps if s.status == "failed")
+        assert failed.message.startswith(f"left the allowed origins: {other}/"), failed.message
+        assert failed.snapshot is not None and not failed.snapshot.audited
+        assert failed.snapshot.title == "" and failed.snapshot.screenshot is None
+        assert run.steps[-1].status == "skipped"
+    text = (out / "results.json").read_text("utf-8")
+    for foreign in ("Foreign shop", "Foreign console"):
+        assert foreign not in text, foreign  # nothing of the other site is recorded
+        for page in out.glob("*.html"):
+            assert foreign not in page.read_text("utf-8"), (foreign, page)
+    assert not list(out.rglob("02-wait.*"))  # no screenshot of the other site either
