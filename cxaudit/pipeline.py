@@ -12,7 +12,7 @@ from cxaudit.baseline import Known
 from cxaudit.browser import BrowserOptions, Channel
 from cxaudit.policy import PagePolicy
 from cxaudit.report import ReportOptions, write_report
-from cxaudit.resilience import Checkpoint, SignalStop, ensure_writable
+from cxaudit.resilience import Checkpoint, SignalStop, ensure_writable, output_lock
 from cxaudit.results import RunResult, write_results
 from cxaudit.runner import Listener, Runner, RunOptions, default_workers, plan
 from cxaudit.sanitize import valid_model
@@ -85,6 +85,7 @@ def run_audit(
     known: Known | None = None,
     shard: Shard | None = None,
     stop: SignalStop | None = None,
+    replace: bool = False,
 ) -> RunResult:
     """Run every journey on its channels, check and score, and write the outputs.
 
@@ -100,7 +101,21 @@ def run_audit(
     pairs = plan(journeys, channels or options.channels, explicit_channels)
     if shard is not None:
         pairs = shard.select(pairs)
-    ensure_writable(options.output_dir)
+    ensure_writable(options.output_dir, RESULTS_FILE)
+    with output_lock(options.output_dir, options.run_id, RESULTS_FILE, replace=replace):
+        return _run_and_write(pairs, options, settings, listener, report, known, stop)
+
+
+def _run_and_write(
+    pairs: list[tuple[Journey, Channel]],
+    options: RunOptions,
+    settings: AnalysisSettings | None,
+    listener: Listener | None,
+    report: ReportOptions | None,
+    known: Known | None,
+    stop: SignalStop | None,
+) -> RunResult:
+    """The run itself, with the output folder held (see :func:`run_audit`)."""
     checkpoint = Checkpoint(
         options.output_dir / RESULTS_FILE, lambda partial: analyse(partial, settings)
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -152,8 +153,9 @@ Listener = Callable[[Event], None]
 
 
 def new_run_id(now: datetime | None = None) -> str:
+    """The time to the second and 6 random hex digits: two runs in one second differ."""
     now = now or datetime.now(UTC)
-    return now.strftime("%Y%m%d-%H%M%S")
+    return f"{now.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
 
 
 def slug(text: str, limit: int = 60) -> str:

@@ -175,3 +175,44 @@ def test_a_page_that_leaves_the_allowed_origins_by_itself_is_not_recorded(
         for page in out.glob("*.html"):
             assert foreign not in page.read_text("utf-8"), (foreign, page)
     assert not list(out.rglob("02-wait.*"))  # no screenshot of the other site either
+
+
+# -- point 7 and 9: one output folder holds one run ------------------------------------
+
+
+@pytest.mark.timeout(300)
+def test_a_second_run_into_the_same_output_is_refused_unless_forced(
+    site: FaultSite, tmp_path: Path
+) -> None:
+    folder = write_journeys(tmp_path / "journeys", {"a.yaml": fine("Fine one")})
+    out = tmp_path / "report"
+    args = (
+        "run",
+        str(folder),
+        "--base-url",
+        site.url,
+        "--channel",
+        "desktop",
+        "--output",
+        str(out),
+    )
+    first = cxaudit(*args)
+    assert first.returncode == 0, first.stderr
+    first_id = read_results(out / "results.json").run_id
+    again = cxaudit(*args)
+    assert again.returncode == 2, again.stderr
+    assert "holds the results of an earlier run" in again.stderr
+    assert read_results(out / "results.json").run_id == first_id  # kept
+    forced = cxaudit(*args, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert read_results(out / "results.json").run_id != first_id
+    assert not list(out.glob(".cxaudit-run.lock"))  # released
+
+
+def test_a_folder_named_results_json_in_the_output_is_refused(tmp_path: Path) -> None:
+    folder = write_journeys(tmp_path / "journeys", {"a.yaml": fine("Fine one")})
+    out = tmp_path / "report"
+    (out / "results.json").mkdir(parents=True)
+    done = cxaudit("run", str(folder), "--base-url", "http://127.0.0.1:9", "--output", str(out))
+    assert done.returncode == 2, done.stderr
+    assert "results.json is a folder" in done.stderr
