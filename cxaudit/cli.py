@@ -122,6 +122,7 @@ def _run(
     cdp: str | None = None,
     retries: int | None = None,
     block_third_party: bool = False,
+    force: bool = False,
 ) -> int:
     from cxaudit.analysis import AnalysisSettings
     from cxaudit.config import load_settings
@@ -180,6 +181,7 @@ def _run(
             known=known,
             shard=chosen_shard,
             stop=stop,
+            replace=force,
         )
     click.echo(terminal_text(console_summary(result)))
     click.echo(f"\nreport: {(out_dir / 'index.html').resolve()}")
@@ -291,6 +293,12 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 "-o",
                 metavar="DIR",
                 help="Report directory (default: reports/<run-id>).",
+            ),
+            click.option(
+                "--force",
+                is_flag=True,
+                help="Replace an earlier run's results in --output (a run still writing there "
+                "is never replaced).",
             ),
             click.option(
                 "--workers",

@@ -241,6 +241,13 @@ class Settings(_Section):
     timeout_ms: float = Field(
         default=10_000, gt=0, le=3_600_000, description="How long a step may wait, in ms."
     )
+    page_timeout_ms: float = Field(
+        default=90_000,
+        ge=100,
+        le=3_600_000,
+        description="How long one call into a page (a script, a screenshot) may take, in ms; "
+        "past it the page's script is taken as stuck and its journey ends in an error.",
+    )
     executable_path: str | None = Field(default=None, description="Chromium to use.")
     headless: bool = Field(default=True, description="false shows the browser window.")
     connect: str | None = Field(
@@ -330,6 +337,7 @@ ENV_SETTINGS = {
     "OUTPUT": "output_dir",
     "WORKERS": "workers",
     "TIMEOUT_MS": "timeout_ms",
+    "PAGE_TIMEOUT_MS": "page_timeout_ms",
     "CHANNELS": "channels",
     "HEADLESS": "headless",
     "CONNECT": "connect",

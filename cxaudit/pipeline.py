@@ -12,9 +12,10 @@ from cxaudit.baseline import Known
 from cxaudit.browser import BrowserOptions, Channel
 from cxaudit.policy import PagePolicy
 from cxaudit.report import ReportOptions, write_report
-from cxaudit.resilience import Checkpoint, SignalStop, ensure_writable
+from cxaudit.resilience import Checkpoint, SignalStop, ensure_writable, output_lock
 from cxaudit.results import RunResult, write_results
 from cxaudit.runner import Listener, Runner, RunOptions, default_workers, plan
+from cxaudit.sanitize import valid_model
 from cxaudit.shard import Shard
 from cxaudit.spec.model import Journey
 
@@ -42,6 +43,7 @@ def run_options(
         base_url=settings.base_url,
         workers=settings.workers or default_workers(),
         step_timeout_ms=settings.timeout_ms,
+        page_timeout_s=settings.page_timeout_ms / 1000,
         browser=BrowserOptions(
             executable_path=settings.executable_path,
             headless=settings.headless,
@@ -62,7 +64,11 @@ def run_options(
 def write_outputs(
     result: RunResult, out_dir: Path, report: ReportOptions | None = None
 ) -> list[Path]:
-    """results.json first (the source of everything), then the report and CI files."""
+    """results.json first (the source of everything), then the report and CI files.
+
+    Every writer gets text that UTF-8 can hold (see :func:`cxaudit.sanitize.valid_text`).
+    """
+    result = valid_model(result)
     write_results(result, out_dir / RESULTS_FILE)
     return [out_dir / RESULTS_FILE, *write_report(result, out_dir, report)]
 
@@ -79,6 +85,7 @@ def run_audit(
     known: Known | None = None,
     shard: Shard | None = None,
     stop: SignalStop | None = None,
+    replace: bool = False,
 ) -> RunResult:
     """Run every journey on its channels, check and score, and write the outputs.
 
@@ -94,7 +101,21 @@ def run_audit(
     pairs = plan(journeys, channels or options.channels, explicit_channels)
     if shard is not None:
         pairs = shard.select(pairs)
-    ensure_writable(options.output_dir)
+    ensure_writable(options.output_dir, RESULTS_FILE)
+    with output_lock(options.output_dir, options.run_id, RESULTS_FILE, replace=replace):
+        return _run_and_write(pairs, options, settings, listener, report, known, stop)
+
+
+def _run_and_write(
+    pairs: list[tuple[Journey, Channel]],
+    options: RunOptions,
+    settings: AnalysisSettings | None,
+    listener: Listener | None,
+    report: ReportOptions | None,
+    known: Known | None,
+    stop: SignalStop | None,
+) -> RunResult:
+    """The run itself, with the output folder held (see :func:`run_audit`)."""
     checkpoint = Checkpoint(
         options.output_dir / RESULTS_FILE, lambda partial: analyse(partial, settings)
     )

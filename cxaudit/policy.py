@@ -37,6 +37,9 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SCHEME_ONLY = re.compile(r"^([a-z][a-z0-9+.-]*):(//)?$")
 MAX_MESSAGE = 500
 MAX_POPUPS_PER_STEP = 20
+#: Dialogs listed per step; more are answered all the same (a page that opens
+#: one alert after another would otherwise fill the memory and the report).
+MAX_DIALOGS_PER_STEP = 50
 
 
 @dataclass(frozen=True)
@@ -237,13 +240,14 @@ class PageGuard:
     async def _on_dialog(self, dialog: Any) -> None:
         kind = dialog.type
         accept = kind in ("alert", "beforeunload") or self.policy.dialogs == "accept"
-        self._dialogs.append(
-            Dialog(
-                type=kind,
-                message=_short(dialog.message, MAX_MESSAGE),
-                action="accepted" if accept else "dismissed",
+        if len(self._dialogs) < MAX_DIALOGS_PER_STEP:
+            self._dialogs.append(
+                Dialog(
+                    type=kind,
+                    message=_short(dialog.message, MAX_MESSAGE),
+                    action="accepted" if accept else "dismissed",
+                )
             )
-        )
         with contextlib.suppress(Exception):
             if accept and kind == "prompt":
                 await dialog.accept(dialog.default_value)  # what the page suggests

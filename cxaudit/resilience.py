@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxaudit.actions import SiteUnreachable, TransientResponse
-from cxaudit.errors import RunError
+from cxaudit.errors import RunError, UsageError
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Playwright
@@ -171,8 +171,17 @@ class Checkpoint:
                 print(f"cxaudit: could not save partial results: {self.failed}", file=sys.stderr)
 
 
-def ensure_writable(out_dir: Path) -> None:
+#: In the output folder while a run writes there: who holds it (pid, host, run id).
+LOCK_FILE = ".cxaudit-run.lock"
+
+
+def ensure_writable(out_dir: Path, results_name: str = "results.json") -> None:
     """Fail before the run, not after it, when the report folder cannot be written."""
+    if (out_dir / results_name).is_dir():
+        raise UsageError(
+            f"{out_dir / results_name} is a folder: the run's results could not be written "
+            "there; remove it or give another --output"
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=out_dir)
@@ -225,3 +234,60 @@ class SignalStop:
         finally:
             for sig in installed:
                 loop.remove_signal_handler(sig)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
+@contextmanager
+def output_lock(
+    out_dir: Path, run_id: str, results_name: str = "results.json", replace: bool = False
+) -> Iterator[None]:
+    """Hold ``out_dir`` for one run: a second run there is refused, not mixed in.
+
+    A lock file names the run that writes there; a lock whose process is gone
+    (a killed run) is taken over. A folder that holds a finished run's
+    results is refused unless ``replace`` (``--force``): the new run would
+    overwrite it, and leave the old run's screenshots beside its own.
+    """
+    import socket
+
+    lock = out_dir / LOCK_FILE
+    me = f"{os.getpid()} {socket.gethostname()} {run_id}"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            break
+        except FileExistsError:
+            try:
+                pid_text, host, other = [*lock.read_text("utf-8").split(), "", "", ""][:3]
+                pid = int(pid_text)
+            except (OSError, ValueError):
+                pid, host, other = 0, "", ""
+            if pid and (host != socket.gethostname() or _alive(pid)):
+                raise UsageError(
+                    f"another cxaudit run ({other or 'unknown run id'}, pid {pid} on {host}) "
+                    f"is writing to {out_dir}: give this run another --output, or wait for it"
+                ) from None
+            lock.unlink(missing_ok=True)  # its run is gone: stale
+    else:
+        raise UsageError(f"cannot take {lock}: another run keeps taking it")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(me)
+        results = out_dir / results_name
+        if results.is_file() and not replace:
+            raise UsageError(
+                f"{out_dir} holds the results of an earlier run already: give another "
+                "--output (or none: each run gets its own folder), or --force to replace it"
+            )
+        yield
+    finally:
+        lock.unlink(missing_ok=True)

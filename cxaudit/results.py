@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cxaudit.errors import CxauditError
+from cxaudit.sanitize import valid_model, valid_value
 
 SCHEMA_VERSION = "1.0"
 
@@ -384,8 +385,12 @@ class RunResult(_Model):
     baseline: BaselineSummary | None = None
 
     def to_json(self) -> str:
-        """Compact JSON: a third smaller than indented (``jq .`` shows it indented)."""
-        return self.model_dump_json()
+        """Compact JSON: a third smaller than indented (``jq .`` shows it indented).
+
+        Text no UTF-8 file can hold (a lone surrogate a page handed over) is
+        made valid here too: the results are written whatever a page did.
+        """
+        return valid_model(self).model_dump_json()
 
     def all_findings(self) -> list[Finding]:
         """Findings of every journey run and the run-wide ones, in a stable order."""
@@ -426,7 +431,8 @@ def write_results(result: RunResult, path: Path) -> None:
 def read_results(path: Path) -> RunResult:
     """Read a results.json, with a clear error for a missing or foreign file."""
     try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        # A JSON escape (``"\\udfff"``) brings back what no writer could write.
+        raw = valid_value(json.loads(Path(path).read_text(encoding="utf-8")))
     except FileNotFoundError:
         raise ResultsFileError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

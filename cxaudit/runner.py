@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from cxaudit.errors import RunError
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
+from cxaudit.gather.snapshot import GATHER_TIMEOUT_S, off_site, stuck
 from cxaudit.metrics import repetition_of
 from cxaudit.policy import NavigationPolicy, PageGuard, PagePolicy
 from cxaudit.redact import Redactor, mentions_secrets, redact_model
@@ -46,7 +48,7 @@ from cxaudit.resilience import (
     with_retries,
 )
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
-from cxaudit.sanitize import safe_name
+from cxaudit.sanitize import safe_name, valid_model
 from cxaudit.spec.model import Consent, Journey, Step
 from cxaudit.spec.variables import RefError, render
 
@@ -108,6 +110,9 @@ class RunOptions:
     retries: int = DEFAULT_RETRIES
     #: Dialogs, pop-ups and third-party traffic (:mod:`cxaudit.policy`).
     policy: PagePolicy = field(default_factory=PagePolicy)
+    #: Longest one call into a page may take (an ``evaluate``, a screenshot):
+    #: past it the page's script is taken as stuck and its journey ends.
+    page_timeout_s: float = GATHER_TIMEOUT_S
 
     def snapshot_options(
         self, screenshot_name: str, channel: Channel | None, audit: bool, screenshot: bool
@@ -121,6 +126,7 @@ class RunOptions:
             channel=channel,
             axe_profile=self.axe_profile,
             screenshot_options=self.screenshot_options,
+            gather_timeout_s=self.page_timeout_s,
         )
 
 
@@ -147,8 +153,9 @@ Listener = Callable[[Event], None]
 
 
 def new_run_id(now: datetime | None = None) -> str:
+    """The time to the second and 6 random hex digits: two runs in one second differ."""
     now = now or datetime.now(UTC)
-    return now.strftime("%Y%m%d-%H%M%S")
+    return f"{now.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -537,7 +544,7 @@ class Runner:
         )
         # Secrets learnt late (a captured secret) are masked in earlier steps too.
         redactor.update(secrets)
-        return redact_model(run, redactor)
+        return redact_model(valid_model(run), redactor)
 
     async def run_one(self, browser: Any, journey: Journey, channel: Channel) -> JourneyRun:
         """One journey on one channel in a browser that is already open (pytest items)."""
@@ -598,19 +605,22 @@ class Runner:
         """Close the context; keep its trace when asked to. Returns the trace's relative path."""
         kept = ""
         tracing = self.options.tracing
+        # Bounded like every call into a page: a stuck page must not hold the run here.
+        limit = self.options.page_timeout_s
         with contextlib.suppress(Exception):
             if live.ctx.secrets:  # learnt during the run: the trace holds them; drop it
                 if tracing != "off":
-                    await live.context.tracing.stop()
+                    await asyncio.wait_for(live.context.tracing.stop(), limit)
             elif tracing == "on" or (tracing == "retain-on-failure" and status != "passed"):
                 path = Path("traces") / trace_name
                 (self.options.output_dir / path).parent.mkdir(parents=True, exist_ok=True)
-                await live.context.tracing.stop(path=str(self.options.output_dir / path))
+                target = str(self.options.output_dir / path)
+                await asyncio.wait_for(live.context.tracing.stop(path=target), limit)
                 kept = str(path)
             elif tracing != "off":
-                await live.context.tracing.stop()
+                await asyncio.wait_for(live.context.tracing.stop(), limit)
         with contextlib.suppress(Exception):
-            await live.context.close()
+            await asyncio.wait_for(live.context.close(), limit)
         return kept
 
     async def run_step(
@@ -703,8 +713,12 @@ class Runner:
                 str(shots / f"{index + 1:02d}-{step.action}"), channel, audit, want_shot
             )
             snapshot, time_origin = await take_snapshot(
-                ctx.page, recorder, throttle, snap_options, time_origin
+                ctx.page, recorder, throttle, snap_options, time_origin, guard.navigation.watch
             )
+            if stuck(snapshot):  # whatever the step said: its page no longer answers
+                status, message = "error", stuck(snapshot)
+            elif off_site(snapshot) and status != "error":  # it went away by itself meanwhile
+                status, message = "failed", events.violation or off_site(snapshot)
         result = StepResult(
             index=index,
             stage=stage,
@@ -726,9 +740,10 @@ class Runner:
             dialogs=events.dialogs,
             popups=events.popups,
         )
-        # Every step result leaves here masked: journeys and BDD steps alike.
+        # Every step result leaves here masked and valid (page text in messages,
+        # captures and dialogs too): journeys and BDD steps alike.
         live.redactor.update(ctx.secrets)
-        return redact_model(result, live.redactor), time_origin
+        return redact_model(valid_model(result), live.redactor), time_origin
 
 
 def landed_on_error(url: str, status: int | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -12,6 +13,7 @@ from cxaudit.gather.axe import AxeProfile, run_axe
 from cxaudit.gather.page_info import read_page_info
 from cxaudit.gather.screenshot import ScreenshotOptions, capture
 from cxaudit.results import Snapshot, Timing
+from cxaudit.sanitize import valid_value
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -30,9 +32,27 @@ SENSITIVE_FIELDS = (
     # Fields a journey filled with a secret (cxaudit.actions.SECRET_MARK).
     "[data-cxaudit-secret]",
 )
-#: Longest any one gatherer may take. ``page.evaluate`` has no timeout of its
-#: own: a page stuck in a script loop would hold the journey forever.
+#: Longest any one call into the page (an ``evaluate``, a screenshot, a CDP
+#: command) may take. ``page.evaluate`` has no timeout of its own: a page stuck
+#: in a script loop would hold the journey, and the run, forever.
 GATHER_TIMEOUT_S = 90.0
+#: Where :func:`take_snapshot` says the page stopped answering (see :func:`stuck`).
+STUCK_KEY = "script"
+#: Where it says the page was on an origin the journey may not audit (see :func:`off_site`).
+ORIGIN_KEY = "origin"
+
+
+def stuck_message(timeout_s: float) -> str:
+    """The cause of a journey whose page stopped answering: its own script holds it."""
+    return (
+        f"the page's script did not yield for {timeout_s:g} s (an endless loop, or one "
+        "dialog after another): nothing more could be read from the page, and the journey "
+        "stops here"
+    )
+
+
+class PageStuck(Exception):
+    """A call into the page did not return within the limit: the page's thread is busy."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +125,6 @@ def emulated_ttfb(response_start: float, request_start: float, channel: Channel 
 
 
 def _short(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError) and not str(exc):
-        return f"gave up after {GATHER_TIMEOUT_S:.0f} s (the page's script kept it busy)"
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:300]
 
@@ -121,9 +139,23 @@ async def _page_clock(page: Page) -> tuple[float, float] | None:
 
 
 async def _bounded(work: Awaitable[Any], timeout_s: float | None) -> Any:
+    """``work``, given up after ``timeout_s``: then the page is stuck (:class:`PageStuck`)."""
     if timeout_s is None:
         return await work
-    return await asyncio.wait_for(work, timeout_s)
+    try:
+        return await asyncio.wait_for(work, timeout_s)
+    except TimeoutError:
+        raise PageStuck(stuck_message(timeout_s)) from None
+
+
+def off_site(snapshot: Snapshot | None) -> str:
+    """Why ``snapshot`` holds nothing of the page: it had left the allowed origins ("" if not)."""
+    return snapshot.errors.get(ORIGIN_KEY, "") if snapshot is not None else ""
+
+
+def stuck(snapshot: Snapshot | None) -> str:
+    """Why the page stopped answering during ``snapshot`` ("" when it did not)."""
+    return snapshot.errors.get(STUCK_KEY, "") if snapshot is not None else ""
 
 
 async def take_snapshot(
@@ -132,48 +164,47 @@ async def take_snapshot(
     throttle: Throttle,
     options: SnapshotOptions,
     previous_time_origin: float | None,
+    refusal: Callable[[str], str | None] | None = None,
 ) -> tuple[Snapshot, float | None]:
-    """Read the page after a step. Never raises; failures land in ``errors``."""
+    """Read the page after a step. Never raises; failures land in ``errors``.
+
+    ``refusal`` says why the page's address may not be audited (it left the
+    journey's allowed origins). It is asked before and after gathering: a
+    page that went elsewhere by itself (a timer, a script) is not recorded
+    at all, not its text, its audit nor its screenshot; the cause is under
+    :data:`ORIGIN_KEY`.
+
+    Every call into the page is bounded by ``options.gather_timeout_s``; the
+    first one that is not answered in time ends the snapshot (a page whose
+    script does not yield would not answer the next one either), with the
+    cause under :data:`STUCK_KEY`.
+    """
     errors: dict[str, str] = {}
     data: dict[str, Any] = {"url": page.url}
     time_origin = previous_time_origin
+    limit = options.gather_timeout_s
     recorder.meter.pause()  # what the gatherers below fetch is not the customer's step
-    clock_start = await _page_clock(page)
     timing: dict[str, Any] | None = None
-    async with throttle.paused():
-        try:
-            info = await _bounded(read_page_info(page), options.gather_timeout_s)
-            time_origin = info["timeOrigin"]
-            navigated = previous_time_origin is None or time_origin != previous_time_origin
-            data.update(
-                url=info["url"],
-                title=info["title"],
-                viewport=info["viewport"],
-                visible_text=info["text"],
-            )
-            timing = {"navigated": navigated, **(info["timing"] or {})}
-            if timing.get("ttfb_ms") is not None and info.get("requestStart") is not None:
-                timing["ttfb_ms"] = emulated_ttfb(
-                    timing["ttfb_ms"], info["requestStart"], options.channel
-                )
-        except Exception as exc:
-            errors["page"] = _short(exc)
-        for item in GATHERERS.values():
-            if item.when == "audit" and not options.audit:
-                continue
-            try:
-                data[item.field] = await _bounded(item.run(page, options), options.gather_timeout_s)
-            except Exception as exc:
-                errors[item.name] = _short(exc)
-        if options.screenshot:
-            shots = options.screenshot_options
-            name = PurePosixPath(options.screenshot_name).with_suffix(shots.suffix).as_posix()
-            try:
-                await capture(page, options.output_dir / name, shots, SENSITIVE_FIELDS)
-                data["screenshot"] = name
-            except Exception as exc:
-                errors["screenshot"] = _short(exc)
-    clock_end = await _page_clock(page)
+    clock_start = clock_end = None
+    why = refusal(page.url) if refusal is not None else None
+    if why:
+        return _nothing_of(recorder, why), previous_time_origin
+    try:
+        clock_start = await _bounded(_page_clock(page), limit)
+        # Not ``async with``: a stuck page must not be waited for on the way out either.
+        paused = contextlib.AsyncExitStack()
+        await _bounded(paused.enter_async_context(throttle.paused()), limit)
+        timing, time_origin = await _gather(page, options, data, errors, previous_time_origin)
+        await _bounded(paused.aclose(), limit)
+        clock_end = await _bounded(_page_clock(page), limit)
+    except PageStuck as exc:
+        errors[STUCK_KEY] = str(exc)
+    if refusal is not None:
+        why = refusal(page.url) or refusal(str(data.get("url") or page.url))
+        if why:  # it left during the gathering: what was read may be the other site's
+            if data.get("screenshot"):
+                (options.output_dir / data["screenshot"]).unlink(missing_ok=True)
+            return _nothing_of(recorder, why), previous_time_origin
     if clock_start and clock_end and clock_start[0] == clock_end[0]:
         # Key presses of the keyboard walk are the tool's, not the customer's.
         recorder.meter.own_window(clock_start[0], clock_start[1], clock_end[1])
@@ -184,4 +215,64 @@ async def take_snapshot(
     data.update(
         console=console, failed_requests=failed, status=status, audited=options.audit, errors=errors
     )
-    return Snapshot(**data), time_origin
+    # Where page text enters the results: made valid Unicode (lone surrogates replaced).
+    return Snapshot(**valid_value(data)), time_origin
+
+
+async def _gather(
+    page: Page,
+    options: SnapshotOptions,
+    data: dict[str, Any],
+    errors: dict[str, str],
+    previous_time_origin: float | None,
+) -> tuple[dict[str, Any] | None, float | None]:
+    """Every gatherer into ``data`` (failures into ``errors``); raises :class:`PageStuck`."""
+    limit = options.gather_timeout_s
+    timing: dict[str, Any] | None = None
+    time_origin = previous_time_origin
+    try:
+        info = await _bounded(read_page_info(page), limit)
+        time_origin = info["timeOrigin"]
+        navigated = previous_time_origin is None or time_origin != previous_time_origin
+        data.update(
+            url=info["url"],
+            title=info["title"],
+            viewport=info["viewport"],
+            visible_text=info["text"],
+        )
+        timing = {"navigated": navigated, **(info["timing"] or {})}
+        if timing.get("ttfb_ms") is not None and info.get("requestStart") is not None:
+            timing["ttfb_ms"] = emulated_ttfb(
+                timing["ttfb_ms"], info["requestStart"], options.channel
+            )
+    except PageStuck:
+        raise
+    except Exception as exc:
+        errors["page"] = _short(exc)
+    for item in GATHERERS.values():
+        if item.when == "audit" and not options.audit:
+            continue
+        try:
+            data[item.field] = await _bounded(item.run(page, options), limit)
+        except PageStuck:
+            raise
+        except Exception as exc:
+            errors[item.name] = _short(exc)
+    if options.screenshot:
+        shots = options.screenshot_options
+        name = PurePosixPath(options.screenshot_name).with_suffix(shots.suffix).as_posix()
+        try:
+            await _bounded(capture(page, options.output_dir / name, shots, SENSITIVE_FIELDS), limit)
+            data["screenshot"] = name
+        except PageStuck:
+            raise
+        except Exception as exc:
+            errors["screenshot"] = _short(exc)
+    return timing, time_origin
+
+
+def _nothing_of(recorder: PageRecorder, why: str) -> Snapshot:
+    """A snapshot of a page the journey may not audit: the reason, and nothing of the page."""
+    recorder.drain()  # its console messages and requests are the other site's
+    recorder.meter.drain()
+    return Snapshot(audited=False, errors={ORIGIN_KEY: why})

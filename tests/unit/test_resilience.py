@@ -155,3 +155,73 @@ def test_results_file_is_readable_as_the_umask_allows(tmp_path: Path) -> None:
     target = tmp_path / "results.json"
     write_results(RunResult(run_id="r", started_at="t"), target)
     assert target.stat().st_mode & 0o777 == 0o666 & ~results.UMASK
+
+
+# -- one output folder, one run (issue 18 points 7 and 9) ---------------------------
+
+
+def test_run_ids_differ_within_one_second() -> None:
+    from datetime import UTC, datetime
+
+    from cxaudit.runner import new_run_id
+
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    ids = {new_run_id(now) for _ in range(20)}
+    assert len(ids) == 20
+    assert all(i.startswith("20260102-030405-") for i in ids)
+
+
+def test_a_folder_another_live_run_writes_to_is_refused(tmp_path: Path) -> None:
+    import socket
+
+    from cxaudit.errors import UsageError
+    from cxaudit.resilience import LOCK_FILE, output_lock
+
+    (tmp_path / LOCK_FILE).write_text(f"{os.getpid()} {socket.gethostname()} run-a", "utf-8")
+    with (
+        pytest.raises(UsageError, match="another cxaudit run \\(run-a"),
+        output_lock(tmp_path, "b"),
+    ):
+        pass
+    assert (tmp_path / LOCK_FILE).exists()  # still the other run's
+
+
+def test_a_stale_lock_is_taken_over_and_released(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from cxaudit.resilience import LOCK_FILE, output_lock
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    (tmp_path / LOCK_FILE).write_text(f"{gone.stdout.strip()} {socket.gethostname()} old", "utf-8")
+    with output_lock(tmp_path, "new"):
+        assert (tmp_path / LOCK_FILE).read_text("utf-8").endswith(" new")
+    assert not (tmp_path / LOCK_FILE).exists()
+
+
+def test_a_finished_run_is_kept_unless_replaced(tmp_path: Path) -> None:
+    from cxaudit.errors import UsageError
+    from cxaudit.resilience import LOCK_FILE, output_lock
+
+    (tmp_path / "results.json").write_text("{}", "utf-8")
+    with (
+        pytest.raises(UsageError, match="holds the results of an earlier run"),
+        output_lock(tmp_path, "b"),
+    ):
+        pass
+    assert not (tmp_path / LOCK_FILE).exists()
+    with output_lock(tmp_path, "b", replace=True):
+        pass
+
+
+def test_a_folder_named_results_json_is_refused_before_the_run(tmp_path: Path) -> None:
+    from cxaudit.errors import UsageError
+    from cxaudit.resilience import ensure_writable
+
+    (tmp_path / "results.json").mkdir()
+    with pytest.raises(UsageError, match=r"results\.json is a folder") as caught:
+        ensure_writable(tmp_path)
+    assert caught.value.exit_code == 2
