@@ -176,6 +176,24 @@ st.cleanup = () => {
   if (st.start) st.start.remove();
   if (window.__cxauditKeys === st) delete window.__cxauditKeys;
 };
+// Where focus is now: [-1] first when it left the page since the last read.
+st.read = () => {
+  const el = deep();
+  const out = st.left ? [-1] : [];
+  st.left = false;
+  const i = st.idOf(el);
+  if (i !== -1 || !out.length) out.push(i);
+  const stop = i >= 0 ? st.stops[i] : null;
+  if (stop && !stop.focused) {
+    // Read now, after the page's own focus handlers ran (an indicator a
+    // script draws on focus is a real one).
+    stop.focused = look(el);
+    const r = el.getBoundingClientRect();
+    stop.box = cx.box(el);
+    stop.visible = cx.rendered(el) && r.right > 0 && r.bottom + scrollY > 0 && r.width > 1 && r.height > 1;
+  }
+  return out;
+};
 window.__cxauditKeys = st;
 addEventListener('blur', st.onBlur, true);
 const expected = candidates().length;
@@ -194,41 +212,25 @@ return {expected, html: true, at: st.idOf(deep())};
     params="",
 )
 
-#: Async: it waits for the page.
-STEP_JS = "async " + page_function(
-    r"""
+#: Small and without the helpers (the walk keeps them): it runs after every press.
+STEP_JS = r"""async () => {
 const st = window.__cxauditKeys;
 if (!st || !st.active) return null;
 // What the press's handlers started (a refocus a moment later, a menu that
 // opens on the next frame) runs before focus is read.
 const timers = Array.from(st.timers), frames = Array.from(st.frames);
-const began = performance.now();
-const sleep = (ms) => new Promise((resolve) => st.native.setTimeout.call(window, resolve, ms));
-while (st.budget > performance.now() - began &&
-       (timers.some((t) => st.timers.has(t)) || frames.some((f) => st.frames.has(f)))) {
-  await sleep(4);
+if (timers.length || frames.length) {
+  const began = performance.now();
+  const sleep = (ms) => new Promise((resolve) => st.native.setTimeout.call(window, resolve, ms));
+  while (st.budget > performance.now() - began &&
+         (timers.some((t) => st.timers.has(t)) || frames.some((f) => st.frames.has(f)))) {
+    await sleep(4);
+  }
+  await sleep(0);
+  st.budget -= performance.now() - began;
 }
-await sleep(0);
-st.budget -= performance.now() - began;
-const el = st.deep();
-const out = [];
-if (st.left) out.push(-1);
-st.left = false;
-const i = st.idOf(el);
-if (i !== -1 || !out.length) out.push(i);
-const stop = i >= 0 ? st.stops[i] : null;
-if (stop && !stop.focused) {
-  // Read now, after the page's own focus handlers ran (an indicator a
-  // script draws on focus is a real one).
-  stop.focused = st.look(el);
-  const r = el.getBoundingClientRect();
-  stop.box = cx.box(el);
-  stop.visible = cx.rendered(el) && r.right > 0 && r.bottom + scrollY > 0 && r.width > 1 && r.height > 1;
-}
-return out;
-""",
-    params="",
-)
+return st.read();
+}"""
 
 FINISH_JS = page_function(
     r"""
@@ -317,9 +319,7 @@ async def _press(page: Page, key: str) -> list[int]:
             f"the page changed during the keyboard walk ({exc})".splitlines()[0]
         ) from exc
     if read is None:
-        raise KeyboardWalkDisturbed(
-            "the page navigated or reloaded during the keyboard walk"
-        )
+        raise KeyboardWalkDisturbed("the page navigated or reloaded during the keyboard walk")
     return [int(i) for i in read]
 
 
@@ -364,10 +364,12 @@ async def walk_keyboard(page: Page, options: SnapshotOptions) -> dict[str, Any] 
         except Exception:
             walked = None  # the walk's own error (raised above) says why
     if walked is None:
-        raise KeyboardWalkDisturbed(
-            "the page navigated or reloaded during the keyboard walk"
-        )
-    out: dict[str, Any] = {"expected": started["expected"], "presses": presses, "sequence": sequence}
+        raise KeyboardWalkDisturbed("the page navigated or reloaded during the keyboard walk")
+    out: dict[str, Any] = {
+        "expected": started["expected"],
+        "presses": presses,
+        "sequence": sequence,
+    }
     if confirm is not None:
         out["confirm"] = confirm
     return {**out, **walked}
