@@ -14,6 +14,7 @@ from pydantic import Field
 
 from cxaudit.checks.base import IMPACT_WEIGHTS, Check, Result, Status, StepSubject, register
 from cxaudit.checks.elements import CheckOptions, element, fields, part, quoted
+from cxaudit.gather.keyboard import trap_cycle
 from cxaudit.results import Evidence
 
 AXE_RULES_URL = "https://github.com/dequelabs/axe-core/blob/develop/doc/rule-descriptions.md"
@@ -372,10 +373,13 @@ class KeyboardTrap(Check):
     A keyboard user who tabs into a widget that never lets focus go (a
     carousel, an embedded player, a chat box) is stuck: they cannot reach
     checkout or even leave the page without a mouse. cxaudit presses Tab up
-    to 60 times from the top of the page; when focus keeps cycling through
-    the same elements without ever leaving the page, it reports a trap
-    (WCAG 2.1.2 No Keyboard Trap). Focus that cycles inside an open modal
-    dialog is expected and passes.
+    to 60 times from the top of the page, reading focus after the page's own
+    handlers have run. When focus comes back to an element without ever
+    leaving the page, cxaudit goes on pressing Tab and tries Shift+Tab; it
+    reports a trap (WCAG 2.1.2 No Keyboard Trap) only when focus stayed among
+    those elements all along while others on the page were never reached.
+    Focus that goes round the whole page, and focus that cycles inside an open
+    modal dialog, pass. A walk the page disturbed is not measured.
     """
 
     code = "CX-A11Y-006"
@@ -392,50 +396,52 @@ class KeyboardTrap(Check):
     def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
         keyboard = part(subject, "keyboard")
         stops = keyboard.get("stops") or []
-        sequence: list[int] = []
-        for index in keyboard.get("sequence") or []:
-            opaque = 0 <= index < len(stops) and stops[index].get("tag") in OPAQUE_TAGS
-            if opaque and sequence and sequence[-1] == index:
-                continue  # focus moves inside the frame; the page sees the frame
-            sequence.append(index)
         if not stops:
             yield Result(status=Status.NOT_APPLICABLE, message="no keyboard focus stops")
             return
-        cycle = _trap_cycle(sequence)
+        passed = Result(
+            status=Status.PASS, message=f"{len(_first_visits(keyboard))} focus stops, no trap"
+        )
+        cycle = trap_cycle(_page_sequence(keyboard.get("sequence") or [], stops))
         if cycle is None or all(stops[i].get("in_modal") for i in cycle):
+            yield passed
+            return
+        reached = {i for i in keyboard.get("sequence") or [] if i >= 0}
+        if reached <= set(cycle) and not keyboard.get("unreached"):
+            yield passed  # focus went round every element the page has
+            return
+        confirm = keyboard.get("confirm") or {}
+        if confirm.get("cycle") != cycle:
             yield Result(
-                status=Status.PASS, message=f"{len(_first_visits(keyboard))} focus stops, no trap"
+                status=Status.ERROR,
+                message="not measured: focus came back to an element once, "
+                "and the walk did not confirm it (Tab again, Shift+Tab)",
             )
+            return
+        further = _page_sequence(list(confirm.get("tab") or []), stops)
+        back = _page_sequence(list(confirm.get("shift_tab") or []), stops)
+        if not further or not back or any(i not in cycle for i in further + back):
+            yield passed  # pressing on (or back) let focus go
             return
         names = quoted([stops[i] for i in cycle])
         yield Result(
             status=Status.FAIL,
-            message=f"Tab keeps focus among {len(cycle)} element(s) and never leaves them: {names}",
+            message=f"Tab and Shift+Tab keep focus among {len(cycle)} element(s) "
+            f"and never leave them: {names}",
             evidence=tuple(element(stops[i], name=stops[i].get("name")) for i in cycle),
             identity="keyboard-trap",
         )
 
 
-def _trap_cycle(sequence: list[int]) -> list[int] | None:
-    """The stops focus cycled through without leaving the page, if it did.
-
-    Without a trap, focus visits every stop once, leaves the page (``-1``)
-    and only then comes back to the first one.
-    """
-    last_seen: dict[int, int] = {}
-    for position, index in enumerate(sequence):
-        if index < 0:
-            if index == -1:
-                last_seen.clear()  # focus left the page: a new round starts
-            continue
-        if index in last_seen:
-            cycle: list[int] = []
-            for i in sequence[last_seen[index] : position]:
-                if i >= 0 and i not in cycle:
-                    cycle.append(i)
-            return cycle
-        last_seen[index] = position
-    return None
+def _page_sequence(raw: list[int], stops: list[dict[str, Any]]) -> list[int]:
+    """The sequence as the page sees it: focus moving inside a frame stays on the frame."""
+    sequence: list[int] = []
+    for index in raw:
+        opaque = 0 <= index < len(stops) and stops[index].get("tag") in OPAQUE_TAGS
+        if opaque and sequence and sequence[-1] == index:
+            continue  # focus moves inside the frame; the page sees the frame
+        sequence.append(index)
+    return sequence
 
 
 class SkipLinkOptions(CheckOptions):
@@ -478,7 +484,10 @@ class SkipToContent(Check):
             return
         first = order[0]
         target = first.get("skip_target")
-        if target and target.get("is_main"):
+        if target and (
+            target.get("is_main") or (target.get("after_link") and not target.get("in_nav"))
+        ):
+            # Where the link lands is what counts, a <main> element or not.
             yield Result(status=Status.PASS, message="the first Tab stop is a skip link")
             return
         if first.get("in_main"):
@@ -487,6 +496,8 @@ class SkipToContent(Check):
         before = next((n for n, s in enumerate(order) if s.get("in_main")), len(order))
         if target and not target.get("exists"):
             why = f"the first Tab stop links to {target.get('href')}, which is not on the page"
+        elif target and target.get("in_nav"):
+            why = f"the first Tab stop links to {target.get('href')}, inside the navigation"
         elif not keyboard.get("has_main"):
             why = "the page has no main landmark and no skip link"
         elif before <= options.max_stops_before_main:

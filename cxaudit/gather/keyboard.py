@@ -1,49 +1,76 @@
 """Tab through the page as a keyboard user does, and leave it as it was.
 
-Real Tab key presses (so the page's own key handlers, and any trap they set,
-take part), sent in one pipelined batch of at most :data:`MAX_STOPS`. While
-the walk runs, focus and blur events are kept from the page's scripts: a
-walk that fired them would mark every field "touched" and show validation
-errors, or open menus, that the next step does not expect. Afterwards focus
-and scroll position are put back.
+Real Tab key presses, one at a time, and the page read after each one once
+its own handlers have run: focus, blur, focusin and focusout reach the page as
+they do for a customer (widgets such as comboboxes and focus traps are built
+on them, and focus indicators drawn by a focus handler are real indicators).
+After each press the walk waits for the short timers and animation frames the
+press's handlers set (a blur handler that moves focus back "a moment later"
+is how many traps are built), within a budget per walk. Afterwards focus and
+scroll position are put back.
+
+A cycle (focus coming back to a stop without leaving the page in between) is
+only a candidate trap: the walk then goes on pressing Tab, and tries
+Shift+Tab, and records where focus went (``confirm``), so the check reports a
+trap only when focus stayed in the cycle throughout. A walk the page
+disturbed (it navigated, reloaded, or the script failed) raises
+:class:`KeyboardWalkDisturbed`: the keyboard checks are then not measured.
 
 The ``keyboard`` snapshot field:
 
 - ``expected``: focusable elements the page has (an estimate) and
-  ``presses``: Tab presses sent.
-- ``sequence``: the stop focused before each press and after the last one,
-  as indexes into ``stops``; ``-1`` means focus was outside the page (after
-  the last element, before it wraps around), ``-2`` the starting point.
+  ``presses``: Tab presses sent in the first pass.
+- ``sequence``: the stop focused before the first press and after each one,
+  as indexes into ``stops``; ``-1`` means focus was outside the page (it went
+  to the browser, or was lost to the body), ``-2`` the starting point. A press
+  during which focus left the page and came back records ``-1`` before the
+  stop it came back to.
+- ``confirm`` (only when the first pass saw a cycle): ``cycle`` (the stops),
+  ``tab`` and ``shift_tab`` (where focus was after each further Tab and
+  Shift+Tab press, as in ``sequence``).
+- ``unreached``: focusable elements (as counted for ``expected``) focus never
+  reached.
 - ``stops``: each element focus reached, once: ``selector``, ``tag``,
   ``name``, ``box`` while focused, ``visible`` while focused, ``indicator``
   (its look changed when focused) with the ``changed`` properties,
-  ``measured`` (false when its focused look could not be read), ``in_main``,
-  ``in_modal``, and for same-page links ``skip_target`` (``exists``,
-  ``is_main``: the target is or holds the main content).
+  ``measured`` (false when its focused or unfocused look could not be read),
+  ``in_main``, ``in_modal``, and for same-page links ``skip_target``
+  (``exists``, ``is_main``: the target is or holds the main content,
+  ``after_link``: it comes after the link, ``in_nav``: it is inside the
+  navigation or page header).
 - ``has_main``: the page has a ``main`` landmark.
-
-Known limit: focus styles that scripts set in focus event handlers are not
-seen (the events are held back); styles from CSS (``:focus``,
-``:focus-visible``, ``:focus-within``) are.
+- ``document``: ``"not html"`` for a document without an HTML body (an SVG
+  or other XML document), which has no stops and is not walked.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any
 
 from cxaudit.gather.dom import page_function
 from cxaudit.gather.snapshot import SnapshotOptions, gatherer
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from playwright.async_api import Page
 
-#: The walk never sends more Tab presses than this.
+#: The walk never sends more Tab presses than this in its first pass.
 MAX_STOPS = 60
+
+#: Longest the whole walk waits, in milliseconds, for timers and frames the
+#: page's handlers set; past it each read follows the press at once.
+WAIT_BUDGET_MS = 1500
+
+
+class KeyboardWalkDisturbed(RuntimeError):
+    """The page changed under the walk: what it saw is not a measurement."""
+
 
 START_JS = page_function(
     r"""
-if (!document.body) return null;
+// An SVG or other XML document has no HTML body to walk.
+if (!document.body || !(document.body instanceof HTMLElement)) return {expected: 0, html: false};
 // A walk that broke off must not leave its listeners behind.
 if (window.__cxauditKeys) window.__cxauditKeys.cleanup();
 const FOCUSABLE = 'a[href], area[href], button, input:not([type="hidden"]), select, textarea, ' +
@@ -86,8 +113,11 @@ const deep = () => {
   while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
   return a;
 };
-const st = {stops: [], index: new Map(), sequence: [], prev: deep(), x: scrollX, y: scrollY,
-            active: true, look, deep, finish};
+const candidates = () => Array.from(document.querySelectorAll(FOCUSABLE)).filter((el) =>
+  el.tabIndex >= 0 && !el.disabled && !el.closest('[inert]') && cx.rendered(el));
+const st = {stops: [], index: new Map(), prev: deep(), x: scrollX, y: scrollY, active: true,
+            left: false, timers: new Set(), frames: new Set(), budget: %(budget)d,
+            look, deep, finish, candidates};
 st.idOf = (el) => {
   if (el === st.start) return -2;
   if (!el || el === document.body || el === document.documentElement) return -1;
@@ -99,63 +129,129 @@ st.idOf = (el) => {
   }
   return i;
 };
-st.onFocus = (e) => {
-  const el = e.composedPath()[0];
-  if (!st.active || el === st.start || !(el instanceof Element)) return;
-  const stop = st.stops[st.idOf(el)];
-  if (stop.focused) return;
-  stop.focused = look(el);
-  const r = el.getBoundingClientRect();
-  stop.box = cx.box(el);
-  stop.visible = cx.rendered(el) && r.right > 0 && r.bottom + scrollY > 0 && r.width > 1 && r.height > 1;
+// Focus leaving the document (to the browser) blurs the window: seen even
+// when the next press brings focus straight back.
+st.onBlur = (e) => { if (st.active && e.target === window) st.left = true; };
+// The short timers and frames the page sets while the walk runs, so that a
+// read waits for what a press's handlers started. The page's own functions
+// run unchanged; only their completion is noted.
+const native = {setTimeout: window.setTimeout, clearTimeout: window.clearTimeout,
+                raf: window.requestAnimationFrame, caf: window.cancelAnimationFrame};
+st.native = native;
+const wrapped = {
+  setTimeout: function (fn, delay, ...rest) {
+    if (!st.active || typeof fn !== 'function' || (Number(delay) || 0) > 100) {
+      return native.setTimeout.apply(window, arguments);
+    }
+    const id = native.setTimeout.call(window, function () {
+      st.timers.delete(id);
+      return fn.apply(this, arguments);
+    }, delay, ...rest);
+    st.timers.add(id);
+    return id;
+  },
+  clearTimeout: function (id) { st.timers.delete(id); return native.clearTimeout.call(window, id); },
+  raf: function (fn) {
+    if (!st.active || typeof fn !== 'function') return native.raf.call(window, fn);
+    const id = native.raf.call(window, function () {
+      st.frames.delete(id);
+      return fn.apply(this, arguments);
+    });
+    st.frames.add(id);
+    return id;
+  },
+  caf: function (id) { st.frames.delete(id); return native.caf.call(window, id); },
 };
-st.block = (e) => { if (st.active) e.stopImmediatePropagation(); };
-st.onKey = (e) => { if (st.active && e.key === 'Tab') st.sequence.push(st.idOf(deep())); };
+window.setTimeout = wrapped.setTimeout;
+window.clearTimeout = wrapped.clearTimeout;
+window.requestAnimationFrame = wrapped.raf;
+window.cancelAnimationFrame = wrapped.caf;
 st.cleanup = () => {
   st.active = false;
-  removeEventListener('focusin', st.onFocus, true);
-  for (const t of ['focus', 'blur', 'focusin', 'focusout']) removeEventListener(t, st.block, true);
-  removeEventListener('keydown', st.onKey, true);
+  removeEventListener('blur', st.onBlur, true);
+  if (window.setTimeout === wrapped.setTimeout) window.setTimeout = native.setTimeout;
+  if (window.clearTimeout === wrapped.clearTimeout) window.clearTimeout = native.clearTimeout;
+  if (window.requestAnimationFrame === wrapped.raf) window.requestAnimationFrame = native.raf;
+  if (window.cancelAnimationFrame === wrapped.caf) window.cancelAnimationFrame = native.caf;
   if (st.start) st.start.remove();
   if (window.__cxauditKeys === st) delete window.__cxauditKeys;
 };
+// Where focus is now: [-1] first when it left the page since the last read.
+st.read = () => {
+  const el = deep();
+  const out = st.left ? [-1] : [];
+  st.left = false;
+  const i = st.idOf(el);
+  if (i !== -1 || !out.length) out.push(i);
+  const stop = i >= 0 ? st.stops[i] : null;
+  if (stop && !stop.focused) {
+    // Read now, after the page's own focus handlers ran (an indicator a
+    // script draws on focus is a real one).
+    stop.focused = look(el);
+    const r = el.getBoundingClientRect();
+    stop.box = cx.box(el);
+    stop.visible = cx.rendered(el) && r.right > 0 && r.bottom + scrollY > 0 && r.width > 1 && r.height > 1;
+  }
+  return out;
+};
 window.__cxauditKeys = st;
-// The recorder first: listeners on one target run in the order they were added.
-addEventListener('focusin', st.onFocus, true);
-for (const t of ['focus', 'blur', 'focusin', 'focusout']) addEventListener(t, st.block, true);
-addEventListener('keydown', st.onKey, true);
-const expected = Array.from(document.querySelectorAll(FOCUSABLE)).filter((el) =>
-  el.tabIndex >= 0 && !el.disabled && !el.closest('[inert]') && cx.rendered(el)).length;
-// Start where a fresh page starts: before the first element of the body.
-const start = document.createElement('span');
+addEventListener('blur', st.onBlur, true);
+const expected = candidates().length;
+// Start where a fresh page starts: before the first element of the body. In
+// the XHTML namespace, so that it is an HTML element in XML documents too.
+const start = document.createElementNS('http://www.w3.org/1999/xhtml', 'span');
 start.tabIndex = -1;
 start.setAttribute('aria-hidden', 'true');
 start.style.cssText = 'position:absolute;left:0;top:0;width:0;height:0;overflow:hidden';
 document.body.prepend(start);
 st.start = start;
 start.focus({preventScroll: true});
-return {expected};
-""",
+st.left = false;
+return {expected, html: true, at: st.idOf(deep())};
+""".replace("%(budget)d", str(WAIT_BUDGET_MS)),
     params="",
 )
+
+#: Small and without the helpers (the walk keeps them): it runs after every press.
+STEP_JS = r"""async () => {
+const st = window.__cxauditKeys;
+if (!st || !st.active) return null;
+// What the press's handlers started (a refocus a moment later, a menu that
+// opens on the next frame) runs before focus is read.
+const timers = Array.from(st.timers), frames = Array.from(st.frames);
+if (timers.length || frames.length) {
+  const began = performance.now();
+  const sleep = (ms) => new Promise((resolve) => st.native.setTimeout.call(window, resolve, ms));
+  while (st.budget > performance.now() - began &&
+         (timers.some((t) => st.timers.has(t)) || frames.some((f) => st.frames.has(f)))) {
+    await sleep(4);
+  }
+  await sleep(0);
+  st.budget -= performance.now() - began;
+}
+return st.read();
+}"""
 
 FINISH_JS = page_function(
     r"""
 const st = window.__cxauditKeys;
 if (!st) return null;
-let stops = [], main = null;
+let stops = [], main = null, unreached = 0;
 try {
-  st.sequence.push(st.idOf(st.deep()));
-  // Nothing focused while the unfocused look is read; the page's handlers still see nothing.
+  // Nothing focused while the unfocused look is read (blur handlers have run).
   st.start.focus({preventScroll: true});
+  const still = st.deep();
   main = document.querySelector('main, [role="main"]');
+  unreached = st.candidates().filter((el) => !st.index.has(el)).length;
+  const NAV = 'nav, header, [role="navigation"], [role="banner"]';
   stops = st.stops.map((s) => {
     const el = s.el;
-    const blurred = st.look(el);
-    const changed = s.focused ? Object.keys(s.focused).filter((k) => s.focused[k] !== blurred[k]) : [];
+    // An element that keeps focus while the others are read has no unfocused look.
+    const blurred = el === still ? null : st.look(el);
+    const changed = s.focused && blurred ? Object.keys(s.focused).filter((k) => s.focused[k] !== blurred[k]) : [];
     const stop = {
       selector: cx.selector(el), tag: el.localName, name: cx.text(cx.name(el)[0], 60),
-      box: s.box, visible: s.visible, measured: !!s.focused, indicator: changed.length > 0,
+      box: s.box, visible: s.visible, measured: !!s.focused && !!blurred, indicator: changed.length > 0,
       changed: Array.from(new Set(changed.map((k) => k.replace(/^parent .*/, 'parent')))),
       in_main: !!el.closest('main, [role="main"]'),
       in_modal: !!el.closest('[aria-modal="true"], dialog[open]'),
@@ -166,7 +262,9 @@ try {
       try { target = document.getElementById(decodeURIComponent(href.slice(1))); } catch (e) {}
       target = target || document.getElementsByName(href.slice(1))[0] || null;
       stop.skip_target = {href: cx.text(href, 100), exists: !!target,
-                          is_main: !!target && !!main && (target === main || main.contains(target) || target.contains(main))};
+                          is_main: !!target && !!main && (target === main || main.contains(target) || target.contains(main)),
+                          after_link: !!target && !!(el.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING),
+                          in_nav: !!target && !!target.closest(NAV)};
     }
     return stop;
   });
@@ -183,31 +281,95 @@ try {
   for (const s of st.stops) st.finish(s.el);
   scrollTo(st.x, st.y);
 }
-return {sequence: st.sequence, stops, has_main: !!main};
+return {stops, has_main: !!main, unreached};
 """,
     params="",
 )
 
 
+def trap_cycle(sequence: Sequence[int]) -> list[int] | None:
+    """The stops focus cycled through without leaving the page, if it did.
+
+    Without a trap, focus visits every stop once, leaves the page (``-1``)
+    and only then comes back to the first one.
+    """
+    last_seen: dict[int, int] = {}
+    for position, index in enumerate(sequence):
+        if index < 0:
+            if index == -1:
+                last_seen.clear()  # focus left the page: a new round starts
+            continue
+        if index in last_seen:
+            cycle: list[int] = []
+            for i in sequence[last_seen[index] : position]:
+                if i >= 0 and i not in cycle:
+                    cycle.append(i)
+            return cycle
+        last_seen[index] = position
+    return None
+
+
+async def _press(page: Page, key: str) -> list[int]:
+    """One key press, and where focus is once the page's handlers have run."""
+    try:
+        await page.keyboard.press(key)
+        read = await page.evaluate(STEP_JS)
+    except Exception as exc:
+        raise KeyboardWalkDisturbed(
+            f"the page changed during the keyboard walk ({exc})".splitlines()[0]
+        ) from exc
+    if read is None:
+        raise KeyboardWalkDisturbed("the page navigated or reloaded during the keyboard walk")
+    return [int(i) for i in read]
+
+
+async def _presses(page: Page, key: str, count: int) -> list[int]:
+    out: list[int] = []
+    for _ in range(count):
+        out.extend(await _press(page, key))
+    return out
+
+
 @gatherer("keyboard", "keyboard")
 async def walk_keyboard(page: Page, options: SnapshotOptions) -> dict[str, Any] | None:
-    """Tab through the page (bounded) and record every stop and how it looks focused."""
+    """Tab through the page (bounded), confirm any cycle, record every stop and its look."""
     started = await page.evaluate(START_JS)
-    if started is None:
-        return None
+    if not started["html"]:
+        return {
+            "expected": 0,
+            "presses": 0,
+            "sequence": [],
+            "stops": [],
+            "has_main": False,
+            "unreached": 0,
+            "document": "not html",
+        }
     presses = min(int(started["expected"]) + 2, MAX_STOPS)
+    sequence = [int(started["at"])]
+    confirm: dict[str, Any] | None = None
+    walked: dict[str, Any] | None = None
     try:
-        # Pipelined: the presses are identical, so only their number matters,
-        # and the page's handlers still see every one of them in order.
-        await asyncio.gather(
-            *(
-                key
-                for _ in range(presses)
-                for key in (page.keyboard.down("Tab"), page.keyboard.up("Tab"))
-            )
-        )
+        sequence += await _presses(page, "Tab", presses)
+        cycle = trap_cycle(sequence)
+        if cycle is not None:
+            # Once is no proof: go on round the cycle twice, then try the way back.
+            confirm = {
+                "cycle": cycle,
+                "tab": await _presses(page, "Tab", 2 * len(cycle) + 1),
+                "shift_tab": await _presses(page, "Shift+Tab", len(cycle) + 1),
+            }
     finally:
-        walked = await page.evaluate(FINISH_JS)
+        try:
+            walked = await page.evaluate(FINISH_JS)
+        except Exception:
+            walked = None  # the walk's own error (raised above) says why
     if walked is None:
-        return None
-    return {"expected": started["expected"], "presses": presses, **walked}
+        raise KeyboardWalkDisturbed("the page navigated or reloaded during the keyboard walk")
+    out: dict[str, Any] = {
+        "expected": started["expected"],
+        "presses": presses,
+        "sequence": sequence,
+    }
+    if confirm is not None:
+        out["confirm"] = confirm
+    return {**out, **walked}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cxaudit.checks import Status
-from cxaudit.checks.accessibility import _trap_cycle, wcag_criteria, wcag_level
+from cxaudit.checks.accessibility import wcag_criteria, wcag_level
+from cxaudit.gather.keyboard import trap_cycle as _trap_cycle
 from tests.unit.checks.recorded import only, run_check, selectors, statuses
 
 
@@ -189,3 +190,49 @@ def test_skip_link_to_nowhere_and_page_without_main() -> None:
 
     result = only(run_check("skip-to-content", "kb-hidden-desktop", no_main))
     assert result.message == "the page has no main landmark and no skip link"
+
+
+def test_a_trap_is_reported_only_when_the_walk_confirmed_it() -> None:
+    # Issue 13, defect 3: a cycle seen once is no trap.
+    def unconfirmed(snapshot: dict[str, Any]) -> None:
+        del snapshot["keyboard"]["confirm"]
+
+    result = only(run_check("keyboard-trap", "kb-trap-desktop", unconfirmed))
+    assert result.status == Status.ERROR and result.message.startswith("not measured")
+
+    def escaped(snapshot: dict[str, Any]) -> None:
+        snapshot["keyboard"]["confirm"]["shift_tab"] = [1, 0]  # Shift+Tab let focus go
+
+    assert only(run_check("keyboard-trap", "kb-trap-desktop", escaped)).status == Status.PASS
+
+    def left(snapshot: dict[str, Any]) -> None:
+        snapshot["keyboard"]["confirm"]["tab"] = [2, 1, -1, 1]  # focus left the page
+
+    assert only(run_check("keyboard-trap", "kb-trap-desktop", left)).status == Status.PASS
+
+
+def test_focus_going_round_the_whole_page_is_no_trap() -> None:
+    # The wrap from the last element to the first, read without seeing focus leave.
+    def wrapped(snapshot: dict[str, Any]) -> None:
+        keyboard = snapshot["keyboard"]
+        keyboard["sequence"] = [-2, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1]
+        keyboard["confirm"] = {"cycle": list(range(8)), "tab": [2, 3], "shift_tab": [2, 1]}
+
+    assert only(run_check("keyboard-trap", "kb-good-desktop", wrapped)).status == Status.PASS
+
+    def part_of_it(snapshot: dict[str, Any]) -> None:
+        wrapped(snapshot)
+        snapshot["keyboard"]["unreached"] = 2  # elements focus never reached
+
+    assert only(run_check("keyboard-trap", "kb-good-desktop", part_of_it)).status == Status.FAIL
+
+
+def test_a_skip_link_to_any_target_past_the_navigation_passes() -> None:
+    def to_a_div(snapshot: dict[str, Any]) -> None:
+        snapshot["keyboard"]["has_main"] = False
+        for stop in snapshot["keyboard"]["stops"]:
+            stop["in_main"] = False
+        snapshot["keyboard"]["stops"][0]["skip_target"].update(is_main=False)
+
+    result = only(run_check("skip-to-content", "kb-good-desktop", to_a_div))
+    assert result.message == "the first Tab stop is a skip link"
