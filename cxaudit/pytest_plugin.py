@@ -134,7 +134,55 @@ def pytest_load_initial_conftests(
     return result
 
 
+def chromium_for_playwright(explicit: str | None = None) -> str | None:
+    """The Chromium pytest-playwright should launch, or None to leave it to Playwright.
+
+    The one ``cxaudit doctor`` finds: an explicit path (``executable_path``,
+    ``CXAUDIT_CHROMIUM``) always; else nothing when Playwright's own Chromium
+    is installed (Playwright finds it); else a system Chromium or Chrome.
+    """
+    from cxaudit.browser import browser_candidates
+
+    candidates = browser_candidates(explicit)
+    first = candidates[0]
+    if first.source.startswith("--executable"):
+        return first.path if first.ok else None
+    if first.ok:  # Playwright's own
+        return None
+    return next((c.path for c in candidates if c.ok), None)
+
+
+class PlaywrightLaunch:
+    """Registered when pytest-playwright is in use: its ``page`` gets cxaudit's Chromium.
+
+    Wraps pytest-playwright's session fixture ``browser_type_launch_args``
+    (registered after it, so this definition wins and receives the original).
+    A conftest's own ``browser_type_launch_args`` still wins over this one.
+    """
+
+    @pytest.fixture(scope="session")
+    def browser_type_launch_args(
+        self, browser_type_launch_args: dict[str, Any], pytestconfig: pytest.Config
+    ) -> dict[str, Any]:
+        args = dict(browser_type_launch_args)
+        browsers = set(pytestconfig.getoption("browser", None) or ["chromium"])
+        if "executable_path" in args or args.get("channel") or browsers != {"chromium"}:
+            return args
+        try:
+            explicit = get_suite(pytestconfig).settings.executable_path
+        except Exception:  # a broken config shows up at collection; not here
+            explicit = None
+        path = chromium_for_playwright(explicit)
+        if path:
+            args["executable_path"] = path
+        return args
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if _playwright_plugin_in_use(config.pluginmanager) and not config.pluginmanager.has_plugin(
+        "cxaudit-playwright-launch"
+    ):
+        config.pluginmanager.register(PlaywrightLaunch(), "cxaudit-playwright-launch")
     config.addinivalue_line(
         "markers",
         "cxaudit: a cxaudit journey run (marks: channel_<name>, stage_<name>, tag_<name>)",
