@@ -67,7 +67,9 @@ def test_recipe_fails_on_a_lower_score_below_the_minimum() -> None:
         f"overall score {before - 5:.1f} is below 80 and below the baseline's {before:.1f}",
     )
     # Lower, but still over the minimum: nothing fails.
-    assert evaluate(with_baseline(lower, result), Thresholds(fail_under=60, fail_on_new=True)).passed
+    assert evaluate(
+        with_baseline(lower, result), Thresholds(fail_under=60, fail_on_new=True)
+    ).passed
     # Higher than the baseline, still under the minimum: better, so it passes.
     assert evaluate(with_baseline(result, lower), RECIPE).passed
 

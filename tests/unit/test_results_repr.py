@@ -12,7 +12,9 @@ pytest_plugins = ["pytester"]
 def test_finding_repr_has_code_severity_step_and_message() -> None:
     finding = next(f for f in failing(recorded()) if f.step is not None)
     text = repr(finding)
-    assert text.startswith(f"Finding({finding.code} {finding.severity} fail step {finding.step + 1}")
+    assert text.startswith(
+        f"Finding({finding.code} {finding.severity} fail step {finding.step + 1}"
+    )
     assert finding.message[:40] in text
     assert len(text) < 160 and "evidence" not in text
 
