@@ -134,6 +134,11 @@ def score_deltas(current: RunResult, baseline: RunResult) -> dict[str, Any]:
     before = {_run_label(r): r.scores.get("overall") for r in baseline.runs}
     return {
         "overall": _delta(now.get("overall"), then.get("overall")),
+        # How many check results could not measure: a ratchet fails when it grows.
+        "not_measured": _delta(
+            float(sum(now.get("not_measured", {}).values())),
+            float(sum(then.get("not_measured", {}).values())),
+        ),
         "categories": {
             c: _delta(now.get("categories", {}).get(c), then.get("categories", {}).get(c))
             for c in categories

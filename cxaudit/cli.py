@@ -203,56 +203,34 @@ def _thresholds(
     baseline: str | None,
 ) -> Any:
     """Thresholds from the command line over the config's ``thresholds:``."""
-    from cxaudit.errors import UsageError
-    from cxaudit.thresholds import Thresholds
+    from cxaudit.pipeline import thresholds_from
 
-    if fail_on_new and not baseline:
-        raise UsageError("--fail-on-new needs --baseline PATH (the results.json to compare with)")
-    config = settings.thresholds
-    try:
-        return Thresholds(
-            fail_under=fail_under if fail_under is not None else config.fail_under,
-            categories=dict(config.categories),
-            fail_on=fail_on or config.fail_on,
-            fail_on_new=fail_on_new,
-            not_measured_fails=config.not_measured_fails,
-        )
-    except ValueError as exc:
-        raise UsageError(f"thresholds: {exc}") from None
+    return thresholds_from(
+        settings, fail_under=fail_under, fail_on=fail_on, fail_on_new=fail_on_new, baseline=baseline
+    )
 
 
 def _known(settings: Any, baseline: str | None) -> Any:
     """The accept list of the config and the baseline run, warning about expired entries."""
     from datetime import date
 
-    from cxaudit.baseline import Known, expired_entries
+    from cxaudit.baseline import expired_entries
+    from cxaudit.pipeline import known_from
 
-    entries = tuple(item.entry() for item in settings.accept)
-    for entry in expired_entries(entries, date.today()):
+    known = known_from(settings, Path(baseline) if baseline else None, baseline or "")
+    for entry in expired_entries(known.accept, date.today()):
         click.echo(
             f"cxaudit: warning: accept entry {entry.label!r} expired on {entry.expires} "
             f"({entry.reason}); its findings count again",
             err=True,
         )
-    base = read_results(Path(baseline)) if baseline else None
-    return Known(accept=entries, baseline=base, baseline_source=baseline or "")
+    return known
 
 
 def _report_options(settings: Any, thresholds: Any) -> Any:
-    from cxaudit.config import find_config
-    from cxaudit.report import ReportOptions
+    from cxaudit.pipeline import report_options
 
-    logo = Path(settings.report.logo) if settings.report.logo else None
-    if logo is not None and not logo.is_absolute() and not logo.exists():
-        config = find_config(Path.cwd())
-        if config is not None and (config.parent / logo).exists():
-            logo = config.parent / logo
-    return ReportOptions(
-        title=settings.report.title,
-        client=settings.report.client,
-        logo=logo,
-        thresholds=thresholds,
-    )
+    return report_options(settings, thresholds, Path.cwd())
 
 
 def _verdict(result: RunResult, thresholds: Any) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import date
@@ -36,6 +37,20 @@ from cxaudit.spec.yamlpos import Document, load_document, read_limited
 
 CONFIG_FILES = ("cxaudit.yaml", "cxaudit.yml")
 ENV_PREFIX = "CXAUDIT_"
+#: ``scheme://`` at the start of an address (http://, https://, file://...).
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def check_base_url(value: str | None) -> str | None:
+    """A site address must say its scheme; the fix is in the message.
+
+    Without one (``127.0.0.1:41041``, ``shop.example``) a relative ``goto``
+    cannot be joined to it, and the run would start a browser only to fail
+    its first step: this is a usage error, found where settings are read.
+    """
+    if value and not _SCHEME.match(value):
+        raise ValueError(f"needs a scheme: http://{value.lstrip('/')}")
+    return value
 
 
 class _Section(BaseModel):
@@ -303,6 +318,11 @@ class Settings(_Section):
     accept: list[AcceptConfig] = Field(
         default_factory=list, description="Known findings muted until an expiry date."
     )
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        return check_base_url(value)
 
     @field_validator("weights")
     @classmethod

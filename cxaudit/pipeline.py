@@ -1,4 +1,11 @@
-"""Run, analyse, write: the audit as the CLI and the pytest plugin both use it."""
+"""Run, analyse, write: the audit as the CLI and the pytest plugin both use it.
+
+One gate and one output path for both: :func:`thresholds_from` (command line
+over config), :func:`known_from` (accept list, baseline), :func:`report_options`
+(branding and the thresholds the JUnit file and summary carry) and
+:func:`publish` (mute, compare, write). ``cxaudit run`` and a pytest session
+call the same functions, so their results.json, report and verdict agree.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +15,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxaudit.analysis import AnalysisSettings, analyse
-from cxaudit.baseline import Known
+from cxaudit.baseline import AcceptEntry, Known
 from cxaudit.browser import BrowserOptions, Channel
+from cxaudit.errors import UsageError
 from cxaudit.policy import PagePolicy
 from cxaudit.report import ReportOptions, write_report
 from cxaudit.resilience import Checkpoint, SignalStop, ensure_writable, output_lock
-from cxaudit.results import RunResult, write_results
+from cxaudit.results import RunResult, read_results, write_results
 from cxaudit.runner import Listener, Runner, RunOptions, default_workers, plan
 from cxaudit.sanitize import valid_model
 from cxaudit.shard import Shard
 from cxaudit.spec.model import Journey
+from cxaudit.thresholds import Thresholds
 
 if TYPE_CHECKING:
     from cxaudit.config import Settings
@@ -59,6 +68,73 @@ def run_options(
         policy=PagePolicy.from_settings(settings),
         **extra,
     )
+
+
+def thresholds_from(
+    settings: Settings,
+    *,
+    fail_under: float | None = None,
+    fail_on: str | None = None,
+    fail_on_new: bool = False,
+    baseline: str | None = None,
+) -> Thresholds:
+    """Thresholds from the command line (or pytest options) over the config's ``thresholds:``."""
+    if fail_on_new and not baseline:
+        raise UsageError("--fail-on-new needs --baseline PATH (the results.json to compare with)")
+    config = settings.thresholds
+    try:
+        return Thresholds(
+            fail_under=fail_under if fail_under is not None else config.fail_under,
+            categories=dict(config.categories),
+            fail_on=fail_on or config.fail_on,
+            fail_on_new=fail_on_new,
+            not_measured_fails=config.not_measured_fails,
+        )
+    except ValueError as exc:
+        raise UsageError(f"thresholds: {exc}") from None
+
+
+def accept_entries(settings: Settings) -> tuple[AcceptEntry, ...]:
+    return tuple(item.entry() for item in settings.accept)
+
+
+def known_from(settings: Settings, baseline: Path | None, source: str = "") -> Known:
+    """The config's accept list and the baseline run (read now: a bad file fails early)."""
+    base = read_results(baseline) if baseline is not None else None
+    return Known(
+        accept=accept_entries(settings),
+        baseline=base,
+        baseline_source=source or str(baseline or ""),
+    )
+
+
+def report_options(settings: Settings, thresholds: Thresholds, cwd: Path) -> ReportOptions:
+    """The report's branding (a logo relative to the config file is found) and thresholds."""
+    from cxaudit.config import find_config
+
+    logo = Path(settings.report.logo) if settings.report.logo else None
+    if logo is not None and not logo.is_absolute() and not (cwd / logo).exists():
+        config = find_config(cwd)
+        if config is not None and (config.parent / logo).exists():
+            logo = config.parent / logo
+    elif logo is not None and not logo.is_absolute():
+        logo = cwd / logo
+    return ReportOptions(
+        title=settings.report.title,
+        client=settings.report.client,
+        logo=logo,
+        thresholds=thresholds,
+    )
+
+
+def publish(
+    result: RunResult, out_dir: Path, known: Known | None, report: ReportOptions | None
+) -> RunResult:
+    """Mute accepted findings, compare with the baseline, write every output; the result."""
+    if known is not None:
+        result = known.apply(result)
+    write_outputs(result, out_dir, report)
+    return result
 
 
 def write_outputs(
@@ -128,8 +204,4 @@ def _run_and_write(
             return await runner.run(pairs)
 
     raw = asyncio.run(go())
-    result = analyse(raw, settings)
-    if known is not None:
-        result = known.apply(result)
-    write_outputs(result, options.output_dir, report)
-    return result
+    return publish(analyse(raw, settings), options.output_dir, known, report)

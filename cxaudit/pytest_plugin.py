@@ -31,6 +31,7 @@ SUITE = pytest.StashKey["Suite"]()
 SUITE_ERROR = pytest.StashKey[Exception]()
 SESSION = pytest.StashKey[dict[str, str]]()
 REPORT = pytest.StashKey[str]()
+VERDICT = pytest.StashKey[tuple[str, ...]]()
 
 #: Options whose names users know from pytest-playwright; registered here only
 #: when pytest-playwright is not in use (it registers the same ones).
@@ -80,7 +81,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--cx-fail-under",
         type=float,
         metavar="SCORE",
-        help="A journey run scoring under SCORE (0-100) fails.",
+        help="As cxaudit run --fail-under: a journey run, and the session, scoring under SCORE fail.",
+    )
+    group.addoption(
+        "--cx-fail-on",
+        choices=["critical", "serious", "moderate", "minor"],
+        metavar="SEVERITY",
+        help="As cxaudit run --fail-on: a finding at or above SEVERITY fails.",
+    )
+    group.addoption(
+        "--cx-baseline",
+        metavar="PATH",
+        help="As cxaudit run --baseline: results.json of an earlier run to compare with.",
+    )
+    group.addoption(
+        "--cx-fail-on-new",
+        action="store_true",
+        default=False,
+        help="As cxaudit run --fail-on-new: fail only on what got worse since --cx-baseline.",
     )
     group.addoption(
         "--cx-tag",
@@ -116,7 +134,55 @@ def pytest_load_initial_conftests(
     return result
 
 
+def chromium_for_playwright(explicit: str | None = None) -> str | None:
+    """The Chromium pytest-playwright should launch, or None to leave it to Playwright.
+
+    The one ``cxaudit doctor`` finds: an explicit path (``executable_path``,
+    ``CXAUDIT_CHROMIUM``) always; else nothing when Playwright's own Chromium
+    is installed (Playwright finds it); else a system Chromium or Chrome.
+    """
+    from cxaudit.browser import browser_candidates
+
+    candidates = browser_candidates(explicit)
+    first = candidates[0]
+    if first.source.startswith("--executable"):
+        return first.path if first.ok else None
+    if first.ok:  # Playwright's own
+        return None
+    return next((c.path for c in candidates if c.ok), None)
+
+
+class PlaywrightLaunch:
+    """Registered when pytest-playwright is in use: its ``page`` gets cxaudit's Chromium.
+
+    Wraps pytest-playwright's session fixture ``browser_type_launch_args``
+    (registered after it, so this definition wins and receives the original).
+    A conftest's own ``browser_type_launch_args`` still wins over this one.
+    """
+
+    @pytest.fixture(scope="session")
+    def browser_type_launch_args(
+        self, browser_type_launch_args: dict[str, Any], pytestconfig: pytest.Config
+    ) -> dict[str, Any]:
+        args = dict(browser_type_launch_args)
+        browsers = set(pytestconfig.getoption("browser", None) or ["chromium"])
+        if "executable_path" in args or args.get("channel") or browsers != {"chromium"}:
+            return args
+        try:
+            explicit = get_suite(pytestconfig).settings.executable_path
+        except Exception:  # a broken config shows up at collection; not here
+            explicit = None
+        path = chromium_for_playwright(explicit)
+        if path:
+            args["executable_path"] = path
+        return args
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if _playwright_plugin_in_use(config.pluginmanager) and not config.pluginmanager.has_plugin(
+        "cxaudit-playwright-launch"
+    ):
+        config.pluginmanager.register(PlaywrightLaunch(), "cxaudit-playwright-launch")
     config.addinivalue_line(
         "markers",
         "cxaudit: a cxaudit journey run (marks: channel_<name>, stage_<name>, tag_<name>)",
@@ -157,6 +223,9 @@ def get_suite(config: pytest.Config) -> Suite:
         base_url=config.getoption("cx_base_url"),
         output=config.getoption("cx_output"),
         fail_under=config.getoption("cx_fail_under"),
+        fail_on=config.getoption("cx_fail_on"),
+        baseline=config.getoption("cx_baseline"),
+        fail_on_new=bool(config.getoption("cx_fail_on_new")),
         headed=bool(config.getoption("headed", False)),
         browser_channel=config.getoption("browser_channel", None),
         tracing=config.getoption("tracing", "off") or "off",
@@ -337,9 +406,16 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             if not config.pluginmanager.has_plugin("dsession"):
                 return
             suite = get_suite(config)
-        index = suite.write_report()
-        if index is not None:
-            config.stash[REPORT] = str(index)
+        result = suite.write_report()
+        if result is None:
+            return
+        config.stash[REPORT] = str(suite.output_dir / "index.html")
+        # The verdict of `cxaudit run` on the whole session: run-wide findings,
+        # fail_on, fail_on_new and not-measured results count here too.
+        failures = suite.session_verdict(result).failures
+        config.stash[VERDICT] = failures
+        if failures and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
     finally:
         if suite is not None:
             suite.close()
@@ -354,6 +430,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if suite is not None and suite.runs.runs:
         terminalreporter.write_line(f"{len(suite.runs.runs)} journey run(s) in this process")
     terminalreporter.write_line(f"report: {index}")
+    for line in config.stash.get(VERDICT, ()):
+        terminalreporter.write_line(f"cxaudit: threshold not met: {line}", red=True, bold=True)
 
 
 # ---------------------------------------------------------------------------

@@ -7,6 +7,15 @@ settings (the same layers as the CLI: command line > ``CXAUDIT_*`` >
 on each, and at the end the same outputs as ``cxaudit run``. Workers write
 their runs as parts; the session that owns the report merges them with
 :func:`cxaudit.merge.merge_results`.
+
+Nothing here re-implements the CLI: thresholds, the accept list, the
+baseline and the report's branding come from :mod:`cxaudit.pipeline`, the
+verdict (per journey item and for the whole session) from
+:func:`cxaudit.thresholds.evaluate`, and the outputs are written by
+:func:`cxaudit.pipeline.publish`, as ``cxaudit run`` writes them. A journey
+run is checked together with the session's runs so far, so run-wide findings
+(price drift, hidden costs across journeys and channels) are in its findings
+and its score is the one the report shows.
 """
 
 from __future__ import annotations
@@ -19,13 +28,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cxaudit.analysis import AnalysisSettings
+from cxaudit.analysis import AnalysisSettings, analyse
+from cxaudit.baseline import Known
 from cxaudit.browser import Channel
 from cxaudit.config import Settings, find_config, load_settings
 from cxaudit.errors import SpecError, SpecIssue
-from cxaudit.live import BrowserHost, LiveJourney, SessionRuns, analyse_one
-from cxaudit.pipeline import run_options
+from cxaudit.live import BrowserHost, LiveJourney, SessionRuns
+from cxaudit.pipeline import known_from, report_options, run_options, thresholds_from
+from cxaudit.report import ReportOptions
 from cxaudit.results import (
+    ChannelInfo,
     Finding,
     JourneyRun,
     RunResult,
@@ -36,6 +48,7 @@ from cxaudit.results import (
 from cxaudit.runner import RunOptions, new_run_id, now_iso, plan, screenshot_dir
 from cxaudit.spec.loader import JOURNEY_SUFFIXES, load_journey_file, parse_journey_data
 from cxaudit.spec.model import Journey
+from cxaudit.thresholds import Thresholds, Verdict, evaluate
 
 PARTS_DIR = ".parts"
 #: A YAML file is a journey when it has this key at the top level.
@@ -69,6 +82,9 @@ class SuiteOptions:
     base_url: str | None = None
     output: str | None = None
     fail_under: float | None = None
+    fail_on: str | None = None
+    baseline: str | None = None
+    fail_on_new: bool = False
     headed: bool = False
     browser_channel: str | None = None
     tracing: str = "off"
@@ -98,11 +114,27 @@ class Suite:
     settings: Settings
     config_file: Path | None = None
     runs: SessionRuns = field(init=False)
+    #: What the CLI's ``--fail-under/--fail-on/--fail-on-new`` and config say.
+    thresholds: Thresholds = field(init=False)
+    #: The accept list and the baseline run (``--cx-baseline``).
+    known: Known = field(init=False)
     _host: BrowserHost | None = field(default=None, init=False)
+    #: Run-wide findings that concern a journey run, by (key, started_at).
+    _run_wide: dict[tuple[str, str], tuple[Finding, ...]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         run_id = self.options.run_id or new_run_id()
         self.runs = SessionRuns(run_id=run_id, base_url=self.settings.base_url or "")
+        options = self.options
+        baseline = _absolute(options.invocation_dir, options.baseline) if options.baseline else None
+        self.thresholds = thresholds_from(
+            self.settings,
+            fail_under=options.fail_under,
+            fail_on=options.fail_on,
+            fail_on_new=options.fail_on_new,
+            baseline=options.baseline,
+        )
+        self.known = known_from(self.settings, baseline, options.baseline or "")
 
     @classmethod
     def from_options(cls, options: SuiteOptions) -> Suite:
@@ -184,8 +216,38 @@ class Suite:
     def run(self, journey: Journey, channel: Channel) -> JourneyRun:
         """Run, check and score one journey on one channel, and keep it for the report."""
         raw = self.host.run_journey(journey, channel)
-        self.runs.add(raw, channel)
-        return analyse_one(raw, channel, self.analysis)
+        return self.checked(raw, channel)
+
+    def checked(self, raw: JourneyRun, channel: Channel, *, keep: bool = True) -> JourneyRun:
+        """``raw`` checked and scored as the report will check it: with the session's runs.
+
+        Run-wide checks see every run so far, so the findings that concern
+        this run (price drift between its pages, a hidden cost across
+        channels) are in the returned run's ``findings``, after its own, and
+        its scores are those the report shows for it. With ``keep`` the run
+        goes into the session's report.
+        """
+        if keep:
+            self.runs.add(raw, channel)
+            session = self.runs.result()
+        else:
+            session = self.runs.result()
+            channels = {c.name for c in session.channels}
+            extra = [ChannelInfo(**channel.info())] if channel.name not in channels else []
+            session = session.model_copy(
+                update={"runs": [*session.runs, raw], "channels": [*session.channels, *extra]}
+            )
+        whole = analyse(session, self.analysis)
+        run = next(
+            r for r in reversed(whole.runs) if r.key == raw.key and r.started_at == raw.started_at
+        )
+        run_wide = tuple(f for f in whole.findings if _concerns(f, run))
+        self._run_wide[(run.key, run.started_at)] = run_wide
+        return run.model_copy(update={"findings": [*run.findings, *run_wide]})
+
+    def run_wide(self, run: JourneyRun) -> tuple[Finding, ...]:
+        """The run-wide findings among ``run.findings`` (as :meth:`checked` returned it)."""
+        return self._run_wide.get((run.key, run.started_at), ())
 
     def steps_journey(
         self,
@@ -210,42 +272,43 @@ class Suite:
 
     def keep(self, live: LiveJourney, failed: str = "") -> JourneyRun:
         """Finish a step-by-step run, keep it for the report, and return it checked."""
-        raw = live.finish(failed)
-        self.runs.add(raw, live.channel)
-        return analyse_one(raw, live.channel, self.analysis)
+        return self.checked(live.finish(failed), live.channel)
 
     # -- verdicts -------------------------------------------------------------
 
-    def fail_under(self) -> float | None:
-        if self.options.fail_under is not None:
-            return self.options.fail_under
-        return self.settings.thresholds.fail_under
+    def verdict(self, run: JourneyRun) -> Verdict:
+        """The thresholds on one journey run: the CLI's verdict on a results file of that run.
+
+        The run's own findings and scores, the run-wide findings that concern
+        it, compared (for ``--fail-on-new``) with the same run in the baseline.
+        """
+        run_wide = self.run_wide(run)
+        fingerprints = {f.fingerprint for f in run_wide}
+        own = run.model_copy(
+            update={"findings": [f for f in run.findings if f.fingerprint not in fingerprints]}
+        )
+        view = self.runs.result().model_copy(
+            update={"runs": [own], "findings": list(run_wide), "scores": run.scores}
+        )
+        known = self.known
+        if known.baseline is not None:
+            known = Known(known.accept, _run_view(known.baseline, run), known.baseline_source)
+        return evaluate(known.apply(view), self.thresholds)
 
     def reasons(self, run: JourneyRun) -> list[str]:
         """Why ``run`` fails its test; empty when it passes."""
         reasons = []
         if run.status != "passed":
             reasons.append(run.error or f"the journey {run.status}")
-        overall = run.scores.get("overall")
-        floor = self.fail_under()
-        if floor is not None and (overall is None or overall < floor):
-            shown = "not measured" if overall is None else f"{overall:g}"
-            reasons.append(f"overall score {shown} is under {floor:g} (fail-under)")
-        categories = run.scores.get("categories", {})
-        for category, minimum in sorted(self.settings.thresholds.categories.items()):
-            score = categories.get(category)
-            if score is None and not self.settings.thresholds.not_measured_fails:
-                continue
-            if score is None or score < minimum:
-                shown = "not measured" if score is None else f"{score:g}"
-                reasons.append(f"{category} score {shown} is under {minimum:g}")
+        reasons.extend(self.verdict(run).failures)
         return reasons
 
     def check(self, run: JourneyRun, where: str = "") -> None:
         """Raise :class:`JourneyFailed` with a readable explanation when ``run`` fails."""
         reasons = self.reasons(run)
         if reasons:
-            raise JourneyFailed(explain(run, reasons, where, self.output_dir), run)
+            text = explain(run, reasons, where, self.output_dir, self.run_wide(run))
+            raise JourneyFailed(text, run)
 
     # -- the end of the session -------------------------------------------------
 
@@ -264,14 +327,19 @@ class Suite:
         write_results(self.raw_result(), path)
         return path
 
-    def write_report(self) -> Path | None:
+    def report_options(self) -> ReportOptions:
+        return report_options(self.settings, self.thresholds, self.options.invocation_dir)
+
+    def write_report(self) -> RunResult | None:
         """Merge this session's runs and its workers' parts; write every output.
 
-        Returns the report's index page, or ``None`` when no journey ran
-        (a test session without journeys writes nothing).
+        The outputs are those of ``cxaudit run`` (accept list, baseline,
+        branding, thresholds in the JUnit file and summary). Returns the
+        session's result, or ``None`` when no journey ran (a test session
+        without journeys writes nothing).
         """
         from cxaudit.merge import merge_results
-        from cxaudit.pipeline import write_outputs
+        from cxaudit.pipeline import publish
 
         parts_dir = self.output_dir / PARTS_DIR
         results = [self.raw_result()] if self.runs.runs else []
@@ -281,10 +349,34 @@ class Suite:
         if not results:
             return None
         merged = merge_results(results, self.analysis)
-        write_outputs(merged, self.output_dir)
+        result = publish(merged, self.output_dir, self.known, self.report_options())
         if parts_dir.is_dir():
             shutil.rmtree(parts_dir, ignore_errors=True)
-        return self.output_dir / "index.html"
+        return result
+
+    def session_verdict(self, result: RunResult) -> Verdict:
+        """The verdict of ``cxaudit run`` on the session's whole result."""
+        return evaluate(result, self.thresholds)
+
+
+def _concerns(finding: Finding, run: JourneyRun) -> bool:
+    """A run-wide finding concerns the runs it names (an empty name means all)."""
+    return finding.journey in ("", run.journey) and finding.channel in ("", run.channel)
+
+
+def _run_view(result: RunResult, run: JourneyRun) -> RunResult:
+    """``result`` cut down to the run with ``run``'s key: its findings, its scores."""
+    same = [r for r in result.runs if r.key == run.key]
+    if not same:
+        return result.model_copy(update={"runs": [], "findings": [], "scores": {}})
+    chosen = same[-1]
+    return result.model_copy(
+        update={
+            "runs": [chosen],
+            "findings": [f for f in result.findings if _concerns(f, chosen)],
+            "scores": chosen.scores,
+        }
+    )
 
 
 def journey_roots(
@@ -377,7 +469,7 @@ class PageAuditor:
                 snapshot=snapshot,
             )
         )
-        run = analyse_one(self._run(), self.channel, self.suite.analysis)
+        run = self.suite.checked(self._run(), self.channel, keep=False)
         if check:
             self.suite.check(run, where=self.name)
         return run
@@ -412,10 +504,18 @@ def failing_findings(run: JourneyRun, limit: int = 8) -> list[Finding]:
     return [f for f in run.findings if f.status == "fail"][:limit]
 
 
-def explain(run: JourneyRun, reasons: Sequence[str], where: str, output_dir: Path) -> str:
+def explain(
+    run: JourneyRun,
+    reasons: Sequence[str],
+    where: str,
+    output_dir: Path,
+    run_wide: Sequence[Finding] = (),
+) -> str:
     """A failed journey run, as a test failure: the step, the findings, the scores.
 
     The first line is what pytest's short summary shows, so it says it all.
+    ``run_wide`` are the findings of run-wide checks (among ``run.findings``)
+    that concern this run: listed under their own heading.
     """
     lines = [f"{run.journey} [{run.channel}]: {reasons[0]}"]
     lines += [f"  also: {r}" for r in reasons[1:]]
@@ -430,12 +530,19 @@ def explain(run: JourneyRun, reasons: Sequence[str], where: str, output_dir: Pat
         shot = broken.snapshot.screenshot if broken.snapshot else None
         if shot:
             lines.append(f"  screenshot: {output_dir / shot}")
-    findings = failing_findings(run)
-    if findings:
-        lines.append("  findings:")
-        for f in findings:
-            step = f" step {f.step + 1}" if f.step is not None else ""
-            lines.append(f"    {f.code} {f.severity:<8} {f.title}{step}: {f.message}"[:300])
+    wide = {f.fingerprint for f in run_wide}
+    for heading, findings in (
+        ("findings", [f for f in failing_findings(run, 100) if f.fingerprint not in wide][:8]),
+        (
+            "run-wide findings (across journeys and channels)",
+            [f for f in run_wide if f.status == "fail"][:8],
+        ),
+    ):
+        if findings:
+            lines.append(f"  {heading}:")
+            for f in findings:
+                step = f" step {f.step + 1}" if f.step is not None else ""
+                lines.append(f"    {f.code} {f.severity:<8} {f.title}{step}: {f.message}"[:300])
     scores = run.scores
     if scores:
         categories = ", ".join(

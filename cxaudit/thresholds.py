@@ -8,14 +8,24 @@ their entry expires. Results that could not be measured fail an active
 threshold unless ``thresholds.not_measured_fails`` is false: "no data" is not
 green.
 
+Next to a baseline, ``--fail-on-new`` makes the whole verdict a ratchet:
+it fails only on what got worse. A score under its minimum (``--fail-under``,
+a category minimum) then fails only when it is also lower than the
+baseline's, and not-measured results only when there are more of them than in
+the baseline. A team with a backlog (score 66, minimum 80) passes while
+nothing gets worse and fails on the first step back; without a baseline, or
+without ``--fail-on-new``, the minimums are absolute.
+
 The verdict names each failure, for the console, the JUnit file and the
 Markdown summary alike; the exit code comes from it (see :func:`exit_code`).
+The CLI and the pytest plugin both take it from :func:`evaluate`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from cxaudit.baseline import is_new
 from cxaudit.results import Finding, RunResult
@@ -89,36 +99,91 @@ def gating_findings(result: RunResult, thresholds: Thresholds) -> list[Finding]:
     return out
 
 
-def _below(name: str, value: float | None, minimum: float, not_measured_fails: bool) -> str | None:
+def _shown(value: float | None) -> str:
+    return "not measured" if value is None else f"{value:.1f}"
+
+
+def _not_worse(value: float | None, before: float | None) -> bool:
+    """Whether a score is at least the baseline's (both not measured counts as the same)."""
+    if value is None or before is None:
+        return value is None and before is None
+    return round(value, 1) >= round(before, 1)
+
+
+def _below(
+    name: str,
+    value: float | None,
+    minimum: float,
+    thresholds: Thresholds,
+    baseline: Mapping[str, Any] | None,
+) -> str | None:
+    """Why a score fails its minimum, or None; ``baseline`` is its delta entry (a ratchet)."""
+    if value is not None and value >= minimum:
+        return None
+    if value is None and not thresholds.not_measured_fails:
+        return None
+    if baseline is not None:
+        before = baseline.get("baseline")
+        if _not_worse(value, before):
+            return None
+        return f"{name} score {_shown(value)} is below {minimum:g} and below the baseline's {_shown(before)}"
     if value is None:
-        return f"{name} score not measured (minimum {minimum:g})" if not_measured_fails else None
-    if value < minimum:
-        return f"{name} score {value:.1f} is below {minimum:g}"
-    return None
+        return f"{name} score not measured (minimum {minimum:g})"
+    return f"{name} score {value:.1f} is below {minimum:g}"
+
+
+def ratchet(result: RunResult, thresholds: Thresholds) -> Mapping[str, Any] | None:
+    """The baseline's score deltas when the verdict is a ratchet (``--fail-on-new``), else None."""
+    if not thresholds.fail_on_new or result.baseline is None:
+        return None
+    return result.baseline.scores
+
+
+def _not_measured(result: RunResult, thresholds: Thresholds) -> str | None:
+    if not (thresholds.active and thresholds.not_measured_fails):
+        return None
+    missing = sum(result.scores.get("not_measured", {}).values())
+    if not missing:
+        return None
+    line = f"{missing} check result(s) not measured"
+    deltas = ratchet(result, thresholds)
+    if deltas is not None:
+        before = deltas.get("not_measured", {}).get("baseline")
+        if before is not None and missing <= before:
+            return None
+        if before is not None:
+            line += f", {missing - before:g} more than the baseline"
+    return line + " (set thresholds.not_measured_fails: false to allow)"
 
 
 def evaluate(result: RunResult, thresholds: Thresholds) -> Verdict:
-    """Check ``result`` against ``thresholds``; an empty verdict means it passed."""
+    """Check ``result`` against ``thresholds``; an empty verdict means it passed.
+
+    The one verdict of a run: ``cxaudit run``, ``report``, ``merge`` and the
+    pytest session all call it.
+    """
     failures: list[str] = []
     scores = result.scores
+    deltas = ratchet(result, thresholds)
     if thresholds.fail_under is not None:
         line = _below(
-            "overall", scores.get("overall"), thresholds.fail_under, thresholds.not_measured_fails
+            "overall",
+            scores.get("overall"),
+            thresholds.fail_under,
+            thresholds,
+            None if deltas is None else deltas.get("overall", {}),
         )
         if line:
             failures.append(line)
     for category, minimum in sorted(thresholds.categories.items()):
         value = scores.get("categories", {}).get(category)
-        line = _below(category, value, minimum, thresholds.not_measured_fails)
+        before = None if deltas is None else deltas.get("categories", {}).get(category, {})
+        line = _below(category, value, minimum, thresholds, before)
         if line:
             failures.append(line)
-    if thresholds.active and thresholds.not_measured_fails:
-        missing = sum(scores.get("not_measured", {}).values())
-        if missing:
-            failures.append(
-                f"{missing} check result(s) not measured "
-                "(set thresholds.not_measured_fails: false to allow)"
-            )
+    line = _not_measured(result, thresholds)
+    if line:
+        failures.append(line)
     gating = gating_findings(result, thresholds)
     what = "new finding(s)" if thresholds.fail_on_new else "finding(s)"
     floor = f" at or above {thresholds.fail_on}" if thresholds.fail_on else ""

@@ -115,7 +115,7 @@ def test_a_score_under_fail_under_fails_the_item(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*Shopper opens trail shoes [[]desktop[]]: overall score * is under 100 (fail-under)",
+            "*Shopper opens trail shoes [[]desktop[]]: overall score * is below 100",
             "*CX-A11Y-001 critical *",
         ]
     )
