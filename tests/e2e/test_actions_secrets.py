@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -119,3 +120,42 @@ stages:
     - fill: {placeholder: Postcode, value: "${pin}"}
       name: "types ${pin} as the postcode"
 """
+
+
+JOURNEY_SHORT_SECRET = """
+journey: Signs in with a one-letter password
+stages:
+  purchase:
+    - goto: /
+    - fill: {label: Password, value: "${secret:CXAUDIT_TEST_LETTER}"}
+      audit: true
+    - click: Sign in
+"""
+
+
+def test_a_one_letter_secret_keeps_the_run(site: PageServer, tmp_path: Path) -> None:
+    """A secret of one letter is in every word of the page and of the results: the run
+    is still written whole, warned about, with cxaudit's own codes and statuses intact."""
+    from cxaudit.results import read_results
+
+    journey = tmp_path / "short.yaml"
+    journey.write_text(textwrap.dedent(JOURNEY_SHORT_SECRET).lstrip(), encoding="utf-8")
+    out = tmp_path / "report"
+    done = subprocess.run(
+        [sys.executable, "-m", "cxaudit", "run", str(journey), "--base-url", site.url]
+        + ["--channel", "desktop", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
+        env={**os.environ, "CXAUDIT_TEST_LETTER": "e"},
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert "secret 'CXAUDIT_TEST_LETTER' is only 1 character long" in done.stderr
+    result = read_results(out / "results.json")
+    (run,) = result.runs
+    assert run.status == "passed", run.error
+    assert [s.status for s in run.steps] == ["passed"] * 3
+    assert all(re.fullmatch(r"CX-[A-Z]+-\d{3}", f.code) for f in result.all_findings())
+    assert run.steps[1].snapshot is not None
+    assert "e" not in run.steps[1].snapshot.visible_text.replace(MASK, "")
