@@ -176,6 +176,14 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
+def _value_row(key: str, value: Any) -> tuple[str, str]:
+    """One evidence value as shown; the steps an element was seen on are kept 0-based in
+    results (as ``Finding.step``) and shown 1-based, as the step links beside them."""
+    if key == "steps" and isinstance(value, list) and all(isinstance(i, int) for i in value):
+        return ("step" if len(value) == 1 else "steps"), ", ".join(str(i + 1) for i in value)
+    return key, _value_text(value)
+
+
 class Assets:
     """Where screenshots are, for reading their size, and how pages link to them."""
 
@@ -229,7 +237,7 @@ def evidence_views(
                 selector=item.selector,
                 html=item.html,
                 values=[
-                    (str(k), _value_text(v)) for k, v in item.values.items() if v not in (None, "")
+                    _value_row(str(k), v) for k, v in item.values.items() if v not in (None, "")
                 ],
                 crop=box_crop,
                 background=background,

@@ -142,8 +142,19 @@ def test_a_one_letter_secret_keeps_the_run(site: PageServer, tmp_path: Path) -> 
     journey.write_text(textwrap.dedent(JOURNEY_SHORT_SECRET).lstrip(), encoding="utf-8")
     out = tmp_path / "report"
     done = subprocess.run(
-        [sys.executable, "-m", "cxaudit", "run", str(journey), "--base-url", site.url]
-        + ["--channel", "desktop", "--output", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "cxaudit",
+            "run",
+            str(journey),
+            "--base-url",
+            site.url,
+            "--channel",
+            "desktop",
+            "--output",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=240,
@@ -156,6 +167,9 @@ def test_a_one_letter_secret_keeps_the_run(site: PageServer, tmp_path: Path) -> 
     (run,) = result.runs
     assert run.status == "passed", run.error
     assert [s.status for s in run.steps] == ["passed"] * 3
-    assert all(re.fullmatch(r"CX-[A-Z]+-\d{3}", f.code) for f in result.all_findings())
+    findings = result.all_findings()
+    assert findings and all(re.fullmatch(r"CX-[A-Z0-9]+-\d{3}", f.code) for f in findings)
+    severities = {"critical", "serious", "moderate", "minor", "info"}
+    assert {f.severity for f in findings} <= severities
     assert run.steps[1].snapshot is not None
     assert "e" not in run.steps[1].snapshot.visible_text.replace(MASK, "")
