@@ -329,6 +329,6 @@ def test_the_steps_of_an_element_read_as_the_step_links_beside_them() -> None:
         for r in result.runs
     ]
     page = render_html(result.model_copy(update={"runs": runs}))[f"{run.channel}.html"]
-    assert f"-s{step + 1}\">{step + 1}</a>" in page
+    assert f'-s{step + 1}">{step + 1}</a>' in page
     assert f"<dt>step</dt><dd>{step + 1}</dd>" in page
     assert f"<dt>steps</dt><dd>{step}</dd>" not in page
