@@ -19,12 +19,28 @@ from tests.e2e.actions_page import PageServer
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "S3cr3t pa55!"  # a space and a "!": URL-encoded differently in a query
 PIN = "pin-8823-x"
+CLI = (sys.executable, "-m", "cxaudit")
 
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[PageServer]:
     with PageServer() as server:
         yield server
+
+
+def run_cli(
+    journey: Path, text: str, site: PageServer, out: Path, **environ: str
+) -> subprocess.CompletedProcess[str]:
+    """``cxaudit run`` of one journey on desktop, with ``environ`` added."""
+    journey.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return subprocess.run(
+        [*CLI, "run", str(journey), "--base-url", site.url, "--channel", "desktop", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
+        env={**os.environ, **environ},
+    )
 
 
 JOURNEY = """
@@ -49,29 +65,8 @@ stages:
 
 
 def test_secrets_are_redacted_everywhere(site: PageServer, tmp_path: Path) -> None:
-    journey = tmp_path / "secret.yaml"
-    journey.write_text(textwrap.dedent(JOURNEY).lstrip(), encoding="utf-8")
     out = tmp_path / "report"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cxaudit",
-            "run",
-            str(journey),
-            "--base-url",
-            site.url,
-            "--channel",
-            "desktop",
-            "--output",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        cwd=ROOT,
-        env={**os.environ, "CXAUDIT_TEST_PASSWORD": PASSWORD},
-    )
+    done = run_cli(tmp_path / "secret.yaml", JOURNEY, site, out, CXAUDIT_TEST_PASSWORD=PASSWORD)
     assert done.returncode in (0, 1), done.stderr
     results = (out / "results.json").read_text(encoding="utf-8")
     # The run did see the secrets: the page echoed one, and the steps ran.
@@ -138,28 +133,9 @@ def test_a_one_letter_secret_keeps_the_run(site: PageServer, tmp_path: Path) -> 
     is still written whole, warned about, with cxaudit's own codes and statuses intact."""
     from cxaudit.results import read_results
 
-    journey = tmp_path / "short.yaml"
-    journey.write_text(textwrap.dedent(JOURNEY_SHORT_SECRET).lstrip(), encoding="utf-8")
     out = tmp_path / "report"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cxaudit",
-            "run",
-            str(journey),
-            "--base-url",
-            site.url,
-            "--channel",
-            "desktop",
-            "--output",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        cwd=ROOT,
-        env={**os.environ, "CXAUDIT_TEST_LETTER": "e"},
+    done = run_cli(
+        tmp_path / "short.yaml", JOURNEY_SHORT_SECRET, site, out, CXAUDIT_TEST_LETTER="e"
     )
     assert done.returncode in (0, 1), done.stderr
     assert "secret 'CXAUDIT_TEST_LETTER' is only 1 character long" in done.stderr
