@@ -459,14 +459,30 @@ async def explain_locator_failure(ctx: ActionContext, loc: Locator, exc: Excepti
             hint = "check the spelling and the step before it (is the element on this page yet?)"
         if loc.kind in ("text", "label", "placeholder", "alt", "title", "role") and loc.exact:
             hint += " (or drop 'exact: true')"
-        return StepFailed(f"no element matches {what} (waited {ctx.timeout_ms:.0f} ms): {hint}")
+        return StepFailed(f"no element matches {what} (waited {seconds(ctx.timeout_ms)}): {hint}")
     if count > 1 and loc.nth is None:
         return StepFailed(
             f"{what} matches {count} elements; make it specific: add 'exact: true', "
             "'within: {...}' or 'nth: 0'"
         )
     first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if _timed_out(exc):
+        return StepFailed(
+            f"{what}: gave up after {seconds(ctx.timeout_ms)}, the step timeout ({first_line})"
+        )
     return StepFailed(f"{what}: {first_line}")
+
+
+def seconds(ms: float) -> str:
+    """A timeout as a failure message says it: ``10 s``, ``0.8 s``."""
+    return f"{ms / 1000:g} s"
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether Playwright gave up waiting (an ``expect`` that never came true counts)."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
+    return isinstance(exc, (PlaywrightTimeoutError, AssertionError))
 
 
 async def _on_element(
@@ -520,6 +536,8 @@ async def goto(ctx: ActionContext, args: GotoArgs) -> None:
     except PlaywrightError as exc:
         message = re.sub(r"^Page\.goto:\s*", "", _first_line(exc))
         kind = SiteUnreachable if any(code in message for code in _UNREACHABLE) else StepFailed
+        if _timed_out(exc):
+            message = f"no page within {seconds(ctx.timeout_ms)}, the step timeout ({message})"
         raise kind(f"could not open {url}: {message}") from None
     if response is not None and response.status >= 400:
         kind = TransientResponse if response.status in TRANSIENT_STATUSES else StepFailed
@@ -769,7 +787,7 @@ async def wait(ctx: ActionContext, args: WaitArgs) -> None:
                 await page.wait_for_url(pattern, timeout=ctx.timeout_ms)
             except PlaywrightError:
                 raise StepFailed(
-                    f"waited {ctx.timeout_ms:.0f} ms for an address containing {args.url!r}, "
+                    f"waited {seconds(ctx.timeout_ms)} for an address containing {args.url!r}, "
                     f"still at {page.url!r}"
                 ) from None
         elif args.load is not None:
@@ -786,7 +804,7 @@ async def wait(ctx: ActionContext, args: WaitArgs) -> None:
                     raise await explain_locator_failure(ctx, loc, exc) from None
                 count = await loc.resolve(page).count()
                 raise StepFailed(
-                    f"waited {ctx.timeout_ms:.0f} ms for {loc.describe()} to be {state}; "
+                    f"waited {seconds(ctx.timeout_ms)} for {loc.describe()} to be {state}; "
                     f"it is still there ({count} matching)"
                 ) from None
     except PlaywrightError as exc:
@@ -842,7 +860,7 @@ async def expect(ctx: ActionContext, args: ExpectArgs) -> None:
             except AssertionError:
                 where = f" inside {args.within.describe()}" if args.within else ""
                 raise StepFailed(
-                    f"expected text {args.text!r}{where}, not found "
+                    f"expected text {args.text!r}{where}, not found within {seconds(timeout)} "
                     f"(page: {page.url}, title {await page.title()!r}"
                     f"{await _closest_text(page, args.text)})"
                 ) from None
@@ -908,7 +926,8 @@ async def expect(ctx: ActionContext, args: ExpectArgs) -> None:
             assert args.of is not None
             await _expect_attribute(ctx, args.of, args.attribute, args.equals)
     except PlaywrightError as exc:
-        raise StepFailed(f"expectation could not be checked: {_first_line(exc)}") from None
+        waited = f" within {seconds(timeout)}" if _timed_out(exc) else ""
+        raise StepFailed(f"expectation could not be checked{waited}: {_first_line(exc)}") from None
 
 
 async def _expect_value(ctx: ActionContext, of: Locator, wanted: str) -> None:

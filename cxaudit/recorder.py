@@ -8,7 +8,10 @@ expect count, hover, doubleClick, scroll to an element); each step's
 alternative selectors are ranked so the journey uses the locator a person
 would write (role and name, test id, label, text) before brittle CSS or
 XPath. What cannot be carried over is kept as a comment, never dropped
-silently. Typed passwords and card numbers become ``${secret:...}``.
+silently. Typed passwords and card numbers become ``${secret:...}``, and so
+do the values of secret-looking query parameters (``password=``, ``token=``,
+``card=``...) in the addresses it writes: nothing the importer took for a
+secret appears anywhere in its output, comments and notes included.
 
 The recording is untrusted input: it is validated at the boundary and any
 value it holds is written as a quoted YAML scalar, never as YAML structure.
@@ -20,12 +23,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cxaudit.errors import SpecError, SpecIssue
+from cxaudit.redact import SHORT_SECRET, secret_forms
 from cxaudit.spec.yamlpos import Document
 
 #: Keys that only add or release a modifier; a journey presses whole keys.
@@ -40,6 +44,45 @@ _SECRET_HINTS = (
     ("cvv", "CARD_CVC"),
     ("iban", "IBAN"),
 )
+#: Words of a query parameter's name that make its value a secret (``access_token``,
+#: ``apiKey``, ``pwd``); the secret is named after the parameter.
+_SECRET_PARAM_WORDS = frozenset(
+    {
+        "apikey",
+        "auth",
+        "card",
+        "cardnumber",
+        "cc",
+        "ccnumber",
+        "cvc",
+        "cvv",
+        "iban",
+        "key",
+        "otp",
+        "pass",
+        "passcode",
+        "passwd",
+        "password",
+        "pin",
+        "pwd",
+        "secret",
+        "signature",
+        "token",
+    }
+)
+_SECRET_PARAM_NAMES = {
+    "pass": "PASSWORD",
+    "passwd": "PASSWORD",
+    "password": "PASSWORD",
+    "pwd": "PASSWORD",
+    "card": "CARD_NUMBER",
+    "cardnumber": "CARD_NUMBER",
+    "cc": "CARD_NUMBER",
+    "ccnumber": "CARD_NUMBER",
+    "cvc": "CARD_CVC",
+    "cvv": "CARD_CVC",
+}
+_REF = re.compile(r"\$\{secret:[A-Za-z_][A-Za-z0-9_]*\}")
 
 
 class RecordedStep(BaseModel):
@@ -180,25 +223,56 @@ def _escape(text: str) -> str:
     return text.replace("${", "$${")
 
 
+def _param_secret(key: str) -> str | None:
+    """The secret a query parameter holds, by its name (``pwd`` -> PASSWORD), or None."""
+    words = [w.lower() for w in re.split(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])", key) if w]
+    joined = "".join(words)
+    if not any(w in _SECRET_PARAM_WORDS for w in [*words, joined]):
+        return None
+    for word in [joined, *words]:
+        if word in _SECRET_PARAM_NAMES:
+            return _SECRET_PARAM_NAMES[word]
+    name = "_".join(words).upper()
+    return name if re.match(r"[A-Z_]", name) else f"_{name}"
+
+
 class _Builder:
+    """The journey's lines, kept as values until the end, when every secret the
+    recording revealed (wherever it was met) is known and replaced."""
+
     def __init__(self) -> None:
-        self.lines: list[str] = []
+        self.entries: list[tuple[str, Any, str]] = []  # (action or "#", value, comment)
         self.notes: list[str] = []
         self.steps = 0
         self.base_url: str | None = None
+        #: Secret value -> the environment variable the journey reads it from.
+        self.secrets: dict[str, str] = {}
 
     def step(self, action: str, value: Any, comment: str = "") -> None:
         self.steps += 1
-        tail = f"  # {comment}" if comment else ""
-        self.lines.append(f"    - {action}: {_flow(value)}{tail}")
+        self.entries.append((action, value, comment))
 
     def comment(self, text: str, note: bool = False) -> None:
-        self.lines.append(f"    # {text}")
+        self.entries.append(("#", text, ""))
         if note:
             self.notes.append(text)
 
+    def secret(self, value: str, name: str) -> str:
+        """Remember ``value`` as the secret ``name``; the reference that replaces it."""
+        if value.strip():
+            self.secrets.setdefault(value, name)
+        return f"${{secret:{self.secrets.get(value, name)}}}"
+
     def url(self, url: str) -> str:
         parts = urlsplit(url)
+        if parts.password:
+            self.secret(parts.password, "URL_PASSWORD")
+        for pair in parts.query.split("&"):
+            key, has_value, value = pair.partition("=")
+            name = _param_secret(unquote_plus(key)) if has_value and value else None
+            if name is not None:
+                self.secret(unquote_plus(value), name)
+                self.secret(value, name)
         origin = f"{parts.scheme}://{parts.netloc}"
         if self.base_url is None and parts.scheme in ("http", "https"):
             self.base_url = origin
@@ -206,6 +280,50 @@ class _Builder:
             path = parts.path or "/"
             return path + (f"?{parts.query}" if parts.query else "")
         return url
+
+    def hide(self, value: Any) -> Any:
+        """``value`` with every known secret, as typed or URL-encoded, replaced by its
+        ``${secret:NAME}``: text and the values of mappings and lists (keys stay)."""
+        if isinstance(value, dict):
+            return {k: self.hide(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.hide(v) for v in value]
+        if not isinstance(value, str) or not self.secrets:
+            return value
+        forms: dict[str, str] = {}
+        for secret, name in self.secrets.items():
+            for form in secret_forms(secret):
+                forms.setdefault(form, name)
+                forms.setdefault(_escape(form), name)
+        pattern = re.compile(
+            "|".join(
+                [_REF.pattern, *(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f)))]
+            )
+        )
+
+        def repl(match: re.Match[str]) -> str:
+            found = match.group(0)
+            return found if found not in forms else f"${{secret:{forms[found]}}}"
+
+        return pattern.sub(repl, value)
+
+    def render(self) -> list[str]:
+        lines = []
+        for action, value, comment in self.entries:
+            if action == "#":
+                lines.append(f"    # {self.hide(value)}")
+                continue
+            tail = f"  # {self.hide(comment)}" if comment else ""
+            lines.append(f"    - {action}: {_flow(self.hide(value))}{tail}")
+        self.notes = [self.hide(note) for note in self.notes]
+        for secret, name in self.secrets.items():
+            if len(secret) < SHORT_SECRET:
+                self.notes.append(
+                    f"the recorded value of {name} is shorter than {SHORT_SECRET} characters: "
+                    "wherever it appeared in the recording it now reads "
+                    f"${{secret:{name}}}; check those places"
+                )
+        return lines
 
 
 def _convert(builder: _Builder, index: int, step: RecordedStep) -> None:
@@ -266,7 +384,8 @@ def _convert(builder: _Builder, index: int, step: RecordedStep) -> None:
         value = _escape(step.value or "")
         secret = _secret_for(locator, step.selectors)
         if secret:
-            value = f"${{secret:{secret}}}"
+            value = builder.secret(step.value or "", secret)
+            secret = value[len("${secret:") : -1]
             builder.notes.append(
                 f"{where}: the typed value looks secret; it reads ${{secret:{secret}}} from the "
                 f"environment instead: export {secret}=..."
@@ -318,7 +437,8 @@ def import_recording(
         raise SpecError(
             [SpecIssue(source, 1, 1, "steps", "no step of this recording could be imported")]
         )
-    title = name or recording.title or "Imported recording"
+    lines = builder.render()
+    title = builder.hide(name or recording.title or "Imported recording")
     header = [
         f"# Imported by 'cxaudit import' from {source}",
         "# (a Chrome DevTools Recorder export). Before auditing with it:",
@@ -328,6 +448,6 @@ def import_recording(
         f"journey: {_flow(_escape(title))}",
     ]
     if builder.base_url:
-        header.append(f"base_url: {_flow(builder.base_url)}")
+        header.append(f"base_url: {_flow(builder.hide(builder.base_url))}")
     header += ["stages:", f"  {_flow(stage)}:"]
-    return Imported("\n".join([*header, *builder.lines]) + "\n", builder.notes, builder.steps)
+    return Imported("\n".join([*header, *lines]) + "\n", builder.notes, builder.steps)

@@ -188,6 +188,14 @@ def _value_row(key: str, value: Any) -> tuple[str, str]:
     return key, _value_text(value)
 
 
+def _value_row(key: str, value: Any) -> tuple[str, str]:
+    """One evidence value as shown; the steps an element was seen on are kept 0-based in
+    results (as ``Finding.step``) and shown 1-based, as the step links beside them."""
+    if key == "steps" and isinstance(value, list) and all(isinstance(i, int) for i in value):
+        return ("step" if len(value) == 1 else "steps"), ", ".join(str(i + 1) for i in value)
+    return key, _value_text(value)
+
+
 class Assets:
     """Where screenshots are, for reading their size, and how pages link to them."""
 

@@ -181,6 +181,16 @@ A variable must have a value before a step uses it: `cxaudit validate` says
 where it is used too early. Secrets (`${secret:...}`, and values set or
 captured with `secret: true`) are masked as `[secret]` in results.json,
 reports and logs, and fields that hold them are masked in screenshots.
+Masking replaces the secret in the site's and the journey's text (page
+text, addresses, form values, messages, HTML), never in what cxaudit writes
+itself (codes, rule ids, statuses, keys).
+
+`cxaudit validate` and `cxaudit run` warn, at its first use, about a
+`${secret:NAME}` or an `${env:NAME}` without default that the environment
+does not set (the step would fail), and about a secret shorter than 4
+characters (it is masked inside other words too). These are warnings, not
+errors, because validation often runs where the secrets are not (a lint
+job, a pull request from a fork); `--strict` makes them fail it.
 """
 
 FRAGMENTS = """## Fragments

@@ -189,7 +189,8 @@ class JourneyFile(_Strict):
     )
     stages: dict[str, list[Any]] = Field(
         description="Ordered stages, each a list of steps. pre-purchase, purchase and "
-        "post-purchase are the canonical ones; other names are allowed."
+        "post-purchase are the canonical ones; other names are allowed, except one a letter "
+        "or two away from a canonical name (pre-purchse, Purchase): that is taken for a typo."
     )
     budgets: Budgets | None = Field(
         default=None, description="Performance budgets for every step of this journey."

@@ -13,10 +13,11 @@ one journey each, consent presets become locators.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from cxaudit.actions import REGISTRY, UseArgs
 from cxaudit.errors import SpecError, SpecIssue
+from cxaudit.redact import short_secret_warning
 from cxaudit.spec.journey_file import (
     AuditOptions,
     ConsentConfig,
@@ -32,7 +34,7 @@ from cxaudit.spec.journey_file import (
     JourneyFile,
 )
 from cxaudit.spec.messages import validate_messages
-from cxaudit.spec.model import Consent, Journey, Stage, Step
+from cxaudit.spec.model import CANONICAL_STAGES, Consent, Journey, Stage, Step
 from cxaudit.spec.paths import exists, is_dir, is_file
 from cxaudit.spec.variables import Ref, RefError, refs_in, render, render_in, scalar_text
 from cxaudit.spec.yamlpos import (
@@ -51,6 +53,11 @@ JOURNEY_SUFFIXES = (".yaml", ".yml")
 FRAGMENT_DIR = "fragments"
 #: A journey that expands to more steps than this is a mistake (or an attack).
 MAX_STEPS = 2000
+#: A stage name this close to a canonical one is taken for a misspelling of it
+#: (``pre-purchse``, ``Purchase``); other names are the author's own stages.
+STAGE_TYPO_CUTOFF = 0.85
+#: What a journey sends before its first step, and may fill from the environment.
+HEADER_KEYS = ("headers", "cookies")
 
 
 # ---------------------------------------------------------------------------
@@ -272,6 +279,9 @@ class Loader:
     """Loads journey and fragment files, remembering fragments and all issues."""
 
     known_channels: Sequence[str] | None = None
+    #: The environment that ``${env:...}`` and ``${secret:...}`` are checked
+    #: against (default: this process's).
+    environ: Mapping[str, str] | None = None
     _issues: dict[tuple[Any, ...], SpecIssue] = field(default_factory=dict)
     _fragments: dict[Path, _Fragment] = field(default_factory=dict)
     #: Errors met so far, repeats included (a fragment's error counts for each use).
@@ -522,6 +532,18 @@ class Loader:
                 )
             )
             return []
+        stray = _stray_arguments(raw, action_keys)
+        if stray is not None:
+            action, keys = stray
+            self.add(
+                doc.issue(
+                    (*path, keys[0]),
+                    f"{_quoted(keys)} {'looks like an argument' if len(keys) == 1 else 'look like arguments'} "
+                    f"of '{action}': indent {'it' if len(keys) == 1 else 'them'} under '{action}'",
+                    key=True,
+                )
+            )
+            return []
         if len(action_keys) > 1:
             known = [k for k in action_keys if k in REGISTRY]
             if len(known) > 1:
@@ -704,6 +726,17 @@ class Loader:
                 )
             for stage_name, raw_steps in raw_stages.items():
                 stage_path: PathKey = ("stages", stage_name)
+                typo = _stage_typo(str(stage_name))
+                if typo is not None:
+                    self.add(
+                        doc.issue(
+                            stage_path,
+                            f"unknown stage '{stage_name}' (did you mean '{typo}'?): the stages "
+                            f"cxaudit knows are {', '.join(CANONICAL_STAGES)}; a name of your "
+                            "own is fine when it is not this close to one of them",
+                            key=True,
+                        )
+                    )
                 if raw_steps is None or raw_steps == []:
                     self.add(doc.issue(stage_path, f"stage '{stage_name}' has no steps"))
                     continue
@@ -740,6 +773,7 @@ class Loader:
         rows = self._rows(doc, top)
         columns = set().union(*rows) if rows else set()
         self._check_variables(doc, parsed, columns)
+        self._check_environment(doc, parsed)
         messages: dict[str, Any] = {}
         if top is not None and top.messages:
             messages, found = validate_messages(
@@ -921,6 +955,97 @@ class Loader:
             if step.action in ("capture", "set"):
                 defined.update(str(k) for k in step.raw_args)
 
+    def _check_environment(self, doc: Document, parsed: list[_Parsed]) -> None:
+        """Warn, at its first use in the file, about each ``${secret:...}`` or
+        ``${env:...}`` (without default) that this environment does not set, and
+        about a secret so short that masking it also masks ordinary words.
+
+        A warning, not an error: ``cxaudit validate`` often runs where the
+        secrets are not (a lint job, a fork's pull request); ``--strict`` makes
+        it fail there, and ``cxaudit run`` prints the same warning before the
+        step that would fail.
+        """
+        environ = os.environ if self.environ is None else self.environ
+        uses: list[tuple[Ref, SpecIssue]] = []
+        for key in HEADER_KEYS:
+            try:
+                found = list(refs_in(doc.data.get(key)))
+            except RefError:
+                continue  # reported by _check_context_refs
+            uses.extend((ref, doc.issue((key,), "", severity="warning")) for ref in found)
+        for item in parsed:
+            step = item.step
+            where = SpecIssue(
+                step.file or doc.file, step.line, step.column, step.path, "", "warning"
+            )
+            try:
+                uses.extend((ref, where) for ref in refs_in(step.raw_args))
+            except RefError:
+                continue  # reported when the step was read
+            if step.action == "set":
+                for name, (value, secret) in step.args.values().items():
+                    warning = short_secret_warning(name, value) if secret else None
+                    if warning and "${" not in value:
+                        self.add(replace(where, message=warning))
+        seen: set[tuple[str, str]] = set()
+        for ref, where in uses:
+            if ref.kind == "var" or (ref.kind, ref.name) in seen:
+                continue
+            seen.add((ref.kind, ref.name))
+            value = environ.get(ref.name)
+            if value is None and ref.default is None:
+                what = "secret" if ref.kind == "secret" else "environment variable"
+                fix = "" if ref.kind == "secret" else f" or write ${{env:{ref.name}:-default}}"
+                fails = (
+                    "the journey cannot start"
+                    if where.path in HEADER_KEYS
+                    else ("the run fails at this step")
+                )
+                message = (
+                    f"{what} '{ref.name}' is not set here: {fails} "
+                    f"unless it is set (export {ref.name}=...{fix})"
+                )
+                self.add(replace(where, message=message))
+            elif value is not None and ref.kind == "secret":
+                warning = short_secret_warning(ref.name, value)
+                if warning:
+                    self.add(replace(where, message=warning))
+
+
+def _stage_typo(name: str) -> str | None:
+    """The canonical stage ``name`` misspells, if it is one letter or two away from it."""
+    if name in CANONICAL_STAGES:
+        return None
+    close = difflib.get_close_matches(name.lower(), CANONICAL_STAGES, n=1, cutoff=STAGE_TYPO_CUTOFF)
+    return close[0] if close else None
+
+
+def _stray_arguments(raw: dict[str, Any], action_keys: list[Any]) -> tuple[str, list[str]] | None:
+    """An action written with nothing after it and its arguments beside it (``- click:``
+    with ``role:`` and ``name:`` at the same indentation): the action and those keys."""
+    known = [k for k in action_keys if k in REGISTRY]
+    if len(known) != 1 or raw[known[0]] is not None:
+        return None
+    action = str(known[0])
+    fields = set(_model_fields(REGISTRY[action].args))
+    others = [str(k) for k in raw if k != action]
+    beside = [k for k in others if k not in STEP_OPTION_KEYS]
+    if beside:
+        if not all(k in fields for k in beside):
+            return None  # an unknown key too: the usual messages say more
+        return action, [k for k in others if k in beside or (k == "name" and k in fields)]
+    if "name" in others and "name" in fields:
+        try:
+            REGISTRY[action].args.model_validate({})
+        except ValidationError:
+            return action, ["name"]  # a name alone, and the action needs arguments
+    return None  # a name beside an action that needs none is the step's own name
+
+
+def _quoted(keys: Sequence[str]) -> str:
+    items = [f"'{k}'" for k in keys]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
 
 def _is_journey(doc: Document) -> bool:
     return isinstance(doc.data, dict) and "journey" in doc.data and "fragment" not in doc.data
@@ -1050,9 +1175,13 @@ class Loaded:
         return [i for i in self.issues if i.severity == "warning"]
 
 
-def load_all(paths: Sequence[str | Path], known_channels: Sequence[str] | None = None) -> Loaded:
+def load_all(
+    paths: Sequence[str | Path],
+    known_channels: Sequence[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Loaded:
     """Load and check every journey and fragment under ``paths``; never raises."""
-    loader = Loader(known_channels)
+    loader = Loader(known_channels, environ)
     for raw in paths:
         if not exists(Path(raw)):
             loader.add(SpecIssue(str(raw), 1, 1, "", "no such file or directory"))

@@ -221,8 +221,36 @@ def test_a_false_expectation_says_expected_and_actual(site: PageServer, tmp_path
     assert "did you mean 'Add to cart'?" in messages[11]
     assert "did you mean 'Email'" in messages[12]
     assert "did you mean 'price'?" in messages[13]
-    assert messages[14].startswith("waited 800 ms for test_id='price' to be hidden")
-    assert messages[15].startswith("waited 800 ms for an address containing '/never'")
+    assert messages[14].startswith("waited 0.8 s for test_id='price' to be hidden")
+    assert messages[15].startswith("waited 0.8 s for an address containing '/never'")
+
+
+TIMEOUTS = """
+journey: Steps that time out
+stages:
+  purchase:
+    - goto: /
+    - click: {role: button, name: Place order}
+      optional: true
+    - click: {role: button, name: Pay now}
+      optional: true
+    - expect: {text: Never on the page}
+      optional: true
+"""
+
+
+def test_a_step_timeout_says_how_long_it_waited(site: PageServer, tmp_path: Path) -> None:
+    """A disabled button, a missing one, an absent text: each message gives the timeout
+    in seconds, as the author wrote it in the config (``timeout_ms``)."""
+    write(tmp_path / "journeys" / "timeouts.yaml", TIMEOUTS)
+    result = run(tmp_path / "journeys", site.url, timeout_ms=800)
+    (journey_run,) = result.runs
+    messages = [s.message.removeprefix("optional step not done: ") for s in journey_run.steps]
+    assert messages[1].startswith(
+        "role='button' name='Place order': gave up after 0.8 s, the step timeout ("
+    )
+    assert messages[2].startswith("no element matches role='button' name='Pay now' (waited 0.8 s)")
+    assert messages[3].startswith("expected text 'Never on the page', not found within 0.8 s")
 
 
 def test_fragments_data_rows_and_overrides_at_run_time(site: PageServer, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -18,12 +19,28 @@ from tests.e2e.actions_page import PageServer
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "S3cr3t pa55!"  # a space and a "!": URL-encoded differently in a query
 PIN = "pin-8823-x"
+CLI = (sys.executable, "-m", "cxaudit")
 
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[PageServer]:
     with PageServer() as server:
         yield server
+
+
+def run_cli(
+    journey: Path, text: str, site: PageServer, out: Path, **environ: str
+) -> subprocess.CompletedProcess[str]:
+    """``cxaudit run`` of one journey on desktop, with ``environ`` added."""
+    journey.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return subprocess.run(
+        [*CLI, "run", str(journey), "--base-url", site.url, "--channel", "desktop", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
+        env={**os.environ, **environ},
+    )
 
 
 JOURNEY = """
@@ -48,29 +65,8 @@ stages:
 
 
 def test_secrets_are_redacted_everywhere(site: PageServer, tmp_path: Path) -> None:
-    journey = tmp_path / "secret.yaml"
-    journey.write_text(textwrap.dedent(JOURNEY).lstrip(), encoding="utf-8")
     out = tmp_path / "report"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "cxaudit",
-            "run",
-            str(journey),
-            "--base-url",
-            site.url,
-            "--channel",
-            "desktop",
-            "--output",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        cwd=ROOT,
-        env={**os.environ, "CXAUDIT_TEST_PASSWORD": PASSWORD},
-    )
+    done = run_cli(tmp_path / "secret.yaml", JOURNEY, site, out, CXAUDIT_TEST_PASSWORD=PASSWORD)
     assert done.returncode in (0, 1), done.stderr
     results = (out / "results.json").read_text(encoding="utf-8")
     # The run did see the secrets: the page echoed one, and the steps ran.
@@ -119,3 +115,37 @@ stages:
     - fill: {placeholder: Postcode, value: "${pin}"}
       name: "types ${pin} as the postcode"
 """
+
+
+JOURNEY_SHORT_SECRET = """
+journey: Signs in with a one-letter password
+stages:
+  purchase:
+    - goto: /
+    - fill: {label: Password, value: "${secret:CXAUDIT_TEST_LETTER}"}
+      audit: true
+    - click: Sign in
+"""
+
+
+def test_a_one_letter_secret_keeps_the_run(site: PageServer, tmp_path: Path) -> None:
+    """A secret of one letter is in every word of the page and of the results: the run
+    is still written whole, warned about, with cxaudit's own codes and statuses intact."""
+    from cxaudit.results import read_results
+
+    out = tmp_path / "report"
+    done = run_cli(
+        tmp_path / "short.yaml", JOURNEY_SHORT_SECRET, site, out, CXAUDIT_TEST_LETTER="e"
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert "secret 'CXAUDIT_TEST_LETTER' is only 1 character long" in done.stderr
+    result = read_results(out / "results.json")
+    (run,) = result.runs
+    assert run.status == "passed", run.error
+    assert [s.status for s in run.steps] == ["passed"] * 3
+    findings = result.all_findings()
+    assert findings and all(re.fullmatch(r"CX-[A-Z0-9]+-\d{3}", f.code) for f in findings)
+    severities = {"critical", "serious", "moderate", "minor", "info"}
+    assert {f.severity for f in findings} <= severities
+    assert run.steps[1].snapshot is not None
+    assert "e" not in run.steps[1].snapshot.visible_text.replace(MASK, "")

@@ -60,7 +60,9 @@ def test_a_recording_for_the_demo_shop() -> None:
 def test_the_import_loads_as_a_valid_journey(tmp_path: Path) -> None:
     for source in sorted(RECORDINGS.glob("*.json")):
         imported = import_recording(source.read_text(encoding="utf-8"), source.name)
-        loader = Loader(["desktop", "mobile"])
+        # The secrets the import asks for are set, as where the journey runs.
+        environ = {name: "long enough" for name in ("PASSWORD", "CARD_NUMBER", "CARD_CVC")}
+        loader = Loader(["desktop", "mobile"], environ)
         journeys = loader.journey_text(imported.text, tmp_path / "imported.yaml")
         assert loader.issues == [], source.name
         assert len(journeys) == 1
@@ -106,3 +108,44 @@ def test_broken_recordings_are_positioned() -> None:
     assert str(info.value) == "bad.json:2:22: steps[0].type: expected text, got int 3"
     with pytest.raises(SpecError, match="no step of this recording could be imported"):
         import_recording('{"steps": [{"type": "close"}]}', "bad.json")
+
+
+def test_nothing_taken_for_a_secret_is_written_anywhere(tmp_path: Path) -> None:
+    """A typed password, and secret-looking query parameters, never reach the journey:
+    not in its steps, not in the comments that keep a navigation, not in the notes."""
+    password = "p@ss word!"
+    login = "https://shop.test/login?user=sam&password=p%40ss+word%21&keyword=boots"
+    recording = {
+        "title": "Signs in",
+        "steps": [
+            {"type": "navigate", "url": login},
+            {"type": "change", "value": "sam@example.com", "selectors": [["aria/Email"]]},
+            {"type": "change", "value": password, "selectors": [["input[type=password]"]]},
+            {
+                "type": "click",
+                "selectors": [['aria/Sign in[role="button"]']],
+                "assertedEvents": [
+                    {"type": "navigation", "url": f"{login}&access_token=tok-8823&pwd=hunter22"}
+                ],
+            },
+            {"type": "navigate", "url": "https://other.test/pay?cvc=123&apiKey=k-7Q"},
+        ],
+    }
+    imported = import_recording(json.dumps(recording), "login.json")
+    everything = "\n".join([imported.text, *imported.notes])
+    for secret in (password, "p%40ss+word%21", "tok-8823", "hunter22", "123", "k-7Q"):
+        assert secret not in everything, secret
+    assert "user=sam" in imported.text and "keyword=boots" in imported.text
+    assert "# the page went to /login?user=sam&password=${secret:PASSWORD}" in imported.text
+    assert "access_token=${secret:ACCESS_TOKEN}&pwd=${secret:PASSWORD}" in imported.text
+    steps = yaml.safe_load(imported.text)["stages"]["purchase"]
+    assert steps[0] == {"goto": "/login?user=sam&password=${secret:PASSWORD}&keyword=boots"}
+    assert steps[2] == {"fill": {"css": "input[type=password]", "value": "${secret:PASSWORD}"}}
+    assert steps[4] == {
+        "goto": "https://other.test/pay?cvc=${secret:CARD_CVC}&apiKey=${secret:API_KEY}"
+    }
+    assert any("shorter than 4 characters" in note for note in imported.notes)  # cvc=123
+    environ = {name: "long enough" for name in ("PASSWORD", "ACCESS_TOKEN", "CARD_CVC", "API_KEY")}
+    loader = Loader(["desktop", "mobile"], environ)
+    assert len(loader.journey_text(imported.text, tmp_path / "imported.yaml")) == 1
+    assert loader.issues == []

@@ -356,3 +356,31 @@ def test_evidence_dicts_read_as_text_not_a_python_repr() -> None:
     text = _text(html)
     assert "Delivery 6.95, Tax 1.2" in text and "10, 5.5" in text
     assert "{'Delivery'" not in text and "{&#39;Delivery" not in html
+
+
+def test_the_steps_of_an_element_read_as_the_step_links_beside_them() -> None:
+    """Evidence keeps the steps an element was seen on 0-based, as Finding.step; the
+    report shows them 1-based ("step 3", never "steps 2" beside a link to step 3)."""
+    result = recorded()
+    run, finding = next(
+        (r, f)
+        for r in result.runs
+        for f in r.findings
+        if f.status == "fail" and f.step is not None and any(e.selector for e in f.evidence)
+    )
+    step = finding.step
+    assert step is not None
+    evidence = [
+        e.model_copy(update={"values": {**e.values, "steps": [step]}}) for e in finding.evidence
+    ]
+    marked = finding.model_copy(update={"evidence": evidence, "seen_on_steps": [step]})
+    runs = [
+        r.model_copy(update={"findings": [marked if f is finding else f for f in r.findings]})
+        if r is run
+        else r
+        for r in result.runs
+    ]
+    page = render_html(result.model_copy(update={"runs": runs}))[f"{run.channel}.html"]
+    assert f'-s{step + 1}">{step + 1}</a>' in page
+    assert f"<dt>step</dt><dd>{step + 1}</dd>" in page
+    assert f"<dt>steps</dt><dd>{step}</dd>" not in page

@@ -39,6 +39,9 @@ def test_every_documented_example_is_a_valid_step(
     )
     setup = "    - capture: {price: {test_id: price}}\n"
     write(tmp_path / "j.yaml", f"journey: x\nstages:\n  p:\n{setup}    - {text}\n")
+    # The secrets and variables the examples read are set, as where a journey runs.
+    monkeypatch.setenv("CARD_NUMBER", "4242 4242 4242 4242")
+    monkeypatch.setenv("SHOP_PASSWORD", "correct horse")
     loaded = load_all(["j.yaml"], CHANNELS)
     assert loaded.issues == []
     step = loaded.journeys[0].steps[-1]
@@ -232,7 +235,8 @@ def test_generic_consent_takes_a_locator(tmp_path: Path) -> None:
     assert journey.consent.banner is None and journey.consent.wait_ms == 1500
 
 
-def test_set_and_data_define_variables(tmp_path: Path) -> None:
+def test_set_and_data_define_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PW", "correct horse")
     _, issues = load_journey(
         write(
             tmp_path / "j.yaml",
