@@ -200,10 +200,25 @@ class Assets:
 
 
 def _scale(info: ChannelInfo | None, step: StepResult, size: tuple[int, int]) -> float:
-    if info is not None and info.device_scale_factor:
-        return info.device_scale_factor
-    width = (step.snapshot.viewport.get("width") if step.snapshot else None) or 0
-    return size[0] / width if width else 1.0
+    """Image pixels per CSS pixel of a step's screenshot.
+
+    Screenshots are taken at CSS pixels by default and at device pixels on
+    request (``screenshots.scale``), so the channel's density alone does not
+    say. The screenshot is as wide as the page, within one to two viewports
+    (:mod:`cxaudit.gather.screenshot`): its width over that CSS width is the
+    scale. When the page's width was not read: the channel's density if the
+    picture is at least that many viewports wide, else CSS pixels.
+    """
+    snapshot = step.snapshot
+    viewport = (snapshot.viewport.get("width") if snapshot else None) or 0
+    document = ((snapshot.layout or {}).get("document") or {}) if snapshot else {}
+    scroll = document.get("scroll_width") if isinstance(document, dict) else None
+    if viewport and isinstance(scroll, (int, float)):
+        return size[0] / max(viewport, min(scroll, 2 * viewport))
+    density = (info.device_scale_factor if info else None) or 1.0
+    if not viewport:
+        return density
+    return density if size[0] >= 0.98 * density * viewport else 1.0
 
 
 def evidence_views(
