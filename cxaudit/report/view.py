@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from cxaudit.analysis import SEVERITY_ORDER, problem_identity
 from cxaudit.baseline import is_new
 from cxaudit.report.evidence import Crop, crop, image_size
 from cxaudit.results import ChannelInfo, Finding, JourneyRun, RunResult, StepResult
@@ -82,7 +83,12 @@ def check_impact(code: str) -> str:
 
 
 def problem_key(finding: Finding) -> tuple[str, ...]:
-    """What makes findings on several journeys and channels one problem to fix."""
+    """What makes findings on several journeys and channels one problem to fix: the
+    finding's identity without its channel and journey (the rule, the element or
+    the value it is about), else its elements or message."""
+    identity = problem_identity(finding)
+    if identity is not None:
+        return (identity,)
     selectors = sorted({e.selector for e in finding.evidence if e.selector})
     return (finding.code, finding.title, *(selectors or [finding.message]))
 
@@ -133,10 +139,20 @@ class Problem:
     evidence: tuple[EvidenceView, ...] = ()
     more_evidence: int = 0
     help_url: str | None = None
+    #: The worst severity of its findings.
+    severity: str = "info"
+    #: The name of the one step it is met on, when all its findings are on one step.
+    step_name: str = ""
 
     @property
     def anchor(self) -> str:
         return anchor(self.first)
+
+
+def _one_step_name(findings: list[Finding], result: RunResult) -> str:
+    names = {(r.journey, r.channel): {s.index: s.name for s in r.steps} for r in result.runs}
+    seen = {names.get((f.journey, f.channel), {}).get(i, "") for f in findings for i in steps_of(f)}
+    return next(iter(seen)) if len(seen) == 1 else ""
 
 
 def _problem(findings: list[Finding], result: RunResult, points: str) -> Problem:
@@ -150,15 +166,36 @@ def _problem(findings: list[Finding], result: RunResult, points: str) -> Problem
         new=any(is_new(f, result) for f in findings),
         accepted=all(f.accepted for f in findings),
         help_url=safe_url(first.help_url),
+        severity=min((f.severity for f in findings), key=_severity_rank),
+        step_name=_one_step_name(findings, result),
     )
 
 
+#: Severities that come after every worse problem in a ranking, whatever their points.
+MINOR_SEVERITIES = frozenset({"minor", "info"})
+
+
 def _problem_order(p: Problem) -> tuple[Any, ...]:
-    return (p.accepted, -p.points, p.first.code, p.first.title)
+    """Costliest first: muted problems last, then minor ones after every worse problem,
+    then by the points they cost, then by severity (docs/scoring.md, "What to fix first")."""
+    return (
+        p.accepted,
+        p.severity in MINOR_SEVERITIES,
+        -round(p.points, 2),
+        _severity_rank(p.severity),
+        p.first.code,
+        p.first.title,
+    )
+
+
+def _severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.get(severity, len(SEVERITY_ORDER))
 
 
 def fix_first(result: RunResult, limit: int = 10) -> list[Problem]:
-    """The problems that cost the most points of the overall score, most first."""
+    """One row per problem, across categories, channels and journeys: what fixing it
+    everywhere would add to the overall score, most first, a minor problem never
+    above a worse one."""
     problems = [
         _problem(g, result, "overall") for g in group_problems(result.all_findings(), "overall")
     ]
