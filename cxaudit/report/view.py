@@ -20,7 +20,7 @@ from cxaudit.analysis import SEVERITY_ORDER, problem_identity
 from cxaudit.baseline import is_new
 from cxaudit.report.evidence import Crop, crop, image_size
 from cxaudit.results import ChannelInfo, Finding, JourneyRun, RunResult, StepResult
-from cxaudit.scoring import BAND_LABELS, Profile, band, ordered_categories
+from cxaudit.scoring import BAND_LABELS, Profile, band, capped_band, ordered_categories
 from cxaudit.values import comparable
 
 CANONICAL_STAGES = ("pre-purchase", "purchase", "post-purchase")
@@ -483,6 +483,8 @@ class StepCard:
     score: float | None
     findings: int
     thumbnail: str | None
+    #: The worst severity of the step's failing findings, when it lowered the label.
+    capped_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -497,10 +499,13 @@ class Lane:
 
 def journey_map(run: JourneyRun, findings: Sequence[Finding], assets: Assets) -> list[Lane]:
     counts: dict[int, int] = defaultdict(int)
+    worst: dict[int, str] = {}
     for f in findings:
         if f.status == "fail":
             for i in steps_of(f):
                 counts[i] += 1
+                if not f.accepted and _severity_rank(f.severity) < _severity_rank(worst.get(i, "")):
+                    worst[i] = f.severity
     step_scores = run.scores.get("steps", {})
     lanes = []
     stages = list(run.stages) or list(dict.fromkeys(s.stage for s in run.steps))
@@ -517,7 +522,9 @@ def journey_map(run: JourneyRun, findings: Sequence[Finding], assets: Assets) ->
             elif score is None:
                 health, label = "unchecked", "No checks on this step"
             else:
-                health, label = band(score), BAND_LABELS[band(score)]
+                health = capped_band(score, worst.get(step.index))
+                label = BAND_LABELS[health]
+            capped = health != band(score) and step.status not in ("failed", "error", "skipped")
             shot = step.snapshot.screenshot if step.snapshot else None
             cards.append(
                 StepCard(
@@ -527,6 +534,7 @@ def journey_map(run: JourneyRun, findings: Sequence[Finding], assets: Assets) ->
                     score=score,
                     findings=counts.get(step.index, 0),
                     thumbnail=assets.href(shot),
+                    capped_by=worst.get(step.index, "") if capped and score is not None else "",
                 )
             )
         stage_scores = run.scores.get("stages", {}).get(stage, {})
@@ -693,6 +701,22 @@ class Stats:
     accepted: int = 0
 
 
+#: Checks whose informative results are questions for a person: axe-core's
+#: "incomplete" rules (it could not decide). Other informative results are notes
+#: (effort, time per stage, readability): measured, nothing to decide.
+REVIEW_CHECKS = frozenset({"axe-needs-review"})
+
+
+def needs_review(finding: Finding) -> bool:
+    """A result left for a person to decide, not a note."""
+    return finding.status == "informative" and finding.slug in REVIEW_CHECKS
+
+
+def is_note(finding: Finding) -> bool:
+    """An informative result that asks nothing of anyone (effort, timings, readability)."""
+    return finding.status == "informative" and not needs_review(finding)
+
+
 def stats(runs: Sequence[JourneyRun], findings: Iterable[Finding]) -> Stats:
     items = list(findings)
     return Stats(
@@ -701,7 +725,7 @@ def stats(runs: Sequence[JourneyRun], findings: Iterable[Finding]) -> Stats:
         failed=sum(r.status == "failed" for r in runs),
         errors=sum(r.status == "error" for r in runs),
         findings=sum(f.status == "fail" and not f.accepted for f in items),
-        review=sum(f.status == "informative" for f in items),
+        review=sum(needs_review(f) for f in items),
         not_measured=sum(f.status == "error" for f in items),
         accepted=sum(f.status == "fail" and bool(f.accepted) for f in items),
     )
