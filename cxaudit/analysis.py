@@ -188,6 +188,21 @@ def _readable_key(code: str, rule: str, journey: str, channel: str, where: str) 
     return f"{check} [{channel or '*'}] {journey or '*'} / {where}"
 
 
+def problem_identity(finding: Finding) -> str | None:
+    """What a finding is about on whichever channel and journey: its readable key
+    without them (``CX-MSG-007 / free delivery on every order:4.95``).
+
+    Findings with the same identity are one thing for the site to fix, met on
+    several journeys and channels. None when the key was not made here (an
+    older results.json, a key a policy rewrote).
+    """
+    check = f"{finding.code}:{finding.rule}" if finding.rule else finding.code
+    prefix = f"{check} [{finding.channel or '*'}] {finding.journey or '*'} / "
+    if not finding.key.startswith(prefix):
+        return None
+    return f"{check} / {finding.key[len(prefix) :]}"
+
+
 class _Collector:
     """Turns check results into outcomes and findings (one finding per problem)."""
 

@@ -64,6 +64,26 @@ def band(score: float | None) -> str:
     return "poor"
 
 
+#: The best band a subject can be labelled with while it has a failing finding
+#: of this severity (docs/scoring.md, "Labels follow the worst finding").
+SEVERITY_CAPS = {"critical": "poor", "serious": "needs-work"}
+_BAND_RANK = {"poor": 0, "needs-work": 1, "good": 2}
+
+
+def capped_band(score: float | None, worst_severity: str | None) -> str:
+    """The band of ``score``, no better than its worst failing finding allows.
+
+    A score is a mean: one serious WCAG failure among many passes still
+    leaves 92, and "Good" beside it would tell a client the step is fine.
+    A critical finding caps the label at poor, a serious one at needs work.
+    """
+    name = band(score)
+    cap = SEVERITY_CAPS.get(worst_severity or "")
+    if cap is None or name not in _BAND_RANK:
+        return name
+    return cap if _BAND_RANK[name] > _BAND_RANK[cap] else name
+
+
 def ordered_categories(names: Iterable[str]) -> list[str]:
     """Categories in the documented order, any others after them by name."""
     rank = {c: i for i, c in enumerate(CATEGORIES)}

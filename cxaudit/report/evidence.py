@@ -40,9 +40,33 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+def _webp_size(data: bytes) -> tuple[int, int] | None:
+    """The size of a WebP picture from its first chunk (RIFF container, little-endian).
+
+    Chromium writes the extended layout (``VP8X``: the canvas size, then a
+    colour profile and the picture); other encoders the simple ones, where
+    the size is in the picture's own header: lossy ``VP8 `` (after the frame
+    tag and start code, 14 bits each) or lossless ``VP8L`` (after the
+    signature byte, 14 bits each, minus one).
+    """
+    fourcc, payload = data[12:16], data[20:]
+    if fourcc == b"VP8X" and len(payload) >= 10:
+        width = int.from_bytes(payload[4:7], "little") + 1
+        height = int.from_bytes(payload[7:10], "little") + 1
+        return width, height
+    if fourcc == b"VP8 " and len(payload) >= 10 and payload[3:6] == b"\x9d\x01\x2a":
+        width, height = struct.unpack("<HH", payload[6:10])
+        return width & 0x3FFF, height & 0x3FFF
+    if fourcc == b"VP8L" and len(payload) >= 5 and payload[0] == 0x2F:
+        (bits,) = struct.unpack("<I", payload[1:5])
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    return None
+
+
 @lru_cache(maxsize=512)
 def image_size(path: Path) -> tuple[int, int] | None:
-    """Width and height in pixels of a JPEG or PNG file; None if unreadable."""
+    """Width and height in pixels of a WebP, JPEG or PNG file (every format
+    cxaudit writes screenshots in); None if unreadable."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(256 * 1024)
@@ -53,6 +77,8 @@ def image_size(path: Path) -> tuple[int, int] | None:
         return width, height
     if head.startswith(b"\xff\xd8"):
         return _jpeg_size(head)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return _webp_size(head)
     return None
 
 

@@ -138,7 +138,8 @@ def _channel_context(
         "runs": run_views,
         "groups": _by_category(problems),
         "not_measured": [f for f in findings if f.status == "error"],
-        "review": [f for f in findings if f.status == "informative"],
+        "review": [f for f in findings if view.needs_review(f)],
+        "notes": [f for f in findings if view.is_note(f)],
         "stats": view.stats(runs, findings),
     }
 

@@ -115,10 +115,10 @@ def render_summary(result: RunResult, verdict: Verdict | None = None) -> str:
     if problems:
         lines += ["", "### What to fix first", ""]
         for i, p in enumerate(problems, 1):
-            where = escape(", ".join(p.channels)) + f"; {len(p.journeys)} journey(s)"
+            where = escape(", ".join(p.channels)) + "; " + escape("; ".join(p.journeys))
             flags = (" 🆕" if p.new else "") + (" (accepted)" if p.accepted else "")
             lines.append(
-                f"{i}. **{escape(p.first.title)}** ({p.first.severity}, `{p.first.code}`){flags}: "
+                f"{i}. **{escape(p.first.title)}** ({p.severity}, `{p.first.code}`){flags}: "
                 f"{p.points:.1f} points · {where}"
             )
     if base is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cxaudit.report.view import needs_review
 from cxaudit.results import RunResult
 
 
@@ -35,7 +36,7 @@ def console_summary(result: RunResult) -> str:
             cells.append(f"{_fmt(run.scores.get('overall')) + mark:>14}")
         lines.append(journey.ljust(width) + "".join(cells))
     findings = [f for f in result.all_findings() if f.status == "fail"]
-    review = [f for f in result.all_findings() if f.status == "informative"]
+    review = [f for f in result.all_findings() if needs_review(f)]
     not_measured = sum(result.scores.get("not_measured", {}).values())
     failed = sum(r.status != "passed" for r in result.runs)
     lines.append("")

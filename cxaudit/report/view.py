@@ -16,11 +16,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from cxaudit.analysis import SEVERITY_ORDER, problem_identity
 from cxaudit.baseline import is_new
 from cxaudit.checks.consistency import match_groups
 from cxaudit.report.evidence import Crop, crop, image_size
 from cxaudit.results import ChannelInfo, Finding, JourneyRun, RunResult, StepResult
-from cxaudit.scoring import BAND_LABELS, Profile, band, ordered_categories
+from cxaudit.scoring import BAND_LABELS, Profile, band, capped_band, ordered_categories
 from cxaudit.values import comparable
 
 CANONICAL_STAGES = ("pre-purchase", "purchase", "post-purchase")
@@ -83,7 +84,12 @@ def check_impact(code: str) -> str:
 
 
 def problem_key(finding: Finding) -> tuple[str, ...]:
-    """What makes findings on several journeys and channels one problem to fix."""
+    """What makes findings on several journeys and channels one problem to fix: the
+    finding's identity without its channel and journey (the rule, the element or
+    the value it is about), else its elements or message."""
+    identity = problem_identity(finding)
+    if identity is not None:
+        return (identity,)
     selectors = sorted({e.selector for e in finding.evidence if e.selector})
     return (finding.code, finding.title, *(selectors or [finding.message]))
 
@@ -134,10 +140,20 @@ class Problem:
     evidence: tuple[EvidenceView, ...] = ()
     more_evidence: int = 0
     help_url: str | None = None
+    #: The worst severity of its findings.
+    severity: str = "info"
+    #: The name of the one step it is met on, when all its findings are on one step.
+    step_name: str = ""
 
     @property
     def anchor(self) -> str:
         return anchor(self.first)
+
+
+def _one_step_name(findings: list[Finding], result: RunResult) -> str:
+    names = {(r.journey, r.channel): {s.index: s.name for s in r.steps} for r in result.runs}
+    seen = {names.get((f.journey, f.channel), {}).get(i, "") for f in findings for i in steps_of(f)}
+    return next(iter(seen)) if len(seen) == 1 else ""
 
 
 def _problem(findings: list[Finding], result: RunResult, points: str) -> Problem:
@@ -151,15 +167,36 @@ def _problem(findings: list[Finding], result: RunResult, points: str) -> Problem
         new=any(is_new(f, result) for f in findings),
         accepted=all(f.accepted for f in findings),
         help_url=safe_url(first.help_url),
+        severity=min((f.severity for f in findings), key=_severity_rank),
+        step_name=_one_step_name(findings, result),
     )
 
 
+#: Severities that come after every worse problem in a ranking, whatever their points.
+MINOR_SEVERITIES = frozenset({"minor", "info"})
+
+
 def _problem_order(p: Problem) -> tuple[Any, ...]:
-    return (p.accepted, -p.points, p.first.code, p.first.title)
+    """Costliest first: muted problems last, then minor ones after every worse problem,
+    then by the points they cost, then by severity (docs/scoring.md, "What to fix first")."""
+    return (
+        p.accepted,
+        p.severity in MINOR_SEVERITIES,
+        -round(p.points, 2),
+        _severity_rank(p.severity),
+        p.first.code,
+        p.first.title,
+    )
+
+
+def _severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.get(severity, len(SEVERITY_ORDER))
 
 
 def fix_first(result: RunResult, limit: int = 10) -> list[Problem]:
-    """The problems that cost the most points of the overall score, most first."""
+    """One row per problem, across categories, channels and journeys: what fixing it
+    everywhere would add to the overall score, most first, a minor problem never
+    above a worse one."""
     problems = [
         _problem(g, result, "overall") for g in group_problems(result.all_findings(), "overall")
     ]
@@ -220,10 +257,25 @@ class Assets:
 
 
 def _scale(info: ChannelInfo | None, step: StepResult, size: tuple[int, int]) -> float:
-    if info is not None and info.device_scale_factor:
-        return info.device_scale_factor
-    width = (step.snapshot.viewport.get("width") if step.snapshot else None) or 0
-    return size[0] / width if width else 1.0
+    """Image pixels per CSS pixel of a step's screenshot.
+
+    Screenshots are taken at CSS pixels by default and at device pixels on
+    request (``screenshots.scale``), so the channel's density alone does not
+    say. The screenshot is as wide as the page, within one to two viewports
+    (:mod:`cxaudit.gather.screenshot`): its width over that CSS width is the
+    scale. When the page's width was not read: the channel's density if the
+    picture is at least that many viewports wide, else CSS pixels.
+    """
+    snapshot = step.snapshot
+    viewport = (snapshot.viewport.get("width") if snapshot else None) or 0
+    document = ((snapshot.layout or {}).get("document") or {}) if snapshot else {}
+    scroll = document.get("scroll_width") if isinstance(document, dict) else None
+    if viewport and isinstance(scroll, (int, float)):
+        return size[0] / max(viewport, min(scroll, 2 * viewport))
+    density = (info.device_scale_factor if info else None) or 1.0
+    if not viewport:
+        return density
+    return density if size[0] >= 0.98 * density * viewport else 1.0
 
 
 def evidence_views(
@@ -451,6 +503,8 @@ class StepCard:
     score: float | None
     findings: int
     thumbnail: str | None
+    #: The worst severity of the step's failing findings, when it lowered the label.
+    capped_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -465,10 +519,13 @@ class Lane:
 
 def journey_map(run: JourneyRun, findings: Sequence[Finding], assets: Assets) -> list[Lane]:
     counts: dict[int, int] = defaultdict(int)
+    worst: dict[int, str] = {}
     for f in findings:
         if f.status == "fail":
             for i in steps_of(f):
                 counts[i] += 1
+                if not f.accepted and _severity_rank(f.severity) < _severity_rank(worst.get(i, "")):
+                    worst[i] = f.severity
     step_scores = run.scores.get("steps", {})
     lanes = []
     stages = list(run.stages) or list(dict.fromkeys(s.stage for s in run.steps))
@@ -485,7 +542,9 @@ def journey_map(run: JourneyRun, findings: Sequence[Finding], assets: Assets) ->
             elif score is None:
                 health, label = "unchecked", "No checks on this step"
             else:
-                health, label = band(score), BAND_LABELS[band(score)]
+                health = capped_band(score, worst.get(step.index))
+                label = BAND_LABELS[health]
+            capped = health != band(score) and step.status not in ("failed", "error", "skipped")
             shot = step.snapshot.screenshot if step.snapshot else None
             cards.append(
                 StepCard(
@@ -495,6 +554,7 @@ def journey_map(run: JourneyRun, findings: Sequence[Finding], assets: Assets) ->
                     score=score,
                     findings=counts.get(step.index, 0),
                     thumbnail=assets.href(shot),
+                    capped_by=worst.get(step.index, "") if capped and score is not None else "",
                 )
             )
         stage_scores = run.scores.get("stages", {}).get(stage, {})
@@ -662,6 +722,22 @@ class Stats:
     accepted: int = 0
 
 
+#: Checks whose informative results are questions for a person: axe-core's
+#: "incomplete" rules (it could not decide). Other informative results are notes
+#: (effort, time per stage, readability): measured, nothing to decide.
+REVIEW_CHECKS = frozenset({"axe-needs-review"})
+
+
+def needs_review(finding: Finding) -> bool:
+    """A result left for a person to decide, not a note."""
+    return finding.status == "informative" and finding.slug in REVIEW_CHECKS
+
+
+def is_note(finding: Finding) -> bool:
+    """An informative result that asks nothing of anyone (effort, timings, readability)."""
+    return finding.status == "informative" and not needs_review(finding)
+
+
 def stats(runs: Sequence[JourneyRun], findings: Iterable[Finding]) -> Stats:
     items = list(findings)
     return Stats(
@@ -670,7 +746,7 @@ def stats(runs: Sequence[JourneyRun], findings: Iterable[Finding]) -> Stats:
         failed=sum(r.status == "failed" for r in runs),
         errors=sum(r.status == "error" for r in runs),
         findings=sum(f.status == "fail" and not f.accepted for f in items),
-        review=sum(f.status == "informative" for f in items),
+        review=sum(needs_review(f) for f in items),
         not_measured=sum(f.status == "error" for f in items),
         accepted=sum(f.status == "fail" and bool(f.accepted) for f in items),
     )

@@ -33,6 +33,25 @@ def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return results.parent
 
 
+# Where the Points cells of "What to fix first" are on screen (the table's last
+# column), and whether the table's own box scrolls sideways to show them.
+FIX_FIRST_POINTS_JS = """
+() => {
+  let el = document.getElementById('fix-first');
+  while (el && !(el.matches('.table-wrap'))) el = el.nextElementSibling;
+  if (!el) return null;
+  const cells = [...el.querySelectorAll('tbody tr')].map(tr => tr.lastElementChild);
+  return {
+    hidden_sideways: el.scrollWidth - el.clientWidth,
+    cells: cells.map(c => {
+      const r = c.getBoundingClientRect();
+      return {left: r.left, right: r.right, width: r.width, text: c.innerText.trim()};
+    }),
+  };
+}
+"""
+
+
 async def _inspect(folder: Path, viewport: dict[str, int]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     async with browser_session(BrowserOptions()) as (_pw, browser):
@@ -61,6 +80,7 @@ async def _inspect(folder: Path, viewport: dict[str, int]) -> dict[str, Any]:
                 "overflow": await page.evaluate(
                     "() => document.documentElement.scrollWidth - window.innerWidth"
                 ),
+                "fix_first_points": await page.evaluate(FIX_FIRST_POINTS_JS),
             }
         found["requests"] = requests
         await context.close()
@@ -118,6 +138,20 @@ def test_fits_a_phone(inspected: dict[str, dict[str, Any]]) -> None:
     pages = inspected["phone"]
     for name in PAGES:
         assert pages[name]["overflow"] <= 1, f"{name} scrolls sideways on a phone"
+
+
+def test_what_to_fix_first_shows_its_points_on_a_phone(
+    inspected: dict[str, dict[str, Any]],
+) -> None:
+    """At 390 px every row's Points cell is on the screen, not behind a sideways scroll."""
+    width = VIEWPORTS["phone"]["width"]
+    for name in ("index.html", "report.html"):
+        table = inspected["phone"][name]["fix_first_points"]
+        assert table and table["cells"], f"{name}: no What to fix first table"
+        assert table["hidden_sideways"] <= 1, f"{name}: the table scrolls sideways"
+        for cell in table["cells"]:
+            assert cell["width"] > 0 and cell["text"][0].isdigit(), cell
+            assert cell["left"] >= 0 and cell["right"] <= width, f"{name}: {cell} is cut off"
 
 
 def test_pdf_prints_the_whole_report(report_dir: Path) -> None:

@@ -174,3 +174,12 @@ def test_a_synchronous_page_gets_the_same_screenshot(site: str, tmp_path: Path) 
     assert snapshot.screenshot == "screenshots/01-audit.webp"
     assert (tmp_path / snapshot.screenshot).read_bytes()[8:12] == b"WEBP"
     assert masks_left == 0
+
+
+@pytest.mark.parametrize("fmt", ["webp", "jpeg", "png"])
+def test_the_report_reads_the_size_of_every_format(site: str, tmp_path: Path, fmt: str) -> None:
+    """The report outlines evidence only on a screenshot whose size it can read."""
+    from cxaudit.report.evidence import image_size
+
+    name, image = shoot(site, "/long", "mobile", ScreenshotOptions(format=fmt), tmp_path, [])
+    assert image_size(tmp_path / name) == (image["width"], image["height"])
