@@ -211,6 +211,9 @@ class StepResult(_Model):
     #: Pop-up windows (``window.open``, ``target=_blank``) opened during the step; closed.
     popups: list[str] = Field(default_factory=list)
 
+    def __repr__(self) -> str:  # short: assertion output in tests stays readable
+        return f"StepResult(#{self.index + 1} {self.action} {self.name!r}: {self.status})"
+
 
 class Evidence(_Model):
     """What a finding points at: an element, a value, a measurement."""
@@ -252,6 +255,11 @@ class Finding(_Model):
     points: dict[str, float] = Field(default_factory=dict)
     #: Set when an accept-list entry mutes the finding: reason, expires, entry.
     accepted: dict[str, str] | None = None
+
+    def __repr__(self) -> str:  # short: a failed assert on findings stays readable
+        step = f" step {self.step + 1}" if self.step is not None else ""
+        message = self.message if len(self.message) <= 80 else self.message[:79] + "…"
+        return f"Finding({self.code} {self.severity} {self.status}{step}: {message!r})"
 
 
 class CheckOutcome(_Model):
@@ -337,6 +345,13 @@ class JourneyRun(_Model):
         """Stable identity of this run inside a results file."""
         return f"{self.file}::{self.journey}[{self.channel}]"
 
+    def __repr__(self) -> str:
+        return (
+            f"JourneyRun({self.journey!r} [{self.channel}] {self.status}, "
+            f"{len(self.steps)} steps, {len(self.findings)} findings, "
+            f"overall {self.scores.get('overall')})"
+        )
+
 
 class ChannelInfo(_Model):
     name: str
@@ -391,6 +406,12 @@ class RunResult(_Model):
         made valid here too: the results are written whatever a page did.
         """
         return valid_model(self).model_dump_json()
+
+    def __repr__(self) -> str:
+        return (
+            f"RunResult({self.run_id} {len(self.runs)} runs, {len(self.all_findings())} findings, "
+            f"overall {self.scores.get('overall')})"
+        )
 
     def all_findings(self) -> list[Finding]:
         """Findings of every journey run and the run-wide ones, in a stable order."""
