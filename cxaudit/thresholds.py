@@ -6,7 +6,8 @@ above it) and ``--fail-on-new`` (only findings that are new since
 ``--baseline``). Accepted findings (config ``accept:``) fail nothing until
 their entry expires. Results that could not be measured fail an active
 threshold unless ``thresholds.not_measured_fails`` is false: "no data" is not
-green.
+green. A timing within the noise band of its limit is "inconclusive" and
+fails nothing unless ``thresholds.inconclusive_fails`` is true.
 
 The verdict names each failure, for the console, the JUnit file and the
 Markdown summary alike; the exit code comes from it (see :func:`exit_code`).
@@ -33,6 +34,8 @@ class Thresholds:
     fail_on: str | None = None
     fail_on_new: bool = False
     not_measured_fails: bool = True
+    #: Timings within the noise band of their limit fail the run (see performance checks).
+    inconclusive_fails: bool = False
 
     def __post_init__(self) -> None:
         if self.fail_on is not None and self.fail_on not in FAIL_ON:
@@ -89,6 +92,13 @@ def gating_findings(result: RunResult, thresholds: Thresholds) -> list[Finding]:
     return out
 
 
+def is_inconclusive(finding: Finding) -> bool:
+    """A timing the performance checks could not call failed or passed (within the noise band)."""
+    return finding.status == "informative" and any(
+        e.values.get("inconclusive") is True for e in finding.evidence
+    )
+
+
 def _below(name: str, value: float | None, minimum: float, not_measured_fails: bool) -> str | None:
     if value is None:
         return f"{name} score not measured (minimum {minimum:g})" if not_measured_fails else None
@@ -118,6 +128,13 @@ def evaluate(result: RunResult, thresholds: Thresholds) -> Verdict:
             failures.append(
                 f"{missing} check result(s) not measured "
                 "(set thresholds.not_measured_fails: false to allow)"
+            )
+    if thresholds.inconclusive_fails:
+        unsure = sum(1 for f in result.all_findings() if is_inconclusive(f) and not f.accepted)
+        if unsure:
+            failures.append(
+                f"{unsure} timing result(s) inconclusive, within the noise band of their limit "
+                "(thresholds.inconclusive_fails is set)"
             )
     gating = gating_findings(result, thresholds)
     what = "new finding(s)" if thresholds.fail_on_new else "finding(s)"
