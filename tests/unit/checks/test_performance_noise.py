@@ -9,7 +9,8 @@ from cxaudit.cli import _thresholds
 from cxaudit.config import Settings
 from cxaudit.results import Repetition, StepMetrics, Timing
 from cxaudit.stats import judge, noise_band, summarise
-from cxaudit.thresholds import Thresholds, evaluate as verdict_of, is_inconclusive
+from cxaudit.thresholds import Thresholds, is_inconclusive
+from cxaudit.thresholds import evaluate as verdict_of
 from tests.unit.checks.builders import evaluate, page, result_of, run, statuses, step
 
 
