@@ -112,9 +112,19 @@ def _band(metric: str, limit: float, values: Summary, options: NoiseOptions) -> 
 
 
 def _inconclusive(
-    metric: str, values: Summary, limit: float, what: str, band: float, evidence: dict[str, Any]
+    metric: str,
+    values: Summary,
+    limit: float,
+    what: str,
+    band: float,
+    evidence: dict[str, Any],
+    identity: str | None = None,
 ) -> Result:
-    """A timing past ``limit`` by less than ``band``: visible, weighing nothing, failing nothing."""
+    """A timing past ``limit`` by less than ``band``: visible, weighing nothing, failing nothing.
+
+    ``identity`` as the failure it stands for has it: a budget breach is one
+    finding per metric, a score-curve result one per step.
+    """
     label = METRICS[metric].label if metric in METRICS else "journey time"
     return Result(
         status=Status.INFORMATIVE,
@@ -125,7 +135,7 @@ def _inconclusive(
             f"{format_value(metric, limit)}, within the noise band "
             f"(+{format_value(metric, band)})"
         ),
-        identity=metric,
+        identity=identity,
         evidence=(Evidence(values={**evidence, "inconclusive": True, "noise_band": band}),),
     )
 
@@ -388,7 +398,7 @@ def _judged(metric: str, values: Summary, limit: Limit, options: NoiseOptions) -
         "budget": limit.source,
         **_figures(values),
     }
-    return _inconclusive(metric, values, limit.value, limit.source, band, evidence)
+    return _inconclusive(metric, values, limit.value, limit.source, band, evidence, metric)
 
 
 @register

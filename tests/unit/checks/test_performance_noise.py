@@ -141,3 +141,15 @@ def test_inconclusive_fails_when_the_setting_asks() -> None:
     settings = Settings.model_validate({"thresholds": {"inconclusive_fails": True}})
     assert _thresholds(settings, None, None, False, None).inconclusive_fails is True
     assert _thresholds(Settings(), None, None, False, None).inconclusive_fails is False
+
+
+def test_each_step_keeps_its_own_inconclusive_score_curve_result() -> None:
+    """Two steps just past 'good' are two results, as two failures would be (not merged)."""
+    steps = [
+        step(i, page(f"/p{i}", timing=Timing(navigated=True, ttfb_ms=850)), name=f"open p{i}")
+        for i in range(2)
+    ]
+    result = analyse(result_of(run(steps)))
+    ttfb = [f for f in result.all_findings() if f.code == "CX-PERF-001"]
+    assert [f.status for f in ttfb] == ["informative", "informative"]
+    assert len({f.fingerprint for f in ttfb}) == 2
