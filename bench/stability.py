@@ -24,16 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import (
-    CLEAN,
-    JOURNEYS,
-    Figures,
-    Row,
-    clean_sites,
-    demo_shop,
-    run_cxaudit,
-    serve_folder,
-)
+from bench.common import CLEAN, JOURNEYS, Figures, Row, clean_sites, demo_shop, run_cxaudit
+from tests.e2e.page_server import serve_folder
 
 SUITES = ("demo", "clean")
 #: Findings of this category measure time (or bytes and requests, which follow the page's load).

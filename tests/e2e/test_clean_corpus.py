@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 
-from bench.common import CLEAN, clean_sites, run_cxaudit, serve_folder
+from bench.common import CLEAN, clean_sites, run_cxaudit
 from cxaudit.results import Finding, RunResult
 from cxaudit.spec import load_journeys
+from tests.e2e.page_server import serve_folder
 
 CHANNELS = ("desktop", "mobile", "tablet")
 
