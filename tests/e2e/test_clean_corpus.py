@@ -7,9 +7,12 @@ run`` does it) on desktop, mobile and tablet. A finding here is a false
 claim about a site that did everything right: each site's case lists every
 finding with its code, message and page when it fails.
 
-Informative results (journey time, effort, readability) weigh nothing and
-are not findings against the site; anything else is: a failure, and a
-result that could not be measured ("not measured is never a pass").
+Informative results (journey time, effort, readability, an inconclusive
+timing) weigh nothing and are not findings against the site; anything else
+is: a failure, and a result that could not be measured ("not measured is
+never a pass"). Failed timings (the performance category) are left out:
+they measure this machine's load as much as the site, and no test asserts a
+timing; bench/stability.py counts how often they change.
 
 A site whose case is marked xfail gives a false finding today that is
 being fixed elsewhere; remove the mark when the fix is merged (the reason
@@ -123,7 +126,9 @@ def test_clean_site_gives_no_finding(corpus: RunResult, site: str) -> None:
     findings = [
         f
         for f in corpus.all_findings()
-        if names.get(f.journey) == site and f.status != "informative"
+        if names.get(f.journey) == site
+        and f.status != "informative"
+        and not (f.category == "performance" and f.status == "fail")
     ]
     assert not findings, f"{site}: {len(findings)} false finding(s):\n" + _describe(
         corpus, findings
