@@ -23,6 +23,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 JOURNEYS = ROOT / "journeys"
 CACHE = Path(__file__).resolve().parent / ".cache"
+#: The clean corpus: small sites built right, one journey per site (tests/e2e/test_clean_corpus.py).
+CLEAN = ROOT / "tests" / "data" / "clean"
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,11 @@ def demo_shop() -> Iterator[str]:
 
     with DemoShop(port=0) as shop:
         yield shop.url
+
+
+def clean_sites() -> list[str]:
+    """The sites of the clean corpus: each folder of tests/data/clean with a journey.yaml."""
+    return sorted(p.parent.name for p in CLEAN.glob("*/journey.yaml"))
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:

@@ -19,7 +19,7 @@ import argparse
 import asyncio
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -124,7 +124,38 @@ def axe_only() -> Iterator[None]:
         snapshot.GATHERERS.update(saved)
 
 
-def phases(url: str, out: Path) -> dict[str, tuple[float, int]]:
+def profile_targets() -> list[tuple[object, str, str]]:
+    """(owner, attribute, label) of every call the profile times.
+
+    Resolved before anything runs, so a renamed method stops the profile at
+    once with its name (``make bench`` crashed on ``Runner._run_step`` after
+    it became ``run_step``); the bench smoke test calls this too.
+    """
+    import cxaudit.gather.snapshot as snapshot
+    import cxaudit.runner as runner
+    from cxaudit.gather.recorder import PageRecorder
+
+    targets: list[tuple[object, str, str]] = [
+        (runner.Runner, "run_step", "step (action + snapshot)"),
+        (runner, "take_snapshot", "snapshot after a step"),
+        (snapshot, "run_axe", "  axe-core"),
+        (snapshot, "capture", "  screenshot"),
+        (snapshot, "read_page_info", "  page info (URL, text, timings)"),
+        (PageRecorder, "settle", "network settle after a page-changing step"),
+    ]
+    missing = [
+        f"{getattr(owner, '__name__', owner)}.{name}"
+        for owner, name, _ in targets
+        if not callable(getattr(owner, name, None))
+    ]
+    if missing:
+        raise AttributeError(f"the profile times calls that no longer exist: {', '.join(missing)}")
+    return targets
+
+
+def phases(
+    url: str, out: Path, journeys: Sequence[Path] = (JOURNEYS,)
+) -> dict[str, tuple[float, int]]:
     """Where one cxaudit run's wall time goes: phase -> (seconds, calls).
 
     A sampling profiler sees an async run as time in ``epoll`` (waiting for
@@ -132,8 +163,6 @@ def phases(url: str, out: Path) -> dict[str, tuple[float, int]]:
     the whole step, the snapshot after it and its parts, and the settle wait.
     """
     import cxaudit.gather.snapshot as snapshot
-    import cxaudit.runner as runner
-    from cxaudit.gather.recorder import PageRecorder
 
     spent: dict[str, list[float]] = {}
 
@@ -150,14 +179,7 @@ def phases(url: str, out: Path) -> dict[str, tuple[float, int]]:
         setattr(owner, name, wrapper)
         return owner, name, original
 
-    patched = [
-        timed_async(runner.Runner, "_run_step", "step (action + snapshot)"),
-        timed_async(runner, "take_snapshot", "snapshot after a step"),
-        timed_async(snapshot, "run_axe", "  axe-core"),
-        timed_async(snapshot, "capture", "  screenshot"),
-        timed_async(snapshot, "read_page_info", "  page info (URL, text, timings)"),
-        timed_async(PageRecorder, "settle", "network settle after a page-changing step"),
-    ]
+    patched = [timed_async(*target) for target in profile_targets()]
     # Every other gatherer (forms, layout, keyboard walk...), by name.
     gatherers = dict(snapshot.GATHERERS)
     for key, item in gatherers.items():
@@ -167,7 +189,7 @@ def phases(url: str, out: Path) -> dict[str, tuple[float, int]]:
         timed_async(holder, "run", f"  {item.name} gatherer")
         snapshot.GATHERERS[key] = replace(item, run=holder.run)
     try:
-        total, _ = timed(lambda: run_cxaudit([JOURNEYS], url, out))
+        total, _ = timed(lambda: run_cxaudit(list(journeys), url, out))
     finally:
         for owner, name, original in patched:
             setattr(owner, name, original)

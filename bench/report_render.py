@@ -11,9 +11,9 @@ asserted in tests.
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,7 +24,7 @@ from cxaudit.results import read_results
 REPEAT = 5
 
 
-def main(results_path: Path) -> None:
+def render(results_path: Path) -> None:
     started = time.perf_counter()
     result = read_results(results_path)
     read_s = time.perf_counter() - started
@@ -54,5 +54,17 @@ def main(results_path: Path) -> None:
     print(f"  {'screenshots/':<16} {shots / 1024:8.1f} KiB")
 
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "results",
+        nargs="?",
+        type=Path,
+        default=Path("tests/data/demo/results.json"),
+        help="The results.json to render (default tests/data/demo/results.json).",
+    )
+    render(parser.parse_args(argv).results)
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "tests/data/demo/results.json"))
+    main()

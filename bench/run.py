@@ -1,8 +1,8 @@
 """Run every benchmark and print one table (``make bench`` or ``python -m bench``).
 
-    python -m bench                      # all four, the figures of bench/README.md
+    python -m bench                      # all five, the figures of bench/README.md
     python -m bench --only overhead,report
-    python -m bench --quick              # fewer rounds, scaling without x16
+    python -m bench --quick              # fewer rounds, scaling without x16, 2 stability runs
 
 The figures and the machine are also written to bench/.cache/latest.json.
 Benchmarks are not tests: they assert nothing and print what they measured,
@@ -19,7 +19,7 @@ from dataclasses import asdict
 
 from bench.common import CACHE, Figures, Row, load_average, machine
 
-BENCHES = ("overhead", "lighthouse", "report", "scaling")
+BENCHES = ("overhead", "lighthouse", "report", "scaling", "stability")
 
 
 def print_table(rows: Sequence[Row]) -> None:
@@ -32,13 +32,14 @@ def print_table(rows: Sequence[Row]) -> None:
 
 
 def runners(quick: bool) -> dict[str, Callable[[], Figures]]:
-    from bench import lighthouse, overhead, report, scaling
+    from bench import lighthouse, overhead, report, scaling, stability
 
     return {
         "overhead": lambda: overhead.measure(repeat=1 if quick else 3, profile=True),
         "lighthouse": lambda: lighthouse.measure(),
         "scaling": lambda: scaling.measure(sizes=(1, 4) if quick else (1, 4, 16)),
         "report": lambda: report.measure(),
+        "stability": lambda: stability.measure(runs=2 if quick else 5),
     }
 
 

@@ -12,7 +12,7 @@ and MAX_DEPTH levels while it reads.
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -36,8 +36,12 @@ def measure(fn: Callable[[], object]) -> str:
     return f"{seconds:7.1f} s {peak / 1e6:8.0f} MB  {outcome}"
 
 
-def main() -> None:
-    megabytes = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "megabytes", nargs="?", type=float, default=1.0, help="Document size (default 1)."
+    )
+    megabytes = parser.parse_args(argv).megabytes
     size = int(megabytes * 1_000_000)
     documents = {
         f"block list, {megabytes:g} MB": "- 1\n" * (size // 4),

@@ -194,6 +194,10 @@ class ThresholdConfig(_Section):
     not_measured_fails: bool = Field(
         default=True, description="A check that could not measure fails a threshold."
     )
+    inconclusive_fails: bool = Field(
+        default=False,
+        description="A timing within the noise band of its limit (inconclusive) fails the run.",
+    )
 
 
 class AcceptConfig(_Section):

@@ -89,6 +89,7 @@ def thresholds_from(
             fail_on=fail_on or config.fail_on,
             fail_on_new=fail_on_new,
             not_measured_fails=config.not_measured_fails,
+            inconclusive_fails=config.inconclusive_fails,
         )
     except ValueError as exc:
         raise UsageError(f"thresholds: {exc}") from None

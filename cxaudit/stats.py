@@ -229,3 +229,44 @@ def compare_timings(
     # U of the current sample is large when its values are mostly above the baseline's.
     slower = test.u > len(curr) * len(base) / 2
     return answer("slower" if slower else "faster", f"p = {test.p_value:.3g} < {alpha:g}")
+
+
+#: A timing this much past its limit (relative to the limit) may still be noise ...
+NOISE_RELATIVE = 0.10
+#: ... and so may this many milliseconds, whatever the limit.
+NOISE_FLOOR_MS = 50.0
+
+Judgement = Literal["within", "inconclusive", "over"]
+
+
+def noise_band(
+    limit: float,
+    values: Summary,
+    *,
+    relative: float = NOISE_RELATIVE,
+    floor: float = NOISE_FLOOR_MS,
+) -> float:
+    """How far past ``limit`` a timing must be before it is clearly past it.
+
+    The same page measured twice on a busy machine differs by tens of
+    milliseconds and by some per cent of its time (bench/ttfb_accuracy.py
+    meets 10 % or 50 ms on a loopback server). The band is the largest of
+    ``relative`` x the limit, ``floor`` and, with repeated measures, their
+    interquartile spread: the spread the site itself showed in this run.
+    """
+    spread = values.spread if values.n > 1 else 0.0
+    return max(relative * abs(limit), floor, spread, 0.0)
+
+
+def judge(values: Summary, limit: float, band: float) -> Judgement:
+    """``within`` the limit, ``over`` it by more than ``band``, or ``inconclusive`` between.
+
+    The median is judged. "inconclusive" is the honest answer for a measure
+    that is past the limit by less than the noise of measuring it: it is
+    neither a pass nor a failure.
+    """
+    if values.median <= limit:
+        return "within"
+    if values.median <= limit + band:
+        return "inconclusive"
+    return "over"

@@ -6,7 +6,8 @@ above it) and ``--fail-on-new`` (only findings that are new since
 ``--baseline``). Accepted findings (config ``accept:``) fail nothing until
 their entry expires. Results that could not be measured fail an active
 threshold unless ``thresholds.not_measured_fails`` is false: "no data" is not
-green.
+green. A timing within the noise band of its limit is "inconclusive" and
+fails nothing unless ``thresholds.inconclusive_fails`` is true.
 
 Next to a baseline, ``--fail-on-new`` makes the whole verdict a ratchet:
 it fails only on what got worse. A score under its minimum (``--fail-under``,
@@ -43,6 +44,8 @@ class Thresholds:
     fail_on: str | None = None
     fail_on_new: bool = False
     not_measured_fails: bool = True
+    #: Timings within the noise band of their limit fail the run (see performance checks).
+    inconclusive_fails: bool = False
 
     def __post_init__(self) -> None:
         if self.fail_on is not None and self.fail_on not in FAIL_ON:
@@ -97,6 +100,13 @@ def gating_findings(result: RunResult, thresholds: Thresholds) -> list[Finding]:
             continue
         out.append(finding)
     return out
+
+
+def is_inconclusive(finding: Finding) -> bool:
+    """A timing the performance checks could not call failed or passed (within the noise band)."""
+    return finding.status == "informative" and any(
+        e.values.get("inconclusive") is True for e in finding.evidence
+    )
 
 
 def _shown(value: float | None) -> str:
@@ -184,6 +194,13 @@ def evaluate(result: RunResult, thresholds: Thresholds) -> Verdict:
     line = _not_measured(result, thresholds)
     if line:
         failures.append(line)
+    if thresholds.inconclusive_fails:
+        unsure = sum(1 for f in result.all_findings() if is_inconclusive(f) and not f.accepted)
+        if unsure:
+            failures.append(
+                f"{unsure} timing result(s) inconclusive, within the noise band of their limit "
+                "(thresholds.inconclusive_fails is set)"
+            )
     gating = gating_findings(result, thresholds)
     what = "new finding(s)" if thresholds.fail_on_new else "finding(s)"
     floor = f" at or above {thresholds.fail_on}" if thresholds.fail_on else ""

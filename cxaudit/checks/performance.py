@@ -10,6 +10,13 @@ check. Sources: Lighthouse's scoring control points for FCP and LCP (mobile
 "good" and "poor" thresholds where Lighthouse has no curve (TTFB 800/1800 ms,
 interaction latency 200/500 ms, CLS 0.1/0.25).
 
+A timing past its limit by less than the noise of measuring it (10 % of
+the limit or 50 ms, whichever is larger, or the spread of ``--repeat``
+samples) is neither a pass nor a failure: it is reported "inconclusive",
+as an informative result that weighs nothing and fails no threshold unless
+``thresholds.inconclusive_fails`` is set (see :func:`cxaudit.stats.noise_band`).
+Counts (requests, bytes) and layout shift are not timings: they have no band.
+
 On throttled channels Chromium's network emulation holds each response back
 until its latency has passed but times the headers before that, so TTFB is
 reported as the later of the measured ``responseStart`` and the request's
@@ -38,7 +45,7 @@ from cxaudit.metrics import (
     time_to_purchase,
 )
 from cxaudit.results import ChannelInfo, Evidence, JourneyRun, StepResult
-from cxaudit.stats import Summary, summarise
+from cxaudit.stats import NOISE_FLOOR_MS, NOISE_RELATIVE, Summary, judge, noise_band, summarise
 
 
 def profile_text(channel: ChannelInfo) -> str:
@@ -96,10 +103,65 @@ def never_loaded(step: StepResult) -> Result | None:
     return Result(status=Status.ERROR, message=f"not measured: the page never loaded: {reason}")
 
 
-class CurveOptions(BaseModel):
-    """Control points of the score curve, per kind of channel."""
+class NoiseOptions(BaseModel):
+    """How far past its limit a timing must be to fail (below that: inconclusive)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    noise_relative: float = Field(
+        default=NOISE_RELATIVE,
+        ge=0,
+        description="A timing past its limit by less than this share of the limit is inconclusive, not failed.",
+    )
+    noise_floor_ms: float = Field(
+        default=NOISE_FLOOR_MS,
+        ge=0,
+        description="... or by less than this many milliseconds (the larger band wins; with --repeat, also the samples' spread).",
+    )
+
+
+def is_timing(metric: str) -> bool:
+    """Timings are noisy; counts (requests, bytes) and layout shift are not judged with a band."""
+    return metric == "journey_ms" or (metric in METRICS and METRICS[metric].unit == "ms")
+
+
+def _band(metric: str, limit: float, values: Summary, options: NoiseOptions) -> float:
+    if not is_timing(metric):
+        return 0.0
+    return noise_band(limit, values, relative=options.noise_relative, floor=options.noise_floor_ms)
+
+
+def _inconclusive(
+    metric: str,
+    values: Summary,
+    limit: float,
+    what: str,
+    band: float,
+    evidence: dict[str, Any],
+    identity: str | None = None,
+) -> Result:
+    """A timing past ``limit`` by less than ``band``: visible, weighing nothing, failing nothing.
+
+    ``identity`` as the failure it stands for has it: a budget breach is one
+    finding per metric, a score-curve result one per step.
+    """
+    label = METRICS[metric].label if metric in METRICS else "journey time"
+    return Result(
+        status=Status.INFORMATIVE,
+        rule=metric,
+        title="Inconclusive: within the noise band of its limit",
+        message=(
+            f"inconclusive: {label} {_measured(values, metric)} vs {what} "
+            f"{format_value(metric, limit)}, within the noise band "
+            f"(+{format_value(metric, band)})"
+        ),
+        identity=identity,
+        evidence=(Evidence(values={**evidence, "inconclusive": True, "noise_band": band}),),
+    )
+
+
+class CurveOptions(NoiseOptions):
+    """Control points of the score curve, per kind of channel."""
 
     desktop: ControlPoints
     mobile: ControlPoints
@@ -130,28 +192,28 @@ class MetricCheck(Check):
             f"{format_value(self.metric, points.p10)}, typical {format_value(self.metric, points.median)} "
             f"on {channel.name} ({profile_text(channel)})"
         )
+        figures = {
+            "metric": self.metric,
+            **_figures(values),
+            "samples": [round(v, 1) for v in samples(subject.run, subject.step.index, self.metric)],
+            "good": points.p10,
+            "typical": points.median,
+            "score": score,
+            "url": url,
+            "profile": profile_text(channel),
+        }
+        band = _band(self.metric, points.p10, values, options)
+        if score < 0.9 and judge(values, points.p10, band) != "over":
+            yield _inconclusive(
+                self.metric, values, points.p10, f"the {channel.name} 'good' limit", band, figures
+            )
+            return
         yield Result(
             status=Status.PASS if score >= 0.9 else Status.FAIL,
             score=score,
             severity="serious" if score < 0.5 else "moderate",
             message=message,
-            evidence=(
-                Evidence(
-                    values={
-                        "metric": self.metric,
-                        **_figures(values),
-                        "samples": [
-                            round(v, 1)
-                            for v in samples(subject.run, subject.step.index, self.metric)
-                        ],
-                        "good": points.p10,
-                        "typical": points.median,
-                        "score": score,
-                        "url": url,
-                        "profile": profile_text(channel),
-                    }
-                ),
-            ),
+            evidence=(Evidence(values=figures),),
         )
 
 
@@ -301,9 +363,7 @@ class InteractionLatency(MetricCheck):
         )
 
 
-class BudgetOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class BudgetOptions(NoiseOptions):
     defaults: dict[str, Any] = Field(
         default_factory=dict,
         description="Budgets for every journey (from the config's budgets: section).",
@@ -345,6 +405,24 @@ def _breach(metric: str, values: Summary, limit: Limit) -> Result:
             ),
         ),
     )
+
+
+def _judged(metric: str, values: Summary, limit: Limit, options: NoiseOptions) -> Result | None:
+    """None within the limit; a breach when clearly over it; inconclusive in the noise band."""
+    band = _band(metric, limit.value, values, options)
+    verdict = judge(values, limit.value, band)
+    if verdict == "within":
+        return None
+    if verdict == "over":
+        return _breach(metric, values, limit)
+    evidence = {
+        "metric": metric,
+        "actual": values.median,
+        "limit": limit.value,
+        "budget": limit.source,
+        **_figures(values),
+    }
+    return _inconclusive(metric, values, limit.value, limit.source, band, evidence, metric)
 
 
 @register
@@ -394,9 +472,10 @@ class PerformanceBudget(Check):
             if values is None:
                 continue
             measured = True
-            if values.median > limit.value:
+            verdict = _judged(metric, values, limit, options)
+            if verdict is not None:
                 breached = True
-                yield _breach(metric, values, limit)
+                yield verdict
         if measured and not breached:
             yield Result(status=Status.PASS)
 
@@ -463,7 +542,5 @@ class JourneyTime(Check):
         limit = limits.get("journey_ms")
         if limit is None:
             return
-        if journey.median > limit.value:
-            yield _breach("journey_ms", journey, limit)
-        else:
-            yield Result(status=Status.PASS, rule="journey_ms")
+        verdict = _judged("journey_ms", journey, limit, options)
+        yield verdict if verdict is not None else Result(status=Status.PASS, rule="journey_ms")

@@ -1,13 +1,18 @@
-"""A tiny HTTP server on 127.0.0.1 serving the test's own pages, for gatherer tests."""
+"""A tiny HTTP server on 127.0.0.1 serving the test's own pages, for gatherer tests.
+
+:func:`serve_folder` serves a folder of files instead (the clean corpus,
+also audited by bench/stability.py).
+"""
 
 from __future__ import annotations
 
+import mimetypes
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from cxaudit.results import RunResult
 
@@ -31,7 +36,14 @@ def serve(pages: Mapping[str, tuple[str, str]]) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(data)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with _serving(Handler) as url:
+        yield url
+
+
+@contextmanager
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` on a free loopback port, in a thread, until the block ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
@@ -66,3 +78,49 @@ def run_on_pages(
             screenshots=False,
         )
         return asyncio.run(run_journeys(plan([journey], options.channels, False), options))
+
+
+@contextmanager
+def serve_folder(root: Path) -> Iterator[str]:
+    """Serve the files under ``root`` on a free loopback port; yields the base URL.
+
+    A POST is answered with the file at its path, as a static site's form
+    target would be; anything missing (``/favicon.ico``) is a plain 404.
+    Shared by the clean-corpus test and the stability benchmark, so both
+    audit exactly the same site.
+    """
+    base = root.resolve()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def _answer(self) -> None:
+            path = unquote(urlsplit(self.path).path).lstrip("/")
+            target = (base / path).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            inside = target == base or base in target.parents
+            if inside and target.is_file():
+                status, data = 200, target.read_bytes()
+                kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            else:
+                status, data, kind = 404, b"not found", "text/plain"
+            self.send_response(status)
+            charset = (
+                "; charset=utf-8" if kind.startswith("text/") or kind.endswith("script") else ""
+            )
+            self.send_header("Content-Type", kind + charset)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = _answer
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._answer()
+
+    with _serving(Handler) as url:
+        yield url
