@@ -46,6 +46,9 @@ TRANSIENT_NET_ERRORS = (
     "ERR_EMPTY_RESPONSE",
     "ERR_NETWORK_CHANGED",
     "ERR_CONNECTION_TIMED_OUT",
+    # The same failures, when Chromium's error page wins the race with the
+    # navigation's own error report (seen on a loaded machine): the code is lost.
+    'interrupted by another navigation to "chrome-error://',
 )
 #: Actions that may be repeated without doing something twice.
 RETRYABLE_ACTIONS = frozenset({"goto"})
