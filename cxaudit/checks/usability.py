@@ -129,6 +129,14 @@ class FailedRequests(Check):
     a feature that silently does not work. The browser's own request for
     ``/favicon.ico`` is not the page's and is left out; another site icon
     that fails is a minor finding of its own (``icon``).
+
+    What the audit cannot pin on the site is not charged: a request the page
+    or the browser cancelled (``net::ERR_ABORTED``: a navigation away, a lazy
+    image, an aborted fetch), and a request to another origin that got no
+    answer at all (a web font or widget host the audit machine cannot reach,
+    as CI networks and privacy filters block them). The latter is listed as a
+    note, to check from a customer's network. Any HTTP error answer, and a
+    request to the page's own origin that got none, is a finding.
     """
 
     code = "CX-USE-011"
@@ -144,15 +152,51 @@ class FailedRequests(Check):
         snapshot = subject.step.snapshot
         if snapshot is None or not snapshot.audited:
             return
-        page_requests = [r for r in snapshot.failed_requests if not browser_request(r.url)]
-        icons = [r for r in page_requests if ICON_FILE.search(urlsplit(r.url).path)]
-        failed = [r for r in page_requests if r not in icons]
+        page_requests = [
+            r
+            for r in snapshot.failed_requests
+            if not browser_request(r.url) and CANCELLED not in r.failure
+        ]
+        unreached = [r for r in page_requests if _unanswered_elsewhere(r, snapshot.url)]
+        icons = [
+            r
+            for r in page_requests
+            if ICON_FILE.search(urlsplit(r.url).path) and r not in unreached
+        ]
+        failed = [r for r in page_requests if r not in icons and r not in unreached]
         if not failed:
             yield Result(status=Status.PASS)
         else:
             yield _failed_requests(failed)
         if icons:
             yield _failed_requests(icons, icon=True)
+        if unreached:
+            hosts = sorted({urlsplit(r.url).netloc for r in unreached})
+            yield Result(
+                status=Status.INFORMATIVE,
+                message=f"{len(unreached)} request(s) to {', '.join(hosts[:3])} got no answer "
+                f"({unreached[0].failure}): not charged, the network the audit ran on may block "
+                "that host; check it from a customer's network",
+                evidence=tuple(
+                    Evidence(values={"url": r.url, "failure": r.failure, "type": r.resource_type})
+                    for r in unreached[:20]
+                ),
+                identity="unreached:" + ",".join(hosts),
+            )
+
+
+#: Chromium's word for a request the page or the browser itself cancelled.
+CANCELLED = "ERR_ABORTED"
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc.lower()
+
+
+def _unanswered_elsewhere(request: FailedRequest, page_url: str) -> bool:
+    """A request to another origin than the page's that got no HTTP answer at all."""
+    return request.status is None and _origin(request.url) != _origin(page_url)
 
 
 def _failed_requests(failed: list[FailedRequest], icon: bool = False) -> Result:

@@ -14,15 +14,16 @@ never a pass"). Failed timings (the performance category) are left out:
 they measure this machine's load as much as the site, and no test asserts a
 timing; bench/stability.py counts how often they change.
 
-A site whose case is marked xfail gives a false finding today that is
-being fixed elsewhere; remove the mark when the fix is merged (the reason
-names the finding). Grow the corpus whenever a false finding is fixed.
+Each site stands for false findings cxaudit once made (a missing favicon
+read as a script error, a search box asked to mark required fields, a
+labelled price compared as text, a keyboard trap on three plain links, a
+font host the audit machine cannot reach): grow the corpus whenever a false
+finding is fixed.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -32,35 +33,6 @@ from cxaudit.spec import load_journeys
 from tests.e2e.page_server import serve_folder
 
 CHANNELS = ("desktop", "mobile", "tablet")
-
-#: Sites that give a false finding today, and which: the fix is in another branch.
-KNOWN_FALSE: dict[str, str] = {
-    "shop": (
-        "CX-MSG-001 compares the labelled price 'Price: €49.95' as text with '€49.95' "
-        "(labelled price compared as text)"
-    ),
-    "no-favicon": (
-        "CX-USE-010 reports the browser's own /favicon.ico 404 as a JavaScript error "
-        "(issue 13, defect 5)"
-    ),
-    "search": (
-        "CX-USE-008 'none of the 3 fields of the form says whether it is required' "
-        "on a search form (required on search)"
-    ),
-    "three-links": "CX-A11Y-006 keyboard trap flake on three plain links (issue 13, defect 3)",
-    "blocked-font": (
-        "NEW, not in the known list: CX-USE-010 (console errors 'Failed to load resource: "
-        "net::ERR_UNSAFE_PORT') and CX-USE-011 ('request(s) failed') for a blocked "
-        "third-party font and script"
-    ),
-}
-
-
-def _case(site: str) -> Any:
-    reason = KNOWN_FALSE.get(site)
-    marks = [pytest.mark.xfail(strict=False, reason=reason)] if reason else []
-    return pytest.param(site, id=site, marks=marks)
-
 
 def _journey_names() -> dict[str, str]:
     """Journey name -> the site folder it belongs to."""
@@ -111,7 +83,7 @@ def test_the_corpus_has_the_sites_it_promises() -> None:
     }
 
 
-@pytest.mark.parametrize("site", [_case(s) for s in clean_sites()])
+@pytest.mark.parametrize("site", clean_sites())
 def test_clean_site_gives_no_finding(corpus: RunResult, site: str) -> None:
     names = _journey_names()
     runs = [r for r in corpus.runs if names.get(r.journey) == site]

@@ -166,6 +166,35 @@ def test_a_missing_favicon_is_neither_a_script_error_nor_a_failed_request() -> N
     assert [r.status for r in _evaluate("failed-requests", snapshot)] == [Status.PASS]
 
 
+def test_a_host_the_audit_cannot_reach_is_a_note_and_the_sites_own_failures_count() -> None:
+    """A web font on a host the audit machine cannot reach (CI, privacy filters) is no
+    finding of the site; a cancelled request is none at all; HTTP errors still count."""
+    font = "https://fonts.example/css2?family=Inter"
+    snapshot = Snapshot(
+        url=URL,
+        audited=True,
+        failed_requests=[
+            FailedRequest(
+                url=font, resource_type="stylesheet", failure="net::ERR_NAME_NOT_RESOLVED"
+            ),
+            FailedRequest(url=URL + "beacon", resource_type="ping", failure="net::ERR_ABORTED"),
+        ],
+    )
+    passed, note = _evaluate("failed-requests", snapshot)
+    assert passed.status == Status.PASS
+    assert note.status == Status.INFORMATIVE and "fonts.example" in note.message
+    broken = snapshot.model_copy(
+        update={
+            "failed_requests": [
+                FailedRequest(url="https://cdn.example/app.js", resource_type="script", status=404),
+                FailedRequest(url=URL + "api/cart", failure="net::ERR_CONNECTION_RESET"),
+            ]
+        }
+    )
+    (failed,) = _evaluate("failed-requests", broken)
+    assert failed.status == Status.FAIL and failed.message.startswith("2 request(s) failed")
+
+
 def test_a_linked_icon_that_fails_is_a_minor_finding_and_script_errors_still_count() -> None:
     icon = "http://127.0.0.1:8765/static/favicon-32.png"
     snapshot = Snapshot(
