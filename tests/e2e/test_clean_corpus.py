@@ -34,6 +34,7 @@ from tests.e2e.page_server import serve_folder
 
 CHANNELS = ("desktop", "mobile", "tablet")
 
+
 def _journey_names() -> dict[str, str]:
     """Journey name -> the site folder it belongs to."""
     names = {}
