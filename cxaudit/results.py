@@ -179,6 +179,47 @@ class ThirdPartyHost(_Model):
     blocked: int = 0
 
 
+class ConsentControl(_Model):
+    """A control of a cookie banner as the customer meets it (first layer)."""
+
+    kind: Literal["accept", "reject", "settings"]
+    text: str
+    selector: str = ""
+    width: float = 0.0
+    height: float = 0.0
+    #: Contrast ratio of its text against its background (None: not read).
+    contrast: float | None = None
+
+
+class ConsentBanner(_Model):
+    """What the consent handler saw of the site's cookie banner and did with it.
+
+    Gathered once per journey run (after its first page opens) by the
+    autoconsent driver in :mod:`cxaudit.consent`; the banner check reads it.
+    """
+
+    #: What the journey asked for: accept, reject or none (leave it).
+    action: str
+    #: The consent platform autoconsent's rules recognised (None: none found).
+    cmp: str | None = None
+    #: A banner of that platform was on screen.
+    shown: bool = False
+    #: The action succeeded (None: not attempted).
+    done: bool | None = None
+    #: Clicks autoconsent needed for the action.
+    clicks: int | None = None
+    first_layer: list[ConsentControl] = Field(default_factory=list)
+    #: The banner's settings layer was opened to read its purposes.
+    settings_opened: bool = False
+    #: Purposes ticked before the customer chose anything (their labels).
+    pre_ticked: list[str] = Field(default_factory=list)
+    #: Checkboxes or switches read (first layer and settings).
+    purposes: int = 0
+    #: Why part of the banner could not be read ("" when all was read).
+    error: str = ""
+    library: str = ""
+
+
 class StepResult(_Model):
     """One step of a journey run, with its outcome and snapshot."""
 
@@ -210,6 +251,8 @@ class StepResult(_Model):
     dialogs: list[Dialog] = Field(default_factory=list)
     #: Pop-up windows (``window.open``, ``target=_blank``) opened during the step; closed.
     popups: list[str] = Field(default_factory=list)
+    #: The cookie banner handled after this step (``consent:``), once per journey run.
+    consent: ConsentBanner | None = None
 
     def __repr__(self) -> str:  # short: assertion output in tests stays readable
         return f"StepResult(#{self.index + 1} {self.action} {self.name!r}: {self.status})"

@@ -31,6 +31,7 @@ from cxaudit.actions import (
     substitute,
 )
 from cxaudit.browser import BrowserOptions, Channel, Throttle, new_context
+from cxaudit.consent import handle_consent
 from cxaudit.errors import RunError
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
@@ -47,7 +48,7 @@ from cxaudit.resilience import (
     BrowserSupervisor,
     with_retries,
 )
-from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
+from cxaudit.results import ChannelInfo, ConsentBanner, JourneyRun, RunResult, StepResult
 from cxaudit.sanitize import safe_name, valid_model
 from cxaudit.spec.model import Consent, Journey, Step
 from cxaudit.spec.variables import RefError, render
@@ -650,6 +651,7 @@ class Runner:
         status = "passed"
         message = ""
         attempts = Attempts()
+        banner: ConsentBanner | None = None
         t0 = time.monotonic()
         finished: float | None = None
         try:
@@ -664,7 +666,13 @@ class Runner:
             attempts = await with_retries(lambda: spec.run(ctx, args), retries)
             if attempts.error is not None:
                 raise attempts.error
-            if consent is not None:
+            if consent is not None and consent.action is not None:
+                message, banner = await handle_consent(
+                    ctx.page, consent.action, consent.wait_ms, consent.audit
+                )
+                if banner.done is False:
+                    raise StepFailed(message)
+            elif consent is not None and consent.accept is not None:
                 message = await dismiss_consent(
                     ctx, consent.accept, consent.banner, consent.wait_ms
                 )
@@ -739,6 +747,7 @@ class Runner:
             retried=attempts.failures,
             dialogs=events.dialogs,
             popups=events.popups,
+            consent=banner,
         )
         # Every step result leaves here masked and valid (page text in messages,
         # captures and dialogs too): journeys and BDD steps alike.

@@ -87,9 +87,23 @@ CONSENT_PRESETS: dict[str, tuple[Locator, Locator]] = {
 }
 
 
-class ConsentConfig(_Strict):
-    """How to accept the site's cookie banner before the journey."""
+#: What ``consent:`` may ask of any platform's banner, through autoconsent.
+CONSENT_ACTIONS = ("accept", "reject", "none")
 
+
+class ConsentConfig(_Strict):
+    """How to answer the site's cookie banner before the journey."""
+
+    action: Literal["accept", "reject", "none"] | None = Field(
+        default=None,
+        description="Any consent platform autoconsent knows: accept all, reject all, "
+        "or leave the banner (none); the banner is audited either way.",
+    )
+    audit: bool = Field(
+        default=True,
+        description="With an action: read the banner for the banner check "
+        "(opens its settings, then the page again).",
+    )
     preset: str | None = Field(
         default=None, description=f"A known consent platform: {', '.join(CONSENT_PRESETS)}."
     )
@@ -114,10 +128,10 @@ class ConsentConfig(_Strict):
 
     @model_validator(mode="after")
     def _one(self) -> ConsentConfig:
-        if (self.preset is None) == (self.accept is None):
+        if sum(x is not None for x in (self.action, self.preset, self.accept)) != 1:
             raise ValueError(
-                "consent takes a preset or an accept locator, for example "
-                "{accept: {role: button, name: Accept all}}"
+                "consent takes one of an action (accept, reject, none), a preset or an "
+                "accept locator, for example {accept: {role: button, name: Accept all}}"
             )
         return self
 
@@ -130,15 +144,16 @@ class ConsentConfig(_Strict):
         return self.accept, self.banner
 
 
-def _preset(value: str) -> str:
-    if value not in CONSENT_PRESETS:
+def _preset(value: str, actions: bool = False) -> str:
+    known = [*CONSENT_ACTIONS, *CONSENT_PRESETS] if actions else list(CONSENT_PRESETS)
+    if value not in known:
         import difflib
 
-        close = difflib.get_close_matches(value, CONSENT_PRESETS, n=1)
+        close = difflib.get_close_matches(value, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
+        what = "consent action or preset" if actions else "consent preset"
         raise ValueError(
-            f"unknown consent preset '{value}'{hint}; presets: {', '.join(CONSENT_PRESETS)}, "
-            "or give {accept: <locator>}"
+            f"unknown {what} '{value}'{hint}; {', '.join(known)}, or give {{accept: <locator>}}"
         )
     return value
 
@@ -230,8 +245,9 @@ class JourneyFile(_Strict):
     )
     consent: str | ConsentConfig | None = Field(
         default=None,
-        description=f"Accept the cookie banner before the journey: a preset "
-        f"({', '.join(CONSENT_PRESETS)}) or {{accept: <locator>}}.",
+        description="Answer the cookie banner before the journey: accept, reject or none "
+        f"(any platform, through autoconsent), a preset ({', '.join(CONSENT_PRESETS)}) "
+        "or {accept: <locator>}.",
     )
 
     @field_validator("base_url")
@@ -275,7 +291,7 @@ class JourneyFile(_Strict):
     @field_validator("consent")
     @classmethod
     def _consent(cls, value: str | ConsentConfig | None) -> str | ConsentConfig | None:
-        return _preset(value) if isinstance(value, str) else value
+        return _preset(value, actions=True) if isinstance(value, str) else value
 
     @field_validator("data")
     @classmethod

@@ -28,6 +28,7 @@ from cxaudit.actions import REGISTRY, UseArgs
 from cxaudit.errors import SpecError, SpecIssue
 from cxaudit.redact import short_secret_warning
 from cxaudit.spec.journey_file import (
+    CONSENT_ACTIONS,
     AuditOptions,
     ConsentConfig,
     FragmentFile,
@@ -797,13 +798,17 @@ class Loader:
                 )
         consent = None
         if top.consent is not None:
-            config = (
-                ConsentConfig(preset=top.consent) if isinstance(top.consent, str) else top.consent
-            )
-            accept, banner = config.locators()
-            consent = Consent(
-                accept=accept, banner=banner, wait_ms=config.wait, preset=config.preset
-            )
+            config = top.consent
+            if isinstance(config, str):
+                word = "action" if config in CONSENT_ACTIONS else "preset"
+                config = ConsentConfig(**{word: config})
+            if config.action is not None:
+                consent = Consent(wait_ms=config.wait, action=config.action, audit=config.audit)
+            else:
+                accept, banner = config.locators()
+                consent = Consent(
+                    accept=accept, banner=banner, wait_ms=config.wait, preset=config.preset
+                )
         base = Journey(
             name=top.journey,
             file=doc.file,

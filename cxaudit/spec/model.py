@@ -56,12 +56,19 @@ class Stage:
 
 @dataclass(frozen=True)
 class Consent:
-    """Accept the cookie banner after the first page opens, then check it went."""
+    """Answer the cookie banner after the first page opens.
 
-    accept: Locator
+    With ``action`` (accept, reject, none) any platform autoconsent knows is
+    handled and the banner read for the banner check; otherwise ``accept``
+    is clicked and the banner checked gone (a preset or the author's locator).
+    """
+
+    accept: Locator | None = None
     banner: Locator | None = None
     wait_ms: float = 5000
     preset: str | None = None
+    action: str | None = None
+    audit: bool = True
 
 
 @dataclass(frozen=True)

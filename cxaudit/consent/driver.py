@@ -1,0 +1,259 @@
+"""Drive autoconsent in a Playwright page: detect, read the banner, then act.
+
+autoconsent is told ``autoAction: null`` so it only detects; cxaudit reads
+the banner (see ``banner.js``) while it is untouched, and then sends
+``optOut`` or ``optIn`` itself. Reading the settings layer means clicking
+"Settings", so the page is opened again afterwards and the action is taken
+on a fresh banner: the journey goes on from the page its author asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import weakref
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cxaudit.results import ConsentBanner, ConsentControl
+
+VENDOR = Path(__file__).with_name("vendor")
+#: Where the banner of a platform whose rule is code (not in rules.json) shows.
+CODE_RULE_ROOTS: dict[str, tuple[str, ...]] = {
+    "Onetrust": ("#onetrust-banner-sdk", "#onetrust-pc-sdk"),
+    "Cybotcookiebot": ("#CybotCookiebotDialog",),
+    "TrustArc-top": ("#truste-consent-track", "#truste-consent-content"),
+    "Klaro": (".klaro .cookie-notice", ".klaro .cookie-modal"),
+    "consentmanager.net": ("#cmpbox",),
+    "Evidon": ("#_evidon_banner",),
+    "Uniconsent": (".unic .unic-box",),
+    "Admiral": ("[class*='admiral']",),
+}
+#: Seconds to wait for an action's result once sent.
+ACTION_WAIT_S = 10.0
+#: Seconds to let a settings layer open after its control was clicked.
+SETTINGS_WAIT_S = 1.0
+AUTO_ACTIONS = {"reject": "optOut", "accept": "optIn"}
+
+
+@cache
+def _bundle() -> str:
+    return (VENDOR / "autoconsent.playwright.js").read_text(encoding="utf-8")
+
+
+@cache
+def _rules() -> dict[str, Any]:
+    return json.loads((VENDOR / "rules.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _banner_js() -> str:
+    return Path(__file__).with_name("banner.js").read_text(encoding="utf-8")
+
+
+@cache
+def version() -> str:
+    """The vendored autoconsent release, as the report names it."""
+    return "autoconsent " + (VENDOR / "VERSION").read_text(encoding="utf-8").strip()
+
+
+def banner_roots(cmp: str) -> tuple[str, ...]:
+    """Selectors of the banner of platform ``cmp``: its rule's popup selectors."""
+    if cmp in CODE_RULE_ROOTS:
+        return CODE_RULE_ROOTS[cmp]
+    for rule in _rules().get("autoconsent", []):
+        if rule.get("name") == cmp:
+            found: list[str] = []
+            for rule_step in rule.get("detectPopup", []) + rule.get("detectCmp", []):
+                for key in ("visible", "exists"):
+                    value = rule_step.get(key)
+                    if isinstance(value, str):
+                        found.append(value)
+            return tuple(found)
+    return ()
+
+
+@dataclass
+class _Session:
+    """Messages of one handling, received through the page binding."""
+
+    config: dict[str, Any]
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def find(self, kind: str) -> dict[str, Any] | None:
+        return next((m for m in self.messages if m.get("type") == kind), None)
+
+
+_SESSIONS: weakref.WeakKeyDictionary[Any, list[_Session]] = weakref.WeakKeyDictionary()
+
+
+async def _on_message(source: dict[str, Any], message: Any) -> None:
+    page, frame = source["page"], source["frame"]
+    holder = _SESSIONS.get(page)
+    if not holder or not isinstance(message, dict):
+        return
+    session = holder[0]
+    kind = message.get("type")
+    if kind == "init":
+        await frame.evaluate(
+            "([config, rules]) => window.autoconsentReceiveMessage("
+            "{type: 'initResp', config, rules})",
+            [session.config, _rules()],
+        )
+    elif kind == "eval":
+        try:
+            result = await frame.evaluate(message.get("code", "false"))
+        except Exception:
+            result = False
+        await frame.evaluate(
+            "([id, result]) => window.autoconsentReceiveMessage({id, type: 'evalResp', result})",
+            [message.get("id"), result],
+        )
+    session.messages.append(message)
+    session.changed.set()
+
+
+async def _attach(page: Any, session: _Session) -> None:
+    if page not in _SESSIONS:
+        _SESSIONS[page] = [session]
+        await page.expose_binding("autoconsentSendMessage", _on_message)
+    else:
+        _SESSIONS[page][0] = session
+    for frame in page.frames:
+        try:
+            await frame.evaluate(_bundle())
+        except Exception:
+            pass  # a frame that went away meanwhile
+
+
+async def _wait_for(session: _Session, kinds: tuple[str, ...], seconds: float) -> dict | None:
+    deadline = time.monotonic() + seconds
+    while True:
+        for kind in kinds:
+            if (found := session.find(kind)) is not None:
+                return found
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        session.changed.clear()
+        try:
+            await asyncio.wait_for(session.changed.wait(), left)
+        except TimeoutError:
+            return None
+
+
+def _config() -> dict[str, Any]:
+    return {
+        "enabled": True,
+        "autoAction": None,
+        "disabledCmps": [],
+        "enablePrehide": False,
+        "detectRetries": 20,
+        "enableCosmeticRules": True,
+        "enableHeuristicDetection": False,
+        "logs": {
+            "lifecycle": False,
+            "rulesteps": False,
+            "detectionsteps": False,
+            "evals": False,
+            "errors": False,
+            "messages": False,
+            "waits": False,
+        },
+    }
+
+
+async def _detect(page: Any, wait_s: float) -> tuple[_Session, str | None, bool]:
+    session = _Session(_config())
+    await _attach(page, session)
+    found = await _wait_for(session, ("popupFound",), wait_s)
+    detected = session.find("cmpDetected")
+    cmp = (found or detected or {}).get("cmp")
+    return session, cmp, found is not None
+
+
+async def _read(page: Any, roots: tuple[str, ...], mode: str) -> dict[str, Any]:
+    return await page.evaluate(_banner_js(), {"roots": list(roots), "mode": mode})
+
+
+async def handle_consent(
+    page: Any, action: str, wait_ms: float, audit: bool = True
+) -> tuple[str, ConsentBanner]:
+    """Find the site's consent banner, read it once, then accept, reject or leave it.
+
+    Returns the step's message and what was seen. A page with no banner of a
+    known platform within ``wait_ms`` is fine (a returning visitor, another
+    region); an action that autoconsent could not complete is reported in
+    the record (``done: false``) and the message, for the step to fail.
+    """
+    record = ConsentBanner(action=action, library=version())
+    url = page.url
+    session, cmp, shown = await _detect(page, wait_ms / 1000)
+    record.cmp, record.shown = cmp, shown
+    if not shown:
+        what = f"{cmp} detected, no banner showed" if cmp else "no consent banner showed"
+        return what, record
+    roots = banner_roots(cmp or "")
+    if audit:
+        reopen = await _audit(page, roots, record)
+        if reopen:
+            await page.goto(url, wait_until="load")
+            session, cmp, shown = await _detect(page, wait_ms / 1000)
+            if not shown:
+                record.error = "the banner did not show again after its settings were read"
+                return f"{record.cmp} banner read; it did not show again", record
+    if action == "none":
+        return f"{cmp} banner left as it is (consent: none)", record
+    auto = AUTO_ACTIONS[action]
+    await page.evaluate("(type) => window.autoconsentReceiveMessage({type})", auto)
+    result = await _wait_for(session, (f"{auto}Result",), ACTION_WAIT_S)
+    done = (
+        await _wait_for(session, ("autoconsentDone",), 2.0)
+        if result and result.get("result")
+        else None
+    )
+    record.done = bool(result and result.get("result"))
+    if done is not None:
+        record.clicks = int(done.get("totalClicks") or 0)
+    verb = "rejected" if action == "reject" else "accepted"
+    if not record.done:
+        return f"{cmp} banner: could not be {verb} by autoconsent", record
+    clicks = f", {record.clicks} click(s)" if record.clicks is not None else ""
+    return f"{cmp} banner {verb} (autoconsent{clicks})", record
+
+
+async def _audit(page: Any, roots: tuple[str, ...], record: ConsentBanner) -> bool:
+    """Read the first layer and, through its settings control, the purposes.
+
+    Returns whether the page must be opened again (settings were clicked).
+    """
+    try:
+        first = await _read(page, roots, "first")
+    except Exception as exc:
+        record.error = f"the banner could not be read: {str(exc).splitlines()[0][:200]}"
+        return False
+    if first.get("root") is None:
+        record.error = "the banner's container was not found on the page"
+        return False
+    record.first_layer = [ConsentControl(**c) for c in first.get("controls", [])]
+    record.purposes = int(first.get("purposes", 0))
+    record.pre_ticked = list(first.get("ticked", []))
+    if not any(c.kind == "settings" for c in record.first_layer):
+        return False
+    try:
+        opened = await _read(page, roots, "open")
+        if not opened.get("opened"):
+            return False
+        await asyncio.sleep(SETTINGS_WAIT_S)
+        layer = await _read(page, roots, "settings")
+    except Exception as exc:
+        record.error = f"the banner's settings could not be read: {str(exc).splitlines()[0][:200]}"
+        return True
+    record.settings_opened = True
+    record.purposes = max(record.purposes, int(layer.get("purposes", 0)))
+    record.pre_ticked = list(dict.fromkeys(record.pre_ticked + list(layer.get("ticked", []))))
+    return True
