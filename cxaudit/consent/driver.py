@@ -180,6 +180,27 @@ async def _read(page: Any, roots: tuple[str, ...], mode: str) -> dict[str, Any]:
     return await page.evaluate(_banner_js(), {"roots": list(roots), "mode": mode})
 
 
+class _Record:
+    """A :class:`ConsentBanner` being filled in (results models are frozen)."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(
+            cmp=None,
+            shown=False,
+            done=None,
+            clicks=None,
+            first_layer=[],
+            settings_opened=False,
+            pre_ticked=[],
+            purposes=0,
+            error="",
+        )
+        self.__dict__.update(fields)
+
+    def freeze(self) -> ConsentBanner:
+        return ConsentBanner(**self.__dict__)
+
+
 async def handle_consent(
     page: Any, action: str, wait_ms: float, audit: bool = True
 ) -> tuple[str, ConsentBanner]:
@@ -190,13 +211,13 @@ async def handle_consent(
     region); an action that autoconsent could not complete is reported in
     the record (``done: false``) and the message, for the step to fail.
     """
-    record = ConsentBanner(action=action, library=version())
+    record = _Record(action=action, library=version())
     url = page.url
     session, cmp, shown = await _detect(page, wait_ms / 1000)
     record.cmp, record.shown = cmp, shown
     if not shown:
         what = f"{cmp} detected, no banner showed" if cmp else "no consent banner showed"
-        return what, record
+        return what, record.freeze()
     roots = banner_roots(cmp or "")
     if audit:
         reopen = await _audit(page, roots, record)
@@ -205,9 +226,9 @@ async def handle_consent(
             session, cmp, shown = await _detect(page, wait_ms / 1000)
             if not shown:
                 record.error = "the banner did not show again after its settings were read"
-                return f"{record.cmp} banner read; it did not show again", record
+                return f"{record.cmp} banner read; it did not show again", record.freeze()
     if action == "none":
-        return f"{cmp} banner left as it is (consent: none)", record
+        return f"{cmp} banner left as it is (consent: none)", record.freeze()
     auto = AUTO_ACTIONS[action]
     await page.evaluate("(type) => window.autoconsentReceiveMessage({type})", auto)
     result = await _wait_for(session, (f"{auto}Result",), ACTION_WAIT_S)
@@ -221,12 +242,12 @@ async def handle_consent(
         record.clicks = int(done.get("totalClicks") or 0)
     verb = "rejected" if action == "reject" else "accepted"
     if not record.done:
-        return f"{cmp} banner: could not be {verb} by autoconsent", record
+        return f"{cmp} banner: could not be {verb} by autoconsent", record.freeze()
     clicks = f", {record.clicks} click(s)" if record.clicks is not None else ""
-    return f"{cmp} banner {verb} (autoconsent{clicks})", record
+    return f"{cmp} banner {verb} (autoconsent{clicks})", record.freeze()
 
 
-async def _audit(page: Any, roots: tuple[str, ...], record: ConsentBanner) -> bool:
+async def _audit(page: Any, roots: tuple[str, ...], record: _Record) -> bool:
     """Read the first layer and, through its settings control, the purposes.
 
     Returns whether the page must be opened again (settings were clicked).
