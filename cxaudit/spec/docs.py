@@ -273,10 +273,40 @@ def consent_section() -> str:
     )
     return f"""## Cookie banners
 
-`consent:` accepts the site's cookie banner right after the journey's first
-`goto`, before that page is audited, and checks the banner has gone (the
-step fails if it stays). A banner that does not show within `wait` ms is
-fine: the journey goes on.
+`consent:` answers the site's cookie banner right after the journey's first
+`goto`, before that page is audited.
+
+`consent: reject`, `consent: accept` and `consent: none` need no selectors:
+cxaudit ships DuckDuckGo's [autoconsent](https://github.com/duckduckgo/autoconsent)
+(its content script and rules, MPL-2.0, in `cxaudit/consent/vendor/`;
+`python -m cxaudit.consent.refresh` moves to a newer release), which knows
+the banners of OneTrust, Cookiebot, Usercentrics, Didomi, TrustArc,
+Quantcast, Sourcepoint and hundreds of other platforms and sites. `reject`
+rejects all (opening the settings and unticking purposes when the platform
+needs it), `accept` accepts all, `none` leaves the banner as it is. The
+chosen action, the platform found and the clicks it took are recorded on
+the step (`consent` in results.json) and in its message; a banner that
+cannot be answered fails the step.
+
+Before acting, the banner is read once as the customer first sees it: its
+accept, reject and settings controls with their size and text contrast,
+and, through its settings control, the purposes it shows ticked (the page
+is then opened again, so the journey goes on from a fresh banner;
+`audit: false` skips this). Check CX-TRUST-007 (`consent-reject-as-easy`,
+docs/checks.md) judges it: a reject-all control on the first layer, about
+as prominent as accept, and no purpose ticked before the customer chose.
+
+A banner that does not show within `wait` ms is fine (a returning visitor,
+another region): the journey goes on and the banner is not judged.
+
+```yaml
+consent: reject
+consent: {{action: accept, wait: 8000}}
+```
+
+The older presets still work and only accept: they click the accept button
+and check the banner has gone (the step fails if it stays), as does a
+banner of your own with `accept:`.
 
 ```yaml
 consent: onetrust
