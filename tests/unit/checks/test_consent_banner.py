@@ -1,0 +1,72 @@
+"""CX-TRUST-007 judged from recorded banner data (no browser), and consent: in the language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cxaudit.checks.builtin  # noqa: F401  (registers the checks)
+from cxaudit.checks.base import REGISTRY, JourneySubject
+from cxaudit.results import ChannelInfo, ConsentBanner, ConsentControl, JourneyRun, StepResult
+from cxaudit.spec import load_journey
+
+
+def _verdicts(banner: ConsentBanner) -> dict[str, str]:
+    step = StepResult(index=0, stage="browse", action="goto", name="/", status="passed")
+    step = step.model_copy(update={"consent": banner})
+    run = JourneyRun(journey="j", file="j.yaml", channel="desktop", status="passed", steps=[step])
+    check = REGISTRY["CX-TRUST-007"]
+    subject = JourneySubject(run=run, channel=ChannelInfo(name="desktop"))
+    return {r.rule or "": r.status.value for r in check.evaluate(subject, check.Options())}
+
+
+def _control(kind: str, width: float, contrast: float) -> ConsentControl:
+    return ConsentControl(kind=kind, text=kind.title(), width=width, height=40, contrast=contrast)
+
+
+def test_a_faint_small_reject_link_is_less_prominent() -> None:
+    banner = ConsentBanner(
+        action="reject",
+        cmp="Onetrust",
+        shown=True,
+        first_layer=[_control("accept", 200, 8.0), _control("reject", 60, 1.9)],
+    )
+    assert _verdicts(banner)["reject-prominence"] == "fail"
+
+
+def test_a_reject_button_like_accept_passes() -> None:
+    banner = ConsentBanner(
+        action="reject",
+        cmp="Onetrust",
+        shown=True,
+        first_layer=[_control("accept", 200, 8.0), _control("reject", 180, 8.0)],
+    )
+    assert _verdicts(banner) == {"reject-first-layer": "pass", "reject-prominence": "pass"}
+
+
+def test_a_banner_not_read_is_not_measured() -> None:
+    banner = ConsentBanner(action="reject", cmp="Onetrust", shown=True, error="no container")
+    assert _verdicts(banner) == {"reject-first-layer": "error"}
+
+
+def test_settings_that_did_not_open_are_not_measured() -> None:
+    banner = ConsentBanner(
+        action="accept",
+        cmp="Onetrust",
+        shown=True,
+        first_layer=[_control("accept", 200, 8.0), _control("settings", 200, 8.0)],
+    )
+    assert _verdicts(banner)["no-pre-ticked"] == "error"
+
+
+def test_consent_actions_and_old_presets_load(tmp_path: Path) -> None:
+    for value, action, preset in (
+        ("reject", "reject", None),
+        ("{action: none, audit: false}", "none", None),
+        ("onetrust", None, "onetrust"),
+    ):
+        (tmp_path / "j.yaml").write_text(
+            f"journey: J\nconsent: {value}\nstages:\n  browse:\n    - goto: /\n"
+        )
+        journey, issues = load_journey(tmp_path / "j.yaml")
+        assert journey is not None and journey.consent is not None, issues
+        assert (journey.consent.action, journey.consent.preset) == (action, preset)
