@@ -389,10 +389,14 @@ class Redactor:
         """Whether ``text`` shows any secret, in any form."""
         return bool(self.spans(text))
 
-    def _mask(self, text: str) -> str:
+    def _mask(self, text: str, last_part: bool = True) -> str:
+        # A part that a mask follows does not end its field: what precedes a
+        # mask is not a secret cut short (a NUL is no end, no ellipsis, no space).
+        spans = self.spans(text if last_part else text + "\0")
         out, last = [], 0
-        for start, end in self.spans(text):
-            if start < last:
+        for start, end in spans:
+            end = min(end, len(text))
+            if start < last or start >= end:
                 continue
             out.append(text[last:start])
             out.append(MASK)
@@ -408,7 +412,8 @@ class Redactor:
         """
         if not self._matchers:
             return value
-        return MASK.join(self._mask(part) for part in value.split(MASK))
+        parts = value.split(MASK)
+        return MASK.join(self._mask(part, i == len(parts) - 1) for i, part in enumerate(parts))
 
     def value(self, value: Any, key: str | None = None) -> Any:
         """``value`` with every string inside it masked; dict keys, and the values of

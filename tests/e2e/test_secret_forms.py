@@ -100,6 +100,10 @@ FORM = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign
 <button>Continue</button></form></main></body></html>"""
 
 
+FRAMED = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Framed</title>
+</head><body><main><h1>Account</h1><iframe title="Key" srcdoc="{inner}"></iframe></main></body></html>"""
+
+
 def echo_page(secret: str, key: str, path: str) -> str:
     """The page that shows ``secret`` in every form, and the header secret ``key``."""
     e = html.escape
@@ -147,6 +151,9 @@ def site() -> Iterator[str]:
             key = self.headers.get("X-Api-Key", "")
             if parts.path == "/":
                 body = FORM.format(key=html.escape(key))
+            elif parts.path == "/framed":  # a frame shows it: it cannot be covered from here
+                inner = html.escape(f"<p>Your key: {html.escape(key)}</p>")
+                body = FRAMED.format(inner=inner)
             elif parts.path == "/echo":
                 typed = parse_qs(parts.query).get("pp", [""])[0]
                 body = echo_page(typed, key, self.path)
@@ -188,11 +195,11 @@ AVERAGE_JS = """async ([src, boxes]) => {
 }"""
 
 
-@pytest.mark.timeout(300)
-def test_no_form_of_a_secret_reaches_any_output(site: str, tmp_path: Path) -> None:
+def run_cli(site: str, tmp_path: Path, text: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """``cxaudit run`` of one journey on desktop, with both secrets in the environment."""
     out = tmp_path / "report"
     journey = tmp_path / "echo.yaml"
-    journey.write_text(textwrap.dedent(JOURNEY).lstrip(), encoding="utf-8")
+    journey.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
     done = subprocess.run(
         [*CLI, "run", str(journey), "--base-url", site, "--channel", "desktop", "-o", str(out)],
         capture_output=True,
@@ -206,6 +213,12 @@ def test_no_form_of_a_secret_reaches_any_output(site: str, tmp_path: Path) -> No
         },
     )
     assert done.returncode in (0, 1), done.stderr
+    return done, out
+
+
+@pytest.mark.timeout(300)
+def test_no_form_of_a_secret_reaches_any_output(site: str, tmp_path: Path) -> None:
+    done, out = run_cli(site, tmp_path, JOURNEY)
     results = json.loads((out / "results.json").read_text("utf-8"))
     (run,) = results["runs"]
     assert run["status"] == "passed", run["error"]
@@ -258,3 +271,32 @@ def test_no_form_of_a_secret_reaches_any_output(site: str, tmp_path: Path) -> No
             browser.close()
         magenta = [c[0] > 200 and c[1] < 80 and c[2] > 200 for c in colours]
         assert all(magenta), list(zip(seen, colours, strict=True))
+
+
+FRAMED_JOURNEY = """
+journey: Shows a secret in a frame
+headers:
+  X-Api-Key: "${secret:CXAUDIT_TEST_API_KEY}"
+stages:
+  purchase:
+    - goto: /framed
+"""
+
+
+@pytest.mark.timeout(300)
+def test_a_secret_that_cannot_be_covered_withholds_the_screenshot(
+    site: str, tmp_path: Path
+) -> None:
+    """The frame's text is the page's, but the mask cannot reach into it: no picture."""
+    _, out = run_cli(site, tmp_path, FRAMED_JOURNEY)
+    (run,) = json.loads((out / "results.json").read_text("utf-8"))["runs"]
+    assert run["status"] == "passed", run["error"]
+    snapshot = run["steps"][0]["snapshot"]
+    assert snapshot["audited"] and snapshot["screenshot"] is None
+    assert snapshot["errors"]["screenshot"] == (
+        "withheld: a frame on the page shows a secret, so no screenshot was kept"
+    )
+    assert not list(out.rglob("*.webp"))
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert API_KEY.encode() not in path.read_bytes()

@@ -219,3 +219,11 @@ def test_a_long_secret_is_masked_whole_and_cut_short() -> None:
 
 def test_the_redactor_never_shows_its_secrets() -> None:
     assert "hunter2" not in repr(Redactor(["hunter2hunter2"]))
+
+
+def test_text_before_a_mask_is_not_a_secret_cut_short() -> None:
+    """A capture learnt late ("You typed <secret>") masks again a text already masked:
+    what precedes the first mask does not end the field, so it stays."""
+    first = Redactor(["S3cr3t pa55!"]).text("You typed S3cr3t pa55!")
+    later = Redactor(["S3cr3t pa55!", "You typed S3cr3t pa55!"])
+    assert later.text(first) == f"You typed {MASK}"
