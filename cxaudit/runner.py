@@ -116,9 +116,15 @@ class RunOptions:
     page_timeout_s: float = GATHER_TIMEOUT_S
 
     def snapshot_options(
-        self, screenshot_name: str, channel: Channel | None, audit: bool, screenshot: bool
+        self,
+        screenshot_name: str,
+        channel: Channel | None,
+        audit: bool,
+        screenshot: bool,
+        redactor: Redactor | None = None,
     ) -> SnapshotOptions:
-        """What to gather after a step, with this run's axe profile and screenshot format."""
+        """What to gather after a step, with this run's axe profile and screenshot format
+        (and the journey's secrets, to cover where the page shows them)."""
         return SnapshotOptions(
             output_dir=self.output_dir,
             screenshot_name=screenshot_name,
@@ -128,6 +134,7 @@ class RunOptions:
             axe_profile=self.axe_profile,
             screenshot_options=self.screenshot_options,
             gather_timeout_s=self.page_timeout_s,
+            redactor=redactor,
         )
 
 
@@ -717,8 +724,13 @@ class Runner:
         want_shot = self.options.screenshots and not timing_only and (audit or status == "failed")
         snapshot = None
         if not events.crashed and (status != "error" or not ctx.page.is_closed()):
+            live.redactor.update(ctx.secrets)  # those learnt in this step too
             snap_options = self.options.snapshot_options(
-                str(shots / f"{index + 1:02d}-{step.action}"), channel, audit, want_shot
+                str(shots / f"{index + 1:02d}-{step.action}"),
+                channel,
+                audit,
+                want_shot,
+                live.redactor,
             )
             snapshot, time_origin = await take_snapshot(
                 ctx.page, recorder, throttle, snap_options, time_origin, guard.navigation.watch

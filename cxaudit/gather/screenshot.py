@@ -7,12 +7,23 @@ phone's 2.6x density makes a picture 7x the pixels and tells a reader
 nothing more), and the page is cut at ``max_height`` CSS pixels. Fields that
 hold what customers type into card, password and secret fields are blanked
 with a style sheet before the picture is taken and restored after it.
+
+A page may also show a journey's secret itself: echoed as text, pre-filled
+into a field, in a placeholder or a ``content:`` of its style sheet. Before
+the picture, every text node, field value, placeholder, alt text and
+pseudo-element content of the page is read (the secrets are never sent into
+the page: the text comes out and is matched here, in every form
+:class:`~cxaudit.redact.Redactor` knows); the elements that show a secret
+are covered like sensitive fields, and their boxes recorded. When the page
+still shows a secret after that (the page changed meanwhile, a frame shows
+it, the page undid the mask), no screenshot is kept: :class:`Withheld`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import bisect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -21,11 +32,24 @@ from weakref import WeakKeyDictionary
 if TYPE_CHECKING:
     from playwright.async_api import CDPSession, Page
 
+    from cxaudit.redact import Redactor
+
 ImageFormat = Literal["webp", "jpeg", "png"]
 SUFFIXES: dict[str, str] = {"webp": ".webp", "jpeg": ".jpg", "png": ".png"}
 MASK_COLOUR = "#ff00ff"
 #: A screenshot that has not come back by then is given up (the page is stuck).
 CAPTURE_TIMEOUT_S = 30
+#: Elements that show a secret, marked for the mask while the picture is taken.
+ECHO_MARK = "data-cxaudit-echo"
+ECHO_SELECTOR = f"[{ECHO_MARK}]"
+WITHHELD = "withheld"
+
+
+class Withheld(Exception):
+    """The page shows a secret that could not be covered: no screenshot is kept."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"{WITHHELD}: {why}, so no screenshot was kept")
 
 
 @dataclass(frozen=True)
@@ -63,17 +87,101 @@ PREPARE_JS = """
     style.textContent = `:is(${selectors}), :is(${selectors}) * {
       color: transparent !important; -webkit-text-fill-color: transparent !important;
       text-shadow: none !important; caret-color: transparent !important; }
+    :is(${selectors})::before, :is(${selectors})::after,
+    :is(${selectors}) *::before, :is(${selectors}) *::after {
+      color: transparent !important; -webkit-text-fill-color: transparent !important;
+      text-shadow: none !important; }
     :is(${selectors})::selection, :is(${selectors}) *::selection {
       color: transparent !important; -webkit-text-fill-color: transparent !important;
       background: transparent !important; }
     :is(${selectors}) { background: ${colour} !important; }`;
     (document.head || root).appendChild(style);
+    // A page's own rules (more specific, !important) may win over the mask.
+    const clear = (c) => c === 'transparent' || /^rgba\\(.*,\\s*0\\)$/.test(c);
+    size.unmasked = [...document.querySelectorAll(selectors)].filter((el) => {
+      const css = getComputedStyle(el);
+      return !clear(css.color) || !clear(css.webkitTextFillColor);
+    }).length;
   }
   return size;
 }
 """
+#: Undoes the mask; says whether it was still in place (a page may remove it).
 CLEANUP_JS = """
-() => { for (const el of document.querySelectorAll('style[data-cxaudit-mask]')) el.remove(); }
+(mark) => {
+  const styles = document.querySelectorAll('style[data-cxaudit-mask]');
+  const intact = styles.length > 0 && [...styles].every((s) => s.isConnected);
+  for (const el of styles) el.remove();
+  for (const el of document.querySelectorAll(`[${mark}]`)) el.removeAttribute(mark);
+  return intact;
+}
+"""
+#: Everything the page draws as text, in document order, as [target, text]:
+#: text nodes (a <select>'s options count for the select, a shadow tree's for
+#: its outermost host, which the document's style sheet reaches), field
+#: values, placeholders, alt texts, ::before/::after content. ``indices``
+#: given: marks those items' targets (when their text is still ``expected``)
+#: and returns their boxes, the marks that failed, and the text of every item
+#: the mask (``covered``) does not reach.
+ECHO_JS = """
+([mark, indices, expected, covered]) => {
+  const items = [];
+  const target = (el) => {
+    let t = el.closest('select') || el;
+    while (t.getRootNode() instanceof ShadowRoot) t = t.getRootNode().host;
+    return t;
+  };
+  const push = (el, text) => {
+    if (typeof text === 'string' && text.trim()) items.push([target(el), text]);
+  };
+  const hidden = 'script, style, noscript, template, head';
+  const walk = (root) => {
+    const tw = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    for (let n = tw.nextNode(); n; n = tw.nextNode()) {
+      if (n.nodeType === Node.TEXT_NODE) {
+        const parent = n.parentElement;
+        if (parent && !parent.closest(hidden)) push(parent, n.data);
+        continue;
+      }
+      if (n.matches(hidden)) continue;
+      if (n.tagName === 'INPUT' || n.tagName === 'TEXTAREA') push(n, n.value);
+      for (const name of ['placeholder', 'alt']) push(n, n.getAttribute(name));
+      for (const pseudo of ['::before', '::after']) {
+        const content = getComputedStyle(n, pseudo).content;
+        if (content && content !== 'none' && content !== 'normal') push(n, content);
+      }
+      if (n.shadowRoot) walk(n.shadowRoot);
+    }
+  };
+  walk(document.documentElement);
+  if (indices === null) return items.map((item) => item[1]);
+  const boxes = [];
+  let failed = 0;
+  indices.forEach((index, k) => {
+    const item = items[index];
+    if (!item || item[1] !== expected[k]) { failed += 1; return; }
+    const el = item[0];
+    if (!el.hasAttribute(mark)) {
+      el.setAttribute(mark, '');
+      const r = el.getBoundingClientRect();
+      boxes.push({tag: el.tagName.toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 40),
+        x: Math.round(r.left + scrollX), y: Math.round(r.top + scrollY),
+        width: Math.round(r.width), height: Math.round(r.height)});
+    }
+  });
+  const rest = items.filter((item) => !item[0].closest(covered)).map((item) => item[1]);
+  return {boxes, failed, rest};
+}
+"""
+#: A frame's text, field values and placeholders (checked, not masked: a frame
+#: that shows a secret withholds the screenshot).
+FRAME_TEXT_JS = """
+() => {
+  const parts = [document.body ? document.body.innerText : ''];
+  for (const el of document.querySelectorAll('input, textarea')) parts.push(el.value);
+  for (const el of document.querySelectorAll('[placeholder]')) parts.push(el.placeholder);
+  return parts.join('\\n');
+}
 """
 
 #: One DevTools session per page, kept for the page's life: opening one per
@@ -95,11 +203,71 @@ async def _send(session: CDPSession, method: str, params: dict[str, Any]) -> dic
     return await call  # a synchronous page's view: the call has already finished
 
 
+async def cover_secrets(page: Page, redactor: Redactor, covered: str) -> list[dict[str, Any]]:
+    """Mark the elements of ``page`` that show a secret for the mask; their boxes.
+
+    Raises :class:`Withheld` when a secret shows where no mark can cover it.
+    The secrets stay here: the page's text is read out and matched in Python.
+    """
+    texts: list[str] = await page.evaluate(ECHO_JS, [ECHO_MARK, None, None, covered])
+    # Joined as the page reads (a <br> is a line break), so a secret split
+    # across elements is found too; every item a match touches is covered.
+    starts, pos = [], 0
+    for text in texts:
+        starts.append(pos)
+        pos += len(text) + 1
+    indices: set[int] = set()
+    for start, end in redactor.spans("\n".join(texts)):
+        first = bisect.bisect_right(starts, start) - 1
+        last = bisect.bisect_left(starts, end) - 1
+        indices.update(range(max(first, 0), max(last, first) + 1))
+    indices.update(i for i, text in enumerate(texts) if i not in indices and redactor.shows(text))
+    boxes: list[dict[str, Any]] = []
+    if indices:
+        chosen = sorted(indices)
+        marked = await page.evaluate(
+            ECHO_JS, [ECHO_MARK, chosen, [texts[i] for i in chosen], covered]
+        )
+        boxes = marked["boxes"]
+        if marked["failed"]:
+            raise Withheld("the page shows a secret and changed while it was being covered")
+        if redactor.shows("\n".join(marked["rest"])):
+            raise Withheld("the page shows a secret where no mask reaches")
+    for frame in page.frames:
+        if frame is page.main_frame:
+            continue
+        try:
+            shown = await frame.evaluate(FRAME_TEXT_JS)
+        except Exception:
+            continue  # a frame gone meanwhile shows nothing
+        if redactor.shows(str(shown)):
+            raise Withheld("a frame on the page shows a secret")
+    return boxes
+
+
 async def capture(
-    page: Page, path: Path, options: ScreenshotOptions, masked: tuple[str, ...]
-) -> None:
-    """Write a full-page screenshot of ``page`` to ``path``, as ``options`` say."""
+    page: Page,
+    path: Path,
+    options: ScreenshotOptions,
+    masked: tuple[str, ...],
+    redactor: Redactor | None = None,
+) -> list[dict[str, Any]]:
+    """Write a full-page screenshot of ``page`` to ``path``, as ``options`` say.
+
+    With a ``redactor`` holding the journey's secrets, the elements that show
+    one are covered too; their boxes (page coordinates, CSS pixels) are
+    returned. Raises :class:`Withheld`, writing nothing, when a secret
+    shows and cannot be covered, or when the page undid the mask.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    boxes: list[dict[str, Any]] = []
+    if redactor:
+        masked = (*masked, ECHO_SELECTOR)
+        try:
+            boxes = await cover_secrets(page, redactor, ", ".join(masked))
+        except BaseException:
+            await page.evaluate(CLEANUP_JS, ECHO_MARK)
+            raise
     size = await page.evaluate(PREPARE_JS, [", ".join(masked), MASK_COLOUR])
     params: dict[str, object] = {
         "format": options.format,
@@ -114,7 +282,10 @@ async def capture(
     }
     if options.format != "png":
         params["quality"] = max(1, min(100, options.quality))
+    intact = True
     try:
+        if size.get("unmasked"):
+            raise Withheld("the page's own style sheet shows a masked field")
         try:
             shot = await _send(await _session(page), "Page.captureScreenshot", params)
         except TimeoutError:
@@ -124,6 +295,9 @@ async def capture(
             _SESSIONS.pop(page, None)
             shot = await _send(await _session(page), "Page.captureScreenshot", params)
     finally:
-        if size["masked"]:
-            await page.evaluate(CLEANUP_JS)
+        if size["masked"] or boxes:
+            intact = await page.evaluate(CLEANUP_JS, ECHO_MARK)
+    if size["masked"] and not intact:
+        raise Withheld("the page removed the mask before the picture was taken")
     path.write_bytes(base64.b64decode(shot["data"]))
+    return boxes

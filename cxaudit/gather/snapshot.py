@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from cxaudit.browser import Channel, Throttle
     from cxaudit.gather.recorder import PageRecorder
+    from cxaudit.redact import Redactor
 
 #: Fields whose values customers type and must never appear in a screenshot.
 SENSITIVE_FIELDS = (
@@ -40,6 +42,8 @@ GATHER_TIMEOUT_S = 90.0
 STUCK_KEY = "script"
 #: Where it says the page was on an origin the journey may not audit (see :func:`off_site`).
 ORIGIN_KEY = "origin"
+#: Where it lists the boxes covered in the screenshot because they showed a secret.
+MASKED_KEY = "screenshot_masked"
 
 
 def stuck_message(timeout_s: float) -> str:
@@ -70,6 +74,9 @@ class SnapshotOptions:
     #: Longest one gatherer may take; ``None`` for a synchronous page, which
     #: cannot be interrupted anyway (see :mod:`cxaudit.gather.sync_page`).
     gather_timeout_s: float | None = GATHER_TIMEOUT_S
+    #: The journey's secrets, to cover where the page shows them in the
+    #: screenshot. Held in memory only: never printed, compared or written.
+    redactor: Redactor | None = field(default=None, repr=False, compare=False)
 
 
 GatherFn = Callable[["Page", SnapshotOptions], Awaitable[Any]]
@@ -262,8 +269,15 @@ async def _gather(
         shots = options.screenshot_options
         name = PurePosixPath(options.screenshot_name).with_suffix(shots.suffix).as_posix()
         try:
-            await _bounded(capture(page, options.output_dir / name, shots, SENSITIVE_FIELDS), limit)
+            boxes = await _bounded(
+                capture(page, options.output_dir / name, shots, SENSITIVE_FIELDS, options.redactor),
+                limit,
+            )
             data["screenshot"] = name
+            if boxes:
+                errors[MASKED_KEY] = (
+                    f"covered {len(boxes)} element(s) that show a secret: {json.dumps(boxes)}"
+                )
         except PageStuck:
             raise
         except Exception as exc:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import json
+from urllib.parse import quote, quote_plus
 
 import pytest
 
@@ -118,3 +121,109 @@ def test_a_short_secret_is_warned_about() -> None:
     warning = short_secret_warning("PIN", "7")
     assert warning is not None and "'PIN'" in warning and "1 character" in warning
     assert short_secret_warning("PASSWORD", "hunter22") is None
+
+
+# -- every form a browser or a page gives a secret ---------------------------------------------
+
+FORMS_SECRET = "Tr0ub4dor~ 3&*!'()é\"<x/y\\z"
+
+
+def _form_encoded(value: str) -> str:
+    """Chromium's form encoding: ``*-._`` kept, ``~`` as %7E, space as +."""
+    return quote_plus(value, safe="*-._").replace("~", "%7E")
+
+
+def _b64(value: str, urlsafe: bool = False) -> str:
+    raw = value.encode("utf-8")
+    return (base64.urlsafe_b64encode(raw) if urlsafe else base64.b64encode(raw)).decode()
+
+
+ENCODINGS = {
+    "as typed": FORMS_SECRET,
+    "quote": quote(FORMS_SECRET, safe=""),
+    "quote_plus": quote_plus(FORMS_SECRET),
+    "chromium form": _form_encoded(FORMS_SECRET),
+    "encodeURIComponent": quote(FORMS_SECRET, safe="-_.!~*'()"),
+    "url as typed (spaces only)": FORMS_SECRET.replace(" ", "%20"),
+    "lower-case hex": quote(FORMS_SECRET, safe="").lower(),
+    "twice encoded": quote(quote(FORMS_SECRET, safe=""), safe=""),
+    "json": json.dumps(FORMS_SECRET, ensure_ascii=False),
+    "json \\u escapes": json.dumps(FORMS_SECRET),
+    "json \\/": json.dumps(FORMS_SECRET).replace("/", "\\/"),
+    "json in json": json.dumps(json.dumps(FORMS_SECRET)),
+    "html": html.escape(FORMS_SECRET),
+    "html &#39;": html.escape(FORMS_SECRET).replace("&#x27;", "&#39;"),
+    "html decimal": "".join(f"&#{ord(c)};" for c in FORMS_SECRET),
+    "html hex": "".join(f"&#X{ord(c):X};" for c in FORMS_SECRET),
+    "html twice": html.escape(html.escape(FORMS_SECRET)),
+    "base64": _b64(FORMS_SECRET),
+    "base64 unpadded": _b64(FORMS_SECRET).rstrip("="),
+    "base64 url-safe": _b64(FORMS_SECRET, urlsafe=True),
+    "base64 url-safe unpadded": _b64(FORMS_SECRET, urlsafe=True).rstrip("="),
+    "basic authorization": "Basic " + _b64(f"user:{FORMS_SECRET}"),
+    "base64 mid-word": "xy" + _b64(f"{{'pw': '{FORMS_SECRET}'}}").rstrip("="),
+    "upper case": FORMS_SECRET.upper(),
+    "capitalised": FORMS_SECRET.lower().capitalize(),
+    "split by a newline": f"{FORMS_SECRET[:5]}\n{FORMS_SECRET[5:]}",
+    "split by <br>": f"{FORMS_SECRET[:5]}<br>{FORMS_SECRET[5:]}",
+    "split by spaces": " ".join(FORMS_SECRET[:6]) + FORMS_SECRET[6:],
+    "split by a zero-width space": FORMS_SECRET[:4] + "\u200b" + FORMS_SECRET[4:],
+    "decomposed é": FORMS_SECRET.replace("é", "e\u0301"),
+}
+
+
+@pytest.mark.parametrize("form", list(ENCODINGS))
+def test_every_encoding_of_a_secret_is_masked(form: str) -> None:
+    text = ENCODINGS[form]
+    masked = Redactor([FORMS_SECRET]).text(f"before {text} after")
+    assert MASK in masked
+    assert masked.startswith("before ") and masked.endswith(" after")
+    assert FORMS_SECRET[:4] not in masked and FORMS_SECRET[:4].upper() not in masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Welcome back, hunter2hun…",
+        "Welcome back, hunter2hun...",
+        "Welcome back, hunter2hun&hellip;",
+        "Welcome back, HUNTER2HUN\u2026",
+        "Welcome back, hunter2hun",  # the end of the field
+        "Welcome back, hunter2hun\nNext line",
+        '<input value="hunter2hun">',
+    ],
+)
+def test_a_truncated_secret_is_masked(text: str) -> None:
+    masked = Redactor(["hunter2hunter2"]).text(text)
+    assert "hunter2h" not in masked.lower(), masked
+
+
+def test_what_is_not_masked() -> None:
+    """A prefix shorter than the guarantee, or one that goes on with other text, stays;
+    a short secret keeps its case; base64 of something else is left alone."""
+    redactor = Redactor(["hunter2hunter2"])
+    assert redactor.text("hunter2… is a film") == "hunter2… is a film"
+    assert redactor.text("hunter2hunx and more") == "hunter2hunx and more"
+    assert Redactor(["abcd"]).text("ABCD abcd") == f"ABCD {MASK}"
+    other = _b64("nothing to see here")
+    assert redactor.text(other) == other
+
+
+def test_a_long_secret_is_masked_whole_and_cut_short() -> None:
+    """Matching is not one nested regex: a secret of any length compiles."""
+    secret = "k" + "0123456789abcdef" * 40
+    redactor = Redactor([secret])
+    assert redactor.text(f"key={secret}") == f"key={MASK}"
+    assert redactor.text(f"key={secret[:300]}…") == f"key={MASK}…"
+
+
+def test_the_redactor_never_shows_its_secrets() -> None:
+    assert "hunter2" not in repr(Redactor(["hunter2hunter2"]))
+
+
+def test_text_before_a_mask_is_not_a_secret_cut_short() -> None:
+    """A capture learnt late ("You typed <secret>") masks again a text already masked:
+    what precedes the first mask does not end the field, so it stays."""
+    first = Redactor(["S3cr3t pa55!"]).text("You typed S3cr3t pa55!")
+    later = Redactor(["S3cr3t pa55!", "You typed S3cr3t pa55!"])
+    assert later.text(first) == f"You typed {MASK}"
