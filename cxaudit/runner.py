@@ -306,6 +306,7 @@ class Runner:
         channels_used = {c.name: c for _, c in pairs}
         self._header = {
             "tool_version": __version__,
+            "axe_version": options.axe_profile.engine.version,
             "run_id": options.run_id or new_run_id(),
             "started_at": now_iso(),
             "base_url": options.base_url or "",
