@@ -343,3 +343,8 @@ async def run_axe(
             await session.detach()
         except Exception:
             pass  # the page closed under us
+
+
+def axe_script() -> str:
+    """The vendored axe-core source (bench/bare_playwright.py injects it as it is)."""
+    return axe_engine().source
