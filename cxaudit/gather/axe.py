@@ -205,6 +205,8 @@ class _World:
 
     @classmethod
     async def create(cls, session: Any, frame_id: str) -> _World:
+        """The frame's world of :data:`WORLD_NAME`: Chromium keeps one per document, so
+        the steps of a single-page app reuse it (axe is injected afresh each time)."""
         reply = await session.send(
             "Page.createIsolatedWorld", {"frameId": frame_id, "worldName": WORLD_NAME}
         )
