@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint browser bench docs clean
+.PHONY: demo test lint browser bench docs clean axe
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cxaudit needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -35,6 +35,10 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: browser $(BENCH_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Refresh the vendored axe-core (AXE_VERSION=x.y.z for another than the default).
+axe: $(STAMP)
+	$(BIN)/python -m cxaudit.gather.vendor_axe $(AXE_VERSION)
 
 docs: $(STAMP)
 	$(BIN)/python -m cxaudit.spec.docs

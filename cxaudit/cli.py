@@ -734,6 +734,19 @@ def demo_serve(port: int, fixed: bool) -> None:
     serve_forever(port=port, fixed=fixed)
 
 
+def _axe_line() -> str:
+    """Which axe-core a run here injects: the project's ``accessibility.axe_path`` or the vendored one."""
+    from cxaudit.config import load_settings
+    from cxaudit.gather.axe import axe_engine
+
+    try:
+        path = load_settings().accessibility.axe_path
+    except Exception:
+        path = None  # a broken config is `cxaudit validate`'s to report; doctor still answers
+    engine = axe_engine(path)
+    return f"axe-core {engine.version} ({'accessibility.axe_path' if path else 'vendored'}: {engine.path})"
+
+
 @main.command()
 @click.option("--install", is_flag=True, help="Install a Chromium when none is found.")
 @click.option("--executable-path", metavar="PATH", help="Check this Chromium too.")
@@ -745,6 +758,7 @@ def doctor(install: bool, executable_path: str | None) -> None:
     click.echo(
         f"cxaudit {__version__} · Python {sys.version.split()[0]} · Playwright {metadata.version('playwright')}"
     )
+    click.echo(_axe_line())
     if install:
         path = install_browser()
         click.echo(f"browser: {path}")

@@ -4,7 +4,8 @@ The config file is ``cxaudit.yaml`` (or ``.yml``) in the project directory,
 or the ``[tool.cxaudit]`` table of ``pyproject.toml``. It is read with the
 same positional YAML loader as journeys, so a mistake in it is reported with
 file, line and column too; a bad environment variable or option is named as
-such. Paths in the file (journeys, output_dir, report.logo) are relative to
+such. Paths in the file (journeys, output_dir, report.logo,
+accessibility.axe_path) are relative to
 the file, so a run from a subfolder finds the same things.
 
 To add a setting: add a field (with a description: docs/config.md is
@@ -136,11 +137,23 @@ class AccessibilityConfig(_Section):
 
     standard: str = Field(
         default=DEFAULT_STANDARD,
-        description=f"WCAG version and level: {', '.join(STANDARD_TAGS)}, or all (every rule axe enables by default).",
+        description=f"WCAG version and level: {', '.join(STANDARD_TAGS)} (aaa is wcag22aaa), or all (every axe rule but the deprecated ones). Rules axe marks experimental run when they name a criterion of the standard.",
     )
     best_practices: bool = Field(default=True, description="Also run axe's best-practice rules.")
+    experimental: bool = Field(
+        default=False,
+        description="Also run axe's experimental rules that name no criterion of the standard (focus-order-semantics, hidden-content).",
+    )
+    include_rules: list[str] = Field(
+        default_factory=list,
+        description="axe rule ids to run whatever the standard (color-contrast-enhanced, audio-caption).",
+    )
     disabled_rules: list[str] = Field(
         default_factory=list, description="axe rule ids never to run."
+    )
+    axe_path: str | None = Field(
+        default=None,
+        description="An axe-core script (axe.min.js) to run instead of the vendored one; relative to the config file.",
     )
     exclude: list[str] = Field(
         default_factory=list,
@@ -160,6 +173,9 @@ class AccessibilityConfig(_Section):
             best_practices=self.best_practices,
             disabled_rules=tuple(self.disabled_rules),
             exclude=tuple(self.exclude),
+            include_rules=tuple(self.include_rules),
+            experimental=self.experimental,
+            axe_path=self.axe_path,
         )
 
 
@@ -376,7 +392,7 @@ ENV_SETTINGS = {
 #: Settings that hold a list: comma-separated in the environment.
 _LIST_SETTINGS = {"channels", "journeys", "disable_checks"}
 #: Settings that are paths, relative to the config file they are written in.
-_PATH_SETTINGS = (("journeys",), ("output_dir",), ("report", "logo"))
+_PATH_SETTINGS = (("journeys",), ("output_dir",), ("report", "logo"), ("accessibility", "axe_path"))
 
 
 def find_config(start: Path) -> Path | None:
@@ -573,4 +589,7 @@ def load_settings(
     issues = _check_channels(settings, doc, source)
     if issues:
         raise SpecError(issues)
+    axe_path = settings.accessibility.axe_path
+    if axe_path is not None and not (cwd / axe_path).is_file():  # checked once paths are resolved
+        raise UsageError(f"accessibility.axe_path: no axe-core script at {axe_path}")
     return settings

@@ -428,6 +428,8 @@ class RunResult(_Model):
 
     schema_version: str = SCHEMA_VERSION
     tool_version: str = ""
+    #: The axe-core version the run injected (vendored or ``accessibility.axe_path``).
+    axe_version: str = ""
     run_id: str
     started_at: str
     finished_at: str = ""

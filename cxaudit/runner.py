@@ -48,7 +48,15 @@ from cxaudit.resilience import (
     BrowserSupervisor,
     with_retries,
 )
-from cxaudit.results import ChannelInfo, ConsentBanner, JourneyRun, RunResult, StepResult
+from cxaudit.results import (
+    ChannelInfo,
+    ConsentBanner,
+    FailedRequest,
+    JourneyRun,
+    RunResult,
+    Snapshot,
+    StepResult,
+)
 from cxaudit.sanitize import safe_name, valid_model
 from cxaudit.spec.model import Consent, Journey, Step
 from cxaudit.spec.variables import RefError, render
@@ -314,6 +322,7 @@ class Runner:
         channels_used = {c.name: c for _, c in pairs}
         self._header = {
             "tool_version": __version__,
+            "axe_version": options.axe_profile.engine.version,
             "run_id": options.run_id or new_run_id(),
             "started_at": now_iso(),
             "base_url": options.base_url or "",
@@ -700,6 +709,8 @@ class Runner:
                 if time.monotonic() - load_wait > 0.05:
                     finished = time.monotonic()
             landed_on_error(ctx.page.url, recorder.main_status)
+            if reason := on_error_page(ctx.page.url, recorder.failed):
+                raise StepFailed(reason)
         except SiteUnreachable as exc:
             status = "error"
             message = str(exc)
@@ -739,6 +750,16 @@ class Runner:
                 status, message = "error", stuck(snapshot)
             elif off_site(snapshot) and status != "error":  # it went away by itself meanwhile
                 status, message = "failed", events.violation or off_site(snapshot)
+            elif status == "passed" and (
+                reason := on_error_page(snapshot.url, snapshot.failed_requests)
+            ):  # the page navigated away meanwhile, and that failed: nothing of it is the site's
+                status, message = "failed", reason
+                snapshot = Snapshot(
+                    url=snapshot.url,
+                    screenshot=snapshot.screenshot,
+                    console=snapshot.console,
+                    failed_requests=snapshot.failed_requests,
+                )
         result = StepResult(
             index=index,
             stage=stage,
@@ -765,6 +786,21 @@ class Runner:
         # captures and dialogs too): journeys and BDD steps alike.
         live.redactor.update(ctx.secrets)
         return redact_model(valid_model(result), live.redactor), time_origin
+
+
+def on_error_page(url: str, failed: Sequence[FailedRequest]) -> str:
+    """Why a step ended on Chromium's own error page (``chrome-error://``), or "".
+
+    A navigation that failed or was blocked (a host that does not answer, a
+    refused certificate) leaves the browser showing "This site can't be
+    reached": the customer did not get the page, and that page is not the
+    site's to audit.
+    """
+    if not url.startswith("chrome-error:"):
+        return ""
+    document = next((f for f in reversed(failed) if f.resource_type == "document"), None)
+    what = f" to {document.url} ({document.failure or document.status})" if document else ""
+    return f"the navigation{what} failed: the browser shows its own error page ({url})"
 
 
 def landed_on_error(url: str, status: int | None) -> None:

@@ -800,7 +800,9 @@ class InputType(Check):
     hand on a glass keyboard: slow, error-prone, and a reason to give up
     at checkout (WCAG 1.3.5 Identify Input Purpose). The check recognises
     email, phone, card, name, address, postcode, city, country and quantity
-    fields by their label, name and id.
+    fields by their label, name and id. A field with the valid autocomplete
+    token of its purpose (``type="text" autocomplete="email"``) passes: the
+    browser fills it in, so its keyboard is not charged.
     """
 
     code = "CX-USE-007"
@@ -823,12 +825,17 @@ class InputType(Check):
         bad: list[tuple[dict[str, Any], Purpose, list[str]]] = []
         for field, purpose in recognised:
             problems = []
-            if purpose.keyboards and not (
-                {field.get("type"), field.get("inputmode")} & set(purpose.keyboards)
+            token = autocomplete_token(str(field.get("autocomplete") or ""))
+            # A valid autocomplete token identifies the purpose (WCAG 1.3.5) and lets the
+            # browser fill the field: the keyboard then matters little, and is not charged.
+            filled = bool(purpose.tokens) and token in purpose.tokens
+            if (
+                purpose.keyboards
+                and not filled
+                and not ({field.get("type"), field.get("inputmode")} & set(purpose.keyboards))
             ):
                 shown = field.get("inputmode") or field.get("type") or "text"
                 problems.append(f"keyboard '{shown}', expected {' or '.join(purpose.keyboards)}")
-            token = autocomplete_token(str(field.get("autocomplete") or ""))
             if purpose.tokens and options.require_autocomplete and token not in purpose.tokens:
                 found = f"autocomplete '{token}'" if token else "no autocomplete"
                 problems.append(f"{found}, expected {purpose.tokens[0]}")

@@ -399,6 +399,7 @@ def config_markdown() -> str:
     from cxaudit.config import (
         ENV_PREFIX,
         ENV_SETTINGS,
+        AccessibilityConfig,
         ChannelConfig,
         NetworkConfig,
         ReportConfig,
@@ -456,6 +457,23 @@ def config_markdown() -> str:
                 "## `report`",
                 "",
                 fields_table(ReportConfig),
+                "",
+                "## `accessibility`",
+                "",
+                "axe-core (vendored, its version in `cxaudit doctor` and results.json, or "
+                "`axe_path`) runs in an isolated world of the page and of its own frames "
+                "(same origin, `srcdoc`, `about:blank`). By default every rule naming a WCAG "
+                "2.2 A or AA criterion runs, those axe marks experimental included, plus the "
+                "best practices. AAA and other rules by choice:",
+                "",
+                "```yaml",
+                "accessibility:",
+                "  standard: aaa            # or include_rules: [color-contrast-enhanced]",
+                "  experimental: true       # focus-order-semantics, hidden-content",
+                "  axe_path: vendor/axe.min.js",
+                "```",
+                "",
+                fields_table(AccessibilityConfig),
                 "",
                 "## Environment",
                 "",

@@ -14,14 +14,15 @@ from cxaudit.gather.axe import AxeProfile
 def test_default_profile_is_wcag_22_aa_with_best_practices(tmp_path: Path) -> None:
     profile = load_settings(cwd=tmp_path, environ={}).accessibility.profile()
     assert profile == AxeProfile()
-    options = profile.run_options()
-    assert options == {
-        "runOnly": {
-            "type": "tag",
-            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-        }
+    assert profile.selection() == {
+        "tags": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+        "bestPractices": True,
+        "experimental": False,
+        "include": [],
+        "disabled": [],
     }
     assert profile.context() is None
+    assert profile.engine.version == "4.14.1"
 
 
 def test_profile_from_the_config_file(tmp_path: Path) -> None:
@@ -30,21 +31,29 @@ def test_profile_from_the_config_file(tmp_path: Path) -> None:
         "  standard: wcag21a\n"
         "  best_practices: false\n"
         "  disabled_rules: [region, color-contrast]\n"
-        '  exclude: ["#chat-widget", ".ad"]\n',
+        '  exclude: ["#chat-widget", ".ad"]\n'
+        "  experimental: true\n"
+        "  include_rules: [color-contrast-enhanced]\n",
         encoding="utf-8",
     )
     profile = load_settings(cwd=tmp_path, environ={}).accessibility.profile()
-    assert profile.run_options() == {
-        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag21a"]},
-        "rules": {"region": {"enabled": False}, "color-contrast": {"enabled": False}},
+    assert profile.selection() == {
+        "tags": ["wcag2a", "wcag21a"],
+        "bestPractices": False,
+        "experimental": True,
+        "include": ["color-contrast-enhanced"],
+        "disabled": ["region", "color-contrast"],
     }
     assert profile.context() == {"exclude": [["#chat-widget"], [".ad"]]}
 
 
-def test_all_runs_every_rule_axe_enables(tmp_path: Path) -> None:
+def test_all_and_aaa_name_their_tags(tmp_path: Path) -> None:
     (tmp_path / "cxaudit.yaml").write_text("accessibility: {standard: all}\n", encoding="utf-8")
     profile = load_settings(cwd=tmp_path, environ={}).accessibility.profile()
-    assert "runOnly" not in profile.run_options()
+    assert profile.selection()["tags"] is None  # every rule but the deprecated
+    (tmp_path / "cxaudit.yaml").write_text("accessibility: {standard: aaa}\n", encoding="utf-8")
+    profile = load_settings(cwd=tmp_path, environ={}).accessibility.profile()
+    assert {"wcag2aaa", "wcag2aa", "wcag22aa"} <= set(profile.selection()["tags"])
 
 
 def test_unknown_standard_is_reported_with_its_position(tmp_path: Path) -> None:

@@ -121,6 +121,23 @@ def test_checkout_fields_without_type_or_autocomplete_fail() -> None:
     assert only(run_check("input-type", "shop-fixed-checkout-desktop")).status == Status.PASS
 
 
+def test_a_text_field_with_its_autocomplete_token_passes() -> None:
+    # type="text" autocomplete="email": the purpose is identified (WCAG 1.3.5) and filled in.
+    def edit(snapshot: dict[str, Any]) -> None:
+        for field in snapshot["forms"]["fields"]:
+            if field["selector"] == "#email":
+                field["autocomplete"] = "email"
+            if field["selector"] == "#card":
+                field["autocomplete"] = "cc-number"
+
+    result = only(run_check("input-type", "shop-flawed-checkout-desktop", edit))
+    assert selectors(result) == ["#name", "#address", "#city", "#postcode"]
+    keyboards_only = only(
+        run_check("input-type", "shop-flawed-checkout-desktop", edit, require_autocomplete=False)
+    )
+    assert keyboards_only.status == Status.PASS
+
+
 def test_input_type_without_autocomplete_requirement() -> None:
     result = only(
         run_check("input-type", "shop-flawed-checkout-desktop", require_autocomplete=False)
