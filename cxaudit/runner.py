@@ -32,6 +32,7 @@ from cxaudit.actions import (
 )
 from cxaudit.browser import BrowserOptions, Channel, Throttle, new_context
 from cxaudit.errors import RunError
+from cxaudit.mail.session import mail_variables
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
@@ -448,7 +449,12 @@ class Runner:
                 base_url,
                 overrides=overrides,
                 cookies=cookies,
-                variables=dict(journey.variables),
+                variables={
+                    **mail_variables(
+                        self._header.get("run_id") or options.run_id, channel.name, journey.name
+                    ),
+                    **journey.variables,
+                },
                 secrets=secrets,
                 allowed_origins=journey.allowed_origins,
                 trace=may_trace,
@@ -645,6 +651,7 @@ class Runner:
         ctx.timeout_ms = step.timeout_ms or self.options.step_timeout_ms
         ctx.captures = []
         ctx.artifacts = []
+        ctx.email = None
         ctx.screenshot_stem = str(shots / f"{index + 1:02d}")
         name = _render_name(step.name, ctx.variables)
         status = "passed"
@@ -739,6 +746,7 @@ class Runner:
             retried=attempts.failures,
             dialogs=events.dialogs,
             popups=events.popups,
+            email=ctx.email,
         )
         # Every step result leaves here masked and valid (page text in messages,
         # captures and dialogs too): journeys and BDD steps alike.

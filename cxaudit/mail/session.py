@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from cxaudit.mail.message import Mailbox
 from cxaudit.mail.settings import MailSettings
 from cxaudit.mail.smtp import SmtpSink
+from cxaudit.spec.variables import Ref, render
 
 #: The variable a journey types into the shop's e-mail field.
 ADDRESS_VAR = "mail.address"
@@ -33,8 +34,34 @@ def configure(settings: MailSettings | None, environ: Mapping[str, str] | None =
     """Use ``settings`` for the mailboxes opened from now on (secrets already resolved)."""
     global _settings, _mailbox
     with _lock:
-        _settings = settings or MailSettings()
+        _settings = resolve_refs(settings or MailSettings(), environ)
         _mailbox = None
+
+
+def resolve_refs(settings: MailSettings, environ: Mapping[str, str] | None = None) -> MailSettings:
+    """``${secret:NAME}`` and ``${env:NAME}`` in the mailbox settings, read from the environment.
+
+    A missing one is left empty: the mailbox then says it cannot log in, and
+    the secret's value never reaches a message.
+    """
+    env = environ if environ is not None else os.environ
+
+    def fill(text: str) -> str:
+        def value(ref: Ref) -> str:
+            if ref.kind == "var":
+                return str(ref)
+            found = env.get(ref.name)
+            return found if found is not None else (ref.default or "")
+
+        return render(text, value)
+
+    data = settings.model_dump()
+    for section in ("imap", "mailpit"):
+        if data.get(section):
+            data[section] = {
+                k: fill(v) if isinstance(v, str) else v for k, v in data[section].items()
+            }
+    return MailSettings.model_validate(data)
 
 
 def settings() -> MailSettings:
