@@ -32,11 +32,11 @@ from cxaudit.actions import (
 )
 from cxaudit.browser import BrowserOptions, Channel, Throttle, new_context
 from cxaudit.errors import RunError
-from cxaudit.mail.session import mail_variables
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.gather.snapshot import GATHER_TIMEOUT_S, off_site, stuck
+from cxaudit.mail.session import mail_variables
 from cxaudit.metrics import repetition_of
 from cxaudit.policy import NavigationPolicy, PageGuard, PagePolicy
 from cxaudit.redact import Redactor, mentions_secrets, redact_model

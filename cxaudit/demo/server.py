@@ -17,7 +17,6 @@ from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from cxaudit.demo import assets, mail, pages
-from cxaudit.mail.session import smtp_from_env
 from cxaudit.demo.catalogue import CATEGORIES, find_product, in_category, search
 from cxaudit.demo.forms import (
     CHECKOUT_FIELDS,
@@ -29,6 +28,7 @@ from cxaudit.demo.forms import (
     validate_contact,
 )
 from cxaudit.demo.store import ShopState, totals_of
+from cxaudit.mail.session import smtp_from_env
 
 SLOW_PAGE_DELAY_MS: int = 1200
 """Server-side delay before the first byte of the order status page (flaw PERF-SLOW-STATUS)."""

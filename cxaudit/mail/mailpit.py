@@ -54,7 +54,7 @@ class MailpitMailbox(PollingMailbox):
         request = urllib.request.Request(self.url + path, headers={"Accept": "application/json"})
         if self._auth:
             request.add_header("Authorization", self._auth)
-        with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
             return json.loads(response.read(MAX_PART_CHARS * 4))
 
     def _message(self, summary: dict[str, Any]) -> Message:
@@ -72,7 +72,7 @@ class MailpitMailbox(PollingMailbox):
         raw_headers = full.get("Headers")  # only in newer versions' message view
         if isinstance(raw_headers, dict):
             for key in KEPT_HEADERS:
-                if key in raw_headers and raw_headers[key]:
+                if raw_headers.get(key):
                     headers[key] = str(raw_headers[key][0])[:2000]
         html = full.get("HTML") or None
         text = full.get("Text") or None
