@@ -64,7 +64,7 @@ class EmailLinksAnswer(Check):
     (its base_url) is allowed, so a shop under test on 127.0.0.1 is not a finding.
     """
 
-    code = "CX-MAIL-001"
+    code = "CX-TRUST-050"
     slug = "email-links-answer"
     title = "Links in the email work"
     failure_title = "A link in the email is broken"
@@ -107,7 +107,7 @@ class EmailPlainText(Check):
     HTML-only message reaches those customers as nothing, or as markup.
     """
 
-    code = "CX-MAIL-002"
+    code = "CX-A11Y-050"
     slug = "email-plain-text"
     title = "Email has a plain-text part"
     failure_title = "Email has no plain-text part"
@@ -150,7 +150,7 @@ class EmailArrival(Check):
     mailbox's arrival time; without that start it is not measured.
     """
 
-    code = "CX-MAIL-003"
+    code = "CX-PERF-050"
     slug = "email-arrival"
     title = "Email arrives in time"
     failure_title = "Email arrives late"
@@ -192,7 +192,7 @@ class EmailImageAlt(Check):
     read out as its file name (an empty alt marks a decorative one, and is fine).
     """
 
-    code = "CX-MAIL-004"
+    code = "CX-A11Y-051"
     slug = "email-image-alt"
     title = "Email images have alt text"
     failure_title = "Email image without alt text"
