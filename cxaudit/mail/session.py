@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
 import threading
 from collections.abc import Mapping
 
@@ -128,9 +129,22 @@ def plus_address(base: str, run_id: str, channel: str, journey: str) -> str:
     return f"{local}+{tag}@{domain or 'cxaudit.test'}"
 
 
+_PROCESS_TAG = secrets.token_hex(3)
+_issued: dict[tuple[str, str, str], int] = {}
+
+
 def mail_variables(run_id: str, channel: str, journey: str) -> dict[str, str]:
-    """The journey's mail variables (``${mail.address}``) for one run on one channel."""
-    return {ADDRESS_VAR: plus_address(_settings.address, run_id or "run", channel, journey)}
+    """The journey's mail variables (``${mail.address}``) for one run on one channel.
+
+    The same journey on the same channel again in one run (``--repeat``, a
+    retry) gets ``-2``, ``-3``...: it must not find the earlier run's message.
+    Without a run id (one journey from pytest) a per-process tag stands in.
+    """
+    key = (run_id or _PROCESS_TAG, channel, journey)
+    with _lock:
+        _issued[key] = count = _issued.get(key, 0) + 1
+    name = journey if count == 1 else f"{journey}-{count}"
+    return {ADDRESS_VAR: plus_address(_settings.address, key[0], channel, name)}
 
 
 def smtp_from_env(environ: Mapping[str, str] | None = None) -> tuple[str, int] | None:

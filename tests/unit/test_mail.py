@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -111,7 +112,7 @@ def test_no_message_in_time_says_what_was_awaited_and_what_arrived(sink: SmtpSin
 class _FakeMailpit(BaseHTTPRequestHandler):
     """Mailpit's two read endpoints, answering from a class-level list of messages."""
 
-    messages: list[dict] = []
+    messages: ClassVar[list[dict]] = []
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -221,3 +222,11 @@ def test_mail_address_is_a_variable_a_journey_may_use() -> None:
     assert ref.kind == "var" and ref.name == "mail.address"
     with pytest.raises(ValueError):
         parse_ref("mail.nothing")
+
+
+def test_the_same_journey_again_in_one_run_gets_another_address() -> None:
+    first = session.mail_variables("r-again", "desktop", "Guest buys")[session.ADDRESS_VAR]
+    again = session.mail_variables("r-again", "desktop", "Guest buys")[session.ADDRESS_VAR]
+    assert first == "cx+r-again-desktop-guest-buys@cxaudit.test"
+    assert again == "cx+r-again-desktop-guest-buys-2@cxaudit.test"
+    assert session.mail_variables("", "desktop", "J") != session.mail_variables("", "desktop", "J")
