@@ -93,6 +93,8 @@ class ActionContext:
     #: Why an address may not be opened (the journey's allowed origins), or None.
     #: Without it only http and https are allowed.
     refuse_url: Callable[[str], str | None] | None = None
+    #: The message this step received (``wait_for_email``), for the step result.
+    email: Any = None
 
     def url(self, target: str) -> str:
         """``target`` resolved against the journey's base URL."""
@@ -1199,3 +1201,7 @@ async def dismiss_consent(
             "check the consent settings of the journey"
         ) from None
     return f"consent banner accepted ({accept.describe()})"
+
+
+# Actions in their own modules register when the registry is imported.
+from cxaudit.mail import action as _mail_action  # noqa: E402, F401

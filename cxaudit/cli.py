@@ -712,8 +712,10 @@ def demo(ctx: click.Context, fixed: bool, journeys_dir: str, **kwargs: Any) -> N
     if ctx.invoked_subcommand is not None:
         return
     from cxaudit.demo import DemoShop
+    from cxaudit.mail.session import shared_sink
 
-    with DemoShop(fixed=fixed) as shop:
+    # The shop mails its order confirmations to the SMTP sink the journeys read.
+    with DemoShop(fixed=fixed, smtp=shared_sink().address) as shop:
         click.echo(
             f"cxaudit: demo shop ({'fixed' if fixed else 'with its deliberate flaws'}) at {shop.url}",
             err=True,

@@ -31,6 +31,7 @@ from cxaudit.browser import BUILTIN_CHANNELS, Channel, NetworkProfile
 from cxaudit.errors import SpecError, SpecIssue, UsageError
 from cxaudit.gather.axe import DEFAULT_STANDARD, STANDARD_TAGS, AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
+from cxaudit.mail.settings import MailSettings
 from cxaudit.spec.journey_file import Budgets
 from cxaudit.spec.loader import display, pydantic_issues
 from cxaudit.spec.messages import Glossary
@@ -337,6 +338,10 @@ class Settings(_Section):
 
     accept: list[AcceptConfig] = Field(
         default_factory=list, description="Known findings muted until an expiry date."
+    )
+    mail: MailSettings = Field(
+        default_factory=MailSettings,
+        description="Where wait_for_email steps read mail (docs/email.md).",
     )
 
     @field_validator("base_url")

@@ -18,6 +18,7 @@ from cxaudit.analysis import AnalysisSettings, analyse
 from cxaudit.baseline import AcceptEntry, Known
 from cxaudit.browser import BrowserOptions, Channel
 from cxaudit.errors import UsageError
+from cxaudit.mail.session import configure as configure_mail
 from cxaudit.policy import PagePolicy
 from cxaudit.report import ReportOptions, write_report
 from cxaudit.resilience import Checkpoint, SignalStop, ensure_writable, output_lock
@@ -46,6 +47,7 @@ def run_options(
 
     ``extra`` are the options of one command (``repeat``, ``tracing``...).
     """
+    configure_mail(settings.mail)
     return RunOptions(
         channels=[settings.channel(name) for name in settings.channels],
         output_dir=output_dir,

@@ -220,6 +220,43 @@ class ConsentBanner(_Model):
     library: str = ""
 
 
+class EmailLink(_Model):
+    """A link of a received email, and what its address answered when the step fetched it."""
+
+    href: str
+    text: str = ""
+    #: HTTP status of the answer (after redirects); None when nothing answered.
+    status: int | None = None
+    error: str = ""
+
+
+class EmailImage(_Model):
+    src: str = ""
+    #: None: the image has no alt attribute at all ("" is decorative, and fine).
+    alt: str | None = None
+
+
+class EmailRecord(_Model):
+    """The message a ``wait_for_email`` step received (the checks in checks/email.py read it)."""
+
+    mailbox: str = ""
+    sender: str = ""
+    to: list[str] = Field(default_factory=list)
+    subject: str = ""
+    headers: dict[str, str] = Field(default_factory=dict)
+    has_html: bool = False
+    has_text: bool = False
+    size: int = 0
+    #: From the start of the page load that placed the order to the message's arrival.
+    delay_ms: float | None = None
+    caused_by: str = ""
+    links: list[EmailLink] = Field(default_factory=list)
+    images: list[EmailImage] = Field(default_factory=list)
+    #: Hosts the journey itself runs on (its base_url): not a "localhost" finding.
+    own_hosts: list[str] = Field(default_factory=list)
+    defects: list[str] = Field(default_factory=list)
+
+
 class StepResult(_Model):
     """One step of a journey run, with its outcome and snapshot."""
 
@@ -253,6 +290,9 @@ class StepResult(_Model):
     popups: list[str] = Field(default_factory=list)
     #: The cookie banner handled after this step (``consent:``), once per journey run.
     consent: ConsentBanner | None = None
+
+    #: The message a ``wait_for_email`` step received.
+    email: EmailRecord | None = None
 
     def __repr__(self) -> str:  # short: assertion output in tests stays readable
         return f"StepResult(#{self.index + 1} {self.action} {self.name!r}: {self.status})"

@@ -37,6 +37,7 @@ from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.gather.snapshot import GATHER_TIMEOUT_S, off_site, stuck
+from cxaudit.mail.session import mail_variables
 from cxaudit.metrics import repetition_of
 from cxaudit.policy import NavigationPolicy, PageGuard, PagePolicy
 from cxaudit.redact import Redactor, mentions_secrets, redact_model
@@ -465,7 +466,12 @@ class Runner:
                 base_url,
                 overrides=overrides,
                 cookies=cookies,
-                variables=dict(journey.variables),
+                variables={
+                    **mail_variables(
+                        self._header.get("run_id") or options.run_id, channel.name, journey.name
+                    ),
+                    **journey.variables,
+                },
                 secrets=secrets,
                 allowed_origins=journey.allowed_origins,
                 trace=may_trace,
@@ -662,6 +668,7 @@ class Runner:
         ctx.timeout_ms = step.timeout_ms or self.options.step_timeout_ms
         ctx.captures = []
         ctx.artifacts = []
+        ctx.email = None
         ctx.screenshot_stem = str(shots / f"{index + 1:02d}")
         name = _render_name(step.name, ctx.variables)
         status = "passed"
@@ -781,6 +788,7 @@ class Runner:
             dialogs=events.dialogs,
             popups=events.popups,
             consent=banner,
+            email=ctx.email,
         )
         # Every step result leaves here masked and valid (page text in messages,
         # captures and dialogs too): journeys and BDD steps alike.

@@ -6,6 +6,7 @@ from cxaudit.checks import (  # noqa: F401
     accessibility,
     consent,
     consistency,
+    email,
     performance,
     trust,
     usability,

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 FLAWS_FILE = Path(__file__).with_name("flaws.yaml")
-AREAS = ("accessibility", "usability", "consistency", "performance")
+AREAS = ("accessibility", "usability", "consistency", "performance", "email")
 CHANNELS = ("desktop", "mobile", "tablet")
 
 

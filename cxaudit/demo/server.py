@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from cxaudit.demo import assets, pages
+from cxaudit.demo import assets, mail, pages
 from cxaudit.demo.catalogue import CATEGORIES, find_product, in_category, search
 from cxaudit.demo.forms import (
     CHECKOUT_FIELDS,
@@ -28,6 +28,7 @@ from cxaudit.demo.forms import (
     validate_contact,
 )
 from cxaudit.demo.store import ShopState, totals_of
+from cxaudit.mail.session import smtp_from_env
 
 SLOW_PAGE_DELAY_MS: int = 1200
 """Server-side delay before the first byte of the order status page (flaw PERF-SLOW-STATUS)."""
@@ -43,11 +44,19 @@ class _ShopServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], fixed: bool, slow_ms: int) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        fixed: bool,
+        slow_ms: int,
+        smtp: tuple[str, int] | None = None,
+    ) -> None:
         super().__init__(address, _Handler)
         self.fixed = fixed
         self.slow_ms = slow_ms
         self.state = ShopState(fixed)
+        #: Where order confirmations are sent (an SMTP sink); None sends none.
+        self.smtp = smtp
 
 
 class _Response(Exception):
@@ -286,6 +295,10 @@ class _Handler(BaseHTTPRequestHandler):
         order = self.server.state.place_order(self.session, values["email"], values["name"])
         if order is None:
             raise _Response(303, location="/cart")
+        if self.server.smtp is not None:
+            host, port = self.server.server_address[:2]
+            base = f"http://{self.headers.get('Host') or f'{host}:{port}'}"
+            mail.send(self.server.smtp, mail.order_confirmation(order, base, self.server.fixed))
         raise _Response(303, location=f"/order/{order.number}/confirmation")
 
     def _orders(self, number: str) -> str:
@@ -323,8 +336,11 @@ class DemoShop:
         fixed: bool = False,
         host: str = "127.0.0.1",
         slow_ms: int = SLOW_PAGE_DELAY_MS,
+        smtp: tuple[str, int] | None = None,
     ) -> None:
         self.port, self.fixed, self.host, self.slow_ms = port, fixed, host, slow_ms
+        #: The SMTP server order confirmations go to; else ``CXAUDIT_SMTP=host:port``.
+        self.smtp = smtp if smtp is not None else smtp_from_env()
         self._server: _ShopServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -339,7 +355,7 @@ class DemoShop:
     def start(self) -> DemoShop:
         """Bind the port and serve in a daemon thread; returns self for chaining."""
         if self._server is None:
-            self._server = _ShopServer((self.host, self.port), self.fixed, self.slow_ms)
+            self._server = _ShopServer((self.host, self.port), self.fixed, self.slow_ms, self.smtp)
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
                 kwargs={"poll_interval": 0.1},

@@ -37,7 +37,15 @@ from cxaudit.spec.journey_file import (
 from cxaudit.spec.messages import validate_messages
 from cxaudit.spec.model import CANONICAL_STAGES, Consent, Journey, Stage, Step
 from cxaudit.spec.paths import exists, is_dir, is_file
-from cxaudit.spec.variables import Ref, RefError, refs_in, render, render_in, scalar_text
+from cxaudit.spec.variables import (
+    BUILTIN_VARS,
+    Ref,
+    RefError,
+    refs_in,
+    render,
+    render_in,
+    scalar_text,
+)
 from cxaudit.spec.yamlpos import (
     Document,
     NotRegularFile,
@@ -937,7 +945,7 @@ class Loader:
 
     def _check_variables(self, doc: Document, parsed: list[_Parsed], columns: set[str]) -> None:
         """A variable must have a value (data, set, capture) before a step uses it."""
-        defined: set[str] = set(columns)
+        defined: set[str] = set(columns) | set(BUILTIN_VARS)
         for item in parsed:
             step = item.step
             try:

@@ -7,7 +7,9 @@ through this module so they agree on what a reference is:
   a fragment parameter);
 - ``${env:NAME}`` and ``${env:NAME:-default}``: the environment;
 - ``${secret:NAME}``: the environment too, but the value is a secret that the
-  runner redacts from everything it records.
+  runner redacts from everything it records;
+- ``${mail.address}``: a built-in variable the runner sets for every journey
+  run (the plus-address its mail is read at, :mod:`cxaudit.mail.session`).
 
 ``$${`` writes a literal ``${``.
 """
@@ -23,6 +25,8 @@ from typing import Any
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TOKEN = re.compile(r"\$\$\{|\$\{([^{}]*)\}")
 KINDS = ("env", "secret")
+#: Variables every journey run has from its first step (set by the runner).
+BUILTIN_VARS = ("mail.address",)
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ def parse_ref(body: str) -> Ref:
     if not body:
         raise RefError("empty reference '${}': write ${name}, ${env:NAME} or ${secret:NAME}")
     if ":" not in body:
-        if not NAME.match(body):
+        if not NAME.match(body) and body not in BUILTIN_VARS:
             raise RefError(
                 f"'${{{body}}}' is not a variable name (letters, digits and _, not starting with a digit)"
             )

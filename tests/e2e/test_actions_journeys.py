@@ -36,7 +36,7 @@ def _run_all(
 
 def test_bundled_journeys_pass_on_the_fixed_shop(fixed_shop: DemoShop, tmp_path: Path) -> None:
     outcome = _run_all(ROOT / "journeys", fixed_shop, ["desktop", "mobile"], tmp_path)
-    assert len(outcome) == 6
+    assert len(outcome) == 8
     assert set(outcome.values()) == {"passed"}, outcome
 
 

@@ -1,0 +1,221 @@
+"""The ``wait_for_email`` step: wait for a message, then make it the page of the next steps.
+
+The HTML part is shown in the journey's own page, at an address of the
+site's origin that the browser never asks the site for (the page's route
+answers it), with a Content-Security-Policy that runs no script, loads no frame or
+plug-in and posts no form, as a mail client does. (A CSP ``sandbox`` would
+also stop the audit's own DevTools scripts, so it is not used.) So ``capture``, ``expect`` and the audit
+use the same locators as on the web, and a ``click`` on a link of the email
+opens it in the web channel's own context (its cookies, its session): the
+tracking link or "view your order" leads back into the web journey.
+"""
+
+from __future__ import annotations
+
+import html as html_module
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from pydantic import ConfigDict, Field
+
+from cxaudit.actions import ActionContext, StepFailed, _Args, action
+from cxaudit.mail import session
+from cxaudit.mail.message import MailTimeout, Match, Message
+from cxaudit.results import EmailImage, EmailLink, EmailRecord
+
+#: Where the message is shown, under the site's origin.
+EMAIL_PATH = "/__cxaudit/email/"
+#: No script, no plug-in, no form posting, no frames; images and styles as mail clients load them.
+EMAIL_CSP = (
+    "default-src 'none'; img-src * data:; style-src * 'unsafe-inline'; font-src * data:; "
+    "script-src 'none'; object-src 'none'; frame-src 'none'; form-action 'none'; "
+    "base-uri 'none'"
+)
+#: Links of one message fetched to see whether they answer (a newsletter may hold hundreds).
+MAX_LINKS = 30
+LINK_TIMEOUT_MS = 10_000
+
+
+class WaitForEmailArgs(_Args):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, coerce_numbers_to_str=True, populate_by_name=True
+    )
+
+    to: str | None = Field(
+        default=None,
+        description="Recipient to wait for (default `${mail.address}`, this run's own address).",
+    )
+    sender: str | None = Field(
+        default=None, alias="from", description="Text the From header contains."
+    )
+    subject: str | None = Field(default=None, description="Text the subject contains.")
+    contains: str | None = Field(default=None, description="Text the message contains.")
+    timeout: float = Field(
+        default=30, gt=0, le=3600, description="Seconds to wait before the step fails."
+    )
+
+
+class _Parts(HTMLParser):
+    """The links and images of an HTML part, read without a browser."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[list[str]] = []
+        self.images: list[EmailImage] = []
+        self._in_link: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a" and found.get("href"):
+            self._in_link = [found["href"] or "", ""]
+            self.links.append(self._in_link)
+        elif tag == "img":
+            self.images.append(EmailImage(src=found.get("src") or "", alt=found.get("alt")))
+            if self._in_link is not None and found.get("alt"):
+                self._in_link[1] += found["alt"] or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._in_link = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_link is not None:
+            self._in_link[1] += data
+
+
+def email_parts(html: str) -> tuple[list[tuple[str, str]], list[EmailImage]]:
+    """``(href, text)`` of each link and the images of an HTML part."""
+    parser = _Parts()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:
+        pass
+    links = [(href.strip(), " ".join(text.split())[:200]) for href, text in parser.links]
+    return links, parser.images
+
+
+def _shown_html(message: Message) -> str:
+    if message.html:
+        return message.html
+    # A text-only message is shown as its text: it is what a mail client shows.
+    body = html_module.escape(message.text or "")
+    title = html_module.escape(message.subject)
+    return f"<!doctype html><title>{title}</title><pre style='white-space:pre-wrap'>{body}</pre>"
+
+
+async def _check_links(ctx: ActionContext, links: list[tuple[str, str]]) -> list[EmailLink]:
+    """Each web link's answer, asked with the web channel's cookies (as a click would)."""
+    out: list[EmailLink] = []
+    request = ctx.page.context.request
+    seen: set[str] = set()
+    for href, text in links:
+        if urlsplit(href).scheme not in ("http", "https"):
+            out.append(EmailLink(href=href, text=text))
+            continue
+        if href in seen or len(seen) >= MAX_LINKS:
+            continue
+        seen.add(href)
+        try:
+            answer = await request.get(href, timeout=LINK_TIMEOUT_MS, max_redirects=10)
+            out.append(EmailLink(href=href, text=text, status=answer.status))
+            await answer.dispose()
+        except Exception as exc:
+            out.append(EmailLink(href=href, text=text, error=str(exc).splitlines()[0][:200]))
+    return out
+
+
+async def _caused_at(ctx: ActionContext) -> tuple[float | None, str]:
+    """When the page that led to the message began loading (its navigation start)."""
+    try:
+        origin = await ctx.page.evaluate("performance.timeOrigin")
+        url = ctx.page.url
+    except Exception:
+        return None, ""
+    if not isinstance(origin, int | float) or urlsplit(url).path.startswith(EMAIL_PATH):
+        return None, ""
+    return float(origin) / 1000, url
+
+
+@action(
+    "wait_for_email",
+    WaitForEmailArgs,
+    changes_page=True,
+    examples=(
+        "wait_for_email: {subject: Your order}",
+        "wait_for_email: {from: shop@example.com, contains: NW-, timeout: 60}",
+    ),
+)
+async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
+    """Wait for an email, then show it: the next steps act on the message.
+
+    By default the step waits for mail to this run's own address,
+    `${mail.address}` (type it into the shop's e-mail field first), so
+    journeys running in parallel never read each other's mail. The message
+    is read from the mailbox the project config names under `mail:` (IMAP,
+    Mailpit), else from the SMTP sink cxaudit starts on 127.0.0.1 (sites
+    under test send to the address in `CXAUDIT_SMTP`). Its HTML part (or its
+    text) becomes the page, with scripts off as in a mail client: `capture`,
+    `expect` and `click` work on it with the same locators, and a clicked
+    link opens in the web channel's own browser context. The step result
+    records sender, recipients, subject, headers, whether a plain-text part
+    exists, each link's answer, and how long the message took to arrive.
+    """
+    to = args.to or ctx.variables.get(session.ADDRESS_VAR)
+    taken = ctx.variables.setdefault("mail._taken", "")
+    match = Match(
+        to=to,
+        sender=args.sender,
+        subject=args.subject,
+        contains=args.contains,
+        exclude=frozenset(filter(None, taken.split(" "))),
+    )
+    caused_at, caused_by = await _caused_at(ctx)
+    box = session.mailbox()
+    try:
+        message = await box.wait_for(match, args.timeout)
+    except MailTimeout as exc:
+        raise StepFailed(f"{exc} (read from {box.name})") from None
+    except Exception as exc:
+        raise StepFailed(f"could not read {box.name}: {type(exc).__name__}: {exc}") from None
+    ctx.variables["mail._taken"] = f"{taken} {message.id}".strip()
+    links, images = email_parts(message.html or "")
+    base = ctx.base_url or ctx.page.url
+    origin = urlsplit(base)
+    if origin.scheme not in ("http", "https"):
+        raise StepFailed("cannot show the email: the journey has no base_url (http or https)")
+    address = f"{origin.scheme}://{origin.netloc}{EMAIL_PATH}{message.id}"
+    body = _shown_html(message)
+
+    async def answer(route: Any) -> None:
+        await route.fulfill(
+            status=200,
+            headers={
+                "content-type": "text/html; charset=utf-8",
+                "content-security-policy": EMAIL_CSP,
+            },
+            body=body,
+        )
+
+    await ctx.page.route(address, answer, times=1)
+    await ctx.page.goto(address, wait_until="load")
+    delay = None
+    if caused_at is not None:
+        delay = round(max(0.0, message.received_at - caused_at) * 1000, 1)
+    ctx.email = EmailRecord(
+        mailbox=box.name,
+        sender=message.sender,
+        to=list(message.to),
+        subject=message.subject,
+        headers=dict(message.headers),
+        has_html=bool(message.html),
+        has_text=bool(message.text and message.text.strip()),
+        size=message.size,
+        delay_ms=delay,
+        caused_by=caused_by,
+        links=await _check_links(ctx, [(urljoin(base, h), t) for h, t in links]),
+        images=images,
+        own_hosts=sorted({h for h in (origin.hostname, urlsplit(ctx.page.url).hostname) if h}),
+        defects=list(message.defects),
+    )
