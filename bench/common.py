@@ -22,6 +22,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 JOURNEYS = ROOT / "journeys"
+#: The demo journeys bench/bare_playwright.py writes out by hand (the web ones; the
+#: order email has no bare-Playwright twin): what the overhead and Lighthouse benches compare.
+WEB_JOURNEYS = tuple(
+    JOURNEYS / name
+    for name in ("browse-and-choose.yaml", "guest-checkout.yaml", "track-and-support.yaml")
+)
 CACHE = Path(__file__).resolve().parent / ".cache"
 #: The clean corpus: small sites built right, one journey per site (tests/e2e/test_clean_corpus.py).
 CLEAN = ROOT / "tests" / "data" / "clean"
@@ -141,10 +147,11 @@ class MemorySampler:
 
 @contextmanager
 def demo_shop() -> Iterator[str]:
-    """The flawed demo shop on a free loopback port."""
+    """The flawed demo shop on a free loopback port, mailing the SMTP sink journeys read."""
     from cxaudit.demo import DemoShop
+    from cxaudit.mail.session import shared_sink
 
-    with DemoShop(port=0) as shop:
+    with DemoShop(port=0, smtp=shared_sink().address) as shop:
         yield shop.url
 
 

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import CACHE, JOURNEYS, Figures, Row, demo_shop, median, run_cxaudit, timed
+from bench.common import CACHE, WEB_JOURNEYS, Figures, Row, demo_shop, median, run_cxaudit, timed
 
 LIGHTHOUSE_VERSION = "12.2.3"
 TARGET_SPEED_UP = 5.0
@@ -119,8 +119,8 @@ def measure(pages_limit: int | None = None) -> Figures:
     binary = lighthouse_bin()
     chrome = find_executable() or "chromium"
     with demo_shop() as url, tempfile.TemporaryDirectory() as tmp:
-        run_cxaudit([JOURNEYS], url, Path(tmp) / "warm")
-        tool_s, result = timed(lambda: run_cxaudit([JOURNEYS], url, Path(tmp) / "cx"))
+        run_cxaudit(WEB_JOURNEYS, url, Path(tmp) / "warm")
+        tool_s, result = timed(lambda: run_cxaudit(WEB_JOURNEYS, url, Path(tmp) / "cx"))
         audited = sum(1 for r in result.runs for s in r.steps if s.snapshot and s.snapshot.audited)
         pages = cxaudit_pages(result)
         urls = sorted(pages)[:pages_limit] if pages_limit else sorted(pages)

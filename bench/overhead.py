@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from bench.common import CACHE, JOURNEYS, Figures, Row, demo_shop, median, run_cxaudit, timed
+from bench.common import CACHE, WEB_JOURNEYS, Figures, Row, demo_shop, median, run_cxaudit, timed
 
 TARGET_RATIO = 1.25
 
@@ -39,18 +39,18 @@ def measure(repeat: int = 3, profile: bool = False) -> Figures:
     with demo_shop() as url, tempfile.TemporaryDirectory() as tmp:
         # One untimed round of each first: disk caches, imports, the shop's first pages.
         asyncio.run(bare_playwright.run(url))
-        run_cxaudit([JOURNEYS], url, Path(tmp) / "warm")
+        run_cxaudit(WEB_JOURNEYS, url, Path(tmp) / "warm")
         for i in range(repeat):
             seconds, bare = timed(lambda: asyncio.run(bare_playwright.run(url)))
             bare_s.append(seconds)
             seconds, result = timed(
-                lambda i=i: run_cxaudit([JOURNEYS], url, Path(tmp) / f"run-{i}")
+                lambda i=i: run_cxaudit(WEB_JOURNEYS, url, Path(tmp) / f"run-{i}")
             )
             tool_s.append(seconds)
             with axe_only():
                 seconds, _ = timed(
                     lambda i=i: run_cxaudit(
-                        [JOURNEYS], url, Path(tmp) / f"same-{i}", screenshots=False
+                        WEB_JOURNEYS, url, Path(tmp) / f"same-{i}", screenshots=False
                     )
                 )
             same_s.append(seconds)
@@ -154,7 +154,7 @@ def profile_targets() -> list[tuple[object, str, str]]:
 
 
 def phases(
-    url: str, out: Path, journeys: Sequence[Path] = (JOURNEYS,)
+    url: str, out: Path, journeys: Sequence[Path] = WEB_JOURNEYS
 ) -> dict[str, tuple[float, int]]:
     """Where one cxaudit run's wall time goes: phase -> (seconds, calls).
 

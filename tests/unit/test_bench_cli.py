@@ -13,6 +13,8 @@ import pytest
 from cxaudit.results import JourneyRun, RunResult, StepResult, read_results, write_results
 from cxaudit.spec import load_journeys
 
+ROOT = Path(__file__).resolve().parents[2]
+
 MODULES = [
     "bench.run",
     "bench.overhead",
@@ -44,10 +46,11 @@ def test_unknown_benchmark_is_refused(capsys: pytest.CaptureFixture[str]) -> Non
 def test_replicated_suite_has_distinct_journeys(tmp_path: Path) -> None:
     from bench.scaling import replicate
 
+    bundled, _ = load_journeys([ROOT / "journeys"])
     folder = replicate(4, tmp_path / "suite")
     journeys, _ = load_journeys([folder])
     names = [j.name for j in journeys]
-    assert len(names) == 12 and len(set(names)) == 12
+    assert len(names) == 4 * len(bundled) and len(set(names)) == len(names)
     assert any(n.endswith("(copy 4)") for n in names)
 
 
