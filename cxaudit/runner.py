@@ -36,7 +36,7 @@ from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.gather.snapshot import GATHER_TIMEOUT_S, off_site, stuck
-from cxaudit.metrics import repetition_of
+from cxaudit.metrics import changed_page, repetition_of
 from cxaudit.policy import NavigationPolicy, PageGuard, PagePolicy
 from cxaudit.redact import Redactor, mentions_secrets, redact_model
 from cxaudit.resilience import (
@@ -652,6 +652,7 @@ class Runner:
         attempts = Attempts()
         t0 = time.monotonic()
         finished: float | None = None
+        url_before = ctx.page.url
         try:
             raw = substitute(step.raw_args, ctx.variables, dict(os.environ), ctx.secrets)
             try:
@@ -700,11 +701,14 @@ class Runner:
             status, message = "error", PAGE_CRASHED
         elif events.violation:
             status, message = "failed", events.violation
+        # A single-page app's router changes the address without loading a
+        # document: that is a new page to the customer, whatever the action.
+        moved = not ctx.page.is_closed() and changed_page(url_before, ctx.page.url)
         audit = (
             self.options.audit
             and not timing_only
             and status == "passed"
-            and (step.audit if step.audit is not None else spec.changes_page)
+            and (step.audit if step.audit is not None else spec.changes_page or moved)
         )
         want_shot = self.options.screenshots and not timing_only and (audit or status == "failed")
         snapshot = None
