@@ -710,6 +710,8 @@ class Runner:
             and status == "passed"
             and (step.audit if step.audit is not None else spec.changes_page or moved)
         )
+        if audit and moved and not spec.changes_page:
+            await recorder.settle(ACTION_QUIET_MS)  # the new route may still fetch its content
         want_shot = self.options.screenshots and not timing_only and (audit or status == "failed")
         snapshot = None
         if not events.crashed and (status != "error" or not ctx.page.is_closed()):
