@@ -88,6 +88,10 @@ class ConsoleErrors(Check):
     clicks and nothing happens. The browser's "Failed to load resource"
     messages are not script errors: they are network failures, which the
     failed-requests check reports (and a missing favicon is not one).
+
+    Console errors are events of the step they happen in: a ``fill`` whose
+    input handler throws is a finding on that step, named in the message,
+    though its page is not audited (such a step passes nothing either).
     """
 
     code = "CX-USE-010"
@@ -140,6 +144,11 @@ class FailedRequests(Check):
     as CI networks and privacy filters block them). The latter is listed as a
     note, to check from a customer's network. Any HTTP error answer, and a
     request to the page's own origin that got none, is a finding.
+
+    Requests are events of the step they happen in, so steps whose page is
+    not audited (a ``fill`` that asks for suggestions) are looked at too;
+    the error page a failed step landed on is that step's failure, not
+    charged again here.
     """
 
     code = "CX-USE-011"
@@ -158,7 +167,9 @@ class FailedRequests(Check):
         page_requests = [
             r
             for r in snapshot.failed_requests
-            if not browser_request(r.url) and CANCELLED not in r.failure
+            if not browser_request(r.url)
+            and CANCELLED not in r.failure
+            and not _failure_of_step(r, subject.step)
         ]
         unreached = [r for r in page_requests if _unanswered_elsewhere(r, snapshot.url)]
         icons = [
@@ -262,6 +273,16 @@ def _distinct(dialogs: Iterable[Dialog]) -> list[Dialog]:
 
 #: Chromium's word for a request the page or the browser itself cancelled.
 CANCELLED = "ERR_ABORTED"
+
+
+def _failure_of_step(request: FailedRequest, step: StepResult) -> bool:
+    """The error page a failed step landed on: the step's failure says so already."""
+    return (
+        step.status == "failed"
+        and request.resource_type == "document"
+        and step.snapshot is not None
+        and request.url == step.snapshot.url
+    )
 
 
 def _origin(url: str) -> tuple[str, str]:

@@ -192,3 +192,15 @@ def test_product_pages_of_a_journey_showing_one_image_are_a_finding() -> None:
     assert [r.status for r in distinct.evaluate(nothing, distinct.Options())] == [
         Status.NOT_APPLICABLE
     ]
+
+
+def test_the_error_page_a_failed_step_landed_on_is_not_charged_again() -> None:
+    gone = FailedRequest(url="http://s/gone", method="GET", resource_type="document", status=404)
+    image = FailedRequest(url="http://s/logo.png", method="GET", resource_type="image", status=404)
+    step = _step(4, "click", "Click Old offers", audited=False, url="http://s/gone")
+    step = step.model_copy(update={"status": "failed"})
+    step.snapshot.failed_requests.extend([gone, image])  # type: ignore[union-attr]
+    (result,) = _evaluate("failed-requests", step)  # journey-completion reports the 404
+    assert result.status == Status.FAIL and [e.values["url"] for e in result.evidence] == [
+        "http://s/logo.png"
+    ]
