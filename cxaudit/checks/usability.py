@@ -200,6 +200,10 @@ class FailedRequests(Check):
             )
 
 
+#: Distinct dialogs of one kind reported per step (a page alerting in a loop is one fault).
+MAX_DIALOG_RESULTS = 5
+
+
 @register
 class PageDialogs(Check):
     """The page does not stop the customer with an alert of its own.
@@ -213,7 +217,8 @@ class PageDialogs(Check):
     questions the page asks about what the customer just did (remove this
     item?); cxaudit answers them by the ``dialogs`` setting and lists them as
     notes, not findings. Dialogs are events of the step they happen in, so
-    steps whose page is not audited (a ``fill``) are looked at too.
+    steps whose page is not audited (a ``fill``) are looked at too; the same
+    text twice is one finding, and at most five are listed per step.
     """
 
     code = "CX-USE-020"
@@ -232,7 +237,7 @@ class PageDialogs(Check):
         step = subject.step
         alerts = [d for d in step.dialogs if d.type == "alert"]
         answered = [d for d in step.dialogs if d.type != "alert"]
-        for dialog in _distinct(alerts):
+        for dialog in _distinct(alerts)[:MAX_DIALOG_RESULTS]:
             yield Result(
                 status=Status.FAIL,
                 message=f"during step '{step.name}' the page opened an alert: "
@@ -240,7 +245,7 @@ class PageDialogs(Check):
                 evidence=(Evidence(values={"type": dialog.type, "message": dialog.message}),),
                 identity=f"alert:{dialog.message[:200]}",
             )
-        for dialog in _distinct(answered):
+        for dialog in _distinct(answered)[:MAX_DIALOG_RESULTS]:
             yield Result(
                 status=Status.INFORMATIVE,
                 rule="answered",

@@ -204,3 +204,9 @@ def test_the_error_page_a_failed_step_landed_on_is_not_charged_again() -> None:
     assert result.status == Status.FAIL and [e.values["url"] for e in result.evidence] == [
         "http://s/logo.png"
     ]
+
+
+def test_a_page_alerting_in_a_loop_is_a_few_findings_not_fifty() -> None:
+    loop = [Dialog(type="alert", message=f"error {i}") for i in range(50)]
+    results = _evaluate("page-dialogs", _step(0, "click", "Click Pay", audited=True, dialogs=loop))
+    assert [r.message.rsplit(" ", 1)[-1] for r in results] == ["0”", "1”", "2”", "3”", "4”"]
