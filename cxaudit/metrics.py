@@ -21,8 +21,10 @@ good site) and the value that scores 0.5 (``median``, a typical one).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -95,6 +97,47 @@ def step_metrics(step: StepResult) -> StepMetrics:
                 load_ms=timing.load_ms,
             )
     return StepMetrics(**values)
+
+
+def page_address(url: str) -> str:
+    """What names the page a customer is on: the URL without an in-page anchor.
+
+    Client-side routers change the address with the history API (``pushState``,
+    ``replaceState``) or, the older ones, with a route in the fragment
+    (``#/cart``, ``#!/cart``): those are other pages. A plain anchor
+    (``#reviews``) scrolls the same page and is left out.
+    """
+    base, _, fragment = url.partition("#")
+    return url if fragment.startswith(("/", "!")) else base
+
+
+def changed_page(before: str, after: str) -> bool:
+    """Whether going from ``before`` to ``after`` showed the customer another page."""
+    if not before or not after:
+        return False
+    return page_address(before) != page_address(after)
+
+
+def new_pages(steps: Iterable[StepResult]) -> set[int]:
+    """Indexes of the steps that showed the customer a new page.
+
+    A step that loaded a document, or one whose address changed without a
+    load (a single-page app's router: history navigation, a route in the
+    fragment). A document metric still belongs only to a loaded document
+    (:func:`step_metrics`); this is what a customer counts as pages.
+    """
+    out: set[int] = set()
+    previous = ""
+    for step in steps:
+        snapshot = step.snapshot
+        if snapshot is None:
+            continue
+        loaded = snapshot.timing is not None and snapshot.timing.navigated
+        if loaded or changed_page(previous, snapshot.url):
+            out.add(step.index)
+        if snapshot.url and urlsplit(snapshot.url).scheme != "about":
+            previous = snapshot.url
+    return out
 
 
 def repetition_of(run: JourneyRun) -> Repetition:

@@ -111,6 +111,17 @@ class LinkMention(_Model):
     href: str = ""
 
 
+class ProductImage(_Model):
+    """A picture the page shows for something it names (a product card, a product page)."""
+
+    #: The product it shows: its link's or heading's text, else the image's alt text.
+    name: str
+    #: The address of the product it shows (its card's link), or "".
+    href: str = ""
+    #: The image file the browser shows (``currentSrc``).
+    src: str
+
+
 class FormInfo(_Model):
     """A form on the page and what it asks of the customer."""
 
@@ -134,6 +145,8 @@ class PageContent(_Model):
     main_text: str = ""
     #: http: resources and form targets of an https page (mixed content).
     insecure: list[str] = Field(default_factory=list)
+    #: Pictures shown for named things (products), with what they are of.
+    images: list[ProductImage] = Field(default_factory=list)
 
 
 class Snapshot(_Model):

@@ -38,7 +38,7 @@ from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.gather.snapshot import GATHER_TIMEOUT_S, off_site, stuck
 from cxaudit.mail.session import mail_variables
-from cxaudit.metrics import repetition_of
+from cxaudit.metrics import changed_page, repetition_of
 from cxaudit.policy import NavigationPolicy, PageGuard, PagePolicy
 from cxaudit.redact import Redactor, mentions_secrets, redact_model
 from cxaudit.resilience import (
@@ -677,6 +677,7 @@ class Runner:
         banner: ConsentBanner | None = None
         t0 = time.monotonic()
         finished: float | None = None
+        url_before = ctx.page.url
         try:
             raw = substitute(step.raw_args, ctx.variables, dict(os.environ), ctx.secrets)
             try:
@@ -733,12 +734,17 @@ class Runner:
             status, message = "error", PAGE_CRASHED
         elif events.violation:
             status, message = "failed", events.violation
+        # A single-page app's router changes the address without loading a
+        # document: that is a new page to the customer, whatever the action.
+        moved = not ctx.page.is_closed() and changed_page(url_before, ctx.page.url)
         audit = (
             self.options.audit
             and not timing_only
             and status == "passed"
-            and (step.audit if step.audit is not None else spec.changes_page)
+            and (step.audit if step.audit is not None else spec.changes_page or moved)
         )
+        if audit and moved and not spec.changes_page:
+            await recorder.settle(ACTION_QUIET_MS)  # the new route may still fetch its content
         want_shot = self.options.screenshots and not timing_only and (audit or status == "failed")
         snapshot = None
         if not events.crashed and (status != "error" or not ctx.page.is_closed()):

@@ -27,7 +27,8 @@ from cxaudit.checks.elements import (
     part,
     quoted,
 )
-from cxaudit.results import Evidence, FailedRequest, StepResult
+from cxaudit.metrics import new_pages
+from cxaudit.results import Dialog, Evidence, FailedRequest, StepResult
 
 
 @register
@@ -87,6 +88,10 @@ class ConsoleErrors(Check):
     clicks and nothing happens. The browser's "Failed to load resource"
     messages are not script errors: they are network failures, which the
     failed-requests check reports (and a missing favicon is not one).
+
+    Console errors are events of the step they happen in: a ``fill`` whose
+    input handler throws is a finding on that step, named in the message,
+    though its page is not audited (such a step passes nothing either).
     """
 
     code = "CX-USE-010"
@@ -100,7 +105,7 @@ class ConsoleErrors(Check):
 
     def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
         snapshot = subject.step.snapshot
-        if snapshot is None or not snapshot.audited:
+        if snapshot is None:
             return
         errors = [
             m
@@ -108,11 +113,13 @@ class ConsoleErrors(Check):
             if m.type in ("error", "pageerror") and not NETWORK_MESSAGE.match(m.text)
         ]
         if not errors:
-            yield Result(status=Status.PASS)
+            if snapshot.audited:  # a step whose page is not audited passes nothing
+                yield Result(status=Status.PASS)
             return
         yield Result(
             status=Status.FAIL,
-            message=f"{len(errors)} console error(s): {errors[0].text[:200]}",
+            message=f"{len(errors)} console error(s) during step '{subject.step.name}': "
+            f"{errors[0].text[:200]}",
             evidence=tuple(
                 Evidence(values={"type": m.type, "text": m.text, "url": m.url}) for m in errors[:10]
             ),
@@ -137,6 +144,11 @@ class FailedRequests(Check):
     as CI networks and privacy filters block them). The latter is listed as a
     note, to check from a customer's network. Any HTTP error answer, and a
     request to the page's own origin that got none, is a finding.
+
+    Requests are events of the step they happen in, so steps whose page is
+    not audited (a ``fill`` that asks for suggestions) are looked at too;
+    the error page a failed step landed on is that step's failure, not
+    charged again here.
     """
 
     code = "CX-USE-011"
@@ -150,12 +162,14 @@ class FailedRequests(Check):
 
     def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
         snapshot = subject.step.snapshot
-        if snapshot is None or not snapshot.audited:
+        if snapshot is None:
             return
         page_requests = [
             r
             for r in snapshot.failed_requests
-            if not browser_request(r.url) and CANCELLED not in r.failure
+            if not browser_request(r.url)
+            and CANCELLED not in r.failure
+            and not _failure_of_step(r, subject.step)
         ]
         unreached = [r for r in page_requests if _unanswered_elsewhere(r, snapshot.url)]
         icons = [
@@ -165,7 +179,8 @@ class FailedRequests(Check):
         ]
         failed = [r for r in page_requests if r not in icons and r not in unreached]
         if not failed:
-            yield Result(status=Status.PASS)
+            if snapshot.audited:  # a step whose page is not audited passes nothing
+                yield Result(status=Status.PASS)
         else:
             yield _failed_requests(failed)
         if icons:
@@ -185,8 +200,94 @@ class FailedRequests(Check):
             )
 
 
+#: Distinct dialogs of one kind reported per step (a page alerting in a loop is one fault).
+MAX_DIALOG_RESULTS = 5
+
+
+@register
+class PageDialogs(Check):
+    """The page does not stop the customer with an alert of its own.
+
+    An ``alert()`` ("Sorting is broken!", "Something went wrong") is the
+    site talking to the customer through the browser: it blocks the page
+    until they click OK, and it usually says that something failed. A
+    journey step has no way to expect an alert, so every alert the page
+    opens during a step, whatever it says, is a finding on that step, with
+    its text. ``confirm()``, ``prompt()`` and "leave this page?" dialogs are
+    questions the page asks about what the customer just did (remove this
+    item?); cxaudit answers them by the ``dialogs`` setting and lists them as
+    notes, not findings. Dialogs are events of the step they happen in, so
+    steps whose page is not audited (a ``fill``) are looked at too; the same
+    text twice is one finding, and at most five are listed per step.
+    """
+
+    code = "CX-USE-020"
+    slug = "page-dialogs"
+    title = "No alert interrupts the journey"
+    failure_title = "The page opens an alert"
+    category = "usability"
+    weight = 3.0
+    severity = "moderate"
+    advice = (
+        "Show messages in the page, next to what they are about; an error the customer "
+        "can do nothing about should be fixed, not announced."
+    )
+
+    def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
+        step = subject.step
+        alerts = [d for d in step.dialogs if d.type == "alert"]
+        answered = [d for d in step.dialogs if d.type != "alert"]
+        for dialog in _distinct(alerts)[:MAX_DIALOG_RESULTS]:
+            yield Result(
+                status=Status.FAIL,
+                message=f"during step '{step.name}' the page opened an alert: "
+                f"“{dialog.message[:300]}”",
+                evidence=(Evidence(values={"type": dialog.type, "message": dialog.message}),),
+                identity=f"alert:{dialog.message[:200]}",
+            )
+        for dialog in _distinct(answered)[:MAX_DIALOG_RESULTS]:
+            yield Result(
+                status=Status.INFORMATIVE,
+                rule="answered",
+                title="The page asked a question in a dialog",
+                weight=0.0,
+                severity="info",
+                message=f"during step '{step.name}' the page opened a {dialog.type} dialog, "
+                f"{dialog.action} by the dialogs setting"
+                + (f": “{dialog.message[:300]}”" if dialog.message else ""),
+                evidence=(
+                    Evidence(
+                        values={
+                            "type": dialog.type,
+                            "message": dialog.message,
+                            "action": dialog.action,
+                        }
+                    ),
+                ),
+                identity=f"{dialog.type}:{dialog.message[:200]}",
+            )
+
+
+def _distinct(dialogs: Iterable[Dialog]) -> list[Dialog]:
+    """One of each (type, text): a page that alerts the same thing twice is one finding."""
+    seen: dict[tuple[str, str], Dialog] = {}
+    for dialog in dialogs:
+        seen.setdefault((dialog.type, dialog.message), dialog)
+    return list(seen.values())
+
+
 #: Chromium's word for a request the page or the browser itself cancelled.
 CANCELLED = "ERR_ABORTED"
+
+
+def _failure_of_step(request: FailedRequest, step: StepResult) -> bool:
+    """The error page a failed step landed on: the step's failure says so already."""
+    return (
+        step.status == "failed"
+        and request.resource_type == "document"
+        and step.snapshot is not None
+        and request.url == step.snapshot.url
+    )
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -1122,11 +1223,18 @@ class Effort:
         )
 
 
-def measure_effort(steps: Iterable[StepResult]) -> Effort:
-    """Count a customer's actions, clicks, fields and pages over ``steps`` that ran."""
+def measure_effort(steps: Iterable[StepResult], pages_at: set[int] | None = None) -> Effort:
+    """Count a customer's actions, clicks, fields and pages over ``steps`` that ran.
+
+    ``pages_at`` are the steps that showed a new page, worked out over the whole
+    journey (:func:`cxaudit.metrics.new_pages`: a loaded document or a router's
+    new address), so a stage's first page counts even when reached in place.
+    """
+    steps = list(steps)
+    pages_at = new_pages(steps) if pages_at is None else pages_at
     ran = [s for s in steps if s.status != "skipped"]
     fields_filled = {s.name for s in ran if s.action in FIELD_ACTIONS}
-    pages = sum(1 for s in ran if s.snapshot and s.snapshot.timing and s.snapshot.timing.navigated)
+    pages = sum(1 for s in ran if s.index in pages_at)
     return Effort(
         steps=len(ran),
         actions=sum(1 for s in ran if s.action in CUSTOMER_ACTIONS),
@@ -1143,7 +1251,8 @@ class JourneyEffort(Check):
     Every click, field and page between "add to cart" and "order placed" is a
     chance to give up. This check counts, per stage and for the whole
     journey, the customer's actions (of which clicks), the fields they fill
-    and the pages they load, so runs and channels can be compared
+    and the pages they see (a page loaded, or a single-page app's router
+    showing another address), so runs and channels can be compared
     ("purchase: 9 actions and 6 fields over 3 pages"). It is informative: it
     has no weight in any score.
     """
@@ -1160,8 +1269,9 @@ class JourneyEffort(Check):
     def evaluate(self, subject: JourneySubject, options: object) -> Iterable[Result]:
         run = subject.run
         stages = run.stages or sorted({s.stage for s in run.steps})
+        pages_at = new_pages(run.steps)
         for stage in stages:
-            effort = measure_effort(s for s in run.steps if s.stage == stage)
+            effort = measure_effort((s for s in run.steps if s.stage == stage), pages_at)
             if not effort.steps:
                 continue
             yield Result(
@@ -1175,7 +1285,7 @@ class JourneyEffort(Check):
                 evidence=(Evidence(values={"stage": stage, **effort.__dict__}),),
                 identity=f"stage:{stage}",
             )
-        total = measure_effort(run.steps)
+        total = measure_effort(run.steps, pages_at)
         yield Result(
             status=Status.INFORMATIVE,
             rule="journey",

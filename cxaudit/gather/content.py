@@ -1,4 +1,5 @@
-"""What the page says: headings, calls to action, prices in context, help and policy links, forms.
+"""What the page says: headings, calls to action, prices in context, help and policy links,
+forms, and the pictures it shows of named things (products).
 
 The raw material of the consistency and trust checks, read in one round
 trip on audited steps. Prices come with what the page says they are the
@@ -12,7 +13,14 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from cxaudit.gather.snapshot import SnapshotOptions, gatherer
-from cxaudit.results import FormInfo, Heading, LinkMention, PageContent, PriceMention
+from cxaudit.results import (
+    FormInfo,
+    Heading,
+    LinkMention,
+    PageContent,
+    PriceMention,
+    ProductImage,
+)
 from cxaudit.values import parse_number
 
 if TYPE_CHECKING:
@@ -241,10 +249,36 @@ CONTENT_JS = r"""
     for (const form of document.querySelectorAll('form[action]')) add(form.action);
   }
 
+  // Pictures of named things: a product card's image with its link or heading, a product
+  // page's main image with the page's h1. Icons (small), lazy-loading placeholders (data:
+  // addresses, nothing decoded yet) and hidden images are not pictures of a product.
+  const images = [];
+  const pageName = (() => { const h1 = document.querySelector('h1'); return h1 ? clean(h1.innerText || h1.textContent) : ''; })();
+  for (const img of (main || document).querySelectorAll('img')) {
+    if (images.length >= maxItems) break;
+    const src = img.currentSrc || img.src || '';
+    if (!src || /^data:/i.test(src) || !img.complete || img.naturalWidth < 32 || !shown(img)) continue;
+    const r = img.getBoundingClientRect();
+    if (r.width < 64 || r.height < 64) continue;
+    // The card: the nearest ancestor (a few levels up) with a named link or a heading.
+    let link = img.closest('a[href]');
+    let heading = null;
+    for (let el = img.parentElement, up = 0; el && el !== document.body && up < 5; el = el.parentElement, up++) {
+      if (link && name(link)) break;
+      link = link || el.querySelector('a[href]');
+      heading = el.querySelector('h1,h2,h3,h4,h5,h6,[role=heading]');
+      if (heading || (link && name(link))) break;
+    }
+    const text = (link && name(link)) || (heading && clean(heading.innerText || heading.textContent))
+      || clean(img.alt) || pageName;
+    if (!text) continue;
+    images.push({name: text.slice(0, 160), href: link ? (link.getAttribute('href') || '').slice(0, 500) : '', src: src.slice(0, 500)});
+  }
+
   const mainText = main ? (main.innerText || '') : '';
   return {
     lang: document.documentElement.lang || '',
-    headings, ctas, prices, links, forms, insecure: insecure.slice(0, maxItems),
+    headings, ctas, prices, links, forms, insecure: insecure.slice(0, maxItems), images,
     main_text: mainText.length > maxMain ? mainText.slice(0, maxMain) : mainText,
   };
 }
@@ -289,6 +323,7 @@ def build_content(raw: dict[str, Any]) -> PageContent:
         forms=[FormInfo(**f) for f in raw.get("forms", [])],
         main_text=raw.get("main_text", ""),
         insecure=list(raw.get("insecure", [])),
+        images=[ProductImage(**i) for i in raw.get("images", [])],
     )
 
 
