@@ -1,0 +1,81 @@
+"""A FIFO given where a file is read is refused at once (exit 2), never read (issue 18, point 8).
+
+Opening a FIFO for reading waits for a writer, and reading it waits for an
+end that never comes: each command is run as a child process with a timeout,
+so a regression fails here instead of hanging the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+JOURNEY = """
+journey: Fine
+stages:
+  purchase:
+    - goto: /ok/fine
+"""
+
+
+def _cxaudit(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cxaudit", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=30,
+    )
+
+
+@pytest.fixture()
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "results.json"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("command", ["report", "merge", "run --baseline", "run --config"])
+def test_a_fifo_is_refused_with_exit_2_not_read(tmp_path: Path, fifo: Path, command: str) -> None:
+    journey = tmp_path / "fine.yaml"
+    journey.write_text(textwrap.dedent(JOURNEY).lstrip(), encoding="utf-8")
+    run = ["run", str(journey), "--base-url", "http://127.0.0.1:9", "--output", "out"]
+    args = {
+        "report": ["report", str(fifo)],
+        "merge": ["merge", str(fifo), "--output", "merged"],
+        "run --baseline": [*run, "--baseline", str(fifo)],
+        "run --config": [*run, "--config", str(fifo)],
+    }[command]
+    if command == "run --config":
+        config = tmp_path / "cxaudit.yaml"
+        os.mkfifo(config)
+        args[-1] = str(config)
+        fifo = config
+    done = _cxaudit(tmp_path, *args)
+    assert done.returncode == 2, done.stderr
+    assert f"{fifo} is not a regular file (a pipe?)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_pyproject_fifo_is_refused(tmp_path: Path) -> None:
+    from cxaudit.config import load_settings
+    from cxaudit.errors import SpecError
+
+    pyproject = tmp_path / "pyproject.toml"
+    os.mkfifo(pyproject)
+    with pytest.raises(SpecError, match=r"is not a regular file \(a pipe\?\)"):
+        load_settings(config_path=pyproject)
+
+
+def test_a_device_is_named_as_one(tmp_path: Path) -> None:
+    from cxaudit.results import ResultsFileError, read_results
+
+    with pytest.raises(ResultsFileError, match=r"/dev/zero is not a regular file \(a device\?\)"):
+        read_results(Path("/dev/zero"))
