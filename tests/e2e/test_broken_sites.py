@@ -124,3 +124,41 @@ def test_a_connection_reset_mid_body_is_a_dropped_connection_and_is_retried(
     assert "the connection was reset (net::ERR_CONNECTION_RESET)" in step.message
     assert "Timeout" not in step.message and "no page within" not in step.message
     assert site.count("/reset/always") == 2
+
+
+# ---------------------------------------------------------------------------
+# 9e: a page that opens pop-ups in a loop
+
+MANY_POPUPS = """<!doctype html><html lang="en"><head><title>Offers</title></head>
+<body><main><h1>Offers</h1><p id="status">ready</p>
+<button onclick="for (let i = 0; i < 50; i++) window.open('/ok/offer-' + i, 'offer' + i);
+  document.getElementById('status').textContent = 'opened'">Show every offer</button>
+</main></body></html>"""
+
+
+@pytest.mark.timeout(300)
+def test_every_popup_is_listed_or_counted(tmp_path: Path) -> None:
+    journeys = {
+        "popups.yaml": """
+            journey: Many pop-ups
+            stages:
+              pre-purchase:
+                - goto: /many-popups
+                - click: Show every offer
+                - expect: opened
+        """
+    }
+    with FaultSite({"many-popups": MANY_POPUPS}) as site:
+        result, out = audit(tmp_path, journeys, site.url, step_timeout_ms=60_000)
+    run = by_name(result, "Many pop-ups")
+    assert run.status == "passed", run.error
+    listed = [u for step in run.steps for u in step.popups if u.startswith(site.url)]
+    more = [u for step in run.steps for u in step.popups if not u.startswith(site.url)]
+    # A step lists 20; the rest of its pop-ups are one "and N more" entry.
+    assert all(len(step.popups) <= 21 for step in run.steps)
+    counted = [int(u.split()[1]) for u in more]
+    assert more and all(
+        u == f"and {n} more (not listed)" for u, n in zip(more, counted, strict=True)
+    )
+    assert len(listed) + sum(counted) == 50
+    assert f"pop-up closed: {more[0]}" in (out / "desktop.html").read_text("utf-8")
