@@ -162,3 +162,33 @@ def test_every_popup_is_listed_or_counted(tmp_path: Path) -> None:
     )
     assert len(listed) + sum(counted) == 50
     assert f"pop-up closed: {more[0]}" in (out / "desktop.html").read_text("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# 9d: a screenshot that does not come back names the page's size, not a script
+
+TALL = """<!doctype html><html lang="en"><head><title>Tall</title></head>
+<body><main><h1>A very tall page</h1><div style="height: 250000px">no script here</div>
+</main></body></html>"""
+
+
+@pytest.mark.timeout(240)
+def test_a_screenshot_timeout_names_the_page_size_not_a_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cxaudit.gather import screenshot
+
+    # The time the browser has for the picture, so small that it never makes it:
+    # what a 50 MB page does to the 30 s default, without drawing 50 MB.
+    monkeypatch.setattr(screenshot, "CAPTURE_TIMEOUT_S", 0.000001)
+    journeys = {"tall.yaml": _journey("Tall", "/tall")}
+    with FaultSite({"tall": TALL}) as site:
+        result, _ = audit(tmp_path, journeys, site.url)
+    snapshot = by_name(result, "Tall").steps[0].snapshot
+    assert snapshot is not None and snapshot.screenshot is None
+    message = snapshot.errors["screenshot"]
+    assert message.startswith("the screenshot did not come back within 1e-06 s")
+    height = int(message.split("the page is ")[1].split(" px tall")[0].replace(",", ""))
+    assert height > 250_000
+    assert "cut at 4,000 px" in message
+    assert not any("script" in text for text in snapshot.errors.values())
