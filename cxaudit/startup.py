@@ -35,12 +35,17 @@ def is_the_program(argv: list[str] | None = None) -> bool:
     ``sys.argv[0]`` is still ``-m`` and ``__main__`` is not cxaudit's yet.
     """
     args = list(getattr(sys, "orig_argv", sys.argv) if argv is None else argv)
-    for i, arg in enumerate(args[1:], start=1):
-        if arg == "-m":
-            return i + 1 < len(args) and args[i + 1] == "cxaudit"
-        if arg.startswith("-m"):
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg in ("-X", "-W"):  # Python's options that take a value
+            next(rest, None)
+        elif arg == "-m":
+            return next(rest, None) == "cxaudit"
+        elif arg.startswith("-m"):
             return arg[2:] == "cxaudit"
-        if not arg.startswith("-"):
+        elif arg in ("-c", "-"):
+            return False
+        elif not arg.startswith("-"):
             return Path(arg).name in ("cxaudit", "cxaudit.exe")
     return False
 
