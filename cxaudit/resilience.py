@@ -282,12 +282,19 @@ class SignalStop:
         """Call ``on_stop`` on the first signal while inside (the running loop's thread only)."""
         loop = asyncio.get_running_loop()
         installed: list[int] = []
+        # What was there before (cxaudit.startup's Ctrl-C handler, say) comes back after.
+        previous = {sig: signal.getsignal(sig) for sig in self.SIGNALS}
+
+        def restore() -> None:
+            for sig in installed:
+                loop.remove_signal_handler(sig)
+                if previous[sig] is not None:
+                    signal.signal(sig, previous[sig])
+            installed.clear()
 
         def handle(signum: int) -> None:
             self.signum = signum
-            for sig in installed:
-                loop.remove_signal_handler(sig)
-            installed.clear()
+            restore()
             on_stop()
 
         try:
@@ -299,8 +306,7 @@ class SignalStop:
                     pass  # not the main thread, or a platform without them
             yield
         finally:
-            for sig in installed:
-                loop.remove_signal_handler(sig)
+            restore()
 
 
 def _alive(pid: int) -> bool:

@@ -8,30 +8,19 @@ so a regression fails here instead of hanging the suite.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.unit.test_cli_validate import run as cxaudit  # ``python -m cxaudit``, 60 s at most
+
 JOURNEY = """
 journey: Fine
 stages:
   purchase:
     - goto: /ok/fine
 """
-
-
-def _cxaudit(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cxaudit", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=30,
-    )
 
 
 @pytest.fixture()
@@ -58,7 +47,7 @@ def test_a_fifo_is_refused_with_exit_2_not_read(tmp_path: Path, fifo: Path, comm
         os.mkfifo(config)
         args[-1] = str(config)
         fifo = config
-    done = _cxaudit(tmp_path, *args)
+    done = cxaudit(*args, cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert f"{fifo} is not a regular file (a pipe?)" in done.stderr
     assert "Traceback" not in done.stderr
