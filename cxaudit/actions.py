@@ -532,9 +532,15 @@ async def goto(ctx: ActionContext, args: GotoArgs) -> None:
     """
     from playwright.async_api import Error as PlaywrightError
 
+    from cxaudit.resilience import DroppedMidBody, unless_dropped
+
     url = ctx.url(args.url)
     try:
-        response = await ctx.page.goto(url, timeout=ctx.timeout_ms, wait_until=args.wait_until)
+        response = await unless_dropped(
+            ctx.page, ctx.page.goto(url, timeout=ctx.timeout_ms, wait_until=args.wait_until)
+        )
+    except DroppedMidBody as exc:  # transient: retried (cxaudit.resilience.is_transient)
+        raise SiteUnreachable(f"could not open {url}: {exc}") from None
     except PlaywrightError as exc:
         message = re.sub(r"^Page\.goto:\s*", "", _first_line(exc))
         kind = SiteUnreachable if any(code in message for code in _UNREACHABLE) else StepFailed

@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from cxaudit import __version__
+from cxaudit import __version__, startup
 from cxaudit.browser import (
     BUILTIN_CHANNELS,
     browser_candidates,
@@ -54,6 +54,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        startup.command_started()  # a Ctrl-C from here on is answered below
         try:
             return fn(*args, **kwargs)
         except SpecError as exc:

@@ -423,7 +423,7 @@ def _read_file(path: Path) -> tuple[dict[str, Any], Document | None]:
     shown = display(path)
     if path.name == "pyproject.toml":
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_limited(path).decode("utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise SpecError(
                 [SpecIssue(shown, 1, 1, "tool.cxaudit", f"cannot read: {exc}")]
@@ -551,7 +551,7 @@ def load_settings(
     doc = None
     shown = "settings"
     if path is not None:
-        if not path.is_file():
+        if not path.exists():  # a pipe or folder is refused when read, with its name
             raise SpecError([SpecIssue(str(path), 1, 1, "", "no such config file")])
         data, doc = _read_file(path)
         shown = display(path)

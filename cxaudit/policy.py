@@ -185,6 +185,16 @@ def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def popups_more(count: int) -> list[str]:
+    """The last entry of a step's pop-up list when it was cut: how many more were closed.
+
+    A page that opens pop-ups in a loop would fill the results; past
+    :data:`MAX_POPUPS_PER_STEP` they are closed and counted, so the list (and
+    the report's "pop-up closed: …" lines) still says how many there were.
+    """
+    return [f"and {count} more (not listed)"] if count else []
+
+
 @dataclass
 class StepEvents:
     """What the guard saw during one step."""
@@ -211,6 +221,8 @@ class PageGuard:
         self.crashed = False
         self._dialogs: list[Dialog] = []
         self._popups: list[_Popup] = []
+        #: Pop-ups past :data:`MAX_POPUPS_PER_STEP` in this step: closed, counted, not listed.
+        self._popups_not_listed = 0
         self._violation = ""
         self._hosts: dict[str, list[int]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -257,9 +269,11 @@ class PageGuard:
                 await dialog.dismiss()
 
     def _on_page(self, popup: Page) -> None:
-        if popup is self.page or len(self._popups) >= MAX_POPUPS_PER_STEP:
-            if popup is not self.page:
-                self._spawn(popup.close())
+        if popup is self.page:
+            return
+        if len(self._popups) >= MAX_POPUPS_PER_STEP:
+            self._popups_not_listed += 1  # closed all the same, and counted
+            self._spawn(popup.close())
             return
         record = _Popup(popup.url)
         self._popups.append(record)
@@ -331,11 +345,12 @@ class PageGuard:
             await asyncio.wait(list(self._tasks), timeout=5)
         events = StepEvents(
             dialogs=self._dialogs,
-            popups=[p.url for p in self._popups],
+            popups=[p.url for p in self._popups] + popups_more(self._popups_not_listed),
             violation=self._violation,
             crashed=self.crashed,
         )
         self._dialogs, self._popups, self._violation = [], [], ""
+        self._popups_not_listed = 0
         return events
 
     def third_party(self) -> list[ThirdPartyHost]:

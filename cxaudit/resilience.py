@@ -25,13 +25,13 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cxaudit.actions import SiteUnreachable, TransientResponse
 from cxaudit.errors import RunError, UsageError
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Playwright
+    from playwright.async_api import Browser, Page, Playwright
 
     from cxaudit.browser import BrowserOptions
     from cxaudit.results import RunResult
@@ -46,6 +46,9 @@ TRANSIENT_NET_ERRORS = (
     "ERR_EMPTY_RESPONSE",
     "ERR_NETWORK_CHANGED",
     "ERR_CONNECTION_TIMED_OUT",
+    # A connection that ended while the page's body came (see unless_dropped).
+    "ERR_CONTENT_LENGTH_MISMATCH",
+    "ERR_INCOMPLETE_CHUNKED_ENCODING",
     # The same failures, when Chromium's error page wins the race with the
     # navigation's own error report (seen on a loaded machine): the code is lost.
     'interrupted by another navigation to "chrome-error://',
@@ -70,6 +73,67 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, SiteUnreachable) and any(
         code in str(exc) for code in TRANSIENT_NET_ERRORS
     )
+
+
+#: Chromium's codes for a connection that ended while a page's body came, in words.
+DROPPED_MID_BODY = {
+    "ERR_CONNECTION_RESET": "the connection was reset",
+    "ERR_CONNECTION_CLOSED": "the connection was closed",
+    "ERR_CONNECTION_ABORTED": "the connection was aborted",
+    "ERR_CONTENT_LENGTH_MISMATCH": "the connection was closed before the whole page came",
+    "ERR_INCOMPLETE_CHUNKED_ENCODING": "the connection was closed before the whole page came",
+}
+T = TypeVar("T")
+
+
+class DroppedMidBody(Exception):
+    """The page's connection ended after its headers came: it will never finish loading."""
+
+
+async def unless_dropped(page: Page, navigation: Awaitable[T]) -> T:
+    """``navigation`` (a ``page.goto``), given up as soon as the page's connection drops.
+
+    Chromium shows a page once its headers have come. When the connection
+    then ends (reset, or closed before the ``Content-Length``), the document
+    never finishes loading and the goto waits for its ``load`` event until
+    the step timeout: a dropped connection, which is worth a retry, would be
+    reported as a timeout, which is not. The main frame's request failing
+    after its response began ends the wait with :class:`DroppedMidBody`.
+    """
+    if not asyncio.iscoroutine(navigation):  # a synchronous page's view: already done
+        return await navigation
+    answered: set[Any] = set()
+    dropped: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    def mine(request: Any) -> bool:
+        return bool(request.is_navigation_request() and request.frame == page.main_frame)
+
+    def on_response(response: Any) -> None:
+        if mine(response.request):
+            answered.add(response.request)
+
+    def on_failed(request: Any) -> None:
+        failure = request.failure or ""
+        code = next((c for c in DROPPED_MID_BODY if c in failure), None)
+        if code and request in answered and mine(request) and not dropped.done():
+            dropped.set_result(f"{DROPPED_MID_BODY[code]} ({failure})")
+
+    page.on("response", on_response)
+    page.on("requestfailed", on_failed)
+    going = asyncio.ensure_future(navigation)
+    try:
+        await asyncio.wait({going, dropped}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:  # the journey was stopped: so is its navigation
+        going.cancel()
+        raise
+    finally:
+        page.remove_listener("response", on_response)
+        page.remove_listener("requestfailed", on_failed)
+    if going.done():
+        return going.result()  # loaded after all, or failed in its own words
+    going.cancel()
+    await asyncio.gather(going, return_exceptions=True)
+    raise DroppedMidBody(f"the page did not finish loading: {dropped.result()}")
 
 
 @dataclass
@@ -218,12 +282,19 @@ class SignalStop:
         """Call ``on_stop`` on the first signal while inside (the running loop's thread only)."""
         loop = asyncio.get_running_loop()
         installed: list[int] = []
+        # What was there before (cxaudit.startup's Ctrl-C handler, say) comes back after.
+        previous = {sig: signal.getsignal(sig) for sig in self.SIGNALS}
+
+        def restore() -> None:
+            for sig in installed:
+                loop.remove_signal_handler(sig)
+                if previous[sig] is not None:
+                    signal.signal(sig, previous[sig])
+            installed.clear()
 
         def handle(signum: int) -> None:
             self.signum = signum
-            for sig in installed:
-                loop.remove_signal_handler(sig)
-            installed.clear()
+            restore()
             on_stop()
 
         try:
@@ -235,8 +306,7 @@ class SignalStop:
                     pass  # not the main thread, or a platform without them
             yield
         finally:
-            for sig in installed:
-                loop.remove_signal_handler(sig)
+            restore()
 
 
 def _alive(pid: int) -> bool:

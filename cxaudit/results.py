@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cxaudit.errors import CxauditError
 from cxaudit.sanitize import valid_model, valid_value
+from cxaudit.spec.yamlpos import NotRegularFile, read_limited
 
 SCHEMA_VERSION = "1.0"
 
@@ -551,9 +552,12 @@ def read_results(path: Path) -> RunResult:
     """Read a results.json, with a clear error for a missing or foreign file."""
     try:
         # A JSON escape (``"\\udfff"``) brings back what no writer could write.
-        raw = valid_value(json.loads(Path(path).read_text(encoding="utf-8")))
+        # Never a blocking read: a FIFO given as results or baseline would hang the command.
+        raw = valid_value(json.loads(read_limited(Path(path), None).decode("utf-8")))
     except FileNotFoundError:
         raise ResultsFileError(f"{path}: no such file") from None
+    except NotRegularFile as exc:
+        raise ResultsFileError(str(exc)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ResultsFileError(f"{path}: not a cxaudit results file ({exc})") from None
     if not isinstance(raw, dict) or "schema_version" not in raw:

@@ -339,10 +339,15 @@ class Runner:
                 limit = asyncio.Semaphore(max(1, options.workers))
 
                 async def one(i: int, journey: Journey, channel: Channel) -> None:
+                    if self.interrupted:  # a signal during the browser's start: run nothing
+                        return
                     async with limit:
                         result = await self._supervised(supervisor, journey, channel)
                         self._runs[i] = result
                         self._done += 1
+                        # Saved before it is announced: a run printed as passed is on disk.
+                        if self.checkpoint is not None:
+                            self.checkpoint(self.partial())
                         self._emit(
                             Event(
                                 "journey-finished",
@@ -353,8 +358,6 @@ class Runner:
                                 done=self._done,
                             )
                         )
-                        if self.checkpoint is not None and self._done < len(pairs):
-                            self.checkpoint(self.partial())
 
                 self._tasks = [
                     asyncio.ensure_future(one(i, j, c)) for i, (j, c) in enumerate(pairs)

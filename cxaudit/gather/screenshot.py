@@ -289,7 +289,8 @@ async def capture(
         try:
             shot = await _send(await _session(page), "Page.captureScreenshot", params)
         except TimeoutError:
-            raise
+            # Not a TimeoutError: the snapshot reads that as the whole page being stuck.
+            raise ScreenshotTimeout(too_slow(size, options)) from None
         except Exception:
             # A session can go with a renderer that was swapped: open a new one, once.
             _SESSIONS.pop(page, None)
@@ -301,3 +302,23 @@ async def capture(
         raise Withheld("the page removed the mask before the picture was taken")
     path.write_bytes(base64.b64decode(shot["data"]))
     return boxes
+
+
+class ScreenshotTimeout(Exception):
+    """The browser did not draw the picture in time; the page itself may be fine."""
+
+
+def too_slow(size: dict[str, Any], options: ScreenshotOptions) -> str:
+    """What a screenshot that did not come back says: how long, and how large the page is.
+
+    A page does not need a script to be too much to draw: a 50 MB page of
+    text is hundreds of thousands of pixels tall. The message says what was
+    measured, not a guess at the cause.
+    """
+    height = int(size.get("height") or 0)
+    cut = f", cut at {options.max_height:,} px" if height > options.max_height else ""
+    return (
+        f"the screenshot did not come back within {CAPTURE_TIMEOUT_S:g} s: the page is "
+        f"{height:,} px tall and {int(size.get('width') or 0):,} px wide{cut}; "
+        "no screenshot of this step"
+    )

@@ -205,7 +205,15 @@ async def take_snapshot(
         await _bounded(paused.aclose(), limit)
         clock_end = await _bounded(_page_clock(page), limit)
     except PageStuck as exc:
-        errors[STUCK_KEY] = str(exc)
+        shot = errors.get("screenshot", "")
+        # At or after a screenshot that did not come back, the browser may still be
+        # drawing the page: that is what happened, not a script of the page's.
+        errors[STUCK_KEY] = (
+            f"the page stopped answering at its screenshot ({shot}): nothing more could be "
+            "read from the page, and the journey stops here"
+            if "did not come back" in shot
+            else str(exc)
+        )
     if refusal is not None:
         why = refusal(page.url) or refusal(str(data.get("url") or page.url))
         if why:  # it left during the gathering: what was read may be the other site's
@@ -279,6 +287,7 @@ async def _gather(
                     f"covered {len(boxes)} element(s) that show a secret: {json.dumps(boxes)}"
                 )
         except PageStuck:
+            errors["screenshot"] = f"the screenshot did not come back within {limit:g} s"
             raise
         except Exception as exc:
             errors["screenshot"] = _short(exc)

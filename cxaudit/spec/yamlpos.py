@@ -34,24 +34,34 @@ MAX_BYTES = 5 * 1024 * 1024
 
 
 class NotRegularFile(OSError):
-    """A device, pipe or socket where a journey file was expected."""
+    """A device, pipe or socket where a file was expected: reading it might never end."""
 
 
-def read_limited(path: Path) -> bytes:
-    """The bytes of a file, at most ``MAX_BYTES + 1`` of them (the excess is an error later).
-
-    A pipe, device or socket is refused before it is opened: reading
-    ``/dev/zero`` or a FIFO would never end.
-    """
-    info = os.stat(path)
-    if stat.S_ISDIR(info.st_mode):
+def _refuse_irregular(path: Path, mode: int) -> None:
+    if stat.S_ISDIR(mode):
         raise IsADirectoryError(21, "Is a directory", str(path))
-    if not stat.S_ISREG(info.st_mode):
-        raise NotRegularFile(
-            f"{path}: not a regular file (a device, pipe or socket); give a journey file"
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
         )
-    with open(path, "rb") as fh:
-        return fh.read(MAX_BYTES + 1)
+        raise NotRegularFile(f"{path} is not a regular file ({kind}?)")
+
+
+def read_limited(path: Path, limit: int | None = MAX_BYTES + 1) -> bytes:
+    """The bytes of a regular file, at most ``limit`` of them (``None``: all of them).
+
+    Journeys read ``MAX_BYTES + 1`` (the excess is an error later); every
+    other file cxaudit reads (results, baselines, config) comes through here
+    too. A pipe, device or socket is refused before it is opened: reading
+    ``/dev/zero`` or a FIFO would never end, and opening a FIFO waits for a
+    writer. The open is non-blocking and checked again, so one swapped in
+    after the first check cannot block either.
+    """
+    _refuse_irregular(path, os.stat(path).st_mode)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        _refuse_irregular(path, os.fstat(fd).st_mode)
+        return fh.read(-1 if limit is None else limit)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ treats as another origin: that is the "third party" of these tests.
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 import time
 from collections import Counter
@@ -71,6 +73,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _reset_mid_body(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        self.wfile.write(b"<!doctype html><title>Half a page</title><p>" + b"x" * 2000)
+        self.wfile.flush()
+        time.sleep(0.2)  # let the browser show the start of the page first
+        # SO_LINGER 0: close() sends RST instead of FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
     def _page(self, title: str, body: str = "", status: int = 200) -> None:
         self._send(status, PAGE.format(title=title, body=body))
 
@@ -115,6 +130,12 @@ class _Handler(BaseHTTPRequestHandler):
                     self.close_connection = True  # no answer at all: ERR_EMPTY_RESPONSE
                     return
                 self._page("Service Unavailable", "<p>Busy</p>", status=503)
+                return
+            self._page("Back again", "<p>Worked this time</p>")
+        elif head in ("reset", "flaky-reset"):
+            # Headers and part of the body, then a TCP reset: the page never finishes.
+            if head == "reset" or site.count(path) <= site.fail_first.get(key, 1):
+                self._reset_mid_body()
                 return
             self._page("Back again", "<p>Worked this time</p>")
         elif head == "slow":
