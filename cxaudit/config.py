@@ -30,7 +30,7 @@ from cxaudit.browser import BUILTIN_CHANNELS, Channel, NetworkProfile
 from cxaudit.errors import SpecError, SpecIssue, UsageError
 from cxaudit.gather.axe import DEFAULT_STANDARD, STANDARD_TAGS, AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
-from cxaudit.spec.journey_file import Budgets
+from cxaudit.spec.journey_file import Budgets, check_test_id_attribute
 from cxaudit.spec.loader import display, pydantic_issues
 from cxaudit.spec.messages import Glossary
 from cxaudit.spec.yamlpos import Document, load_document, read_limited
@@ -322,6 +322,16 @@ class Settings(_Section):
     accept: list[AcceptConfig] = Field(
         default_factory=list, description="Known findings muted until an expiry date."
     )
+    test_id_attribute: str = Field(
+        default="data-testid",
+        description="The attribute `test_id` locators match (data-test, data-qa, data-cy...); "
+        "a journey's own `test_id_attribute` wins.",
+    )
+
+    @field_validator("test_id_attribute")
+    @classmethod
+    def _test_id_attribute(cls, value: str) -> str:
+        return check_test_id_attribute(value) or value
 
     @field_validator("base_url")
     @classmethod

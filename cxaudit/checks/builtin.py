@@ -2,4 +2,11 @@
 
 from __future__ import annotations
 
-from cxaudit.checks import accessibility, consistency, performance, trust, usability  # noqa: F401
+from cxaudit.checks import (  # noqa: F401
+    accessibility,
+    consistency,
+    expectations,
+    performance,
+    trust,
+    usability,
+)
