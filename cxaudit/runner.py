@@ -460,7 +460,10 @@ class Runner:
             )
             ctx, redactor = live.ctx, live.redactor
             ctx.test_id_attribute = journey.test_id_attribute or options.test_id_attribute
-            deadline = t0 + journey.timeout_ms / 1000 if journey.timeout_ms else None
+            # The journey's budget counts from its first step (the browser's start is not its).
+            deadline = (
+                time.perf_counter() + journey.timeout_ms / 1000 if journey.timeout_ms else None
+            )
             time_origin: float | None = None
             all_steps = journey.steps
             for index, step in enumerate(all_steps):
