@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from cxaudit.locators import Locator, suggestions
+from cxaudit.locators import DEFAULT_TEST_ID_ATTRIBUTE, Locator, suggestions
 from cxaudit.results import Capture
 from cxaudit.spec.journey_file import Scalar
 from cxaudit.spec.paths import is_file
@@ -95,6 +95,10 @@ class ActionContext:
     refuse_url: Callable[[str], str | None] | None = None
     #: The message this step received (``wait_for_email``), for the step result.
     email: Any = None
+    #: When a page counts as loaded (the step's or journey's ``wait_until``), or None: load.
+    wait_until: str | None = None
+    #: The attribute ``test_id`` locators match (data-testid, data-qa...).
+    test_id_attribute: str = DEFAULT_TEST_ID_ATTRIBUTE
 
     def url(self, target: str) -> str:
         """``target`` resolved against the journey's base URL."""
@@ -144,6 +148,8 @@ class ActionSpec:
     changes_page: bool = False
     examples: tuple[str, ...] = ()
     check: CheckFn | None = None
+    #: A check step (it verifies, it does not act): it may be ``soft``.
+    verifies: bool = False
 
 
 REGISTRY: dict[str, ActionSpec] = {}
@@ -157,6 +163,7 @@ def action(
     changes_page: bool = False,
     examples: tuple[str, ...] = (),
     check: CheckFn | None = None,
+    verifies: bool = False,
 ) -> Callable[[ActionFn], ActionFn]:
     """Register an action; its docstring is its documentation."""
 
@@ -172,6 +179,7 @@ def action(
             changes_page=changes_page,
             examples=examples,
             check=check,
+            verifies=verifies,
         )
         return fn
 
@@ -189,8 +197,10 @@ class _Args(BaseModel):
 
 class GotoArgs(_Args):
     url: str = Field(description="Address to open; relative paths join the journey's base_url.")
-    wait_until: Literal["load", "domcontentloaded", "networkidle", "commit"] = Field(
-        default="load", description="When the page counts as opened."
+    wait_until: Literal["load", "domcontentloaded", "networkidle", "commit"] | None = Field(
+        default=None,
+        description="When the page counts as opened (default: the step's or journey's "
+        "`wait_until`, else load).",
     )
 
 
@@ -537,7 +547,10 @@ async def goto(ctx: ActionContext, args: GotoArgs) -> None:
     url = ctx.url(args.url)
     try:
         response = await unless_dropped(
-            ctx.page, ctx.page.goto(url, timeout=ctx.timeout_ms, wait_until=args.wait_until)
+            ctx.page,
+            ctx.page.goto(
+                url, timeout=ctx.timeout_ms, wait_until=args.wait_until or ctx.wait_until or "load"
+            ),
         )
     except DroppedMidBody as exc:  # transient: retried (cxaudit.resilience.is_transient)
         raise SiteUnreachable(f"could not open {url}: {exc}") from None
@@ -835,6 +848,7 @@ async def _closest_text(page: Page, wanted: str) -> str:
     "expect",
     ExpectArgs,
     shorthand="text",
+    verifies=True,
     examples=(
         "expect: Thank you for your order",
         'expect: {text: "${price}", within: {test_id: cart-total}}',
@@ -986,6 +1000,7 @@ def format_number(number: float) -> str:
 @action(
     "capture",
     CaptureArgs,
+    verifies=True,
     examples=(
         "capture: {price: {test_id: price}}",
         "capture: {order: {test_id: order-number}, total: {test_id: order-total, number: true}}",
@@ -1207,6 +1222,30 @@ async def dismiss_consent(
             "check the consent settings of the journey"
         ) from None
     return f"consent banner accepted ({accept.describe()})"
+
+
+# ---------------------------------------------------------------------------
+# After a step: when its page counts as ready
+
+
+async def page_loaded(ctx: ActionContext) -> None:
+    """Wait (at most the step's timeout) for the load state the journey asks for.
+
+    ``commit`` waits for nothing more; a page still loading when the timeout
+    comes is measured as it is (the step does not fail here).
+    """
+    state = ctx.wait_until or "load"
+    if state == "commit":
+        return
+    try:
+        await ctx.page.wait_for_load_state(state, timeout=ctx.timeout_ms)
+    except Exception:
+        pass  # a page still loading is measured as it is
+
+
+async def wait_for_element(ctx: ActionContext, loc: Locator) -> None:
+    """A step's ``wait_for``: the element must become visible within the step's timeout."""
+    await _on_element(ctx, loc, lambda el: el.wait_for(state="visible", timeout=ctx.timeout_ms))
 
 
 # Actions in their own modules register when the registry is imported.

@@ -32,7 +32,7 @@ from cxaudit.errors import SpecError, SpecIssue, UsageError
 from cxaudit.gather.axe import DEFAULT_STANDARD, STANDARD_TAGS, AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.mail.settings import MailSettings
-from cxaudit.spec.journey_file import Budgets
+from cxaudit.spec.journey_file import Budgets, check_test_id_attribute
 from cxaudit.spec.loader import display, pydantic_issues
 from cxaudit.spec.messages import Glossary
 from cxaudit.spec.yamlpos import Document, load_document, read_limited
@@ -343,6 +343,16 @@ class Settings(_Section):
         default_factory=MailSettings,
         description="Where wait_for_email steps read mail (docs/email.md).",
     )
+    test_id_attribute: str = Field(
+        default="data-testid",
+        description="The attribute `test_id` locators match (data-test, data-qa, data-cy...); "
+        "a journey's own `test_id_attribute` wins.",
+    )
+
+    @field_validator("test_id_attribute")
+    @classmethod
+    def _test_id_attribute(cls, value: str) -> str:
+        return check_test_id_attribute(value) or value
 
     @field_validator("base_url")
     @classmethod

@@ -11,6 +11,8 @@ these, so there is one way to find an element.
 from __future__ import annotations
 
 import difflib
+import json
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -18,6 +20,22 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 if TYPE_CHECKING:
     from playwright.async_api import Locator as PwLocator
     from playwright.async_api import Page
+
+#: Playwright's own test-id attribute, which ``get_by_test_id`` matches.
+DEFAULT_TEST_ID_ATTRIBUTE = "data-testid"
+#: The attribute ``test_id`` locators match in the journey running in this task.
+#: Playwright's ``selectors.set_test_id_attribute`` is process-wide, and journeys
+#: with different attributes run at once in one browser: each asyncio task sets
+#: its own value here instead, and another attribute becomes a CSS selector.
+TEST_ID_ATTRIBUTE: ContextVar[str] = ContextVar(
+    "cxaudit_test_id_attribute", default=DEFAULT_TEST_ID_ATTRIBUTE
+)
+
+
+def test_id_selector(value: str, attribute: str) -> str:
+    """The CSS selector matching ``attribute`` exactly equal to ``value``."""
+    return f"[{attribute}={json.dumps(value, ensure_ascii=False)}]"
+
 
 LOCATOR_KINDS = ("role", "label", "text", "placeholder", "alt", "title", "test_id", "css")
 LOCATOR_FIELDS = (*LOCATOR_KINDS, "name", "exact", "within", "nth")
@@ -30,7 +48,8 @@ KIND_HELP = {
     "placeholder": "Input by its placeholder text.",
     "alt": "Image (or area) by its alt text.",
     "title": "Element by its title attribute.",
-    "test_id": "Element by its data-testid attribute.",
+    "test_id": "Element by its test id: the data-testid attribute, or the journey's "
+    "(or project's) `test_id_attribute` (data-test, data-qa, data-cy...).",
     "css": "CSS selector: the last resort, as it breaks when the markup changes.",
 }
 
@@ -143,7 +162,10 @@ class Locator(BaseModel):
         if kind == "title":
             return scope.get_by_title(value, exact=self.exact)
         if kind == "test_id":
-            return scope.get_by_test_id(value)
+            attribute = TEST_ID_ATTRIBUTE.get()
+            if attribute == DEFAULT_TEST_ID_ATTRIBUTE:
+                return scope.get_by_test_id(value)
+            return scope.locator(test_id_selector(value, attribute))
         return scope.locator(value)
 
 
@@ -164,8 +186,8 @@ _CANDIDATES_JS = {
         .map(n => n.getAttribute('placeholder')))""",
     "alt": """els => els.flatMap(e => [...e.querySelectorAll('[alt]')].map(n => n.getAttribute('alt')))""",
     "title": """els => els.flatMap(e => [...e.querySelectorAll('[title]')].map(n => n.getAttribute('title')))""",
-    "test_id": """els => els.flatMap(e => [...e.querySelectorAll('[data-testid]')]
-        .map(n => n.getAttribute('data-testid')))""",
+    "test_id": """(els, attr) => els.flatMap(e => [...e.querySelectorAll(`[${attr}]`)]
+        .map(n => n.getAttribute(attr)))""",
     "text": """els => els.flatMap(e => [...e.querySelectorAll('a, button, h1, h2, h3, label, p, li, summary, td, th, span')]
         .map(n => n.innerText))""",
 }
@@ -191,6 +213,9 @@ async def suggestions(page: Page, loc: Locator) -> list[str]:
                 label = await item.get_attribute("aria-label", timeout=500)
                 found.append(label or await item.inner_text(timeout=500))
             wanted = loc.name
+        elif kind == "test_id":
+            found = await scope.evaluate_all(_CANDIDATES_JS[kind], TEST_ID_ATTRIBUTE.get())
+            wanted = loc.test_id
         elif kind in _CANDIDATES_JS:
             found = await scope.evaluate_all(_CANDIDATES_JS[kind])
             wanted = getattr(loc, kind)

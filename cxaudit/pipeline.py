@@ -68,6 +68,7 @@ def run_options(
         screenshot_options=settings.screenshots.options(),
         retries=settings.retries,
         policy=PagePolicy.from_settings(settings),
+        test_id_attribute=settings.test_id_attribute,
         **extra,
     )
 

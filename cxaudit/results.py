@@ -83,6 +83,13 @@ class Capture(_Model):
     secret: bool = False
 
 
+class SoftFailure(_Model):
+    """A soft check step whose check failed: the journey went on, a finding records it."""
+
+    message: str
+    severity: str = "serious"
+
+
 class Heading(_Model):
     level: int
     text: str
@@ -307,6 +314,11 @@ class StepResult(_Model):
 
     #: The message a ``wait_for_email`` step received.
     email: EmailRecord | None = None
+    #: A soft check that failed (``soft: true``): the step counts as done.
+    soft_failure: SoftFailure | None = None
+    #: The timeout in force for the step, in ms (its own, the run's, or what
+    #: was left of the journey's ``timeout``); 0 when not recorded.
+    timeout_ms: float = 0
 
     def __repr__(self) -> str:  # short: assertion output in tests stays readable
         return f"StepResult(#{self.index + 1} {self.action} {self.name!r}: {self.status})"

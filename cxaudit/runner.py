@@ -28,7 +28,9 @@ from cxaudit.actions import (
     SiteUnreachable,
     StepFailed,
     dismiss_consent,
+    page_loaded,
     substitute,
+    wait_for_element,
 )
 from cxaudit.browser import BrowserOptions, Channel, Throttle, new_context
 from cxaudit.consent import handle_consent
@@ -37,6 +39,7 @@ from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.gather.snapshot import GATHER_TIMEOUT_S, off_site, stuck
+from cxaudit.locators import DEFAULT_TEST_ID_ATTRIBUTE, TEST_ID_ATTRIBUTE
 from cxaudit.mail.session import mail_variables
 from cxaudit.metrics import changed_page, repetition_of
 from cxaudit.policy import NavigationPolicy, PageGuard, PagePolicy
@@ -56,6 +59,7 @@ from cxaudit.results import (
     JourneyRun,
     RunResult,
     Snapshot,
+    SoftFailure,
     StepResult,
 )
 from cxaudit.sanitize import safe_name, valid_model
@@ -123,6 +127,8 @@ class RunOptions:
     #: Longest one call into a page may take (an ``evaluate``, a screenshot):
     #: past it the page's script is taken as stuck and its journey ends.
     page_timeout_s: float = GATHER_TIMEOUT_S
+    #: The attribute ``test_id`` locators match, unless a journey says another.
+    test_id_attribute: str = DEFAULT_TEST_ID_ATTRIBUTE
 
     def snapshot_options(
         self,
@@ -480,10 +486,21 @@ class Runner:
                 trace=may_trace,
             )
             ctx, redactor = live.ctx, live.redactor
+            ctx.test_id_attribute = journey.test_id_attribute or options.test_id_attribute
+            # The journey's budget counts from its first step (the browser's start is not its).
+            deadline = (
+                time.perf_counter() + journey.timeout_ms / 1000 if journey.timeout_ms else None
+            )
             time_origin: float | None = None
             all_steps = journey.steps
             for index, step in enumerate(all_steps):
                 stage = journey.stage_of(index)
+                if status == "passed" and deadline is not None and time.perf_counter() >= deadline:
+                    status = "failed"
+                    error = (
+                        f"the journey's timeout ({journey.timeout_ms / 1000:g} s) was spent "
+                        f"before step {index + 1} ({redactor.text(step.name)})"
+                    )
                 if status != "passed":
                     steps.append(
                         StepResult(
@@ -520,6 +537,7 @@ class Runner:
                     time_origin,
                     consent=consent if step.action == "goto" else None,
                     timing_only=timing_only,
+                    deadline=deadline,
                 )
                 result = result.model_copy(update={"file": _step_file(journey, step)})
                 if step.action == "goto" and result.status == "passed":
@@ -660,6 +678,7 @@ class Runner:
         time_origin: float | None,
         consent: Consent | None = None,
         timing_only: bool = False,
+        deadline: float | None = None,
     ) -> tuple[StepResult, float | None]:
         """One step on an open page, audited as in a journey (the BDD steps use it too).
 
@@ -669,6 +688,11 @@ class Runner:
         ctx, recorder, throttle, guard = live.ctx, live.recorder, live.throttle, live.guard
         spec = REGISTRY[step.action]
         ctx.timeout_ms = step.timeout_ms or self.options.step_timeout_ms
+        if deadline is not None:  # what is left of the journey's own timeout
+            ctx.timeout_ms = max(1.0, min(ctx.timeout_ms, (deadline - time.perf_counter()) * 1000))
+        ctx.wait_until = step.wait_until
+        TEST_ID_ATTRIBUTE.set(ctx.test_id_attribute)
+        soft_failure: SoftFailure | None = None
         ctx.captures = []
         ctx.artifacts = []
         ctx.email = None
@@ -713,12 +737,12 @@ class Runner:
                     GOTO_QUIET_MS if step.action == "goto" else ACTION_QUIET_MS
                 )
                 load_wait = time.monotonic()
-                try:
-                    await ctx.page.wait_for_load_state("load", timeout=ctx.timeout_ms)
-                except Exception:
-                    pass  # a page still loading is measured as it is
+                await page_loaded(ctx)
                 if time.monotonic() - load_wait > 0.05:
                     finished = time.monotonic()
+            if step.wait_for is not None:
+                await wait_for_element(ctx, step.wait_for)
+                finished = time.monotonic()
             landed_on_error(ctx.page.url, recorder.main_status)
             if reason := on_error_page(ctx.page.url, recorder.failed):
                 raise StepFailed(reason)
@@ -726,8 +750,12 @@ class Runner:
             status = "error"
             message = str(exc)
         except StepFailed as exc:
-            status = "skipped" if step.optional else "failed"
-            message = str(exc) if not step.optional else f"optional step not done: {exc}"
+            if step.soft:  # a finding (CX-USE-022), and the journey goes on
+                message = f"soft check failed: {exc}"
+                soft_failure = SoftFailure(message=str(exc), severity=step.severity)
+            else:
+                status = "skipped" if step.optional else "failed"
+                message = str(exc) if not step.optional else f"optional step not done: {exc}"
         except Exception as exc:
             status = "error"
             message = f"{type(exc).__name__}: {_short(exc)}"
@@ -748,7 +776,11 @@ class Runner:
         )
         if audit and moved and not spec.changes_page:
             await recorder.settle(ACTION_QUIET_MS)  # the new route may still fetch its content
-        want_shot = self.options.screenshots and not timing_only and (audit or status == "failed")
+        want_shot = (
+            self.options.screenshots
+            and not timing_only
+            and (audit or status == "failed" or soft_failure is not None)
+        )
         snapshot = None
         if not events.crashed and (status != "error" or not ctx.page.is_closed()):
             live.redactor.update(ctx.secrets)  # those learnt in this step too
@@ -798,6 +830,8 @@ class Runner:
             popups=events.popups,
             consent=banner,
             email=ctx.email,
+            soft_failure=soft_failure,
+            timeout_ms=ctx.timeout_ms,
         )
         # Every step result leaves here masked and valid (page text in messages,
         # captures and dialogs too): journeys and BDD steps alike.

@@ -7,6 +7,7 @@ from cxaudit.checks import (  # noqa: F401
     consent,
     consistency,
     email,
+    expectations,
     images,
     performance,
     trust,

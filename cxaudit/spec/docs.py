@@ -266,6 +266,77 @@ check says so (not applicable) and suggests the group to write.
 """
 
 
+SOFT_CHECKS = """## Soft checks
+
+A check step (`expect`, `capture`) that fails ends the journey: what comes
+after it depends on it. Marked `soft: true`, a failed check is a finding
+instead (CX-USE-022 `journey-expectations`, of the step's `severity`,
+default serious) and the journey goes on, so one journey can probe several
+faults. The step is recorded as passed with a failed soft check
+(`soft_failure` in results.json, "passed with a failed soft check" on its
+card) and the journey counts as completed. `soft_checks: true` at the top of
+a journey makes every check step soft unless it says `soft: false`. Steps
+that act (click, fill...) cannot be soft.
+
+```yaml
+soft_checks: true
+stages:
+  purchase:
+    - expect: Free shipping
+      severity: critical
+    - expect: {visible: {test_id: promo}}
+      severity: minor
+    - click: {role: button, name: Add to cart}
+    - expect: Added to your cart
+      soft: false
+```
+"""
+
+TEST_IDS = """## Test ids
+
+`test_id:` locators match the `data-testid` attribute, as Playwright's
+`get_by_test_id` does. A site built with another convention (`data-test`,
+`data-qa`, `data-cy`...) sets `test_id_attribute:` in cxaudit.yaml for the
+whole project, or at the top of a journey for that journey. Journeys with
+different attributes run side by side: the attribute is the journey's own
+(a CSS attribute selector such as `[data-qa="buy"]`), never Playwright's
+process-wide setting.
+"""
+
+WAITS = """## Waiting for pages, and timeouts
+
+After a `goto`, and after a step that may change the page (click, press,
+select...), the journey waits for the page's `load` event. For a site whose
+load event comes late (a slow image, an ad, a tracker), `wait_until:` says
+when the page counts as loaded: `domcontentloaded` (the document is parsed),
+`commit` (the answer has started; no wait at all), `networkidle`, or `load`.
+It goes on a step (beside `name` and `timeout`) or at the top of the journey
+as the default; `goto: {url, wait_until}` also takes it. `wait_for:` on a
+step waits, after the action, until an element is visible: what the
+customer waits for, whatever the load event says.
+
+`timeout:` on a step is how long it may wait (default: the project's
+`timeout_ms`); `timeout:` at the top of a journey is the whole journey's
+budget in ms: each step gets at most what is left of it, and the journey
+fails when it is spent. The timeout in force is recorded with each step
+(`timeout_ms` in results.json) and shown on the card of a step that failed.
+
+```yaml
+journey: Browse a slow shop
+wait_until: domcontentloaded
+timeout: 60000
+stages:
+  pre-purchase:
+    - goto: /products
+      wait_for: {role: heading, name: Products}
+    - click: {role: link, name: Trail Runner 2}
+      wait_until: commit
+      wait_for: {test_id: price}
+      timeout: 5000
+```
+"""
+
+
 def consent_section() -> str:
     presets = "\n".join(
         f"| `{name}` | `{accept.css}` | `{banner.css}` |"
@@ -387,6 +458,9 @@ def journeys_markdown() -> str:
                 "",
                 DATA,
                 MESSAGES,
+                SOFT_CHECKS,
+                TEST_IDS,
+                WAITS,
                 consent_section(),
             ]
         ).rstrip()

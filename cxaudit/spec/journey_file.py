@@ -52,6 +52,24 @@ class AuditOptions(_Strict):
         return out
 
 
+#: When a page counts as loaded (Playwright's load states).
+WaitUntil = Literal["load", "domcontentloaded", "networkidle", "commit"]
+#: Severities a soft check's finding may have.
+Severity = Literal["critical", "serious", "moderate", "minor"]
+#: An HTML attribute name, as ``test_id_attribute`` takes one.
+TEST_ID_ATTRIBUTE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def check_test_id_attribute(value: str | None) -> str | None:
+    """A test-id attribute name, or a plain-language error."""
+    if value is not None and not TEST_ID_ATTRIBUTE.match(value):
+        raise ValueError(
+            f"{value!r} is not an attribute name: write one such as data-testid, "
+            "data-test, data-qa or data-cy"
+        )
+    return value
+
+
 class StepOptions(_Strict):
     """Keys any step may carry beside its action."""
 
@@ -68,6 +86,24 @@ class StepOptions(_Strict):
         default=None,
         description="false: do not audit after this step; true: audit even if it "
         "does not change the page; or {skip, disable, budget}.",
+    )
+    soft: bool | None = Field(
+        default=None,
+        description="On a check step (expect, capture): a failed check is a finding "
+        "(of `severity`) and the journey goes on; default: the journey's `soft_checks`.",
+    )
+    severity: Severity = Field(
+        default="serious", description="With `soft`: the severity of the finding it records."
+    )
+    wait_until: WaitUntil | None = Field(
+        default=None,
+        description="When the page counts as loaded after this step (default: the "
+        "journey's `wait_until`, else load); `commit` does not wait for the page at all.",
+    )
+    wait_for: Locator | None = Field(
+        default=None,
+        description="After the action, wait until this element is visible (within the "
+        "step's timeout): for pages whose load event comes late or means nothing.",
     )
 
 
@@ -249,6 +285,34 @@ class JourneyFile(_Strict):
         f"(any platform, through autoconsent), a preset ({', '.join(CONSENT_PRESETS)}) "
         "or {accept: <locator>}.",
     )
+    soft_checks: bool = Field(
+        default=False,
+        description="Check steps (expect, capture) are soft unless they say `soft: false`: "
+        "a failed check is a finding and the journey goes on, so one journey probes "
+        "several faults.",
+    )
+    wait_until: WaitUntil | None = Field(
+        default=None,
+        description="When a page counts as loaded after a goto or a page-changing step "
+        "(default: load); a step's own `wait_until` wins.",
+    )
+    test_id_attribute: str | None = Field(
+        default=None,
+        description="The attribute `test_id` locators match (data-test, data-qa, data-cy...); "
+        "default: the project's `test_id_attribute`, else data-testid.",
+    )
+    timeout: float | None = Field(
+        default=None,
+        gt=0,
+        le=86_400_000,
+        description="The whole journey's budget in ms: a step gets at most what is left of "
+        "it, and fails when it is spent.",
+    )
+
+    @field_validator("test_id_attribute")
+    @classmethod
+    def _test_id(cls, value: str | None) -> str | None:
+        return check_test_id_attribute(value)
 
     @field_validator("base_url")
     @classmethod

@@ -33,9 +33,11 @@ from cxaudit.spec.journey_file import (
     ConsentConfig,
     FragmentFile,
     JourneyFile,
+    StepOptions,
 )
 from cxaudit.spec.messages import validate_messages
 from cxaudit.spec.model import CANONICAL_STAGES, Consent, Journey, Stage, Step
+from cxaudit.spec.names import step_name
 from cxaudit.spec.paths import exists, is_dir, is_file
 from cxaudit.spec.variables import (
     BUILTIN_VARS,
@@ -55,7 +57,18 @@ from cxaudit.spec.yamlpos import (
     read_limited,
 )
 
-STEP_OPTION_KEYS = ("name", "timeout", "optional", "audit")
+STEP_OPTION_KEYS = (
+    "name",
+    "timeout",
+    "optional",
+    "audit",
+    "soft",
+    "severity",
+    "wait_until",
+    "wait_for",
+)
+#: Step options validated by their model (:class:`StepOptions`).
+MODEL_OPTION_KEYS = ("soft", "severity", "wait_until", "wait_for")
 #: A step waits at most this long (ms): ``.inf`` or a typo of zeros is a mistake, not a wish.
 MAX_STEP_TIMEOUT_MS = 3_600_000
 JOURNEY_SUFFIXES = (".yaml", ".yml")
@@ -224,22 +237,6 @@ _LIMITS = {
 
 # ---------------------------------------------------------------------------
 # Steps
-
-
-def _step_name(action: str, args: dict[str, Any]) -> str:
-    """A readable default name; never shows values of ``set`` or ``capture``."""
-    if action in ("set", "capture"):
-        text = f"{action} " + ", ".join(str(k) for k in args)
-    else:
-        parts = []
-        for key, value in args.items():
-            if isinstance(value, dict):
-                inner = ", ".join(f"{k}: {v}" for k, v in value.items() if not isinstance(v, dict))
-                parts.append(f"{key} {{{inner}}}")
-            else:
-                parts.append(f"{key}: {value}")
-        text = f"{action} " + ", ".join(parts)
-    return text if len(text) <= 90 else text[:87] + "..."
 
 
 def _takes(name: str, model: type[BaseModel]) -> str:
@@ -634,6 +631,15 @@ class Loader:
                 )
             )
             ok = False
+        modelled = {k: options[k] for k in MODEL_OPTION_KEYS if k in options}
+        if modelled:
+            try:
+                options.update(
+                    {k: getattr(StepOptions.model_validate(modelled), k) for k in modelled}
+                )
+            except ValidationError as exc:
+                self.extend(pydantic_issues(doc, path, exc, StepOptions))
+                ok = False
         return options, ok
 
     def _action(
@@ -653,6 +659,16 @@ class Loader:
         except ValidationError as exc:
             self.extend(pydantic_issues(doc, (*path, name), exc, spec.args))
             return None
+        if options.get("soft") and not spec.verifies:
+            checks = ", ".join(n for n, a in REGISTRY.items() if a.verifies)
+            self.add(
+                doc.issue(
+                    (*path, "soft"),
+                    f"'soft' goes with check steps ({checks}): a '{name}' that fails "
+                    "leaves the journey with nothing to go on",
+                )
+            )
+            return None
         if spec.check is not None:
             for note in spec.check(args, ctx.folder):
                 self.add(doc.issue((*path, name, *note.path), note.message, severity=note.severity))
@@ -670,7 +686,7 @@ class Loader:
             action=name,
             args=args,
             raw_args=value,
-            name=options.get("name") or _step_name(name, value),
+            name=options.get("name") or step_name(name, args),
             line=pos.line,
             column=pos.column,
             path=format_path(path),
@@ -679,6 +695,10 @@ class Loader:
             audit=audit,
             overrides=overrides,
             file=doc.file,
+            soft=options.get("soft"),
+            severity=options.get("severity") or "serious",
+            wait_until=options.get("wait_until"),
+            wait_for=options.get("wait_for"),
         )
 
     # -- journeys -------------------------------------------------------------
@@ -817,6 +837,7 @@ class Loader:
                 consent = Consent(
                     accept=accept, banner=banner, wait_ms=config.wait, preset=config.preset
                 )
+        stages = [_with_defaults(stage, top) for stage in stages]
         base = Journey(
             name=top.journey,
             file=doc.file,
@@ -836,6 +857,8 @@ class Loader:
             storage_state=storage_state,
             cookies=tuple(c.model_dump(exclude_none=True) for c in top.cookies),
             consent=consent,
+            test_id_attribute=top.test_id_attribute,
+            timeout_ms=top.timeout,
         )
         return self._per_row(doc, base, rows)
 
@@ -1025,6 +1048,18 @@ class Loader:
                     self.add(replace(where, message=warning))
 
 
+def _with_defaults(stage: Stage, top: JourneyFile) -> Stage:
+    """A stage whose steps take the journey's ``soft_checks`` and ``wait_until`` when
+    they say nothing themselves."""
+    steps = []
+    for step in stage.steps:
+        soft = step.soft
+        if soft is None:
+            soft = top.soft_checks and REGISTRY[step.action].verifies
+        steps.append(replace(step, soft=soft, wait_until=step.wait_until or top.wait_until))
+    return replace(stage, steps=tuple(steps))
+
+
 def _stage_typo(name: str) -> str | None:
     """The canonical stage ``name`` misspells, if it is one letter or two away from it."""
     if name in CANONICAL_STAGES:
@@ -1092,6 +1127,11 @@ def _inherit(parsed: _Parsed, options: dict[str, Any]) -> _Parsed:
             changes["overrides"] = audit.overrides()
     if options.get("name"):
         changes["name"] = f"{options['name']}: {step.name}"
+    if options.get("soft") is not None and step.soft is None and REGISTRY[step.action].verifies:
+        changes["soft"] = options["soft"]
+        changes["severity"] = options.get("severity") or step.severity
+    if options.get("wait_until") and step.wait_until is None:
+        changes["wait_until"] = options["wait_until"]
     return _Parsed(replace(step, **changes), parsed.via) if changes else parsed
 
 

@@ -41,6 +41,13 @@ class Step:
     #: From the mapping form of ``audit:``: ``{"disable": [...], "budget": {...}}``.
     overrides: dict[str, Any] = field(default_factory=dict)
     file: str = ""
+    #: A check step whose failure is a finding, not the end of the journey.
+    soft: bool | None = None
+    severity: str = "serious"
+    #: When the page counts as loaded after the step (None: load).
+    wait_until: str | None = None
+    #: An element to wait for, visible, after the action.
+    wait_for: Locator | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,10 @@ class Journey:
     variables: dict[str, str] = field(default_factory=dict)
     #: The data row's label, when the journey runs once per row.
     row: str | None = None
+    #: The attribute ``test_id`` locators match (None: the project's setting).
+    test_id_attribute: str | None = None
+    #: The whole journey's budget in ms, or None.
+    timeout_ms: float | None = None
 
     @property
     def steps(self) -> tuple[Step, ...]:

@@ -136,7 +136,7 @@ def test_a_site_with_other_labels_overrides_the_actions(
         [
             "shop.feature:9: And they add it to the cart [[]desktop[]]",
             "  no element matches role='button' name='Add to basket'*",
-            "  step: click role: button, name: Add to basket",
+            "  step: Click Add to basket",
             "  screenshot: *",
         ]
     )

@@ -69,9 +69,9 @@ def test_items_pass_fail_readably_and_write_the_report(
     # The failure names the failing step at its line, why, and the findings; no traceback.
     result.stdout.fnmatch_lines(
         [
-            "*Guest cannot find the basket [[]desktop[]]: step 2 (click *) failed: no element matches*Add to basket*",
+            "*Guest cannot find the basket [[]desktop[]]: step 2 (Click *) failed: no element matches*Add to basket*",
             "  journey: journeys/basket.yaml:1",
-            "  failing step: journeys/basket.yaml:5: step 2 of stage purchase: click *",
+            "  failing step: journeys/basket.yaml:5: step 2 of stage purchase: Click Add to basket",
             "  screenshot: *02-click.webp",
             "  findings:",
             "    CX-USE-001 critical *",

@@ -100,7 +100,7 @@ def test_fragment_steps_keep_their_own_file_and_line(
         "steps[0]",
     )
     assert email.raw_args == {"label": "Email", "value": "a@example.com"}
-    assert email.name == "Checkout: fill label: Email, value: a@example.com"
+    assert email.name == "Checkout: Fill in Email"
     assert card.raw_args["value"] == "4242"  # the default
     assert card.file == "journeys/fragments/pay.yaml"
     # Options of the use step apply to steps without their own.
