@@ -122,6 +122,11 @@ def _upload_name(args: Any) -> str:
     return f"Upload {shown(files)} to {target(args)}"
 
 
+def _email_name(args: Any) -> str:
+    about = f" about {_quote(args.subject)}" if args.subject else ""
+    return f"Wait for the email{about}"
+
+
 def _screenshot_name(args: Any) -> str:
     what = f" of {target(args.of)}" if args.of is not None else ""
     label = f" ({shown(args.label)})" if args.label else ""
@@ -148,6 +153,7 @@ _NAMERS: dict[str, Any] = {
     "capture": lambda a: "Capture " + ", ".join(_words(str(k)) for k in a.root),
     "set": lambda a: "Set " + ", ".join(_words(str(k)) for k in a.root),
     "screenshot": _screenshot_name,
+    "wait_for_email": _email_name,
 }
 
 

@@ -52,6 +52,8 @@ CASES: list[tuple[dict[str, Any], str]] = [
     ({"wait": {"url": "/checkout"}}, "Wait for the address to contain '/checkout'"),
     ({"wait": {"load": "networkidle"}}, "Wait for the page to load (networkidle)"),
     ({"wait": 500}, "Wait 500 ms"),
+    ({"wait_for_email": {"subject": "Your order"}}, "Wait for the email about 'Your order'"),
+    ({"wait_for_email": {}}, "Wait for the email"),
     ({"expect": "Order confirmed"}, "Check that the page shows 'Order confirmed'"),
     (
         {"expect": {"text": "${price}", "within": {"test_id": "cart-total"}}},
