@@ -29,6 +29,11 @@ StepStatus = Literal["passed", "failed", "skipped", "error"]
 RunStatus = Literal["passed", "failed", "error"]
 
 
+#: Where a received email is shown as the page of a journey's steps
+#: (``wait_for_email``): cxaudit's own address on the site's origin.
+EMAIL_VIEW_PATH = "/__cxaudit/email/"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 

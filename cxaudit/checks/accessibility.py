@@ -81,6 +81,19 @@ def _axe_rules(subject: StepSubject, options: AxeOptions, group: str) -> list[di
     return [r for r in rules if isinstance(r, dict) and r.get("id") not in disabled]
 
 
+#: axe-core rules about a web page's own structure, which an email does not have.
+PAGE_STRUCTURE_RULES = frozenset(
+    {
+        "region",
+        "landmark-one-main",
+        "bypass",
+        "page-has-heading-one",
+        "landmark-no-duplicate-main",
+        "skip-link",
+    }
+)
+
+
 @register
 class AxeRules(Check):
     """Every axe-core rule, run on every audited step.
@@ -115,6 +128,10 @@ class AxeRules(Check):
 
     def evaluate(self, subject: StepSubject, options: AxeOptions) -> Iterable[Result]:
         violations = _axe_rules(subject, options, "violations")
+        if subject.shows_email:
+            # An email is shown inside the mail client's page: its landmarks and
+            # bypass blocks are the client's, not the sender's to provide.
+            violations = [r for r in violations if r["id"] not in PAGE_STRUCTURE_RULES]
         for rule in violations:
             impact = rule.get("impact") or "moderate"
             wcag = _wcag_text(rule)
@@ -135,6 +152,8 @@ class AxeRules(Check):
         # axe lists a rule under passes too when some elements pass it; a rule
         # scores once per page, and any failing element fails it.
         skip = {rule["id"] for rule in violations} | set(options.disabled_rules)
+        if subject.shows_email:
+            skip |= PAGE_STRUCTURE_RULES
         for rule in part(subject, "axe").get("passes") or []:
             rule_id = rule["id"] if isinstance(rule, dict) else rule
             if rule_id in skip:
@@ -482,6 +501,9 @@ class SkipToContent(Check):
     Options = SkipLinkOptions
 
     def evaluate(self, subject: StepSubject, options: SkipLinkOptions) -> Iterable[Result]:
+        if subject.shows_email:
+            yield Result(status=Status.NOT_APPLICABLE, message="an email has no header to skip")
+            return
         keyboard = part(subject, "keyboard")
         stops = keyboard.get("stops") or []
         order = [stops[i] for i in _first_visits(keyboard) if i < len(stops)]

@@ -32,15 +32,17 @@ def order_confirmation(order: Order, base_url: str, fixed: bool) -> EmailMessage
         for line in order.lines
     )
     html = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Your order {order.number}</title></head>
-<body style="font-family: sans-serif; max-width: 600px; margin: 0 auto; padding: 16px">
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Your order {order.number}</title></head>
+<body style="font-family: sans-serif; font-size: 16px; line-height: 1.5; max-width: 600px; margin: 0 auto; padding: 16px">
 <p><img src="{base_url}/static/img/trail-runner-2.svg" width="120" height="90"{alt}></p>
 <h1>Thank you for your order, {e(order.name)}</h1>
 <p>Your order number is <strong data-testid="order-number">{order.number}</strong>.</p>
 <table>{lines}</table>
 <p>Total paid: <strong data-testid="order-total">{format_eur(total)}</strong></p>
 <p>Delivery: <span data-testid="delivery-estimate">{delivery_estimate(fixed)}</span></p>
-<p><a href="{base_url}{track}">Track your order</a></p>
+<p><a href="{base_url}{track}" style="display: inline-block; padding: 12px 20px; min-height: 20px; background: #1d4ed8; color: #ffffff; text-decoration: none">Track your order</a></p>
 <p>Questions? Reply to this email or visit <a href="{base_url}/support">our help page</a>.</p>
 </body></html>"""
     message = EmailMessage()

@@ -22,10 +22,10 @@ from pydantic import ConfigDict, Field
 from cxaudit.actions import ActionContext, StepFailed, _Args, action
 from cxaudit.mail import session
 from cxaudit.mail.message import MailTimeout, Match, Message
-from cxaudit.results import EmailImage, EmailLink, EmailRecord
+from cxaudit.results import EMAIL_VIEW_PATH, EmailImage, EmailLink, EmailRecord
 
 #: Where the message is shown, under the site's origin.
-EMAIL_PATH = "/__cxaudit/email/"
+EMAIL_PATH = EMAIL_VIEW_PATH
 #: No script, no plug-in, no form posting, no frames; images and styles as mail clients load them.
 EMAIL_CSP = (
     "default-src 'none'; img-src * data:; style-src * 'unsafe-inline'; font-src * data:; "

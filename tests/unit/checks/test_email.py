@@ -76,3 +76,37 @@ def test_images_need_an_alt_attribute_but_may_be_decorative() -> None:
     results = evaluate(ALT, _run(images=[EmailImage(src="https://shop.test/logo.png")]))
     assert statuses(results) == ["fail"] and results[0].identity == "/logo.png"
     assert statuses(evaluate(ALT, _run())) == ["not_applicable"]
+
+
+def test_a_web_pages_structure_is_not_asked_of_an_email() -> None:
+    """An email shown as a step's page has no landmarks or skip link of its own to give:
+    the fixed demo shop's confirmation was charged 'no main landmark' and 'no skip link'."""
+    from cxaudit.checks.base import Status
+    from tests.unit.checks.builders import evaluate, page, run, step
+
+    def shown(path: str) -> object:
+        snapshot = page(path).model_copy(
+            update={
+                "axe": {
+                    "violations": [
+                        {"id": "region", "impact": "moderate", "nodes": []},
+                        {"id": "landmark-one-main", "impact": "moderate", "nodes": []},
+                        {"id": "image-alt", "impact": "critical", "nodes": []},
+                    ],
+                    "passes": [],
+                },
+                "keyboard": {"stops": [{"selector": "a", "in_main": False}]},
+            }
+        )
+        return (run([step(0, snapshot)]), 0)
+
+    email = evaluate("CX-A11Y-001", shown("/__cxaudit/email/1"))
+    assert [r.rule for r in email if r.status == Status.FAIL] == ["image-alt"]
+    web = evaluate("CX-A11Y-001", shown("/checkout"))
+    assert {r.rule for r in web if r.status == Status.FAIL} == {
+        "region",
+        "landmark-one-main",
+        "image-alt",
+    }
+    (skip,) = evaluate("CX-A11Y-007", shown("/__cxaudit/email/1"))
+    assert skip.status == Status.NOT_APPLICABLE
