@@ -58,7 +58,8 @@ def _browser_started(pid: int) -> bool:
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("moment", ["0.2", "0.5", "1.0", "browser"])
+# (No later moment: by 1 s of CPU a one-step journey can be done before the signal.)
+@pytest.mark.parametrize("moment", ["0.2", "0.5", "browser"])
 def test_ctrl_c_during_start_up_is_one_line_and_exit_130(
     site: FaultSite, tmp_path: Path, moment: str
 ) -> None:
