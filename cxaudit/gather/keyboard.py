@@ -45,6 +45,7 @@ The ``keyboard`` snapshot field:
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from cxaudit.gather.dom import page_function
@@ -309,17 +310,25 @@ def trap_cycle(sequence: Sequence[int]) -> list[int] | None:
     return None
 
 
+NAVIGATED = "the page navigated or reloaded during the keyboard walk"
+#: What Playwright says when the page the walk reads has gone (a navigation, a reload).
+_LEFT_THE_PAGE = re.compile(r"context was destroyed|navigat|Target (page|closed)", re.I)
+
+
 async def _press(page: Page, key: str) -> list[int]:
     """One key press, and where focus is once the page's handlers have run."""
     try:
         await page.keyboard.press(key)
         read = await page.evaluate(STEP_JS)
     except Exception as exc:
+        if _LEFT_THE_PAGE.search(str(exc)):
+            # The reload raced the read: the same disturbance, said the same way.
+            raise KeyboardWalkDisturbed(NAVIGATED) from exc
         raise KeyboardWalkDisturbed(
             f"the page changed during the keyboard walk ({exc})".splitlines()[0]
         ) from exc
     if read is None:
-        raise KeyboardWalkDisturbed("the page navigated or reloaded during the keyboard walk")
+        raise KeyboardWalkDisturbed(NAVIGATED)
     return [int(i) for i in read]
 
 
@@ -364,7 +373,7 @@ async def walk_keyboard(page: Page, options: SnapshotOptions) -> dict[str, Any] 
         except Exception:
             walked = None  # the walk's own error (raised above) says why
     if walked is None:
-        raise KeyboardWalkDisturbed("the page navigated or reloaded during the keyboard walk")
+        raise KeyboardWalkDisturbed(NAVIGATED)
     out: dict[str, Any] = {
         "expected": started["expected"],
         "presses": presses,
