@@ -219,6 +219,8 @@ class PageGuard:
         self.navigation = navigation
         self.policy = policy
         self.crashed = False
+        #: Set when the page's renderer died: a read of the page waiting on it gives up.
+        self.gone = asyncio.Event()
         self._dialogs: list[Dialog] = []
         self._popups: list[_Popup] = []
         #: Pop-ups past :data:`MAX_POPUPS_PER_STEP` in this step: closed, counted, not listed.
@@ -248,6 +250,7 @@ class PageGuard:
 
     def _on_crash(self, _page: Any) -> None:
         self.crashed = True
+        self.gone.set()
 
     async def _on_dialog(self, dialog: Any) -> None:
         kind = dialog.type

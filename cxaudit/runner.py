@@ -37,6 +37,7 @@ from cxaudit.consent import handle_consent
 from cxaudit.errors import RunError
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
+from cxaudit.gather.deadline import within
 from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.gather.snapshot import GATHER_TIMEOUT_S, off_site, stuck
 from cxaudit.locators import DEFAULT_TEST_ID_ATTRIBUTE, TEST_ID_ATTRIBUTE
@@ -654,17 +655,17 @@ class Runner:
         with contextlib.suppress(Exception):
             if live.ctx.secrets:  # learnt during the run: the trace holds them; drop it
                 if tracing != "off":
-                    await asyncio.wait_for(live.context.tracing.stop(), limit)
+                    await within(live.context.tracing.stop(), limit)
             elif tracing == "on" or (tracing == "retain-on-failure" and status != "passed"):
                 path = Path("traces") / trace_name
                 (self.options.output_dir / path).parent.mkdir(parents=True, exist_ok=True)
                 target = str(self.options.output_dir / path)
-                await asyncio.wait_for(live.context.tracing.stop(path=target), limit)
+                await within(live.context.tracing.stop(path=target), limit)
                 kept = str(path)
             elif tracing != "off":
-                await asyncio.wait_for(live.context.tracing.stop(), limit)
+                await within(live.context.tracing.stop(), limit)
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(live.context.close(), limit)
+            await within(live.context.close(), limit)
         return kept
 
     async def run_step(
@@ -792,9 +793,17 @@ class Runner:
                 live.redactor,
             )
             snapshot, time_origin = await take_snapshot(
-                ctx.page, recorder, throttle, snap_options, time_origin, guard.navigation.watch
+                ctx.page,
+                recorder,
+                throttle,
+                snap_options,
+                time_origin,
+                guard.navigation.watch,
+                guard.gone,
             )
-            if stuck(snapshot):  # whatever the step said: its page no longer answers
+            if guard.crashed:  # while it was read: what was read may be half of it
+                status, message = "error", PAGE_CRASHED
+            elif stuck(snapshot):  # whatever the step said: its page no longer answers
                 status, message = "error", stuck(snapshot)
             elif off_site(snapshot) and status != "error":  # it went away by itself meanwhile
                 status, message = "failed", events.violation or off_site(snapshot)

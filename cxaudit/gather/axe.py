@@ -20,12 +20,14 @@ are the same on every page and left out), inapplicable as ids.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxaudit.gather.deadline import within
 from cxaudit.gather.vendor_axe import VENDOR_DIR, script_version
 
 if TYPE_CHECKING:
@@ -37,6 +39,8 @@ MAX_HTML = 600
 #: takes minutes and holds the page's only thread, so it is not run. A page
 #: this large is itself a problem (Lighthouse flags 1,400 elements).
 MAX_AXE_ELEMENTS = 15_000
+#: Seconds to let go of axe's DevTools session; a page that stopped answering may never let go.
+DETACH_TIMEOUT_S = 2
 COUNT_JS = "() => document.getElementsByTagName('*').length"
 
 
@@ -341,10 +345,9 @@ async def run_axe(
                         node["box"] = next(it, None)
         return result
     finally:
-        try:
-            await session.detach()
-        except Exception:
-            pass  # the page closed under us
+        # Bounded: after a timeout the page may answer nothing, this included.
+        with contextlib.suppress(Exception):
+            await within(session.detach(), DETACH_TIMEOUT_S)
 
 
 def axe_script() -> str:

@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from weakref import WeakKeyDictionary
 
+from cxaudit.gather.deadline import within
+
 if TYPE_CHECKING:
     from playwright.async_api import CDPSession, Page
 
@@ -199,7 +201,7 @@ async def _session(page: Page) -> CDPSession:
 async def _send(session: CDPSession, method: str, params: dict[str, Any]) -> dict[str, Any]:
     call = session.send(method, params)
     if asyncio.iscoroutine(call):  # the async API: a stuck page must not hang the run
-        return await asyncio.wait_for(call, CAPTURE_TIMEOUT_S)
+        return await within(call, CAPTURE_TIMEOUT_S)
     return await call  # a synchronous page's view: the call has already finished
 
 

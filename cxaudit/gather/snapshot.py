@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
 from cxaudit.gather.axe import AxeProfile, run_axe
+from cxaudit.gather.deadline import Abandoned, within
 from cxaudit.gather.page_info import read_page_info
 from cxaudit.gather.screenshot import ScreenshotOptions, capture
 from cxaudit.results import Snapshot, Timing
@@ -44,6 +45,10 @@ STUCK_KEY = "script"
 ORIGIN_KEY = "origin"
 #: Where it lists the boxes covered in the screenshot because they showed a secret.
 MASKED_KEY = "screenshot_masked"
+
+
+#: The cause under :data:`STUCK_KEY` when the page's renderer died while it was read.
+GONE = "the page's renderer died while it was read: nothing more could be read from it"
 
 
 def stuck_message(timeout_s: float) -> str:
@@ -145,14 +150,21 @@ async def _page_clock(page: Page) -> tuple[float, float] | None:
         return None
 
 
-async def _bounded(work: Awaitable[Any], timeout_s: float | None) -> Any:
-    """``work``, given up after ``timeout_s``: then the page is stuck (:class:`PageStuck`)."""
+async def _bounded(
+    work: Awaitable[Any], timeout_s: float | None, gone: asyncio.Event | None = None
+) -> Any:
+    """``work``, given up after ``timeout_s``: then the page is stuck (:class:`PageStuck`).
+
+    Given up at once when ``gone`` is set (the page's renderer died).
+    """
     if timeout_s is None:
         return await work
     try:
-        return await asyncio.wait_for(work, timeout_s)
+        return await within(work, timeout_s, gone)
     except TimeoutError:
         raise PageStuck(stuck_message(timeout_s)) from None
+    except Abandoned:
+        raise PageStuck(GONE) from None
 
 
 def off_site(snapshot: Snapshot | None) -> str:
@@ -172,6 +184,7 @@ async def take_snapshot(
     options: SnapshotOptions,
     previous_time_origin: float | None,
     refusal: Callable[[str], str | None] | None = None,
+    gone: asyncio.Event | None = None,
 ) -> tuple[Snapshot, float | None]:
     """Read the page after a step. Never raises; failures land in ``errors``.
 
@@ -180,6 +193,10 @@ async def take_snapshot(
     page that went elsewhere by itself (a timer, a script) is not recorded
     at all, not its text, its audit nor its screenshot; the cause is under
     :data:`ORIGIN_KEY`.
+
+    ``gone`` is set when the page's renderer dies: the call waiting then
+    gives up at once, and so does the snapshot (some DevTools calls into a
+    dead renderer never come back).
 
     Every call into the page is bounded by ``options.gather_timeout_s``; the
     first one that is not answered in time ends the snapshot (a page whose
@@ -197,13 +214,13 @@ async def take_snapshot(
     if why:
         return _nothing_of(recorder, why), previous_time_origin
     try:
-        clock_start = await _bounded(_page_clock(page), limit)
+        clock_start = await _bounded(_page_clock(page), limit, gone)
         # Not ``async with``: a stuck page must not be waited for on the way out either.
         paused = contextlib.AsyncExitStack()
-        await _bounded(paused.enter_async_context(throttle.paused()), limit)
-        timing, time_origin = await _gather(page, options, data, errors, previous_time_origin)
-        await _bounded(paused.aclose(), limit)
-        clock_end = await _bounded(_page_clock(page), limit)
+        await _bounded(paused.enter_async_context(throttle.paused()), limit, gone)
+        timing, time_origin = await _gather(page, options, data, errors, previous_time_origin, gone)
+        await _bounded(paused.aclose(), limit, gone)
+        clock_end = await _bounded(_page_clock(page), limit, gone)
     except PageStuck as exc:
         shot = errors.get("screenshot", "")
         # At or after a screenshot that did not come back, the browser may still be
@@ -240,13 +257,14 @@ async def _gather(
     data: dict[str, Any],
     errors: dict[str, str],
     previous_time_origin: float | None,
+    gone: asyncio.Event | None = None,
 ) -> tuple[dict[str, Any] | None, float | None]:
     """Every gatherer into ``data`` (failures into ``errors``); raises :class:`PageStuck`."""
     limit = options.gather_timeout_s
     timing: dict[str, Any] | None = None
     time_origin = previous_time_origin
     try:
-        info = await _bounded(read_page_info(page), limit)
+        info = await _bounded(read_page_info(page), limit, gone)
         time_origin = info["timeOrigin"]
         navigated = previous_time_origin is None or time_origin != previous_time_origin
         data.update(
@@ -268,7 +286,7 @@ async def _gather(
         if item.when == "audit" and not options.audit:
             continue
         try:
-            data[item.field] = await _bounded(item.run(page, options), limit)
+            data[item.field] = await _bounded(item.run(page, options), limit, gone)
         except PageStuck:
             raise
         except Exception as exc:
@@ -280,6 +298,7 @@ async def _gather(
             boxes = await _bounded(
                 capture(page, options.output_dir / name, shots, SENSITIVE_FIELDS, options.redactor),
                 limit,
+                gone,
             )
             data["screenshot"] = name
             if boxes:

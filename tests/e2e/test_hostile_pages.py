@@ -97,10 +97,6 @@ ALERTS = """<p>Nagging</p><script>setTimeout(() => { for (;;) alert('again'); },
 
 
 @pytest.mark.timeout(240)  # a regression hangs: pytest-timeout ends it, CI does not wait forever
-@pytest.mark.skip(
-    reason="passes alone, hangs after other e2e tests in the same session (seen 2026-12-01, "
-    "cause not found yet): an open defect, see the session note"
-)
 @pytest.mark.parametrize("page", ["busy", "alerts"])
 def test_a_page_whose_script_never_yields_ends_its_journey_not_the_run(
     tmp_path: Path, page: str
