@@ -26,8 +26,10 @@ from typing import Any, TypeVar
 from cxaudit import __version__
 from cxaudit.analysis import AnalysisSettings, analyse_run, enabled_checks
 from cxaudit.browser import Channel, browser_session
+from cxaudit.redact import redact_model
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
 from cxaudit.runner import LivePage, Runner, RunOptions, now_iso, screenshot_dir
+from cxaudit.sanitize import valid_model
 from cxaudit.spec.model import Journey, Step
 
 T = TypeVar("T")
@@ -218,20 +220,34 @@ class LiveJourney:
             return last
         from cxaudit.gather import take_snapshot
 
+        live = self.live
+        # Read as a step's page is read: its secrets covered in the picture and
+        # masked in the text, nothing kept of a page off the allowed origins.
+        live.redactor.update(live.ctx.secrets)
         options = self.host.options.snapshot_options(
             str(self.shots / f"{last.index + 1:02d}-{last.action}"),
             self.channel,
             audit=True,
             screenshot=self.host.options.screenshots,
+            redactor=live.redactor,
         )
-        live = self.live
         snapshot, _ = self.host.call(
-            take_snapshot(live.page, live.recorder, live.throttle, options, self._time_origin)
+            take_snapshot(
+                live.page,
+                live.recorder,
+                live.throttle,
+                options,
+                self._time_origin,
+                live.guard.navigation.watch,
+                live.guard.gone,
+            )
         )
         # The page was read again, not reloaded: keep the step's own timing.
         if last.snapshot is not None and last.snapshot.timing is not None:
             snapshot = snapshot.model_copy(update={"timing": last.snapshot.timing})
-        audited = last.model_copy(update={"snapshot": snapshot})
+        audited = redact_model(
+            valid_model(last.model_copy(update={"snapshot": snapshot})), live.redactor
+        )
         self.steps[-1] = audited
         return audited
 
