@@ -292,6 +292,8 @@ class SessionRuns:
 
     run_id: str
     base_url: str = ""
+    #: The axe-core that audits the session's pages (results.json says which).
+    axe_version: str = ""
     started_at: str = field(default_factory=now_iso)
     runs: list[JourneyRun] = field(default_factory=list)
     channels: dict[str, Channel] = field(default_factory=dict)
@@ -306,6 +308,7 @@ class SessionRuns:
         """The raw result of the session (analyse it for findings and scores)."""
         return RunResult(
             tool_version=__version__,
+            axe_version=self.axe_version,
             run_id=self.run_id,
             started_at=self.started_at,
             finished_at=now_iso(),

@@ -50,6 +50,7 @@ def merge_results(
 
     merged = RunResult(
         tool_version=first([r.tool_version for r in results]),
+        axe_version=first([r.axe_version for r in results]),
         run_id=first([r.run_id for r in results]),
         started_at=first([r.started_at for r in results]),
         finished_at=max((r.finished_at for r in results), default=""),

@@ -124,7 +124,11 @@ class Suite:
 
     def __post_init__(self) -> None:
         run_id = self.options.run_id or new_run_id()
-        self.runs = SessionRuns(run_id=run_id, base_url=self.settings.base_url or "")
+        self.runs = SessionRuns(
+            run_id=run_id,
+            base_url=self.settings.base_url or "",
+            axe_version=self.settings.accessibility.profile().engine.version,
+        )
         options = self.options
         baseline = _absolute(options.invocation_dir, options.baseline) if options.baseline else None
         self.thresholds = thresholds_from(

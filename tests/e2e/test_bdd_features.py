@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cxaudit.demo import DemoShop
+from cxaudit.gather.axe import axe_engine
 from cxaudit.gather.snapshot import MASKED_KEY
 from cxaudit.results import RunResult, read_results
 
@@ -59,6 +60,7 @@ def test_the_examples_pass_on_the_fixed_shop(fixed_run: tuple[str, RunResult]) -
         ("A customer tracks an order and asks support a question", "desktop"),
     }
     assert all(r.status == "passed" for r in result.runs)
+    assert result.axe_version == axe_engine().version  # as `cxaudit run` says it
 
 
 def test_scenarios_are_journey_runs_with_stages_and_positions(

@@ -94,3 +94,8 @@ def test_a_run_met_twice_keeps_the_latest_attempt() -> None:
 def test_nothing_to_merge_is_an_error() -> None:
     with pytest.raises(ValueError, match="nothing to merge"):
         merge_results([])
+
+
+def test_the_merged_run_says_which_axe_core_audited_it() -> None:
+    parts = [p.model_copy(update={"axe_version": "4.14.1"}) for p in PARTS]
+    assert merge_results(parts).axe_version == "4.14.1"
