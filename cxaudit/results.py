@@ -244,6 +244,11 @@ class ConsentBanner(_Model):
     #: Why part of the banner could not be read ("" when all was read).
     error: str = ""
     library: str = ""
+    #: A cookie banner that no autoconsent rule knows was on screen (in the
+    #: page or in an open shadow root): its container as a Playwright selector,
+    #: e.g. ``shop-cookie-notice >> div.notice``. Not handled, left as it is;
+    #: "" when none showed.
+    unknown_banner: str = ""
 
 
 class EmailLink(_Model):

@@ -367,8 +367,21 @@ is then opened again, so the journey goes on from a fresh banner;
 docs/checks.md) judges it: a reject-all control on the first layer, about
 as prominent as accept, and no purpose ticked before the customer chose.
 
+Banners drawn inside an open shadow root (Usercentrics' `#usercentrics-root`,
+custom elements such as Consentmo's `<csm-cookie-consent>`) are handled the
+same way: autoconsent's rules reach into them with chains of selectors, and
+the banner is read through them too; a control inside one is named with its
+host first (`#usercentrics-root >> button[data-testid="uc-deny-all-button"]`,
+a selector Playwright understands). A closed shadow root cannot be read.
+
 A banner that does not show within `wait` ms is fine (a returning visitor,
-another region): the journey goes on and the banner is not judged.
+another region): the journey goes on and the banner is not judged. A cookie
+banner that is on screen but that no autoconsent rule knows, in the page or
+in a shadow root, is not handled: it is left as it is, the step says so
+(`cookie banner not handled: no autoconsent rule knows it (div.notice-bar);
+left as it is`), the container is recorded (`unknown_banner` in the step's
+`consent`), and CX-TRUST-007 reports it as not measured. Answer such a
+banner with `accept:` and `banner:` (below).
 
 ```yaml
 consent: reject

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import cxaudit.checks.builtin  # noqa: F401  (registers the checks)
 from cxaudit.checks.base import REGISTRY, JourneySubject
+from cxaudit.consent.driver import banner_roots
 from cxaudit.results import ChannelInfo, ConsentBanner, ConsentControl, JourneyRun, StepResult
 from cxaudit.spec import load_journey
 
@@ -56,6 +57,24 @@ def test_settings_that_did_not_open_are_not_measured() -> None:
         first_layer=[_control("accept", 200, 8.0), _control("settings", 200, 8.0)],
     )
     assert _verdicts(banner)["no-pre-ticked"] == "error"
+
+
+def test_an_unknown_banner_is_not_measured_whether_in_a_shadow_root_or_not() -> None:
+    for where in ("div.notice-bar", "shop-cookie-notice >> div.notice"):
+        banner = ConsentBanner(action="reject", unknown_banner=where)
+        assert _verdicts(banner) == {"not-handled": "error"}
+    assert _verdicts(ConsentBanner(action="reject")) == {}
+
+
+def test_banner_roots_keep_shadow_chains_and_nested_steps() -> None:
+    # usercentrics-api names its banner inside if/else, as a chain into
+    # #usercentrics-root's shadow root; the chain stays one root.
+    roots = banner_roots("usercentrics-api")
+    assert ("#usercentrics-root", "[data-testid=uc-container]") in roots
+    assert "#usercentrics-root,#usercentrics-cmp-ui" in roots
+    assert banner_roots("consentmo")[0] == ("csm-cookie-consent", ".csm-wrapper button")
+    assert banner_roots("Onetrust") == ("#onetrust-banner-sdk", "#onetrust-pc-sdk")
+    assert banner_roots("no such platform") == ()
 
 
 def test_consent_actions_and_old_presets_load(tmp_path: Path) -> None:
