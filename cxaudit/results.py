@@ -458,6 +458,11 @@ class JourneyRun(_Model):
     third_party: list[ThirdPartyHost] = Field(default_factory=list)
     #: What cxaudit did differently for this run and why (e.g. no trace: secrets).
     notes: list[str] = Field(default_factory=list)
+    #: The journey's own ``timeout`` in ms, its whole budget; 0 when it has none.
+    timeout_ms: float = 0
+    #: The timeout a step gets unless it has its own (``--timeout``), in ms;
+    #: 0 when not recorded. A step's ``timeout_ms`` says what it had.
+    step_timeout_ms: float = 0
 
     @property
     def key(self) -> str:
