@@ -318,8 +318,13 @@ customer waits for, whatever the load event says.
 `timeout:` on a step is how long it may wait (default: the project's
 `timeout_ms`); `timeout:` at the top of a journey is the whole journey's
 budget in ms: each step gets at most what is left of it, and the journey
-fails when it is spent. The timeout in force is recorded with each step
-(`timeout_ms` in results.json) and shown on the card of a step that failed.
+fails when it is spent. The report states both in each journey's header
+("timeout: 60 s for the whole journey, 10 s per step"; the journey's and the
+project's are recorded on the run: `timeout_ms` and `step_timeout_ms` in
+results.json). The timeout in force is recorded with each step (its
+`timeout_ms`) and shown on its card when it differs from the others' (a
+step's own `timeout:`, or what was left of the journey's), and on the card
+of a step that failed.
 
 ```yaml
 journey: Browse a slow shop
