@@ -65,9 +65,9 @@ class ConsentRejectAsEasy(Check):
       disabled box (strictly necessary) is fine.
 
     A banner whose controls could not be read is "not measured", and so is
-    a cookie banner that no autoconsent rule knows (``not-handled``: cxaudit
-    left it as it is, in the page or in a shadow root alike); a journey that
-    met no banner has nothing to judge.
+    a cookie banner that no autoconsent rule recognised within the wait
+    (``not-handled``: cxaudit left it as it is, in the page or in a shadow
+    root alike); a journey that met no banner has nothing to judge.
     """
 
     code = "CX-TRUST-007"
@@ -95,7 +95,7 @@ class ConsentRejectAsEasy(Check):
                     step=step.index,
                     rule="not-handled",
                     message="not measured: a cookie banner showed that no autoconsent rule "
-                    f"knows ({step.consent.unknown_banner}); it was not handled",
+                    f"recognised ({step.consent.unknown_banner}); it was not handled",
                 )
                 return
 

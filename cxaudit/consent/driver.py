@@ -205,8 +205,8 @@ async def _detect(page: Any, wait_s: float) -> tuple[_Session, str | None, bool]
 async def _read(
     page: Any, roots: tuple[Root, ...], mode: str, strict: bool = False
 ) -> dict[str, Any]:
-    arg = {"roots": [list(r) if isinstance(r, tuple) else r for r in roots], "mode": mode}
-    return await page.evaluate(_banner_js(), {**arg, "strict": strict})
+    chains = [list(r) if isinstance(r, tuple) else r for r in roots]
+    return await page.evaluate(_banner_js(), {"roots": chains, "mode": mode, "strict": strict})
 
 
 class _Record:
@@ -250,9 +250,11 @@ async def handle_consent(
             return f"{cmp} detected, no banner showed", record.freeze()
         record.unknown_banner = await _unknown_banner(page)
         if record.unknown_banner:
+            # Said as seen: a known platform too slow to show within the
+            # wait is met the same way.
             return (
-                f"cookie banner not handled: no autoconsent rule knows it "
-                f"({record.unknown_banner}); left as it is"
+                f"cookie banner not handled: no autoconsent rule recognised it within "
+                f"{wait_ms / 1000:g} s ({record.unknown_banner}); left as it is"
             ), record.freeze()
         return "no consent banner showed", record.freeze()
     roots = banner_roots(cmp or "")

@@ -381,12 +381,13 @@ a selector Playwright understands). A closed shadow root cannot be read.
 
 A banner that does not show within `wait` ms is fine (a returning visitor,
 another region): the journey goes on and the banner is not judged. A cookie
-banner that is on screen but that no autoconsent rule knows, in the page or
-in a shadow root, is not handled: it is left as it is, the step says so
-(`cookie banner not handled: no autoconsent rule knows it (div.notice-bar);
-left as it is`), the container is recorded (`unknown_banner` in the step's
-`consent`), and CX-TRUST-007 reports it as not measured. Answer such a
-banner with `accept:` and `banner:` (below).
+banner that is on screen but that no autoconsent rule recognised within
+`wait`, in the page or in a shadow root, is not handled: it is left as it
+is, the step says so (`cookie banner not handled: no autoconsent rule
+recognised it within 5 s (div.notice-bar); left as it is`), the container
+is recorded (`unknown_banner` in the step's `consent`), and CX-TRUST-007
+reports it as not measured. Answer such a banner with `accept:` and
+`banner:` (below), or give a slow platform a longer `wait`.
 
 ```yaml
 consent: reject

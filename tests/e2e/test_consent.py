@@ -218,7 +218,8 @@ def test_an_unknown_banner_is_not_handled_alike_in_a_shadow_root_and_in_the_page
             where,
         )
         assert step.message == (
-            f"cookie banner not handled: no autoconsent rule knows it ({where}); left as it is"
+            "cookie banner not handled: no autoconsent rule recognised it within 1.5 s "
+            f"({where}); left as it is"
         )
         seen[name] = _banner_findings(shadow_runs[name])
     assert (

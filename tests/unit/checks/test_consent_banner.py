@@ -85,7 +85,7 @@ def test_an_unknown_banner_is_not_measured_whether_in_a_shadow_root_or_not() -> 
         assert _verdicts(banner) == {"not-handled": "error"}
         # The report lists it with the results not measured.
         (finding,) = [f for f in analyse(_recorded(banner)).all_findings() if f.code == CODE]
-        assert finding.status == "error" and f"knows ({where}); it was not handled" in (
+        assert finding.status == "error" and f"recognised ({where}); it was not handled" in (
             finding.message
         )
     assert _verdicts(ConsentBanner(action="reject")) == {}
