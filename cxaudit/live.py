@@ -266,6 +266,7 @@ class LiveJourney:
             rules=dict(self.rules),
             steps=list(self.steps),
             trace=self.trace,
+            step_timeout_ms=self.host.runner.options.step_timeout_ms,
         )
 
     def finish(self, failed: str = "") -> JourneyRun:

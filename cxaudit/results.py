@@ -244,6 +244,11 @@ class ConsentBanner(_Model):
     #: Why part of the banner could not be read ("" when all was read).
     error: str = ""
     library: str = ""
+    #: A cookie banner that no autoconsent rule knows was on screen (in the
+    #: page or in an open shadow root): its container as a Playwright selector,
+    #: e.g. ``shop-cookie-notice >> div.notice``. Not handled, left as it is;
+    #: "" when none showed.
+    unknown_banner: str = ""
 
 
 class EmailLink(_Model):
@@ -453,6 +458,11 @@ class JourneyRun(_Model):
     third_party: list[ThirdPartyHost] = Field(default_factory=list)
     #: What cxaudit did differently for this run and why (e.g. no trace: secrets).
     notes: list[str] = Field(default_factory=list)
+    #: The journey's own ``timeout`` in ms, its whole budget; 0 when it has none.
+    timeout_ms: float = 0
+    #: The timeout a step gets unless it has its own (``--timeout``), in ms;
+    #: 0 when not recorded. A step's ``timeout_ms`` says what it had.
+    step_timeout_ms: float = 0
 
     @property
     def key(self) -> str:

@@ -586,6 +586,8 @@ class Runner:
             trace=trace,
             third_party=third_party,
             notes=notes,
+            timeout_ms=journey.timeout_ms or 0,
+            step_timeout_ms=options.step_timeout_ms,
         )
         # Secrets learnt late (a captured secret) are masked in earlier steps too.
         redactor.update(secrets)

@@ -64,8 +64,10 @@ class ConsentRejectAsEasy(Check):
       the banner or in its settings before the customer chose; a ticked but
       disabled box (strictly necessary) is fine.
 
-    A banner whose controls could not be read is "not measured"; a journey
-    that met no banner has nothing to judge.
+    A banner whose controls could not be read is "not measured", and so is
+    a cookie banner that no autoconsent rule recognised within the wait
+    (``not-handled``: cxaudit left it as it is, in the page or in a shadow
+    root alike); a journey that met no banner has nothing to judge.
     """
 
     code = "CX-TRUST-007"
@@ -86,6 +88,15 @@ class ConsentRejectAsEasy(Check):
         for step in subject.run.steps:
             if step.consent is not None and step.consent.shown:
                 yield from self._judge(step.consent, step.index, options)
+                return
+            if step.consent is not None and step.consent.unknown_banner:
+                yield Result(
+                    status=Status.ERROR,
+                    step=step.index,
+                    rule="not-handled",
+                    message="not measured: a cookie banner showed that no autoconsent rule "
+                    f"recognised ({step.consent.unknown_banner}); it was not handled",
+                )
                 return
 
     def _judge(self, banner: ConsentBanner, step: int, options: BannerOptions) -> Iterable[Result]:

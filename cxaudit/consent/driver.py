@@ -60,19 +60,45 @@ def version() -> str:
     return "autoconsent " + (VENDOR / "VERSION").read_text(encoding="utf-8").strip()
 
 
-def banner_roots(cmp: str) -> tuple[str, ...]:
-    """Selectors of the banner of platform ``cmp``: its rule's popup selectors."""
+#: A selector, or a chain of them into shadow roots and frames (autoconsent's
+#: ``["#host", "button.deny"]``: each inside what the one before matched).
+Root = str | tuple[str, ...]
+#: The keys of a rule step that name the banner's elements.
+ELEMENT_KEYS = ("visible", "exists", "waitForVisible", "waitFor")
+#: The keys of a rule step that hold further steps (``any``, ``if``/``then``/``else``).
+NESTED_KEYS = ("any", "if", "then", "else")
+
+
+def _step_roots(rule_step: Any) -> list[Root]:
+    """The element selectors a rule step names, its nested steps' included, in order."""
+    if isinstance(rule_step, list):
+        return [root for item in rule_step for root in _step_roots(item)]
+    if not isinstance(rule_step, dict):
+        return []
+    found: list[Root] = []
+    for key in ELEMENT_KEYS:
+        value = rule_step.get(key)
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            found.append(tuple(value))
+    for key in NESTED_KEYS:
+        found.extend(_step_roots(rule_step.get(key)))
+    return found
+
+
+def banner_roots(cmp: str) -> tuple[Root, ...]:
+    """Selectors of the banner of platform ``cmp``: its rule's popup selectors.
+
+    Chains are kept whole: a banner drawn in a shadow root (Usercentrics'
+    ``#usercentrics-root``) is found through them, as autoconsent finds it.
+    """
     if cmp in CODE_RULE_ROOTS:
         return CODE_RULE_ROOTS[cmp]
     for rule in _rules().get("autoconsent", []):
         if rule.get("name") == cmp:
-            found: list[str] = []
-            for rule_step in rule.get("detectPopup", []) + rule.get("detectCmp", []):
-                for key in ("visible", "exists"):
-                    value = rule_step.get(key)
-                    if isinstance(value, str):
-                        found.append(value)
-            return tuple(found)
+            steps = list(rule.get("detectPopup", [])) + list(rule.get("detectCmp", []))
+            return tuple(dict.fromkeys(_step_roots(steps)))
     return ()
 
 
@@ -176,8 +202,11 @@ async def _detect(page: Any, wait_s: float) -> tuple[_Session, str | None, bool]
     return session, cmp, found is not None
 
 
-async def _read(page: Any, roots: tuple[str, ...], mode: str) -> dict[str, Any]:
-    return await page.evaluate(_banner_js(), {"roots": list(roots), "mode": mode})
+async def _read(
+    page: Any, roots: tuple[Root, ...], mode: str, strict: bool = False
+) -> dict[str, Any]:
+    chains = [list(r) if isinstance(r, tuple) else r for r in roots]
+    return await page.evaluate(_banner_js(), {"roots": chains, "mode": mode, "strict": strict})
 
 
 class _Record:
@@ -194,6 +223,7 @@ class _Record:
             pre_ticked=[],
             purposes=0,
             error="",
+            unknown_banner="",
         )
         self.__dict__.update(fields)
 
@@ -216,8 +246,17 @@ async def handle_consent(
     session, cmp, shown = await _detect(page, wait_ms / 1000)
     record.cmp, record.shown = cmp, shown
     if not shown:
-        what = f"{cmp} detected, no banner showed" if cmp else "no consent banner showed"
-        return what, record.freeze()
+        if cmp:
+            return f"{cmp} detected, no banner showed", record.freeze()
+        record.unknown_banner = await _unknown_banner(page)
+        if record.unknown_banner:
+            # Said as seen: a known platform too slow to show within the
+            # wait is met the same way.
+            return (
+                f"cookie banner not handled: no autoconsent rule recognised it within "
+                f"{wait_ms / 1000:g} s ({record.unknown_banner}); left as it is"
+            ), record.freeze()
+        return "no consent banner showed", record.freeze()
     roots = banner_roots(cmp or "")
     if audit:
         reopen = await _audit(page, roots, record)
@@ -247,7 +286,20 @@ async def handle_consent(
     return f"{cmp} banner {verb} (autoconsent{clicks})", record.freeze()
 
 
-async def _audit(page: Any, roots: tuple[str, ...], record: _Record) -> bool:
+async def _unknown_banner(page: Any) -> str:
+    """The container of a cookie banner on screen that no rule matched, or "".
+
+    Looked for in the light DOM and in open shadow roots alike; a page that
+    cannot be read (gone, navigating) simply has none.
+    """
+    try:
+        found = await _read(page, (), "first", strict=True)
+    except Exception:
+        return ""
+    return str(found.get("root") or "")[:200]
+
+
+async def _audit(page: Any, roots: tuple[Root, ...], record: _Record) -> bool:
     """Read the first layer and, through its settings control, the purposes.
 
     Returns whether the page must be opened again (settings were clicked).

@@ -53,6 +53,11 @@ def _ms(value: float | None) -> str:
     return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms"
 
 
+def _limit(value: float) -> str:
+    """A time limit as it was set: "60 s", "1.5 s", "800 ms" (not a measurement's 60.00 s)."""
+    return f"{round(value / 1000, 2):g} s" if value >= 1000 else f"{value:.0f} ms"
+
+
 @lru_cache(maxsize=1)
 def _env() -> Environment:
     env = Environment(
@@ -67,6 +72,7 @@ def _env() -> Environment:
     env.filters["band_label"] = lambda v: BAND_LABELS[band(v)]
     env.filters["delta"] = view.delta_text
     env.filters["ms"] = _ms
+    env.filters["limit"] = _limit
     env.filters["pct"] = lambda v: f"{v * 100:.0f} %"
     env.filters["channel_page"] = channel_file_name
     return env

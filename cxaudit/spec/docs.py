@@ -318,8 +318,13 @@ customer waits for, whatever the load event says.
 `timeout:` on a step is how long it may wait (default: the project's
 `timeout_ms`); `timeout:` at the top of a journey is the whole journey's
 budget in ms: each step gets at most what is left of it, and the journey
-fails when it is spent. The timeout in force is recorded with each step
-(`timeout_ms` in results.json) and shown on the card of a step that failed.
+fails when it is spent. The report states both in each journey's header
+("timeout: 60 s for the whole journey, 10 s per step"; the journey's and the
+project's are recorded on the run: `timeout_ms` and `step_timeout_ms` in
+results.json). The timeout in force is recorded with each step (its
+`timeout_ms`) and shown on its card when it differs from the others' (a
+step's own `timeout:`, or what was left of the journey's), and on the card
+of a step that failed.
 
 ```yaml
 journey: Browse a slow shop
@@ -367,8 +372,22 @@ is then opened again, so the journey goes on from a fresh banner;
 docs/checks.md) judges it: a reject-all control on the first layer, about
 as prominent as accept, and no purpose ticked before the customer chose.
 
+Banners drawn inside an open shadow root (Usercentrics' `#usercentrics-root`,
+custom elements such as Consentmo's `<csm-cookie-consent>`) are handled the
+same way: autoconsent's rules reach into them with chains of selectors, and
+the banner is read through them too; a control inside one is named with its
+host first (`#usercentrics-root >> button[data-testid="uc-deny-all-button"]`,
+a selector Playwright understands). A closed shadow root cannot be read.
+
 A banner that does not show within `wait` ms is fine (a returning visitor,
-another region): the journey goes on and the banner is not judged.
+another region): the journey goes on and the banner is not judged. A cookie
+banner that is on screen but that no autoconsent rule recognised within
+`wait`, in the page or in a shadow root, is not handled: it is left as it
+is, the step says so (`cookie banner not handled: no autoconsent rule
+recognised it within 5 s (div.notice-bar); left as it is`), the container
+is recorded (`unknown_banner` in the step's `consent`), and CX-TRUST-007
+reports it as not measured. Answer such a banner with `accept:` and
+`banner:` (below), or give a slow platform a longer `wait`.
 
 ```yaml
 consent: reject

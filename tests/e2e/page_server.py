@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -61,15 +61,26 @@ def run_on_pages(
     pages: Mapping[str, tuple[str, str]], journey_yaml: str, folder: Path
 ) -> RunResult:
     """Run one journey (YAML text) on desktop against ``pages`` served on loopback: raw results."""
+    return run_many_on_pages(pages, [journey_yaml], folder)
+
+
+def run_many_on_pages(
+    pages: Mapping[str, tuple[str, str]], journeys_yaml: Sequence[str], folder: Path
+) -> RunResult:
+    """Run several journeys (YAML texts) in one browser on desktop against ``pages``."""
     import asyncio
 
     from cxaudit.browser import resolve_channels
     from cxaudit.runner import RunOptions, plan, run_journeys
     from cxaudit.spec import load_journey
 
-    (folder / "j.yaml").write_text(journey_yaml, encoding="utf-8")
-    journey, issues = load_journey(folder / "j.yaml")
-    assert journey is not None, issues
+    journeys = []
+    for number, text in enumerate(journeys_yaml):
+        path = folder / ("j.yaml" if number == 0 else f"j{number + 1}.yaml")
+        path.write_text(text, encoding="utf-8")
+        journey, issues = load_journey(path)
+        assert journey is not None, issues
+        journeys.append(journey)
     with serve(pages) as url:
         options = RunOptions(
             channels=resolve_channels(["desktop"]),
@@ -77,7 +88,7 @@ def run_on_pages(
             base_url=url,
             screenshots=False,
         )
-        return asyncio.run(run_journeys(plan([journey], options.channels, False), options))
+        return asyncio.run(run_journeys(plan(journeys, options.channels, False), options))
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Consent platforms: a real platform's banner (OneTrust markup) answered without selectors.
+"""Consent platforms: real platforms' banners (OneTrust, and in shadow roots) answered without selectors.
 
 ``consent: reject | accept`` goes through the vendored autoconsent; the banner
 is read once and judged by CX-TRUST-007 (consent-reject-as-easy).
@@ -13,9 +13,14 @@ import pytest
 import cxaudit.checks.builtin  # noqa: F401  (registers the checks)
 from cxaudit.analysis import analyse
 from cxaudit.checks.base import REGISTRY, JourneySubject
-from cxaudit.results import ChannelInfo, RunResult
-from tests.e2e.consent_pages import onetrust_page
-from tests.e2e.page_server import run_on_pages
+from cxaudit.results import ChannelInfo, RunResult, StepResult
+from tests.e2e.consent_pages import (
+    consentmo_page,
+    onetrust_page,
+    unknown_banner_page,
+    usercentrics_page,
+)
+from tests.e2e.page_server import run_many_on_pages, run_on_pages
 
 pytestmark = pytest.mark.browser
 
@@ -110,3 +115,113 @@ def test_no_banner_is_fine_and_judged_nothing(tmp_path: Path) -> None:
     assert raw.runs[0].status == "passed" and step.consent is not None
     assert step.consent.shown is False and "no consent banner" in step.message
     assert _banner_findings(raw) == {}
+
+
+# Banners in open shadow roots: one browser run, five journeys, judged below.
+SHADOW_PAGES = {
+    "/uc": ("text/html", usercentrics_page(pre_ticked=True)),
+    "/csm": ("text/html", consentmo_page()),
+    "/unknown-shadow": ("text/html", unknown_banner_page(in_shadow=True)),
+    "/unknown-page": ("text/html", unknown_banner_page(in_shadow=False)),
+}
+# A banner that shows ends the wait at once: a long one keeps a busy machine's
+# slow detection from passing for "no banner"; the unknown ones wait it out.
+SHADOW_JOURNEYS = {
+    "Usercentrics reject": ("/uc", "{action: reject, wait: 30000}", "Cookies: rejected"),
+    "Usercentrics accept": (
+        "/uc",
+        "{action: accept, audit: false, wait: 30000}",
+        "Cookies: accepted",
+    ),
+    "Consentmo accept": ("/csm", "{action: accept, wait: 30000}", "Cookies: accepted"),
+    "Unknown in a shadow root": ("/unknown-shadow", "{action: reject, wait: 1500}", "not chosen"),
+    "Unknown in the page": ("/unknown-page", "{action: reject, wait: 1500}", "not chosen"),
+}
+
+
+@pytest.fixture(scope="module")
+def shadow_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunResult]:
+    """Each journey's run as a results file of its own (the helpers read ``runs[0]``)."""
+    texts = [
+        f"""journey: {name}
+consent: {consent}
+stages:
+  browse:
+    - goto: {path}
+    - expect: "{expect}"
+"""
+        for name, (path, consent, expect) in SHADOW_JOURNEYS.items()
+    ]
+    raw = run_many_on_pages(SHADOW_PAGES, texts, tmp_path_factory.mktemp("shadow"))
+    runs = {run.journey: raw.model_copy(update={"runs": [run]}) for run in raw.runs}
+    assert set(runs) == set(SHADOW_JOURNEYS)
+    return runs
+
+
+def _passed(raw: RunResult) -> StepResult:
+    run = raw.runs[0]
+    assert run.status == "passed", [s.message for s in run.steps]
+    return run.steps[0]
+
+
+def test_shadow_root_banners_are_found_and_answered(shadow_runs: dict[str, RunResult]) -> None:
+    rejected = _passed(shadow_runs["Usercentrics reject"]).consent
+    accepted = _passed(shadow_runs["Usercentrics accept"]).consent
+    custom = _passed(shadow_runs["Consentmo accept"]).consent
+    assert rejected is not None and accepted is not None and custom is not None
+    assert (rejected.cmp, rejected.shown, rejected.done) == ("usercentrics-api", True, True)
+    assert (accepted.cmp, accepted.action, accepted.done) == ("usercentrics-api", "accept", True)
+    # Clicked through the chain ['csm-cookie-consent', '.csm-wrapper .cc-allow'].
+    assert (custom.cmp, custom.done, custom.clicks) == ("consentmo", True, 1)
+
+
+def test_the_banner_audit_reads_inside_the_shadow_root(shadow_runs: dict[str, RunResult]) -> None:
+    usercentrics = shadow_runs["Usercentrics reject"]
+    banner = _passed(usercentrics).consent
+    assert banner is not None and banner.error == ""
+    controls = {c.kind: c for c in banner.first_layer}
+    assert set(controls) == {"accept", "reject", "settings"}
+    assert controls["reject"].text == "Deny" and controls["reject"].width > 0
+    assert controls["reject"].selector == (
+        '#usercentrics-root >> button[data-testid="uc-deny-all-button"]'
+    )
+    assert banner.settings_opened and banner.purposes == 3
+    assert banner.pre_ticked == ["Marketing"]
+    assert _banner_findings(usercentrics) == {
+        "reject-first-layer": "pass",
+        "reject-prominence": "pass",
+        "no-pre-ticked": "fail",
+    }
+    consentmo = shadow_runs["Consentmo accept"]
+    custom = _passed(consentmo).consent
+    assert custom is not None
+    assert {c.kind for c in custom.first_layer} == {"accept", "settings"}
+    assert custom.settings_opened and custom.purposes == 2 and custom.pre_ticked == []
+    assert _banner_findings(consentmo) == {"reject-first-layer": "fail", "no-pre-ticked": "pass"}
+
+
+def test_an_unknown_banner_is_not_handled_alike_in_a_shadow_root_and_in_the_page(
+    shadow_runs: dict[str, RunResult],
+) -> None:
+    seen = {}
+    for name, where in (
+        ("Unknown in a shadow root", "shop-cookie-notice >> div.notice"),
+        ("Unknown in the page", "div.notice-bar"),
+    ):
+        step = _passed(shadow_runs[name])
+        banner = step.consent
+        assert banner is not None
+        assert (banner.cmp, banner.shown, banner.done, banner.unknown_banner) == (
+            None,
+            False,
+            None,
+            where,
+        )
+        assert step.message == (
+            "cookie banner not handled: no autoconsent rule recognised it within 1.5 s "
+            f"({where}); left as it is"
+        )
+        seen[name] = _banner_findings(shadow_runs[name])
+    assert (
+        seen["Unknown in a shadow root"] == seen["Unknown in the page"] == {"not-handled": "error"}
+    )

@@ -286,3 +286,5 @@ stages:
     assert "the journey's timeout (2.5 s) was spent before step" in run_.error
     assert run_.steps[0].status == "passed" and run_.steps[-1].status == "skipped"
     assert 0 < run_.steps[0].timeout_ms <= 2500
+    # Recorded for the report, which states them from results.json.
+    assert run_.timeout_ms == 2500 and run_.step_timeout_ms > 2500
