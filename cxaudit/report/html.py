@@ -116,7 +116,7 @@ def _channel_context(
             {
                 "run": run,
                 "id": ids[run.key],
-                "lanes": view.journey_map(run, mine, assets),
+                "lanes": view.journey_map(run, mine, assets, info),
                 "explain": view.explain_run(run, mine, profile),
                 "timings": view.timing_rows(run),
                 "failing": sum(f.status == "fail" for f in mine),
