@@ -172,6 +172,7 @@ def _index_context(result: RunResult, channels: list[str], assets: view.Assets) 
         "problems": view.fix_first(result),
         "stats": view.stats(list(result.runs), everything),
         "new_findings": new,
+        "visual": view.visual_counts(result),
         "channel_weights": [
             (c, result.scores.get("channels", {}).get(c, {}).get("overall")) for c in channels
         ],

@@ -284,7 +284,7 @@ def evidence_views(
                 crop=box_crop,
                 background=background,
                 alt=f"Screenshot after step {(finding.step or 0) + 1} on "
-                f"{finding.channel or 'this channel'}, with {item.selector or 'the element'} "
+                f"{finding.channel or 'this channel'}, with {item.selector or 'the area it is about'} "
                 "outlined in red",
             )
         )
@@ -526,6 +526,25 @@ def visual_card(step: StepResult, info: ChannelInfo | None, assets: Assets) -> V
         alt=f"Screenshot after step {step.index + 1}, with the {areas} changed "
         f"area{'s' if areas != 1 else ''} outlined in red",
     )
+
+
+@dataclass(frozen=True)
+class VisualCounts:
+    """How the run's screenshots compared with the baseline's, in numbers."""
+
+    changed: int = 0
+    unchanged: int = 0
+    not_compared: int = 0
+
+    @property
+    def compared(self) -> int:
+        return self.changed + self.unchanged
+
+
+def visual_counts(result: RunResult) -> VisualCounts:
+    """Steps whose screenshot changed, did not, or could not be compared."""
+    seen = [s.visual.status for r in result.runs for s in r.steps if s.visual is not None]
+    return VisualCounts(seen.count("changed"), seen.count("unchanged"), seen.count("not_compared"))
 
 
 @dataclass(frozen=True)

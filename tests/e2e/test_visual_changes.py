@@ -101,3 +101,8 @@ def test_a_change_since_the_baseline_is_found_and_outlined_and_a_masked_clock_is
         == (tmp_path / "first" / link.group(1).removeprefix("baseline/")).read_bytes()
     )
     assert "Looks as in the baseline (0 % changed)" in page
+    # The overview and the CI summary count the screenshots that changed.
+    index = (tmp_path / "second" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"Screenshots changed</div><div class=\"big\">1/2</div>", index)
+    summary = (tmp_path / "second" / "summary.md").read_text(encoding="utf-8")
+    assert "Screenshots changed: **1** of 2 compared" in summary
