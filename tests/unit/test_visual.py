@@ -315,3 +315,25 @@ def test_the_step_card_outlines_the_areas_and_links_the_baseline(tmp_path: Path)
     )
     assert visual_card(unchanged, None, Assets(tmp_path)).crop is None
     assert visual_card(step(0, shot("s1")), None, Assets(tmp_path)) is None
+
+
+def test_a_baseline_path_out_of_its_folder_is_never_read(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    write(new, "s1", page_picture())
+    page_picture().save(tmp_path / "outside.png")  # beside the baseline's folder, not in it
+    old.mkdir()
+    hostile = Snapshot(audited=True, screenshot="../outside.png")
+    base = result_of(run([step(0, hostile)]))
+    now = result_of(run([step(0, shot("s1"))]))
+    visual = compare_screenshots(now, base, new, old).runs[0].steps[0].visual
+    assert (visual.status, visual.reason) == (
+        "not_compared",
+        "the baseline run has no screenshot of the step",
+    )
+
+
+def test_merge_copies_the_baseline_pictures_a_run_links(tmp_path: Path) -> None:
+    from cxaudit.merge import artifact_paths
+
+    journey = run([step(0, shot("s1")).model_copy(update={"visual": changed(0.02)})])
+    assert artifact_paths(journey) == ["screenshots/s1.png", "baseline/screenshots/s1.png"]
