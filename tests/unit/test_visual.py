@@ -337,3 +337,20 @@ def test_merge_copies_the_baseline_pictures_a_run_links(tmp_path: Path) -> None:
 
     journey = run([step(0, shot("s1")).model_copy(update={"visual": changed(0.02)})])
     assert artifact_paths(journey) == ["screenshots/s1.png", "baseline/screenshots/s1.png"]
+
+
+def test_pytest_sessions_compare_each_journey_run_as_it_is_checked(tmp_path: Path) -> None:
+    from cxaudit.browser import BUILTIN_CHANNELS
+    from cxaudit.results import write_results
+    from cxaudit.suite import Suite, SuiteOptions
+
+    current, baseline, _, old = two_runs(tmp_path)
+    write_results(baseline, old / "results.json")
+    (tmp_path / "cxaudit.yaml").write_text("visual: {threshold: 0.01}\n", encoding="utf-8")
+    suite = Suite.from_options(
+        SuiteOptions(invocation_dir=tmp_path, output="new", baseline="old")  # a report folder
+    )
+    checked = suite.checked(current.runs[0], BUILTIN_CHANNELS["desktop"])
+    assert [s.visual.status for s in checked.steps[:2]] == ["unchanged", "changed"]
+    assert checked.steps[1].visual.threshold == 0.01
+    assert [f.step for f in checked.findings if f.code == "CX-MSG-011"] == [1]
