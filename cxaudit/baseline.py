@@ -21,12 +21,14 @@ import importlib
 import re
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from cxaudit.results import BaselineSummary, Finding, JourneyRun, RunResult
+from cxaudit.visual import VisualOptions
 
 # ---------------------------------------------------------------------------
 # Accept list
@@ -193,6 +195,10 @@ class Known:
     baseline: RunResult | None = None
     baseline_source: str = ""
     today: date | None = None
+    #: The folder of the baseline's results.json, where its screenshots are.
+    baseline_dir: Path | None = None
+    #: How screenshots are compared with the baseline's (config ``visual:``).
+    visual: VisualOptions = field(default_factory=VisualOptions)
 
     def apply(self, result: RunResult) -> RunResult:
         """Mute accepted findings, then compare with the baseline (when there is one)."""

@@ -379,8 +379,9 @@ def _threshold_options() -> list[Callable[..., Any]]:
         click.option(
             "--baseline",
             metavar="PATH",
-            type=click.Path(dir_okay=False),
-            help="results.json of an earlier run: score deltas and new, fixed and persisting findings.",
+            type=click.Path(),
+            help="results.json of an earlier run (or its report folder): score deltas, new, "
+            "fixed and persisting findings, and each step's screenshot compared with its own.",
         ),
         click.option(
             "--fail-on-new",

@@ -31,11 +31,13 @@ from cxaudit.browser import BUILTIN_CHANNELS, Channel, NetworkProfile
 from cxaudit.errors import SpecError, SpecIssue, UsageError
 from cxaudit.gather.axe import DEFAULT_STANDARD, STANDARD_TAGS, AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
+from cxaudit.locators import Locator
 from cxaudit.mail.settings import MailSettings
 from cxaudit.spec.journey_file import Budgets, check_test_id_attribute
 from cxaudit.spec.loader import display, pydantic_issues
 from cxaudit.spec.messages import Glossary
 from cxaudit.spec.yamlpos import Document, load_document, read_limited
+from cxaudit.visual import VisualOptions
 
 CONFIG_FILES = ("cxaudit.yaml", "cxaudit.yml")
 ENV_PREFIX = "CXAUDIT_"
@@ -198,6 +200,39 @@ class ScreenshotConfig(_Section):
         return ScreenshotOptions(**self.model_dump())
 
 
+class VisualConfig(_Section):
+    """Screenshots compared with the baseline run's (``--baseline``), step by step."""
+
+    threshold: float = Field(
+        default=0.001,
+        ge=0,
+        le=1,
+        description="Share of a screenshot's pixels that must change for its step to count as "
+        "changed (0.001: a tenth of a percent; 0: any pixel).",
+    )
+    tolerance: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="How far a pixel's colour may move and still count as the same, as a share "
+        "of a colour channel's range (0.2: 51 of 255), so antialiasing and the noise of lossy "
+        "screenshots (webp, jpeg) are not a change; with png screenshots 0.1 finds subtler changes.",
+    )
+    mask: list[str | Locator] = Field(
+        default_factory=list,
+        description="Elements that change by design (clocks, dates, carousels, ads), painted "
+        "over in every screenshot of every run: CSS selectors, or locators as in journeys "
+        "({test_id: clock}, {role: region, name: Offers}).",
+    )
+
+    def masks(self) -> tuple[Locator, ...]:
+        """The masks as locators (a text is a CSS selector)."""
+        return tuple(Locator(css=m) if isinstance(m, str) else m for m in self.mask)
+
+    def options(self) -> VisualOptions:
+        return VisualOptions(threshold=self.threshold, tolerance=self.tolerance)
+
+
 class ThresholdConfig(_Section):
     fail_under: float | None = Field(
         default=None, ge=0, le=100, description="Minimum overall score."
@@ -319,6 +354,11 @@ class Settings(_Section):
     )
     report: ReportConfig = Field(
         default_factory=ReportConfig, description="How the report presents itself."
+    )
+    visual: VisualConfig = Field(
+        default_factory=VisualConfig,
+        description="How screenshots are compared with the baseline run's (--baseline): "
+        "threshold, tolerance, and the elements masked in every screenshot.",
     )
     retries: int = Field(
         default=1,

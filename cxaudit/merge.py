@@ -70,6 +70,8 @@ def artifact_paths(run: JourneyRun) -> list[str]:
         if step.snapshot is not None and step.snapshot.screenshot:
             paths.append(step.snapshot.screenshot)
         paths.extend(step.screenshots)
+        if step.visual is not None and step.visual.baseline_screenshot:
+            paths.append(step.visual.baseline_screenshot)  # the baseline's, copied beside it
     return paths
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +66,7 @@ def run_options(
         run_id=run_id,
         budgets=settings.budgets.as_rules(),
         axe_profile=settings.accessibility.profile(),
-        screenshot_options=settings.screenshots.options(),
+        screenshot_options=replace(settings.screenshots.options(), mask=settings.visual.masks()),
         retries=settings.retries,
         policy=PagePolicy.from_settings(settings),
         test_id_attribute=settings.test_id_attribute,
@@ -102,14 +103,31 @@ def accept_entries(settings: Settings) -> tuple[AcceptEntry, ...]:
     return tuple(item.entry() for item in settings.accept)
 
 
+def baseline_file(path: Path) -> Path:
+    """The results.json a ``--baseline`` names: the file, or the report folder holding it."""
+    return path / RESULTS_FILE if path.is_dir() else path
+
+
 def known_from(settings: Settings, baseline: Path | None, source: str = "") -> Known:
     """The config's accept list and the baseline run (read now: a bad file fails early)."""
-    base = read_results(baseline) if baseline is not None else None
+    found = baseline_file(baseline) if baseline is not None else None
+    base = read_results(found) if found is not None else None
     return Known(
         accept=accept_entries(settings),
         baseline=base,
         baseline_source=source or str(baseline or ""),
+        baseline_dir=found.parent if found is not None else None,
+        visual=settings.visual.options(),
     )
+
+
+def compare_visual(result: RunResult, known: Known | None, out_dir: Path) -> RunResult:
+    """Each audited step's screenshot compared with the baseline's (:mod:`cxaudit.visual`)."""
+    if known is None or known.baseline is None or known.baseline_dir is None:
+        return result
+    from cxaudit.visual import compare_screenshots
+
+    return compare_screenshots(result, known.baseline, out_dir, known.baseline_dir, known.visual)
 
 
 def report_options(settings: Settings, thresholds: Thresholds, cwd: Path) -> ReportOptions:
@@ -207,5 +225,5 @@ def _run_and_write(
         with stop.installed(runner.interrupt):
             return await runner.run(pairs)
 
-    raw = asyncio.run(go())
+    raw = compare_visual(asyncio.run(go()), known, options.output_dir)
     return publish(analyse(raw, settings), options.output_dir, known, report)

@@ -92,7 +92,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--cx-baseline",
         metavar="PATH",
-        help="As cxaudit run --baseline: results.json of an earlier run to compare with.",
+        help="As cxaudit run --baseline: results.json of an earlier run (or its folder) to compare with.",
     )
     group.addoption(
         "--cx-fail-on-new",

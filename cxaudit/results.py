@@ -288,6 +288,38 @@ class EmailRecord(_Model):
     defects: list[str] = Field(default_factory=list)
 
 
+class VisualRegion(_Model):
+    """An area of a screenshot that changed since the baseline run (CSS pixels of the page)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+class VisualDiff(_Model):
+    """A step's screenshot compared with the same step's in the baseline run (:mod:`cxaudit.visual`).
+
+    ``status`` is ``changed`` when more than ``threshold`` of the picture's
+    pixels changed (each by more than ``tolerance`` of a colour channel's
+    range), ``unchanged`` otherwise, ``not_compared`` (``reason`` says why)
+    when there was nothing to compare with.
+    """
+
+    status: Literal["changed", "unchanged", "not_compared"]
+    reason: str = ""
+    #: Share of the picture's pixels that changed.
+    ratio: float = 0.0
+    threshold: float = 0.0
+    tolerance: float = 0.0
+    #: The changed areas, largest first; ``more_regions`` more were only counted.
+    regions: list[VisualRegion] = Field(default_factory=list)
+    more_regions: int = 0
+    #: The baseline's picture, copied into this report (relative to it); "" when not copied.
+    baseline_screenshot: str = ""
+    baseline_run: str = ""
+
+
 class StepResult(_Model):
     """One step of a journey run, with its outcome and snapshot."""
 
@@ -329,6 +361,8 @@ class StepResult(_Model):
     #: The timeout in force for the step, in ms (its own, the run's, or what
     #: was left of the journey's ``timeout``); 0 when not recorded.
     timeout_ms: float = 0
+    #: The screenshot compared with the baseline run's (``--baseline``); None without one.
+    visual: VisualDiff | None = None
 
     def __repr__(self) -> str:  # short: assertion output in tests stays readable
         return f"StepResult(#{self.index + 1} {self.action} {self.name!r}: {self.status})"

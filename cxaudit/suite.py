@@ -231,6 +231,7 @@ class Suite:
         its scores are those the report shows for it. With ``keep`` the run
         goes into the session's report.
         """
+        raw = self._compared(raw, channel)
         if keep:
             self.runs.add(raw, channel)
             session = self.runs.result()
@@ -248,6 +249,18 @@ class Suite:
         run_wide = tuple(f for f in whole.findings if _concerns(f, run))
         self._run_wide[(run.key, run.started_at)] = run_wide
         return run.model_copy(update={"findings": [*run.findings, *run_wide]})
+
+    def _compared(self, raw: JourneyRun, channel: Channel) -> JourneyRun:
+        """``raw`` with its screenshots compared with the baseline's (``--cx-baseline``)."""
+        known = self.known
+        if known.baseline is None or known.baseline_dir is None:
+            return raw
+        from cxaudit.visual import compare_journey_run
+
+        info = ChannelInfo(**channel.info())
+        return compare_journey_run(
+            raw, known.baseline, self.output_dir, known.baseline_dir, known.visual, info
+        )
 
     def run_wide(self, run: JourneyRun) -> tuple[Finding, ...]:
         """The run-wide findings among ``run.findings`` (as :meth:`checked` returned it)."""

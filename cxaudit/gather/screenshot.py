@@ -34,6 +34,7 @@ from cxaudit.gather.deadline import within
 if TYPE_CHECKING:
     from playwright.async_api import CDPSession, Page
 
+    from cxaudit.locators import Locator
     from cxaudit.redact import Redactor
 
 ImageFormat = Literal["webp", "jpeg", "png"]
@@ -44,6 +45,9 @@ CAPTURE_TIMEOUT_S = 30
 #: Elements that show a secret, marked for the mask while the picture is taken.
 ECHO_MARK = "data-cxaudit-echo"
 ECHO_SELECTOR = f"[{ECHO_MARK}]"
+#: Elements of the config's ``visual.mask``, marked to be painted over while the picture is taken.
+PAINT_MARK = "data-cxaudit-paint"
+PAINT_SELECTOR = f"[{PAINT_MARK}]"
 WITHHELD = "withheld"
 
 
@@ -64,6 +68,9 @@ class ScreenshotOptions:
     max_height: int = 4000
     #: "css": one image pixel per CSS pixel; "device": the channel's device pixels.
     scale: Literal["css", "device"] = "css"
+    #: Elements painted over in every picture (locators, config ``visual.mask``):
+    #: parts of a page that change by design, so runs compare (:mod:`cxaudit.visual`).
+    mask: tuple[Locator, ...] = ()
 
     @property
     def suffix(self) -> str:
@@ -73,9 +80,12 @@ class ScreenshotOptions:
 # The page's size and density; when sensitive fields are on the page, a style
 # sheet that blanks them: their text (and a field's value) is drawn
 # transparent on a flat colour box, selected text too (a selection paints
-# its own colours over the text's).
+# its own colours over the text's). Elements matching ``painted`` (the
+# visual masks) get the same box, and what is inside them is hidden too
+# (pictures, canvases, videos). Only the ``secrets`` are checked after: a
+# page's own style winning over a visual mask withholds nothing.
 PREPARE_JS = """
-([selectors, colour]) => {
+([selectors, colour, painted, secrets]) => {
   const root = document.documentElement;
   const size = {
     width: Math.max(innerWidth, Math.min(root.scrollWidth, innerWidth * 2)),
@@ -97,10 +107,13 @@ PREPARE_JS = """
       color: transparent !important; -webkit-text-fill-color: transparent !important;
       background: transparent !important; }
     :is(${selectors}) { background: ${colour} !important; }`;
+    if (painted) style.textContent += `
+    :is(${painted}) * { visibility: hidden !important; }
+    :is(${painted}) { box-shadow: none !important; object-position: -100000px -100000px !important; }`;
     (document.head || root).appendChild(style);
     // A page's own rules (more specific, !important) may win over the mask.
     const clear = (c) => c === 'transparent' || /^rgba\\(.*,\\s*0\\)$/.test(c);
-    size.unmasked = [...document.querySelectorAll(selectors)].filter((el) => {
+    size.unmasked = [...document.querySelectorAll(secrets)].filter((el) => {
       const css = getComputedStyle(el);
       return !clear(css.color) || !clear(css.webkitTextFillColor);
     }).length;
@@ -110,13 +123,19 @@ PREPARE_JS = """
 """
 #: Undoes the mask; says whether it was still in place (a page may remove it).
 CLEANUP_JS = """
-(mark) => {
+(marks) => {
   const styles = document.querySelectorAll('style[data-cxaudit-mask]');
   const intact = styles.length > 0 && [...styles].every((s) => s.isConnected);
   for (const el of styles) el.remove();
-  for (const el of document.querySelectorAll(`[${mark}]`)) el.removeAttribute(mark);
+  for (const mark of marks)
+    for (const el of document.querySelectorAll(`[${mark}]`)) el.removeAttribute(mark);
   return intact;
 }
+"""
+MARKS = [ECHO_MARK, PAINT_MARK]
+#: Marks the elements a locator found (``evaluate_all``); how many.
+PAINT_JS = """
+(els, mark) => { for (const el of els) el.setAttribute(mark, ''); return els.length; }
 """
 #: Everything the page draws as text, in document order, as [target, text]:
 #: text nodes (a <select>'s options count for the select, a shadow tree's for
@@ -247,6 +266,25 @@ async def cover_secrets(page: Page, redactor: Redactor, covered: str) -> list[di
     return boxes
 
 
+async def mark_painted(page: Page, masks: tuple[Locator, ...]) -> int:
+    """Mark the elements of the ``masks`` for the mask; how many were found.
+
+    A locator that finds nothing (or that the page cannot read: a CSS
+    selector it does not know) covers nothing: the picture is still taken.
+    """
+    found = 0
+    for mask in masks:
+        try:
+            found += await within(
+                mask.resolve(page).evaluate_all(PAINT_JS, PAINT_MARK), CAPTURE_TIMEOUT_S
+            )
+        except TimeoutError:
+            raise
+        except Exception:
+            continue
+    return found
+
+
 async def capture(
     page: Page,
     path: Path,
@@ -263,14 +301,22 @@ async def capture(
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     boxes: list[dict[str, Any]] = []
-    if redactor:
-        masked = (*masked, ECHO_SELECTOR)
-        try:
+    painted = ""
+    try:
+        if redactor:
+            masked = (*masked, ECHO_SELECTOR)
             boxes = await cover_secrets(page, redactor, ", ".join(masked))
-        except BaseException:
-            await page.evaluate(CLEANUP_JS, ECHO_MARK)
-            raise
-    size = await page.evaluate(PREPARE_JS, [", ".join(masked), MASK_COLOUR])
+        secrets = ", ".join(masked)
+        if options.mask and await mark_painted(page, options.mask):
+            painted = PAINT_SELECTOR
+            masked = (*masked, PAINT_SELECTOR)
+        size = await page.evaluate(
+            PREPARE_JS, [", ".join(masked), MASK_COLOUR, painted, secrets or ":not(*)"]
+        )
+    except BaseException:
+        if redactor or options.mask:
+            await page.evaluate(CLEANUP_JS, MARKS)
+        raise
     params: dict[str, object] = {
         "format": options.format,
         "captureBeyondViewport": True,
@@ -299,7 +345,7 @@ async def capture(
             shot = await _send(await _session(page), "Page.captureScreenshot", params)
     finally:
         if size["masked"] or boxes:
-            intact = await page.evaluate(CLEANUP_JS, ECHO_MARK)
+            intact = await page.evaluate(CLEANUP_JS, MARKS)
     if size["masked"] and not intact:
         raise Withheld("the page removed the mask before the picture was taken")
     path.write_bytes(base64.b64decode(shot["data"]))

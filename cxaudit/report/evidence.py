@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from cxaudit.results import ChannelInfo, StepResult
+
 #: The window shown around an element, in CSS pixels of the audited page.
 MIN_WINDOW_WIDTH = 360.0
 WINDOW_RATIO = 0.62  # height / width
@@ -92,18 +94,41 @@ class Crop:
 
     frame: str  # the window: its aspect ratio, the screenshot's size and place in it
     outline: str  # the element's box within the window
+    #: More boxes outlined in the same window (those outside it are cut off by the frame).
+    others: tuple[str, ...] = ()
 
 
-def crop(box: dict[str, float], image_px: tuple[int, int], scale: float) -> Crop | None:
-    """The window of a screenshot (``image_px`` pixels, ``scale`` pixels per CSS px)
-    around ``box`` (CSS px of the page), or None when the box is not on it."""
+def _box(box: dict[str, float]) -> tuple[float, float, float, float] | None:
     try:
         x, y = float(box["x"]), float(box["y"])
-        w, h = max(1.0, float(box["width"])), max(1.0, float(box["height"]))
+        return x, y, max(1.0, float(box["width"])), max(1.0, float(box["height"]))
     except (KeyError, TypeError, ValueError):
         return None
-    if scale <= 0:
+
+
+def _place(
+    box: tuple[float, float, float, float], left: float, top: float, win: tuple[float, float]
+) -> str:
+    x, y, w, h = box
+    return (
+        f"left:{_pct((x - left) / win[0])};top:{_pct((y - top) / win[1])};"
+        f"width:{_pct(w / win[0])};height:{_pct(h / win[1])}"
+    )
+
+
+def crop(
+    box: dict[str, float],
+    image_px: tuple[int, int],
+    scale: float,
+    others: tuple[dict[str, float], ...] = (),
+) -> Crop | None:
+    """The window of a screenshot (``image_px`` pixels, ``scale`` pixels per CSS px)
+    around ``box`` (CSS px of the page), or None when the box is not on it.
+    ``others`` are outlined in the same window too."""
+    found = _box(box)
+    if found is None or scale <= 0:
         return None
+    x, y, w, h = found
     page_w, page_h = image_px[0] / scale, image_px[1] / scale
     if x >= page_w or y >= page_h or x + w <= 0 or y + h <= 0:
         return None  # below the part of the page the screenshot kept
@@ -113,13 +138,34 @@ def crop(box: dict[str, float], image_px: tuple[int, int], scale: float) -> Crop
     top = min(max(0.0, y + h / 2 - win_h / 2), max(0.0, page_h - win_h))
     across = left / (page_w - win_w) if page_w > win_w else 0.0
     down = top / (page_h - win_h) if page_h > win_h else 0.0
+    more = (_box(other) for other in others)
     return Crop(
         frame=(
             f"aspect-ratio:{win_w:.1f}/{win_h:.1f};background-size:{_pct(page_w / win_w)} auto;"
             f"background-position:{_pct(across)} {_pct(down)}"
         ),
-        outline=(
-            f"left:{_pct((x - left) / win_w)};top:{_pct((y - top) / win_h)};"
-            f"width:{_pct(w / win_w)};height:{_pct(h / win_h)}"
-        ),
+        outline=_place(found, left, top, (win_w, win_h)),
+        others=tuple(_place(b, left, top, (win_w, win_h)) for b in more if b is not None),
     )
+
+
+def screenshot_scale(info: ChannelInfo | None, step: StepResult, size: tuple[int, int]) -> float:
+    """Image pixels per CSS pixel of a step's screenshot.
+
+    Screenshots are taken at CSS pixels by default and at device pixels on
+    request (``screenshots.scale``), so the channel's density alone does not
+    say. The screenshot is as wide as the page, within one to two viewports
+    (:mod:`cxaudit.gather.screenshot`): its width over that CSS width is the
+    scale. When the page's width was not read: the channel's density if the
+    picture is at least that many viewports wide, else CSS pixels.
+    """
+    snapshot = step.snapshot
+    viewport = (snapshot.viewport.get("width") if snapshot else None) or 0
+    document = ((snapshot.layout or {}).get("document") or {}) if snapshot else {}
+    scroll = document.get("scroll_width") if isinstance(document, dict) else None
+    if viewport and isinstance(scroll, (int, float)):
+        return size[0] / max(viewport, min(scroll, 2 * viewport))
+    density = (info.device_scale_factor if info else None) or 1.0
+    if not viewport:
+        return density
+    return density if size[0] >= 0.98 * density * viewport else 1.0

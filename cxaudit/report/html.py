@@ -122,7 +122,7 @@ def _channel_context(
             {
                 "run": run,
                 "id": ids[run.key],
-                "lanes": view.journey_map(run, mine, assets),
+                "lanes": view.journey_map(run, mine, assets, info),
                 "explain": view.explain_run(run, mine, profile),
                 "timings": view.timing_rows(run),
                 "failing": sum(f.status == "fail" for f in mine),
@@ -178,6 +178,7 @@ def _index_context(result: RunResult, channels: list[str], assets: view.Assets) 
         "problems": view.fix_first(result),
         "stats": view.stats(list(result.runs), everything),
         "new_findings": new,
+        "visual": view.visual_counts(result),
         "channel_weights": [
             (c, result.scores.get("channels", {}).get(c, {}).get("overall")) for c in channels
         ],

@@ -15,6 +15,7 @@ from cxaudit.report.view import (
     delta_text,
     findings_of_run,
     fix_first,
+    visual_counts,
 )
 from cxaudit.results import Finding, RunResult
 from cxaudit.scoring import BAND_LABELS, band
@@ -127,6 +128,13 @@ def render_summary(result: RunResult, verdict: Verdict | None = None) -> str:
         lines.append(
             f"New: **{len(base.new)}** · fixed: **{len(base.fixed)}** · still there: {len(base.persisting)}"
         )
+        shots = visual_counts(result)
+        if shots.compared or shots.not_compared:
+            lines += [
+                "",
+                f"Screenshots changed: **{shots.changed}** of {shots.compared} compared"
+                + (f" ({shots.not_compared} not compared)" if shots.not_compared else ""),
+            ]
         new = [by_fp[fp] for fp in base.new if fp in by_fp]
         if new:
             lines += ["", "<details><summary>New findings</summary>", ""]

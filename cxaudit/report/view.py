@@ -18,8 +18,8 @@ from urllib.parse import quote
 
 from cxaudit.analysis import SEVERITY_ORDER, problem_identity
 from cxaudit.baseline import is_new
-from cxaudit.checks.consistency import match_groups
-from cxaudit.report.evidence import Crop, crop, image_size
+from cxaudit.checks.consistency import match_groups, pixel_share
+from cxaudit.report.evidence import Crop, crop, image_size, screenshot_scale
 from cxaudit.results import ChannelInfo, Finding, JourneyRun, RunResult, StepResult
 from cxaudit.scoring import BAND_LABELS, Profile, band, capped_band, ordered_categories
 from cxaudit.values import comparable
@@ -256,28 +256,6 @@ class Assets:
         return image_size(self.source_dir / safe)
 
 
-def _scale(info: ChannelInfo | None, step: StepResult, size: tuple[int, int]) -> float:
-    """Image pixels per CSS pixel of a step's screenshot.
-
-    Screenshots are taken at CSS pixels by default and at device pixels on
-    request (``screenshots.scale``), so the channel's density alone does not
-    say. The screenshot is as wide as the page, within one to two viewports
-    (:mod:`cxaudit.gather.screenshot`): its width over that CSS width is the
-    scale. When the page's width was not read: the channel's density if the
-    picture is at least that many viewports wide, else CSS pixels.
-    """
-    snapshot = step.snapshot
-    viewport = (snapshot.viewport.get("width") if snapshot else None) or 0
-    document = ((snapshot.layout or {}).get("document") or {}) if snapshot else {}
-    scroll = document.get("scroll_width") if isinstance(document, dict) else None
-    if viewport and isinstance(scroll, (int, float)):
-        return size[0] / max(viewport, min(scroll, 2 * viewport))
-    density = (info.device_scale_factor if info else None) or 1.0
-    if not viewport:
-        return density
-    return density if size[0] >= 0.98 * density * viewport else 1.0
-
-
 def evidence_views(
     finding: Finding,
     run: JourneyRun | None,
@@ -295,7 +273,7 @@ def evidence_views(
     for item in finding.evidence[:MAX_EVIDENCE]:
         box_crop = None
         if item.box and size and step is not None:
-            box_crop = crop(item.box, size, _scale(info, step, size))
+            box_crop = crop(item.box, size, screenshot_scale(info, step, size))
         out.append(
             EvidenceView(
                 selector=item.selector,
@@ -306,7 +284,7 @@ def evidence_views(
                 crop=box_crop,
                 background=background,
                 alt=f"Screenshot after step {(finding.step or 0) + 1} on "
-                f"{finding.channel or 'this channel'}, with {item.selector or 'the element'} "
+                f"{finding.channel or 'this channel'}, with {item.selector or 'the area it is about'} "
                 "outlined in red",
             )
         )
@@ -496,6 +474,80 @@ def profile_of(result: RunResult) -> Profile:
 
 
 @dataclass(frozen=True)
+class VisualCard:
+    """A step's screenshot against the baseline's, as its card shows it."""
+
+    status: str  # changed | unchanged | not_compared
+    text: str
+    #: The changed areas outlined on a window of the screenshot (None: nothing to outline).
+    crop: Crop | None = None
+    background: str | None = None
+    baseline: str | None = None  # the baseline's picture, copied into the report
+    alt: str = ""
+
+
+#: Above this height (CSS px) the changed areas are shown around the largest one only.
+MAX_VISUAL_WINDOW = 1000.0
+
+
+def visual_card(step: StepResult, info: ChannelInfo | None, assets: Assets) -> VisualCard | None:
+    """What the step card says of the comparison with the baseline (None: no baseline)."""
+    visual = step.visual
+    if visual is None:
+        return None
+    if visual.status == "not_compared":
+        return VisualCard("not_compared", f"Not compared with the baseline: {visual.reason}")
+    share = pixel_share(visual.ratio)
+    if visual.status == "unchanged":
+        return VisualCard("unchanged", f"Looks as in the baseline ({share} changed)")
+    areas = len(visual.regions) + visual.more_regions
+    text = f"Changed since the baseline: {share} of the picture, {areas} area{'s' if areas != 1 else ''}"
+    shot = step.snapshot.screenshot if step.snapshot else None
+    background = assets.css_url(shot)
+    size = assets.size(shot) if background else None
+    boxes = [r.model_dump() for r in visual.regions]
+    window = None
+    if boxes and size:
+        union = {
+            "x": min(b["x"] for b in boxes),
+            "y": min(b["y"] for b in boxes),
+        }
+        union["width"] = max(b["x"] + b["width"] for b in boxes) - union["x"]
+        union["height"] = max(b["y"] + b["height"] for b in boxes) - union["y"]
+        around = union if union["height"] <= MAX_VISUAL_WINDOW else boxes[0]
+        scale = screenshot_scale(info, step, size)
+        window = crop(around, size, scale, tuple(boxes))
+    return VisualCard(
+        "changed",
+        text,
+        crop=window,
+        background=background,
+        baseline=assets.href(visual.baseline_screenshot),
+        alt=f"Screenshot after step {step.index + 1}, with the {areas} changed "
+        f"area{'s' if areas != 1 else ''} outlined in red",
+    )
+
+
+@dataclass(frozen=True)
+class VisualCounts:
+    """How the run's screenshots compared with the baseline's, in numbers."""
+
+    changed: int = 0
+    unchanged: int = 0
+    not_compared: int = 0
+
+    @property
+    def compared(self) -> int:
+        return self.changed + self.unchanged
+
+
+def visual_counts(result: RunResult) -> VisualCounts:
+    """Steps whose screenshot changed, did not, or could not be compared."""
+    seen = [s.visual.status for r in result.runs for s in r.steps if s.visual is not None]
+    return VisualCounts(seen.count("changed"), seen.count("unchanged"), seen.count("not_compared"))
+
+
+@dataclass(frozen=True)
 class StepCard:
     step: StepResult
     health: str  # good | needs-work | poor | failed | skipped | unchecked
@@ -505,6 +557,8 @@ class StepCard:
     thumbnail: str | None
     #: The worst severity of the step's failing findings, when it lowered the label.
     capped_by: str = ""
+    #: The screenshot compared with the baseline's (``--baseline``).
+    visual: VisualCard | None = None
 
 
 @dataclass(frozen=True)
@@ -517,7 +571,12 @@ class Lane:
     categories: dict[str, float]
 
 
-def journey_map(run: JourneyRun, findings: Sequence[Finding], assets: Assets) -> list[Lane]:
+def journey_map(
+    run: JourneyRun,
+    findings: Sequence[Finding],
+    assets: Assets,
+    info: ChannelInfo | None = None,
+) -> list[Lane]:
     counts: dict[int, int] = defaultdict(int)
     worst: dict[int, str] = {}
     for f in findings:
@@ -555,6 +614,7 @@ def journey_map(run: JourneyRun, findings: Sequence[Finding], assets: Assets) ->
                     findings=counts.get(step.index, 0),
                     thumbnail=assets.href(shot),
                     capped_by=worst.get(step.index, "") if capped and score is not None else "",
+                    visual=visual_card(step, info, assets),
                 )
             )
         stage_scores = run.scores.get("stages", {}).get(stage, {})

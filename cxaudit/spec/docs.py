@@ -499,6 +499,7 @@ def config_markdown() -> str:
         ScreenshotConfig,
         Settings,
         ThresholdConfig,
+        VisualConfig,
     )
 
     env = "\n".join(f"| `{ENV_PREFIX}{k}` | `{v}` |" for k, v in ENV_SETTINGS.items())
@@ -546,6 +547,24 @@ def config_markdown() -> str:
                 "## `screenshots`",
                 "",
                 fields_table(ScreenshotConfig),
+                "",
+                "## `visual`",
+                "",
+                "With `--baseline`, each audited step's screenshot is compared with the same "
+                "step's in the baseline run (same journey, channel, step number and action); "
+                "a step whose picture changed beyond the threshold is a finding "
+                "(`visual-change`, CX-MSG-011), its changed areas outlined on the step's card. "
+                "Masked elements are painted over in every screenshot, in every run, so the "
+                "runs compare:",
+                "",
+                "```yaml",
+                "visual:",
+                "  threshold: 0.001          # a tenth of a percent of the picture's pixels",
+                "  tolerance: 0.2            # per colour channel, of 0-255",
+                "  mask: ['#clock', '.carousel', {test_id: delivery-date}]",
+                "```",
+                "",
+                fields_table(VisualConfig),
                 "",
                 "## `report`",
                 "",
