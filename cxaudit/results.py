@@ -262,6 +262,10 @@ class EmailImage(_Model):
     alt: str | None = None
 
 
+#: How much of an email's text the step result keeps (a newsletter may be long).
+EMAIL_TEXT_CHARS = 20_000
+
+
 class EmailRecord(_Model):
     """The message a ``wait_for_email`` step received (the checks in checks/email.py read it)."""
 
@@ -272,6 +276,10 @@ class EmailRecord(_Model):
     headers: dict[str, str] = Field(default_factory=dict)
     has_html: bool = False
     has_text: bool = False
+    #: The plain-text part as sent (cut at ``EMAIL_TEXT_CHARS``), for the checks that compare it.
+    text: str = ""
+    #: The lines a reader sees in the HTML part (a paragraph, a table row...), cut likewise.
+    html_lines: list[str] = Field(default_factory=list)
     size: int = 0
     #: From the start of the page load that placed the order to the message's arrival.
     delay_ms: float | None = None
