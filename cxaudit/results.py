@@ -16,6 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -335,6 +336,19 @@ class StepResult(_Model):
 
     def __repr__(self) -> str:  # short: assertion output in tests stays readable
         return f"StepResult(#{self.index + 1} {self.action} {self.name!r}: {self.status})"
+
+    @property
+    def shows_email(self) -> bool:
+        """Whether the step's page was a received email (``wait_for_email``), not a web page."""
+        snapshot = self.snapshot
+        return bool(snapshot and urlsplit(snapshot.url).path.startswith(EMAIL_VIEW_PATH))
+
+    @property
+    def touchpoint(self) -> Literal["web", "email"]:
+        """Where the customer met the step: the email (waiting for it, reading it) or the web."""
+        if self.action == "wait_for_email" or self.email is not None or self.shows_email:
+            return "email"
+        return "web"
 
 
 class Evidence(_Model):

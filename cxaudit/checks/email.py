@@ -24,7 +24,6 @@ from cxaudit.checks.consistency import place
 from cxaudit.checks.elements import CheckOptions
 from cxaudit.checks.trust import _ORDER_NUMBER
 from cxaudit.results import (
-    EMAIL_VIEW_PATH,
     Capture,
     EmailLink,
     EmailRecord,
@@ -530,8 +529,7 @@ def _email_captures(run: JourneyRun, step: StepResult) -> list[Capture]:
     """Values the journey captured while this email was the page (the steps after the wait)."""
     found: list[Capture] = []
     for later in run.steps[step.index + 1 :]:
-        shown = later.snapshot and urlsplit(later.snapshot.url).path.startswith(EMAIL_VIEW_PATH)
-        if not shown:
+        if not later.shows_email:
             break
         found.extend(c for c in later.captures if not c.secret and c.text.strip())
     return found

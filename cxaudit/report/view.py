@@ -505,6 +505,8 @@ class StepCard:
     thumbnail: str | None
     #: The worst severity of the step's failing findings, when it lowered the label.
     capped_by: str = ""
+    #: Where the customer met the step: "web", or "email" (waiting for it, reading it).
+    touchpoint: str = "web"
 
 
 @dataclass(frozen=True)
@@ -555,6 +557,7 @@ def journey_map(run: JourneyRun, findings: Sequence[Finding], assets: Assets) ->
                     findings=counts.get(step.index, 0),
                     thumbnail=assets.href(shot),
                     capped_by=worst.get(step.index, "") if capped and score is not None else "",
+                    touchpoint=step.touchpoint,
                 )
             )
         stage_scores = run.scores.get("stages", {}).get(stage, {})
