@@ -1,13 +1,14 @@
 """The imap mailbox against a real IMAP server: dovecot on 127.0.0.1, started by the test.
 
 A small shop on 127.0.0.1 takes an order and delivers its confirmation into
-dovecot's mail store; ``cxaudit run``, configured with ``mail: {imap: ...}`` in
-cxaudit.yaml and the password as a secret, waits for it over IMAP, reads it
-as the page and follows its link back to the shop.
+dovecot's mail store; a run configured as ``cxaudit run --config`` configures it
+(``mail: {imap: ...}`` in cxaudit.yaml, the password as a secret) waits for it
+over IMAP, reads it as the page and follows its link back to the shop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -18,7 +19,12 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from tests.e2e.conftest import cxaudit
+from cxaudit.analysis import analyse
+from cxaudit.config import load_settings
+from cxaudit.mail import session
+from cxaudit.pipeline import run_options
+from cxaudit.runner import plan, run_journeys
+from cxaudit.spec import load_journeys
 from tests.e2e.imap_server import INSTALL_HINT, Dovecot, find_dovecot
 from tests.e2e.page_server import _serving
 
@@ -100,7 +106,12 @@ def shop(dovecot: Dovecot) -> Iterator[str]:
 
 
 def test_wait_for_email_reads_a_real_imap_inbox(
-    dovecot: Dovecot, shop: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    dovecot: Dovecot,
+    shop: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     (tmp_path / "cxaudit.yaml").write_text(
         "mail:\n"
@@ -126,24 +137,23 @@ def test_wait_for_email_reads_a_real_imap_inbox(
         "    - expect: {text: Order status}\n",
         encoding="utf-8",
     )
-    out = tmp_path / "out"
     monkeypatch.setenv("CX_TEST_IMAP_PASSWORD", PASSWORD)
-    done = cxaudit(
-        "run",
-        str(tmp_path / "imap.yaml"),
-        "--config",
-        str(tmp_path / "cxaudit.yaml"),
-        "--base-url",
-        shop,
-        "--channel",
-        "desktop",
-        "--output",
-        str(out),
-        "--quiet",
+    # As `cxaudit run --config` does it, in this process (a second one costs CI seconds).
+    settings = load_settings(
+        {"base_url": shop, "channels": ["desktop"]},
+        config_path=tmp_path / "cxaudit.yaml",
         cwd=tmp_path,
     )
-    assert done.returncode in (0, 1), done.stderr
-    result = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    journeys, issues = load_journeys([tmp_path / "imap.yaml"])
+    assert journeys, issues
+    options = run_options(
+        settings, output_dir=tmp_path / "out", run_id="imap-test", screenshots=False
+    )
+    try:
+        raw = asyncio.run(run_journeys(plan(journeys, options.channels, False), options))
+    finally:
+        session.configure(None)
+    result = json.loads(analyse(raw).model_dump_json())
     (run,) = result["runs"]
     assert run["status"] == "passed", (run.get("error"), dovecot.log)
     step = next(s for s in run["steps"] if s["action"] == "wait_for_email")
@@ -156,9 +166,12 @@ def test_wait_for_email_reads_a_real_imap_inbox(
     assert email["has_text"] and email["has_html"]
     assert [link["status"] for link in email["links"]] == [200]
     assert "/orders/NW-" in run["steps"][-1]["snapshot"]["url"]
+    # The checks on the message ran from what the step recorded.
+    judged = {o["code"]: o["status"] for o in run["outcomes"] if o["step"] == step["index"]}
+    assert judged["CX-MSG-050"] == "pass"  # order number in the text part too
+    assert judged["CX-TRUST-051"] == "pass"  # a reply to orders@ reaches someone
+    assert judged["CX-TRUST-053"] == "not_applicable"  # an order confirmation
     # The password came from the environment and went nowhere else.
     assert f"user=<{dovecot.user}>, method=PLAIN" in dovecot.log
-    for path in out.rglob("*"):
-        if path.is_file():
-            assert PASSWORD.encode() not in path.read_bytes(), path
-    assert PASSWORD not in done.stdout + done.stderr
+    assert PASSWORD not in json.dumps(result)
+    assert PASSWORD not in capsys.readouterr().out + caplog.text
