@@ -16,6 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -267,6 +268,10 @@ class EmailImage(_Model):
     alt: str | None = None
 
 
+#: How much of an email's text the step result keeps (a newsletter may be long).
+EMAIL_TEXT_CHARS = 20_000
+
+
 class EmailRecord(_Model):
     """The message a ``wait_for_email`` step received (the checks in checks/email.py read it)."""
 
@@ -277,6 +282,10 @@ class EmailRecord(_Model):
     headers: dict[str, str] = Field(default_factory=dict)
     has_html: bool = False
     has_text: bool = False
+    #: The plain-text part as sent (cut at ``EMAIL_TEXT_CHARS``), for the checks that compare it.
+    text: str = ""
+    #: The lines a reader sees in the HTML part (a paragraph, a table row...), cut likewise.
+    html_lines: list[str] = Field(default_factory=list)
     size: int = 0
     #: From the start of the page load that placed the order to the message's arrival.
     delay_ms: float | None = None
@@ -366,6 +375,19 @@ class StepResult(_Model):
 
     def __repr__(self) -> str:  # short: assertion output in tests stays readable
         return f"StepResult(#{self.index + 1} {self.action} {self.name!r}: {self.status})"
+
+    @property
+    def shows_email(self) -> bool:
+        """Whether the step's page was a received email (``wait_for_email``), not a web page."""
+        snapshot = self.snapshot
+        return bool(snapshot and urlsplit(snapshot.url).path.startswith(EMAIL_VIEW_PATH))
+
+    @property
+    def touchpoint(self) -> Literal["web", "email"]:
+        """Where the customer met the step: the email (waiting for it, reading it) or the web."""
+        if self.action == "wait_for_email" or self.email is not None or self.shows_email:
+            return "email"
+        return "web"
 
 
 class Evidence(_Model):

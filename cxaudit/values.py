@@ -137,6 +137,40 @@ def amount(text: str) -> float | None:
     return parse_number(text[lead.start() if lead else at :])
 
 
+def _amount_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names amounts of money, in order."""
+    spans = [m.span() for m in _AMOUNT_CURRENCY_FIRST.finditer(text)]
+    spans += [
+        m.span()
+        for m in _AMOUNT_CURRENCY_LAST.finditer(text)
+        if not any(start < m.end() and m.start() < end for start, end in spans)
+    ]
+    return sorted(spans)
+
+
+def amounts(text: str) -> list[float]:
+    """Every amount of money ``text`` names, in order (``"€89.00 + €5.00"`` -> [89.0, 5.0]).
+
+    Read as :func:`amount` reads one, so a total found here compares equal to
+    the same total captured from a page.
+    """
+    found = []
+    for start, end in _amount_spans(text):
+        number = amount(text[max(0, start - 2) : end])
+        if number is not None:
+            found.append(number)
+    return found
+
+
+def without_amounts(text: str) -> str:
+    """``text`` with its amounts of money (and their minus signs) left out."""
+    out, at = [], 0
+    for start, end in _amount_spans(text):
+        out.append(text[at:start].rstrip(" -\u2212"))
+        at = end
+    return " ".join([*out, text[at:]]).strip()
+
+
 def comparable(text: str) -> tuple[str, float | str]:
     """A captured value as it should be compared: a number when it is one or carries one
     amount of money (``"Item total: $29.99"`` = ``"$29.99"``), else normalised text."""

@@ -19,11 +19,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
-from cxaudit.results import EMAIL_VIEW_PATH, ChannelInfo, Evidence, JourneyRun, StepResult
+from cxaudit.results import ChannelInfo, Evidence, JourneyRun, StepResult
 
 CATEGORIES = ("accessibility", "usability", "consistency", "performance", "trust")
 SEVERITIES = ("critical", "serious", "moderate", "minor", "info")
@@ -98,8 +97,7 @@ class StepSubject:
         Checks of a web page's structure (landmarks, a skip link) do not apply
         to an email: mail clients show it inside their own page.
         """
-        snapshot = self.step.snapshot
-        return bool(snapshot and urlsplit(snapshot.url).path.startswith(EMAIL_VIEW_PATH))
+        return self.step.shows_email
 
     axe_failures: Mapping[str, tuple[Evidence, ...]] = field(default_factory=dict)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
+from email.utils import getaddresses
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -21,7 +22,16 @@ from pydantic import BaseModel, Field
 from cxaudit.checks.base import Check, Result, Status, StepSubject, register
 from cxaudit.checks.consistency import place
 from cxaudit.checks.elements import CheckOptions
-from cxaudit.results import EmailLink, Evidence
+from cxaudit.checks.trust import _ORDER_NUMBER
+from cxaudit.results import (
+    Capture,
+    EmailLink,
+    EmailRecord,
+    Evidence,
+    JourneyRun,
+    StepResult,
+)
+from cxaudit.values import amount, amounts, normalise_text, without_amounts
 
 #: Hosts no customer can reach: a test or staging server left in a template.
 _INTERNAL_HOST = re.compile(
@@ -52,8 +62,23 @@ def _link_problem(link: EmailLink, own: set[str]) -> str:
     return ""
 
 
+class EmailCheck(Check):
+    """A check of the message a ``wait_for_email`` step received; other steps give no result."""
+
+    def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
+        email = subject.step.email
+        if email is None:
+            return ()
+        return self.judge(email, subject, options)
+
+    def judge(
+        self, email: EmailRecord, subject: StepSubject, options: object
+    ) -> Iterable[Result]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
 @register
-class EmailLinksAnswer(Check):
+class EmailLinksAnswer(EmailCheck):
     """Every link of the email answers, on a host customers can reach.
 
     A tracking link that leads nowhere, a "view your order" that answers 404,
@@ -73,10 +98,7 @@ class EmailLinksAnswer(Check):
     severity = "serious"
     advice = "Test every link of each transactional email template against production."
 
-    def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
-        email = subject.step.email
-        if email is None:
-            return
+    def judge(self, email: EmailRecord, subject: StepSubject, options: object) -> Iterable[Result]:
         own = {h.lower() for h in email.own_hosts}
         web = [link for link in email.links if urlsplit(link.href).scheme in ("http", "https")]
         if not web:
@@ -99,7 +121,7 @@ class EmailLinksAnswer(Check):
 
 
 @register
-class EmailPlainText(Check):
+class EmailPlainText(EmailCheck):
     """The email has a plain-text alternative.
 
     Some mail clients, watches and screen-reader set-ups show only the
@@ -116,10 +138,7 @@ class EmailPlainText(Check):
     severity = "moderate"
     advice = "Send multipart/alternative with a text/plain part that says the same as the HTML."
 
-    def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
-        email = subject.step.email
-        if email is None:
-            return
+    def judge(self, email: EmailRecord, subject: StepSubject, options: object) -> Iterable[Result]:
         if email.has_text:
             yield Result(status=Status.PASS)
             return
@@ -141,7 +160,7 @@ class ArrivalOptions(CheckOptions):
 
 
 @register
-class EmailArrival(Check):
+class EmailArrival(EmailCheck):
     """The email arrives within its budget after the step that caused it.
 
     A customer who has paid and gets no confirmation within a couple of
@@ -160,10 +179,9 @@ class EmailArrival(Check):
     advice = "Send transactional mail from the order flow at once, not from a batch job."
     Options: ClassVar[type[BaseModel]] = ArrivalOptions
 
-    def evaluate(self, subject: StepSubject, options: ArrivalOptions) -> Iterable[Result]:
-        email = subject.step.email
-        if email is None:
-            return
+    def judge(
+        self, email: EmailRecord, subject: StepSubject, options: ArrivalOptions
+    ) -> Iterable[Result]:
         if email.delay_ms is None:
             yield Result(
                 status=Status.ERROR,
@@ -184,7 +202,7 @@ class EmailArrival(Check):
 
 
 @register
-class EmailImageAlt(Check):
+class EmailImageAlt(EmailCheck):
     """Every image of the email has an alt attribute.
 
     Many mail clients block images until asked: the alt text is what the
@@ -201,10 +219,7 @@ class EmailImageAlt(Check):
     severity = "serious"
     advice = "Give every image of the email template an alt attribute."
 
-    def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
-        email = subject.step.email
-        if email is None:
-            return
+    def judge(self, email: EmailRecord, subject: StepSubject, options: object) -> Iterable[Result]:
         if not email.images:
             yield Result(status=Status.NOT_APPLICABLE, message="the email has no image")
             return
@@ -219,3 +234,390 @@ class EmailImageAlt(Check):
                 identity=urlsplit(image.src).path or image.src,
                 evidence=(Evidence(html=f'<img src="{image.src}">'),),
             )
+
+
+# --- who the email is from, and who a reply reaches -------------------------------------
+
+#: Local parts that say "do not answer": a reply to them reaches no one.
+_NO_REPLY = re.compile(r"^(?:no|do[-_.]?not)[-_.]?reply\b|^mailer[-_.]?daemon\b", re.I)
+#: A link that offers another way to reach someone: contact, support, help.
+_CONTACT = re.compile(
+    r"\b(contact|support|help|customer (care|service)s?|get in touch|chat with us|kontakt)\b",
+    re.I,
+)
+#: Second-level labels under a country code that registrars sell names below (co.uk, com.au).
+_SECOND_LEVEL = frozenset(("co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "ltd"))
+
+
+def _addresses(value: str) -> list[str]:
+    return [address.lower() for _, address in getaddresses([value]) if "@" in address]
+
+
+def _no_reply(address: str) -> bool:
+    return bool(_NO_REPLY.search(address.partition("@")[0]))
+
+
+def site_domain(host: str) -> str:
+    """The domain a brand registers, read from a host name (``mail.shop.co.uk`` -> ``shop.co.uk``).
+
+    An approximation without the public suffix list: the last two labels, or
+    three under a country code's commercial second level. Brands that send
+    from another domain list it in the check's ``domains`` option.
+    """
+    labels = host.lower().strip(".").split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def _named_host(host: str) -> bool:
+    """A host a brand's mail could be compared with: a dotted name, not an address or localhost."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return False
+    except ValueError:
+        return "." in host and not _INTERNAL_HOST.search(host)
+
+
+@register
+class EmailReplyReachesSomeone(EmailCheck):
+    """A customer who answers the email reaches someone.
+
+    Customers reply to an order confirmation to change an address or cancel:
+    a reply to no-reply@ bounces or vanishes, and the customer believes they
+    told the shop. The reply goes to Reply-To when the message has one, else
+    to From. Replies going only to a no-reply address (no-reply, noreply,
+    do-not-reply, mailer-daemon) fail unless the email offers another way
+    to answer: a mailto link to a real address, or a link to contact, support
+    or help.
+    """
+
+    code = "CX-TRUST-051"
+    slug = "email-reply-reaches-someone"
+    title = "A reply to the email reaches someone"
+    failure_title = "The email cannot be answered"
+    category = "trust"
+    weight = 2.0
+    severity = "moderate"
+    advice = (
+        "Send from (or set Reply-To to) an address that is read, or link to a contact page "
+        "in every email."
+    )
+
+    def judge(self, email: EmailRecord, subject: StepSubject, options: object) -> Iterable[Result]:
+        reply_to = _addresses(email.headers.get("Reply-To", ""))
+        replies = reply_to or _addresses(email.sender)
+        values = {"from": email.sender, "reply_to": email.headers.get("Reply-To", "")}
+        answered = [a for a in replies if not _no_reply(a)]
+        if answered:
+            yield Result(status=Status.PASS, message=f"a reply goes to {answered[0]}")
+            return
+        other = [
+            link
+            for link in email.links
+            if (link.href.lower().startswith("mailto:") and not _no_reply(link.href[7:]))
+            or (not link.href.lower().startswith("mailto:") and _CONTACT.search(link.text))
+            or _CONTACT.search(urlsplit(link.href).path.replace("-", " ").replace("/", " "))
+        ]
+        if other:
+            yield Result(
+                status=Status.PASS,
+                message=f"replies go to {', '.join(replies) or 'no address'}, but the email "
+                f"offers “{other[0].text or other[0].href}”",
+            )
+            return
+        said = f"replies go to {', '.join(replies)}" if replies else "the email has no From address"
+        yield Result(
+            status=Status.FAIL,
+            message=f"“{email.subject}”: {said}, and it links to no contact, support or help "
+            f"(at {place(subject.run, subject.step)})",
+            identity="no-reply",
+            evidence=(Evidence(values=values),),
+        )
+
+
+class SenderDomainOptions(CheckOptions):
+    domains: list[str] = Field(
+        default_factory=list,
+        description="The brand's mail domains (e.g. [northwind.com, northwind-mail.com]); "
+        "empty: the domain of the journey's base_url.",
+    )
+
+
+@register
+class EmailSenderDomain(EmailCheck):
+    """The email comes from the shop's own domain, and a reply goes back to it.
+
+    Customers and their spam filters judge an email by its sender: an order
+    confirmation from a mailing service's domain or a free-mail address looks
+    like phishing, is deleted, and the customer calls support instead. The
+    domains of From and Reply-To must be the shop's: the domain of the
+    journey's base_url (``www.shop.co.uk`` gives ``shop.co.uk``, and
+    ``orders@mail.shop.co.uk`` is the shop's too), or one listed in
+    ``domains``. A shop on an address or localhost has no domain to compare
+    with: not applicable unless ``domains`` is set.
+    """
+
+    code = "CX-TRUST-052"
+    slug = "email-sender-domain"
+    title = "The email comes from the shop's domain"
+    failure_title = "The email comes from another domain than the shop's"
+    category = "trust"
+    weight = 2.0
+    severity = "moderate"
+    advice = (
+        "Send from an address of the shop's own domain (authenticated with SPF, DKIM and "
+        "DMARC), also through a mailing service."
+    )
+    Options: ClassVar[type[BaseModel]] = SenderDomainOptions
+
+    def judge(
+        self, email: EmailRecord, subject: StepSubject, options: SenderDomainOptions
+    ) -> Iterable[Result]:
+        brand = {site_domain(d) for d in options.domains if d.strip()} or {
+            site_domain(h) for h in email.own_hosts if _named_host(h)
+        }
+        if not brand:
+            hosts = ", ".join(email.own_hosts) or "no host"
+            yield Result(
+                status=Status.NOT_APPLICABLE,
+                message=f"the shop runs on {hosts}: no domain to compare with (set domains)",
+            )
+            return
+        checked = [("From", a) for a in _addresses(email.sender)] + [
+            ("Reply-To", a) for a in _addresses(email.headers.get("Reply-To", ""))
+        ]
+        if not checked:
+            yield Result(status=Status.NOT_APPLICABLE, message="the email has no From address")
+            return
+        foreign = [
+            (name, a) for name, a in checked if site_domain(a.rpartition("@")[2]) not in brand
+        ]
+        if not foreign:
+            yield Result(status=Status.PASS, message=f"from {checked[0][1]}")
+            return
+        for name, address in foreign:
+            domain = address.rpartition("@")[2]
+            yield Result(
+                status=Status.FAIL,
+                message=f"“{email.subject}”: {name} {address} is not of the shop's domain "
+                f"({', '.join(sorted(brand))})",
+                identity=f"{name.lower()}:{domain}",
+                evidence=(Evidence(values={"header": name, "address": address}),),
+            )
+
+
+# --- marketing mail and its unsubscribe ---------------------------------------------------
+
+#: A subject that names a transaction the customer started: mail they must get.
+_TRANSACTIONAL = re.compile(
+    r"\b(your|the)(\s+[\w-]+)?\s+(order|purchase|receipt|invoice|booking|reservation|refund|return|parcel"
+    r"|package|delivery|shipment|payment|account|password|subscription)\b"
+    r"|\border (number|no\.?|#|confirmation|confirmed|received|placed)|\border\s*[A-Z]{0,4}-?\d{3,}"
+    r"|\b(receipt|invoice|dispatched|has shipped|is on its way|out for delivery|tracking"
+    r"|reset your password|verify your|confirm your)\b",
+    re.I,
+)
+#: Words of a campaign: offers, sales, newsletters.
+_MARKETING = re.compile(
+    r"\b(newsletter|\d+\s?% off|sale|offers?|deals?|discount code|promo(tion)?s?|coupon"
+    r"|new arrivals|don'?t miss|last chance|exclusive|just for you|we miss you)\b",
+    re.I,
+)
+_UNSUBSCRIBE_URI = re.compile(r"<\s*(https://[^>\s]+|mailto:[^>\s]+)\s*>", re.I)
+
+
+def mail_kind(email: EmailRecord) -> tuple[str, str]:
+    """``("marketing" | "transactional", why)``, decided from the message alone
+    (the rule is in :class:`EmailUnsubscribe`'s documentation)."""
+    precedence = email.headers.get("Precedence", "").strip().lower()
+    if precedence in ("bulk", "list"):
+        return "marketing", f"Precedence: {precedence}"
+    if email.headers.get("List-Id"):
+        return "marketing", "a List-Id header"
+    found = _TRANSACTIONAL.search(email.subject)
+    if found:
+        return "transactional", f"“{found.group(0)}” in the subject"
+    body = " ".join([email.subject, email.text[:5000], " ".join(email.html_lines)[:5000]])
+    found = _MARKETING.search(body)
+    if found:
+        return "marketing", f"“{found.group(0)}” in the message"
+    return "transactional", "no campaign words"
+
+
+@register
+class EmailUnsubscribe(EmailCheck):
+    """Marketing email can be unsubscribed from in one step.
+
+    A customer who cannot stop a newsletter marks it as spam, which hurts
+    the delivery of every email the shop sends, the order confirmations
+    included; the law (GDPR and ePrivacy in the EU, CAN-SPAM in the US) asks
+    for an easy opt-out. A marketing message needs a List-Unsubscribe header
+    with an https or mailto address, which mail clients show as an
+    "Unsubscribe" button (with List-Unsubscribe-Post, one click, as large
+    mailbox providers ask of bulk senders). Transactional mail (an order
+    confirmation, a dispatch notice) needs none.
+
+    Whether a message is marketing is decided from the message, in this
+    order: marked as list mail by its sender (``Precedence: bulk`` or
+    ``list``, a ``List-Id`` header): marketing; a subject naming the
+    customer's own transaction ("your order", "order NW-1001", receipt,
+    invoice, dispatched, tracking, password, verify...): transactional;
+    campaign words in the subject or text (newsletter, sale, "% off",
+    offer, deal, promotion, coupon, new arrivals...): marketing; else
+    transactional, as mail that a journey step caused usually is.
+    """
+
+    code = "CX-TRUST-053"
+    slug = "email-unsubscribe"
+    title = "Marketing email can be unsubscribed from"
+    failure_title = "Marketing email without an unsubscribe header"
+    category = "trust"
+    weight = 3.0
+    severity = "serious"
+    advice = (
+        "Send marketing mail with List-Unsubscribe: <https://...>, <mailto:...> and "
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click."
+    )
+
+    def judge(self, email: EmailRecord, subject: StepSubject, options: object) -> Iterable[Result]:
+        kind, why = mail_kind(email)
+        if kind == "transactional":
+            yield Result(
+                status=Status.NOT_APPLICABLE,
+                message=f"transactional ({why}): no unsubscribe needed",
+            )
+            return
+        header = email.headers.get("List-Unsubscribe", "")
+        uris = _UNSUBSCRIBE_URI.findall(header)
+        if uris:
+            one_click = "one-click" in email.headers.get("List-Unsubscribe-Post", "").lower()
+            yield Result(
+                status=Status.PASS,
+                message=f"List-Unsubscribe {', '.join(uris)}"
+                + ("" if one_click else " (without one-click List-Unsubscribe-Post)"),
+            )
+            return
+        said = "has none" if not header else f"names no https or mailto address ({header[:100]})"
+        yield Result(
+            status=Status.FAIL,
+            message=f"“{email.subject}” is marketing ({why}) and its List-Unsubscribe header "
+            f"{said} (at {place(subject.run, subject.step)})",
+            identity="no-unsubscribe" if not header else "unusable-unsubscribe",
+            evidence=(Evidence(values={"List-Unsubscribe": header, "kind_because": why}),),
+        )
+
+
+# --- the plain-text part says what the HTML says ------------------------------------------
+
+#: Lines of a price summary, not items: their amounts are compared, their words are not.
+_SUMMARY_LINE = re.compile(
+    r"\b(total|subtotal|sub-total|shipping|delivery|postage|tax|vat|discount|paid|balance"
+    r"|amount|savings?|fees?|charges?)\b",
+    re.I,
+)
+_QUANTITY = re.compile(r"\s*(?:[×x]\s*\d+|\bqty:?\s*\d+|\bquantity:?\s*\d+)\b", re.I)
+_REFERENCE = re.compile(r"[A-Z]{0,4}-?\d{3,}$", re.I)
+
+
+def _reference(found: re.Match[str]) -> str:
+    tail = _REFERENCE.search(found.group(0))
+    return tail.group(0) if tail else found.group(0)
+
+
+def _email_captures(run: JourneyRun, step: StepResult) -> list[Capture]:
+    """Values the journey captured while this email was the page (the steps after the wait)."""
+    found: list[Capture] = []
+    for later in run.steps[step.index + 1 :]:
+        if not later.shows_email:
+            break
+        found.extend(c for c in later.captures if not c.secret and c.text.strip())
+    return found
+
+
+def substance(email: EmailRecord, captures: Iterable[Capture] = ()) -> list[tuple[str, str]]:
+    """What the HTML part says that matters, as ``(kind, value)``: the order number, each
+    amount (the total among them), each item line's name, and values captured from it."""
+    found: dict[tuple[str, str], None] = {}
+    for line in email.html_lines:
+        for reference in _ORDER_NUMBER.finditer(line):
+            found["order number", _reference(reference)] = None
+        money = amounts(line)
+        for value in money:
+            found["amount", f"{value:.2f}"] = None
+        if len(money) == 1 and not _SUMMARY_LINE.search(line):
+            name = " ".join(_QUANTITY.sub("", without_amounts(line)).split()).strip(" :-–—·|")
+            if sum(ch.isalpha() for ch in name) >= 3:
+                found["item", name] = None
+    for capture in captures:
+        found["captured " + capture.name, capture.text.strip()] = None
+    return list(found)
+
+
+def _said_in(kind: str, value: str, text: str, text_amounts: set[str]) -> bool:
+    if kind == "amount":
+        return value in text_amounts
+    if normalise_text(value) in normalise_text(text):
+        return True
+    number = amount(value)
+    return number is not None and f"{number:.2f}" in text_amounts
+
+
+@register
+class EmailTextMatchesHtml(EmailCheck):
+    """The plain-text part says what the HTML part says: order number, amounts, items.
+
+    A customer whose mail client, watch or screen reader shows the text part
+    must read the same order as everyone else. A text part that leaves out
+    the total or an item, or gives another amount, is a different promise.
+    Compared: order numbers (``Order NW-1001``, ``order #12345``), every
+    amount of money, the name of each item line (a line of the HTML with one
+    amount that is not a total, shipping, tax or discount line), and the
+    values the journey captured from the email. A message without a text
+    part is reported by CX-A11Y-050 (email-plain-text), not twice here.
+    """
+
+    code = "CX-MSG-050"
+    slug = "email-text-matches-html"
+    title = "The email's text part says what its HTML says"
+    failure_title = "The email's text part leaves out what its HTML says"
+    category = "consistency"
+    weight = 3.0
+    severity = "moderate"
+    advice = (
+        "Render the text part from the same order data as the HTML, with the order number, "
+        "items and total."
+    )
+
+    def judge(self, email: EmailRecord, subject: StepSubject, options: object) -> Iterable[Result]:
+        if not email.has_html or not email.has_text:
+            part = "text" if email.has_html else "HTML"
+            yield Result(status=Status.NOT_APPLICABLE, message=f"the email has no {part} part")
+            return
+        wanted = substance(email, _email_captures(subject.run, subject.step))
+        if not wanted:
+            yield Result(
+                status=Status.NOT_APPLICABLE,
+                message="the HTML part names no order number, amount or item",
+            )
+            return
+        text_amounts = {f"{value:.2f}" for value in amounts(email.text)}
+        missing = [(k, v) for k, v in wanted if not _said_in(k, v, email.text, text_amounts)]
+        if not missing:
+            yield Result(
+                status=Status.PASS, message=f"{len(wanted)} value(s) of the HTML are in the text"
+            )
+            return
+        said = "; ".join(f"{kind} {value}" for kind, value in missing[:10])
+        yield Result(
+            status=Status.FAIL,
+            message=f"the text part of “{email.subject}” leaves out {said} "
+            f"(at {place(subject.run, subject.step)})",
+            # Stable across runs: which kinds are missing, not the order's own values.
+            identity=",".join(sorted({kind for kind, _ in missing})),
+            evidence=(
+                Evidence(
+                    values={"missing": [f"{k}: {v}" for k, v in missing], "compared": len(wanted)}
+                ),
+            ),
+        )

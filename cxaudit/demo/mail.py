@@ -53,9 +53,13 @@ def order_confirmation(order: Order, base_url: str, fixed: bool) -> EmailMessage
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="northwind.test")
     if fixed:
+        items = "".join(
+            f"{line.product.name} × {line.quantity}   {format_eur(line.total_cents)}\n"
+            for line in order.lines
+        )
         text = (
             f"Thank you for your order, {order.name}.\n\n"
-            f"Order number: {order.number}\nTotal paid: {format_eur(total)}\n"
+            f"Order number: {order.number}\n\n{items}\nTotal paid: {format_eur(total)}\n"
             f"Delivery: {delivery_estimate(fixed)}\n\nTrack your order: {base_url}{track}\n"
         )
         message.set_content(text)

@@ -21,8 +21,14 @@ from pydantic import ConfigDict, Field
 
 from cxaudit.actions import ActionContext, StepFailed, _Args, action
 from cxaudit.mail import session
-from cxaudit.mail.message import MailTimeout, Match, Message
-from cxaudit.results import EMAIL_VIEW_PATH, EmailImage, EmailLink, EmailRecord
+from cxaudit.mail.message import MailTimeout, Match, Message, html_lines
+from cxaudit.results import (
+    EMAIL_TEXT_CHARS,
+    EMAIL_VIEW_PATH,
+    EmailImage,
+    EmailLink,
+    EmailRecord,
+)
 
 #: Where the message is shown, under the site's origin.
 EMAIL_PATH = EMAIL_VIEW_PATH
@@ -203,19 +209,37 @@ async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
     delay = None
     if caused_at is not None:
         delay = round(max(0.0, message.received_at - caused_at) * 1000, 1)
-    ctx.email = EmailRecord(
+    ctx.email = email_record(
+        message,
         mailbox=box.name,
-        sender=message.sender,
-        to=list(message.to),
-        subject=message.subject,
-        headers=dict(message.headers),
-        has_html=bool(message.html),
-        has_text=bool(message.text and message.text.strip()),
-        size=message.size,
         delay_ms=delay,
         caused_by=caused_by,
         links=await _check_links(ctx, [(urljoin(base, h), t) for h, t in links]),
         images=images,
         own_hosts=sorted({h for h in (origin.hostname, urlsplit(ctx.page.url).hostname) if h}),
+    )
+
+
+def email_record(message: Message, **gathered: Any) -> EmailRecord:
+    """What the step result keeps of ``message``; ``gathered`` adds what the step found out
+    (the mailbox, each link's answer, the delay)."""
+    lines, used = [], 0
+    for line in html_lines(message.html or ""):
+        if used + len(line) > EMAIL_TEXT_CHARS:
+            break
+        lines.append(line)
+        used += len(line)
+    text = (message.text or "")[:EMAIL_TEXT_CHARS]
+    return EmailRecord(
+        sender=message.sender,
+        to=list(message.to),
+        subject=message.subject,
+        headers=dict(message.headers),
+        has_html=bool(message.html),
+        has_text=bool(text.strip()),
+        text=text,
+        html_lines=lines,
+        size=message.size,
         defects=list(message.defects),
+        **gathered,
     )

@@ -28,6 +28,8 @@ KEPT_HEADERS = (
     "Message-ID",
     "List-Unsubscribe",
     "List-Unsubscribe-Post",
+    "List-Id",
+    "Precedence",
     "MIME-Version",
     "Content-Type",
 )
@@ -127,34 +129,66 @@ def parse_message(
     )
 
 
+#: Tags that start a new line where a mail client shows the HTML.
+_BLOCKS = frozenset(
+    (
+        *("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt"),
+        *("footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main"),
+        *("nav", "ol", "p", "pre", "section", "table", "tbody", "td", "th", "thead"),
+        *("tfoot", "tr", "ul"),
+    )
+)
+#: A cell ends on the same line as the next one: a table row reads as one line.
+_CELLS = frozenset(("td", "th"))
+
+
 class _TextOf(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
 
+    def _boundary(self, tag: str) -> None:
+        if tag in _CELLS:
+            self.parts.append(" ")
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style", "head", "title"):
             self._skip += 1
+        self._boundary(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style", "head", "title") and self._skip:
             self._skip -= 1
+        self._boundary(tag)
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
             self.parts.append(data)
 
 
-def html_text(html: str) -> str:
-    """The words of an HTML part, without markup (for ``contains`` and text checks)."""
+def _words_of(html: str) -> str:
     parser = _TextOf()
     try:
         parser.feed(html)
         parser.close()
     except Exception:
         pass
-    return re.sub(r"\s+", " ", " ".join(parser.parts)).strip()
+    return "".join(parser.parts)
+
+
+def html_text(html: str) -> str:
+    """The words of an HTML part, without markup (for ``contains`` and text checks)."""
+    return re.sub(r"\s+", " ", _words_of(html)).strip()
+
+
+def html_lines(html: str) -> list[str]:
+    """The lines a reader sees in an HTML part: one per paragraph, heading, list item or
+    table row, without markup or empty lines."""
+    lines = (re.sub(r"\s+", " ", line).strip() for line in _words_of(html).split("\n"))
+    return [line for line in lines if line]
 
 
 @dataclass(frozen=True)

@@ -559,6 +559,8 @@ class StepCard:
     capped_by: str = ""
     #: The screenshot compared with the baseline's (``--baseline``).
     visual: VisualCard | None = None
+    #: Where the customer met the step: "web", or "email" (waiting for it, reading it).
+    touchpoint: str = "web"
 
 
 @dataclass(frozen=True)
@@ -615,6 +617,7 @@ def journey_map(
                     thumbnail=assets.href(shot),
                     capped_by=worst.get(step.index, "") if capped and score is not None else "",
                     visual=visual_card(step, info, assets),
+                    touchpoint=step.touchpoint,
                 )
             )
         stage_scores = run.scores.get("stages", {}).get(stage, {})

@@ -227,3 +227,21 @@ def test_text_before_a_mask_is_not_a_secret_cut_short() -> None:
     first = Redactor(["S3cr3t pa55!"]).text("You typed S3cr3t pa55!")
     later = Redactor(["S3cr3t pa55!", "You typed S3cr3t pa55!"])
     assert later.text(first) == f"You typed {MASK}"
+
+
+def test_a_secret_in_a_received_email_is_masked() -> None:
+    """A site that mails the customer's password or card back: the email's recorded
+    text, HTML lines and headers are masked like a page's."""
+    from cxaudit.results import EmailRecord
+
+    email = EmailRecord(
+        subject="Welcome, your password is Hunter2-xyz",
+        text="Log in with Hunter2-xyz",
+        html_lines=["Password: Hunter2-xyz", "Total €94.00"],
+        headers={"Subject": "Welcome, your password is Hunter2-xyz"},
+    )
+    step = StepResult(index=0, stage="s", action="wait_for_email", name="n", status="passed")
+    masked = redact_model(step.model_copy(update={"email": email}), Redactor(["Hunter2-xyz"]))
+    assert "Hunter2-xyz" not in masked.model_dump_json()
+    assert masked.email is not None and masked.email.html_lines[1] == "Total €94.00"
+    assert masked.email.text == f"Log in with {MASK}"

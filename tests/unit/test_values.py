@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from cxaudit.values import amount, comparable, normalise_text, parse_number
+from cxaudit.values import (
+    amount,
+    amounts,
+    comparable,
+    normalise_text,
+    parse_number,
+    without_amounts,
+)
 
 
 @pytest.mark.parametrize(
@@ -75,3 +82,10 @@ def test_a_text_with_several_amounts_or_none_is_text() -> None:
     assert comparable("Delivered in 2-3 working days")[0] == "text"
     assert amount("€5 off orders over €50") is None
     assert comparable("Item total: $29.99") != comparable("$31.99")
+
+
+def test_every_amount_of_a_text_and_the_text_without_them() -> None:
+    line = "Trail Runner 2 × 1 €89.00, shipping 5,00 €, discount -€3.00, order NW-100234"
+    assert amounts(line) == [89.0, 5.0, -3.0]
+    assert amounts("Order NW-100234, 2 items") == []
+    assert without_amounts("Rain Shell × 2 €258.00") == "Rain Shell × 2"
