@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxaudit.gather.deadline import within
+from cxaudit.gather.deadline import page_call
 from cxaudit.gather.vendor_axe import VENDOR_DIR, script_version
 
 if TYPE_CHECKING:
@@ -347,7 +347,7 @@ async def run_axe(
     finally:
         # Bounded: after a timeout the page may answer nothing, this included.
         with contextlib.suppress(Exception):
-            await within(session.detach(), DETACH_TIMEOUT_S)
+            await page_call(session.detach(), DETACH_TIMEOUT_S)
 
 
 def axe_script() -> str:

@@ -49,6 +49,18 @@ async def within(work: Awaitable[T], timeout_s: float, abort: asyncio.Event | No
     raise TimeoutError(f"no answer in {timeout_s:g} s")
 
 
+async def page_call(call: Awaitable[T], timeout_s: float) -> T:
+    """A call into a page (``page.x(...)``, ``session.send(...)``), bounded by ``timeout_s``.
+
+    The async API gives a coroutine, bounded with :func:`within`; a synchronous
+    page's view (:mod:`cxaudit.gather.sync_page`) gives a call that has already
+    finished and cannot be put on an event loop: it is awaited as it is.
+    """
+    if asyncio.iscoroutine(call):
+        return await within(call, timeout_s)
+    return await call
+
+
 def _abandon(task: asyncio.Future[Any]) -> None:
     task.cancel()
     task.add_done_callback(_consume)

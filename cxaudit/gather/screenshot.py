@@ -21,7 +21,6 @@ it, the page undid the mask), no screenshot is kept: :class:`Withheld`.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import bisect
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from weakref import WeakKeyDictionary
 
-from cxaudit.gather.deadline import within
+from cxaudit.gather.deadline import page_call
 
 if TYPE_CHECKING:
     from playwright.async_api import CDPSession, Page
@@ -218,10 +217,8 @@ async def _session(page: Page) -> CDPSession:
 
 
 async def _send(session: CDPSession, method: str, params: dict[str, Any]) -> dict[str, Any]:
-    call = session.send(method, params)
-    if asyncio.iscoroutine(call):  # the async API: a stuck page must not hang the run
-        return await within(call, CAPTURE_TIMEOUT_S)
-    return await call  # a synchronous page's view: the call has already finished
+    # A stuck page must not hang the run.
+    return await page_call(session.send(method, params), CAPTURE_TIMEOUT_S)
 
 
 async def cover_secrets(page: Page, redactor: Redactor, covered: str) -> list[dict[str, Any]]:
