@@ -41,9 +41,9 @@ def serve(pages: Mapping[str, tuple[str, str]]) -> Iterator[str]:
 
 
 @contextmanager
-def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """``handler`` on a free loopback port, in a thread, until the block ends."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def _serving(handler: type[BaseHTTPRequestHandler], port: int = 0) -> Iterator[str]:
+    """``handler`` on a loopback port (0: a free one), in a thread, until the block ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
@@ -123,4 +123,62 @@ def serve_folder(root: Path) -> Iterator[str]:
             self._answer()
 
     with _serving(Handler) as url:
+        yield url
+
+
+#: The client-rendered shop of bench/real_journey.py (a React-style app, one page for every address).
+REACT_SHOP = Path(__file__).resolve().parents[1] / "data" / "react_shop"
+
+
+@contextmanager
+def serve_app(root: Path = REACT_SHOP, port: int = 0) -> Iterator[str]:
+    """Serve a client-rendered shop as such apps are served; yields the base URL.
+
+    ``/static/NAME`` is a file of ``root``; ``GET /api/products`` is
+    ``root/products.json``; ``POST /api/orders`` answers a new order number;
+    every other address answers ``root/index.html`` (the app routes in the
+    page). Shared by the benchmark and its test, so both drive the same shop.
+    """
+    base = root.resolve()
+    orders = iter(range(10001, 10**9))
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def _send(self, status: int, kind: str, data: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            if path == "/api/products":
+                self._send(200, "application/json", (base / "products.json").read_bytes())
+            elif path.startswith("/static/"):
+                target = (base / path.removeprefix("/static/")).resolve()
+                if base in target.parents and target.is_file():
+                    kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                    self._send(200, kind + "; charset=utf-8", target.read_bytes())
+                else:
+                    self._send(404, "text/plain", b"not found")
+            elif path == "/favicon.ico":
+                self._send(404, "text/plain", b"not found")
+            else:
+                self._send(200, "text/html; charset=utf-8", (base / "index.html").read_bytes())
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if urlsplit(self.path).path != "/api/orders":
+                self._send(404, "text/plain", b"not found")
+                return
+            with lock:
+                number = next(orders)
+            self._send(201, "application/json", f'{{"number": "FF-{number}"}}'.encode())
+
+    with _serving(Handler, port) as url:
         yield url
