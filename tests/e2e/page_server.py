@@ -128,13 +128,16 @@ def serve_folder(root: Path) -> Iterator[str]:
 
 #: The client-rendered shop of bench/real_journey.py (a React-style app, one page for every address).
 REACT_SHOP = Path(__file__).resolve().parents[1] / "data" / "react_shop"
+#: The clean corpus's style sheet, which the shop builds on (``/assets/site.css``).
+CLEAN_ASSETS = (REACT_SHOP.parent / "clean" / "assets").resolve()
 
 
 @contextmanager
 def serve_app(root: Path = REACT_SHOP, port: int = 0) -> Iterator[str]:
     """Serve a client-rendered shop as such apps are served; yields the base URL.
 
-    ``/static/NAME`` is a file of ``root``; ``GET /api/products`` is
+    ``/static/NAME`` is a file of ``root`` (``/assets/NAME`` one of the clean
+    corpus's assets); ``GET /api/products`` is
     ``root/products.json``; ``POST /api/orders`` answers a new order number;
     every other address answers ``root/index.html`` (the app routes in the
     page). Shared by the benchmark and its test, so both drive the same shop.
@@ -159,9 +162,10 @@ def serve_app(root: Path = REACT_SHOP, port: int = 0) -> Iterator[str]:
             path = unquote(urlsplit(self.path).path)
             if path == "/api/products":
                 self._send(200, "application/json", (base / "products.json").read_bytes())
-            elif path.startswith("/static/"):
-                target = (base / path.removeprefix("/static/")).resolve()
-                if base in target.parents and target.is_file():
+            elif path.startswith(("/static/", "/assets/")):
+                folder = base if path.startswith("/static/") else CLEAN_ASSETS
+                target = (folder / path.split("/", 2)[2]).resolve()
+                if folder in target.parents and target.is_file():
                     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
                     self._send(200, kind + "; charset=utf-8", target.read_bytes())
                 else:
