@@ -17,6 +17,16 @@ from urllib.parse import unquote, urlsplit
 from cxaudit.results import RunResult
 
 
+def answer(handler: BaseHTTPRequestHandler, status: int, kind: str, data: bytes) -> None:
+    """Send one whole answer, never cached (every test server here answers this way)."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", kind)
+    handler.send_header("Content-Length", str(len(data)))
+    handler.send_header("Cache-Control", "no-store")
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 @contextmanager
 def serve(pages: Mapping[str, tuple[str, str]]) -> Iterator[str]:
     """Serve ``{path: (content type, body)}`` on a free loopback port; yields the base URL."""
@@ -28,13 +38,7 @@ def serve(pages: Mapping[str, tuple[str, str]]) -> Iterator[str]:
         def do_GET(self) -> None:
             found = pages.get(urlsplit(self.path).path)
             status, (kind, body) = (200, found) if found else (404, ("text/plain", "not found"))
-            data = body.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", f"{kind}; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(data)
+            answer(self, status, f"{kind}; charset=utf-8", body.encode("utf-8"))
 
     with _serving(Handler) as url:
         yield url
@@ -106,15 +110,10 @@ def serve_folder(root: Path) -> Iterator[str]:
                 kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             else:
                 status, data, kind = 404, b"not found", "text/plain"
-            self.send_response(status)
             charset = (
                 "; charset=utf-8" if kind.startswith("text/") or kind.endswith("script") else ""
             )
-            self.send_header("Content-Type", kind + charset)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(data)
+            answer(self, status, kind + charset, data)
 
         do_GET = _answer
 
@@ -151,12 +150,7 @@ def serve_app(root: Path = REACT_SHOP, port: int = 0) -> Iterator[str]:
             pass
 
         def _send(self, status: int, kind: str, data: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(data)
+            answer(self, status, kind, data)
 
         def do_GET(self) -> None:
             path = unquote(urlsplit(self.path).path)
