@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml
 
 browser: $(STAMP)
 	@$(BIN)/cxaudit doctor --install
+	@# Bytecode for cxaudit's own modules, as pip writes it for an installed package: an
+	@# editable install has none, and with PYTHONDONTWRITEBYTECODE set every start compiled them all.
+	@$(BIN)/python -m compileall -q cxaudit >/dev/null
 
 demo: browser
 	$(BIN)/cxaudit demo

@@ -1,6 +1,6 @@
 """Run every benchmark and print one table (``make bench`` or ``python -m bench``).
 
-    python -m bench                      # all five, the figures of bench/README.md
+    python -m bench                      # all six, the figures of bench/README.md
     python -m bench --only overhead,report
     python -m bench --quick              # fewer rounds, scaling without x16, 2 stability runs
 
@@ -19,7 +19,7 @@ from dataclasses import asdict
 
 from bench.common import CACHE, Figures, Row, load_average, machine
 
-BENCHES = ("overhead", "lighthouse", "report", "scaling", "stability")
+BENCHES = ("overhead", "real_journey", "lighthouse", "report", "scaling", "stability")
 
 
 def print_table(rows: Sequence[Row]) -> None:
@@ -32,10 +32,11 @@ def print_table(rows: Sequence[Row]) -> None:
 
 
 def runners(quick: bool) -> dict[str, Callable[[], Figures]]:
-    from bench import lighthouse, overhead, report, scaling, stability
+    from bench import lighthouse, overhead, real_journey, report, scaling, stability
 
     return {
         "overhead": lambda: overhead.measure(repeat=1 if quick else 3, profile=True),
+        "real_journey": lambda: real_journey.measure(runs=2 if quick else 5),
         "lighthouse": lambda: lighthouse.measure(),
         "scaling": lambda: scaling.measure(sizes=(1, 4) if quick else (1, 4, 16)),
         "report": lambda: report.measure(),

@@ -7,7 +7,6 @@ executable discovery, emulation and throttling are done one way.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
@@ -200,8 +199,19 @@ def _playwright_chromium() -> str | None:
     return path if path and Path(path).exists() else None
 
 
-def browser_candidates(explicit: str | None = None) -> list[BrowserCandidate]:
-    """Every place cxaudit looks for Chromium, in order, and what it found there."""
+#: ``browser_candidates(playwright_path=...)`` when nobody has asked Playwright yet.
+_ASK = object()
+
+
+def browser_candidates(
+    explicit: str | None = None, playwright_path: str | object | None = _ASK
+) -> list[BrowserCandidate]:
+    """Every place cxaudit looks for Chromium, in order, and what it found there.
+
+    ``playwright_path`` is what a Playwright already running said its own
+    Chromium's path is; without it, one is started to ask (a second driver
+    process: half a second of start-up that a run has no need to pay).
+    """
     found: list[BrowserCandidate] = []
     explicit = explicit or os.environ.get("CXAUDIT_CHROMIUM")
     if explicit:
@@ -214,7 +224,11 @@ def browser_candidates(explicit: str | None = None) -> list[BrowserCandidate]:
                 "" if ok else "not an executable file",
             )
         )
-    pw_path = _playwright_chromium()
+    if playwright_path is _ASK:
+        pw_path = _playwright_chromium()
+    else:
+        pw_path = str(playwright_path) if playwright_path else None
+        pw_path = pw_path if pw_path and Path(pw_path).exists() else None
     found.append(
         BrowserCandidate(
             "Playwright's Chromium (playwright install chromium)",
@@ -257,13 +271,16 @@ def install_hint() -> str:
     return "\n".join(lines)
 
 
-def find_executable(explicit: str | None = None) -> str | None:
+def find_executable(
+    explicit: str | None = None, playwright_path: str | object | None = _ASK
+) -> str | None:
     """The Chromium to launch, or ``None`` to let Playwright use its own.
 
     Order: an explicit path, Playwright's installed browser, a system one.
     Raises :class:`BrowserNotFoundError` when there is none.
+    ``playwright_path``: as for :func:`browser_candidates`.
     """
-    candidates = browser_candidates(explicit)
+    candidates = browser_candidates(explicit, playwright_path)
     if candidates[0].source.startswith("--executable") and not candidates[0].ok:
         raise BrowserNotFoundError(f"{candidates[0].path}: {candidates[0].note}\n{install_hint()}")
     for candidate in candidates:
@@ -345,12 +362,12 @@ async def launch(pw: Playwright, options: BrowserOptions) -> Browser:
                 "and (for --connect) that its Playwright version matches this one's."
             ) from None
     try:
-        # Discovery asks Playwright's sync API for its browser path, which
-        # cannot run inside this event loop: do it in a thread.
+        # The running Playwright knows where its own browser would be: asking
+        # it spares discovery a second Playwright driver.
         executable = (
             None
             if options.channel and not options.executable_path
-            else await asyncio.to_thread(find_executable, options.executable_path)
+            else find_executable(options.executable_path, _own_chromium(pw))
         )
         return await pw.chromium.launch(
             executable_path=executable,
@@ -363,6 +380,14 @@ async def launch(pw: Playwright, options: BrowserOptions) -> Browser:
         raise BrowserNotFoundError(
             f"could not start Chromium: {_first_line(exc)}\n{install_hint()}"
         ) from None
+
+
+def _own_chromium(pw: Playwright) -> str | None:
+    """Where ``pw``'s own Chromium would be (it may not be installed)."""
+    try:
+        return str(pw.chromium.executable_path)
+    except Exception:
+        return None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -20,14 +20,14 @@ are the same on every page and left out), inapplicable as ids.
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxaudit.gather.deadline import page_call
+from cxaudit.gather.session import forget_session, page_session
 from cxaudit.gather.vendor_axe import VENDOR_DIR, script_version
 
 if TYPE_CHECKING:
@@ -39,9 +39,13 @@ MAX_HTML = 600
 #: takes minutes and holds the page's only thread, so it is not run. A page
 #: this large is itself a problem (Lighthouse flags 1,400 elements).
 MAX_AXE_ELEMENTS = 15_000
-#: Seconds to let go of axe's DevTools session; a page that stopped answering may never let go.
-DETACH_TIMEOUT_S = 2
-COUNT_JS = "() => document.getElementsByTagName('*').length"
+#: The page's size, and whether this world already holds the engine ``key`` names.
+READY_JS = """
+(key) => ({
+  elements: document.getElementsByTagName('*').length,
+  ready: globalThis.__cxauditAxeKey === key && typeof axe !== 'undefined',
+})
+"""
 
 
 class PageTooLarge(Exception):
@@ -71,11 +75,16 @@ VENDORED_SCRIPT = VENDOR_DIR / "axe.min.js"
 
 @dataclass(frozen=True)
 class AxeEngine:
-    """The axe-core script a run injects, and the version it announces."""
+    """The axe-core script a run injects, and the version it announces.
+
+    ``key`` names this very script (a digest of its text): a frame's
+    isolated world that already holds it is not sent it again.
+    """
 
     source: str
     version: str
     path: str
+    key: str = ""
 
 
 @lru_cache(maxsize=8)
@@ -83,7 +92,12 @@ def axe_engine(path: str | None = None) -> AxeEngine:
     """The vendored axe-core, or the file at ``path`` (``accessibility.axe_path``)."""
     file = Path(path) if path else VENDORED_SCRIPT
     source = file.read_text(encoding="utf-8")
-    return AxeEngine(source=source, version=script_version(source) or "unknown", path=str(file))
+    return AxeEngine(
+        source=source,
+        version=script_version(source) or "unknown",
+        path=str(file),
+        key=hashlib.sha256(source.encode("utf-8")).hexdigest()[:20],
+    )
 
 
 @dataclass(frozen=True)
@@ -155,22 +169,33 @@ async ([context, options]) => ({
 
 FRAME_JS = "(selector) => axe.utils.shadowSelect(selector)"
 
-FINISH_JS = """
-async ([partials, options]) => {
-  const r = await axe.finishRun(partials, options);
+#: The end of FINISH_JS and TOP_JS (``r`` is finishRun's answer): the result as it is
+#: kept, at most ``maxNodes`` nodes a rule, each with its box (page coordinates, CSS
+#: pixels) when its target is one selector.
+RESULT_JS = """
   // A rule's own impact (the worst of its checks) weighs its passes as well.
   const impacts = {};
   try { for (const rule of axe._audit.rules) impacts[rule.id] = rule.impact || null; } catch (e) {}
+  const boxOf = (target) => {
+    if (!target || target.length !== 1 || typeof target[0] !== 'string') return null;
+    try {
+      const el = document.querySelector(target[0]);
+      if (!el) return null;
+      const b = el.getBoundingClientRect();
+      return {x: b.x + scrollX, y: b.y + scrollY, width: b.width, height: b.height};
+    } catch (e) { return null; }
+  };
   const keep = (n) => ({
     target: n.target, html: n.html, impact: n.impact,
     failureSummary: n.failureSummary,
     any: (n.any || []).map(c => ({id: c.id, message: c.message, data: c.data})),
     all: (n.all || []).map(c => ({id: c.id, message: c.message})),
     none: (n.none || []).map(c => ({id: c.id, message: c.message})),
+    box: boxOf(n.target),
   });
   const rule = (x) => ({id: x.id, impact: x.impact, tags: x.tags, help: x.help,
                         description: x.description, helpUrl: x.helpUrl,
-                        nodes: x.nodes.map(keep)});
+                        nodes: x.nodes.slice(0, maxNodes).map(keep)});
   return {
     version: axe.version,
     url: r.url,
@@ -179,19 +204,34 @@ async ([partials, options]) => {
     passes: r.passes.map(x => ({id: x.id, impact: impacts[x.id] || null})),
     inapplicable: r.inapplicable.map(x => x.id),
   };
-}
 """
 
-BOX_JS = """
-(selectors) => selectors.map((sel) => {
-  try {
-    const el = document.querySelector(sel);
-    if (!el) return null;
-    const r = el.getBoundingClientRect();
-    return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height};
-  } catch (e) { return null; }
-})
+FINISH_JS = (
+    """
+async ([partials, options, maxNodes]) => {
+  const r = await axe.finishRun(partials, options);
 """
+    + RESULT_JS
+    + "}"
+)
+
+#: The top frame's part; when the page has no frames of its own, the whole run in
+#: the same call (finishRun of that one part, as FINISH_JS would), as ``{result}``.
+TOP_JS = (
+    """
+async ([context, options, maxNodes]) => {
+  const partial = await axe.runPartial(context || document, options);
+  const frames = axe.utils.getFrameContexts(context || document, options);
+  if (frames.length) return {partial, frames};
+  const r = await axe.finishRun([partial], options);
+  const finish = () => {
+"""
+    + RESULT_JS
+    + """  };
+  return {result: finish()};
+}
+"""
+)
 
 WORLD_NAME = "cxaudit-axe"
 
@@ -237,8 +277,22 @@ class _World:
         result = await self._evaluate(f"({function})({json.dumps(argument)})", by_value)
         return result.get("value") if by_value else result
 
-    async def inject(self, source: str) -> None:
-        await self._evaluate(source + "\n;undefined", True)
+    async def inject(self, engine: AxeEngine) -> None:
+        """Put ``engine`` in this world, marked with its key (see :data:`READY_JS`)."""
+        mark = f"\n;globalThis.__cxauditAxeKey = {json.dumps(engine.key)};undefined"
+        await self._evaluate(engine.source + mark, True)
+
+    async def ensure(self, engine: AxeEngine) -> int:
+        """``engine`` in this world, sent only if the world does not hold it yet.
+
+        Chromium keeps a frame's named world for the document's life, so on a
+        single-page app's later steps the engine is already there. Returns the
+        document's element count.
+        """
+        state = await self.call(READY_JS, engine.key)
+        if not state["ready"]:
+            await self.inject(engine)
+        return int(state["elements"])
 
 
 def _frames(tree: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -260,14 +314,21 @@ async def _run_partial(
     frame_id: str,
     frames: dict[str, dict[str, Any]],
     origin: str,
-    source: str,
+    engine: AxeEngine,
     context: Any,
     options: dict[str, Any],
+    answer: dict[str, Any] | None = None,
+    world: _World | None = None,
 ) -> list[Any]:
-    """runPartial in ``frame_id`` and, depth first, its own frames: axe's order for finishRun."""
-    world = await _World.create(session, frame_id)
-    await world.inject(source)
-    answer = await world.call(PARTIAL_JS, [context, options])
+    """runPartial in ``frame_id`` and, depth first, its own frames: axe's order for finishRun.
+
+    ``answer`` is the frame's own PARTIAL_JS answer when it was already asked
+    (the top frame's, from TOP_JS), in ``world``.
+    """
+    if answer is None or world is None:
+        world = await _World.create(session, frame_id)
+        await world.ensure(engine)
+        answer = await world.call(PARTIAL_JS, [context, options])
     partials: list[Any] = [answer["partial"]]
     for child in answer["frames"]:
         try:
@@ -280,7 +341,7 @@ async def _run_partial(
                 continue
             partials.extend(
                 await _run_partial(
-                    session, child_id, frames, origin, source, child["frameContext"], options
+                    session, child_id, frames, origin, engine, child["frameContext"], options
                 )
             )
         except Exception:
@@ -298,56 +359,60 @@ async def run_axe(
     """
     profile = profile or AxeProfile()
     engine = profile.engine
-    session = await page.context.new_cdp_session(page)
     try:
+        session = await page_session(page)
         tree = (await session.send("Page.getFrameTree"))["frameTree"]
-        frames = _frames(tree)
-        top = await _World.create(session, tree["frame"]["id"])
-        elements = await top.call(COUNT_JS)
-        if elements > MAX_AXE_ELEMENTS:
-            raise PageTooLarge(
-                f"not audited: the page has {elements:,} elements, more than the "
-                f"{MAX_AXE_ELEMENTS:,} axe-core can check in reasonable time"
-            )
-        await top.inject(engine.source)
-        run_options: dict[str, Any] = {"resultTypes": ["violations", "incomplete"]}
-        rules = await top.call(SELECT_JS, profile.selection())
-        run_options["runOnly"] = {"type": "rule", "values": rules}
-        run_options.update(options or {})
+    except Exception:
+        forget_session(page)  # one that went with its renderer: open a new one, once
+        session = await page_session(page)
+        tree = (await session.send("Page.getFrameTree"))["frameTree"]
+    frames = _frames(tree)
+    top = await _World.create(session, tree["frame"]["id"])
+    elements = await top.ensure(engine)
+    if elements > MAX_AXE_ELEMENTS:
+        raise PageTooLarge(
+            f"not audited: the page has {elements:,} elements, more than the "
+            f"{MAX_AXE_ELEMENTS:,} axe-core can check in reasonable time"
+        )
+    run_options: dict[str, Any] = {"resultTypes": ["violations", "incomplete"]}
+    run_options["runOnly"] = {"type": "rule", "values": await _rules(top, engine, profile)}
+    run_options.update(options or {})
+    context = profile.context()
+    answer = await top.call(TOP_JS, [context, run_options, MAX_NODES_PER_RULE])
+    result: dict[str, Any]
+    if "result" in answer:
+        result = answer["result"]
+    else:
         origin = str(tree["frame"].get("securityOrigin") or "")
         partials = await _run_partial(
             session,
             tree["frame"]["id"],
             frames,
             origin,
-            engine.source,
-            profile.context(),
+            engine,
+            context,
             run_options,
+            answer,
+            top,
         )
-        result: dict[str, Any] = await top.call(FINISH_JS, [partials, run_options])
-        selectors: list[str] = []
-        for group in ("violations", "incomplete"):
-            for rule in result.get(group, []):
-                rule["nodes"] = rule["nodes"][:MAX_NODES_PER_RULE]
-                for node in rule["nodes"]:
-                    html = node.get("html") or ""
-                    node["html"] = html if len(html) <= MAX_HTML else html[:MAX_HTML] + "…"
-                    target = node.get("target") or []
-                    selectors.append(
-                        target[0] if len(target) == 1 and isinstance(target[0], str) else ""
-                    )
-        if selectors:
-            boxes = await top.call(BOX_JS, selectors)
-            it = iter(boxes)
-            for group in ("violations", "incomplete"):
-                for rule in result.get(group, []):
-                    for node in rule["nodes"]:
-                        node["box"] = next(it, None)
-        return result
-    finally:
-        # Bounded: after a timeout the page may answer nothing, this included.
-        with contextlib.suppress(Exception):
-            await page_call(session.detach(), DETACH_TIMEOUT_S)
+        result = await top.call(FINISH_JS, [partials, run_options, MAX_NODES_PER_RULE])
+    for group in ("violations", "incomplete"):
+        for rule in result.get(group, []):
+            for node in rule["nodes"]:
+                html = node.get("html") or ""
+                node["html"] = html if len(html) <= MAX_HTML else html[:MAX_HTML] + "…"
+    return result
+
+
+#: The rules a profile picks from an engine: the same on every page, asked once.
+_RULES: dict[tuple[str, str], list[str]] = {}
+
+
+async def _rules(world: _World, engine: AxeEngine, profile: AxeProfile) -> list[str]:
+    key = (engine.key, json.dumps(profile.selection(), sort_keys=True))
+    if key not in _RULES:
+        _RULES[key] = list(await world.call(SELECT_JS, profile.selection()))
+    return list(_RULES[key])
 
 
 def axe_script() -> str:

@@ -339,7 +339,7 @@ async def _presses(page: Page, key: str, count: int) -> list[int]:
     return out
 
 
-@gatherer("keyboard", "keyboard")
+@gatherer("keyboard", "keyboard", exclusive=True)
 async def walk_keyboard(page: Page, options: SnapshotOptions) -> dict[str, Any] | None:
     """Tab through the page (bounded), confirm any cycle, record every stop and its look."""
     started = await page.evaluate(START_JS)

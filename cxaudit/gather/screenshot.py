@@ -26,9 +26,9 @@ import bisect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from weakref import WeakKeyDictionary
 
 from cxaudit.gather.deadline import page_call
+from cxaudit.gather.session import forget_session, page_session
 
 if TYPE_CHECKING:
     from playwright.async_api import CDPSession, Page
@@ -204,17 +204,6 @@ FRAME_TEXT_JS = """
 }
 """
 
-#: One DevTools session per page, kept for the page's life: opening one per
-#: screenshot costs two round trips to the browser.
-_SESSIONS: WeakKeyDictionary[Any, CDPSession] = WeakKeyDictionary()
-
-
-async def _session(page: Page) -> CDPSession:
-    session = _SESSIONS.get(page)
-    if session is None:
-        session = _SESSIONS[page] = await page.context.new_cdp_session(page)
-    return session
-
 
 async def _send(session: CDPSession, method: str, params: dict[str, Any]) -> dict[str, Any]:
     # A stuck page must not hang the run.
@@ -272,7 +261,7 @@ async def mark_painted(page: Page, masks: tuple[Locator, ...]) -> int:
     found = 0
     for mask in masks:
         try:
-            found += await within(
+            found += await page_call(
                 mask.resolve(page).evaluate_all(PAINT_JS, PAINT_MARK), CAPTURE_TIMEOUT_S
             )
         except TimeoutError:
@@ -332,14 +321,14 @@ async def capture(
         if size.get("unmasked"):
             raise Withheld("the page's own style sheet shows a masked field")
         try:
-            shot = await _send(await _session(page), "Page.captureScreenshot", params)
+            shot = await _send(await page_session(page), "Page.captureScreenshot", params)
         except TimeoutError:
             # Not a TimeoutError: the snapshot reads that as the whole page being stuck.
             raise ScreenshotTimeout(too_slow(size, options)) from None
         except Exception:
             # A session can go with a renderer that was swapped: open a new one, once.
-            _SESSIONS.pop(page, None)
-            shot = await _send(await _session(page), "Page.captureScreenshot", params)
+            forget_session(page)
+            shot = await _send(await page_session(page), "Page.captureScreenshot", params)
     finally:
         if size["masked"] or boxes:
             intact = await page.evaluate(CLEANUP_JS, MARKS)

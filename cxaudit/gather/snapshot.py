@@ -93,26 +93,32 @@ class Gatherer:
 
     ``when="audit"`` gatherers run only after steps that are audited (those
     that may change the page); ``"always"`` ones after every step.
+
+    A gatherer that only reads the page runs at the same time as the other
+    readers (their calls wait on the browser together, not one after the
+    other); an ``exclusive`` one drives the page (key presses that move
+    focus and scroll) and runs alone, after them.
     """
 
     name: str
     field: str
     run: GatherFn
     when: Literal["always", "audit"] = "audit"
+    exclusive: bool = False
 
 
 GATHERERS: dict[str, Gatherer] = {}
 
 
 def gatherer(
-    name: str, field: str, when: Literal["always", "audit"] = "audit"
+    name: str, field: str, when: Literal["always", "audit"] = "audit", exclusive: bool = False
 ) -> Callable[[GatherFn], GatherFn]:
     """Register a gatherer; its failures are recorded under ``name`` in ``errors``."""
 
     def register(fn: GatherFn) -> GatherFn:
         if name in GATHERERS:
             raise ValueError(f"gatherer {name!r} is registered twice")
-        GATHERERS[name] = Gatherer(name=name, field=field, run=fn, when=when)
+        GATHERERS[name] = Gatherer(name=name, field=field, run=fn, when=when, exclusive=exclusive)
         return fn
 
     return register
@@ -282,8 +288,27 @@ async def _gather(
         raise
     except Exception as exc:
         errors["page"] = _short(exc)
-    for item in GATHERERS.values():
-        if item.when == "audit" and not options.audit:
+    due = [g for g in GATHERERS.values() if g.when == "always" or options.audit]
+    readers = [g for g in due if not g.exclusive]
+    # The readers together; then each exclusive one alone. A reader that found
+    # the page stuck ends the snapshot once the others have answered.
+    answers = await asyncio.gather(
+        *(_bounded(g.run(page, options), limit, gone) for g in readers), return_exceptions=True
+    )
+    stuck_page: PageStuck | None = None
+    for item, answer in zip(readers, answers, strict=True):
+        if isinstance(answer, PageStuck):
+            stuck_page = stuck_page or answer
+        elif isinstance(answer, Exception):
+            errors[item.name] = _short(answer)
+        elif isinstance(answer, BaseException):
+            raise answer
+        else:
+            data[item.field] = answer
+    if stuck_page is not None:
+        raise stuck_page
+    for item in due:
+        if not item.exclusive:
             continue
         try:
             data[item.field] = await _bounded(item.run(page, options), limit, gone)

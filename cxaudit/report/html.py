@@ -17,7 +17,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    PackageLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 from cxaudit.baseline import is_new
 from cxaudit.report import view
@@ -58,10 +65,29 @@ def _limit(value: float) -> str:
     return f"{round(value / 1000, 2):g} s" if value >= 1000 else f"{value:.0f} ms"
 
 
+#: Where compiled templates are kept between runs; None: Jinja2's own folder for
+#: this user under the system's temporary directory (made private to the user).
+TEMPLATE_CACHE_DIR: str | None = None
+
+
+def _template_cache() -> BytecodeCache | None:
+    """Compiled templates kept between runs.
+
+    Compiling the report's templates takes longer than rendering them: on a
+    small run, most of the time spent writing the report. A template whose
+    text changed is compiled afresh (the cache is keyed by its source).
+    """
+    try:
+        return FileSystemBytecodeCache(TEMPLATE_CACHE_DIR)
+    except Exception:  # no private folder to be had: compile as before
+        return None
+
+
 @lru_cache(maxsize=1)
 def _env() -> Environment:
     env = Environment(
         loader=PackageLoader("cxaudit.report", "templates"),
+        bytecode_cache=_template_cache(),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -17,6 +17,16 @@ from urllib.parse import unquote, urlsplit
 from cxaudit.results import RunResult
 
 
+def answer(handler: BaseHTTPRequestHandler, status: int, kind: str, data: bytes) -> None:
+    """Send one whole answer, never cached (every test server here answers this way)."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", kind)
+    handler.send_header("Content-Length", str(len(data)))
+    handler.send_header("Cache-Control", "no-store")
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 @contextmanager
 def serve(pages: Mapping[str, tuple[str, str]]) -> Iterator[str]:
     """Serve ``{path: (content type, body)}`` on a free loopback port; yields the base URL."""
@@ -28,22 +38,16 @@ def serve(pages: Mapping[str, tuple[str, str]]) -> Iterator[str]:
         def do_GET(self) -> None:
             found = pages.get(urlsplit(self.path).path)
             status, (kind, body) = (200, found) if found else (404, ("text/plain", "not found"))
-            data = body.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", f"{kind}; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(data)
+            answer(self, status, f"{kind}; charset=utf-8", body.encode("utf-8"))
 
     with _serving(Handler) as url:
         yield url
 
 
 @contextmanager
-def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """``handler`` on a free loopback port, in a thread, until the block ends."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def _serving(handler: type[BaseHTTPRequestHandler], port: int = 0) -> Iterator[str]:
+    """``handler`` on a loopback port (0: a free one), in a thread, until the block ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
@@ -117,15 +121,10 @@ def serve_folder(root: Path) -> Iterator[str]:
                 kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             else:
                 status, data, kind = 404, b"not found", "text/plain"
-            self.send_response(status)
             charset = (
                 "; charset=utf-8" if kind.startswith("text/") or kind.endswith("script") else ""
             )
-            self.send_header("Content-Type", kind + charset)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(data)
+            answer(self, status, kind + charset, data)
 
         do_GET = _answer
 
@@ -134,4 +133,61 @@ def serve_folder(root: Path) -> Iterator[str]:
             self._answer()
 
     with _serving(Handler) as url:
+        yield url
+
+
+#: The client-rendered shop of bench/real_journey.py (a React-style app, one page for every address).
+REACT_SHOP = Path(__file__).resolve().parents[1] / "data" / "react_shop"
+#: The clean corpus's style sheet, which the shop builds on (``/assets/site.css``).
+CLEAN_ASSETS = (REACT_SHOP.parent / "clean" / "assets").resolve()
+
+
+@contextmanager
+def serve_app(root: Path = REACT_SHOP, port: int = 0) -> Iterator[str]:
+    """Serve a client-rendered shop as such apps are served; yields the base URL.
+
+    ``/static/NAME`` is a file of ``root`` (``/assets/NAME`` one of the clean
+    corpus's assets); ``GET /api/products`` is
+    ``root/products.json``; ``POST /api/orders`` answers a new order number;
+    every other address answers ``root/index.html`` (the app routes in the
+    page). Shared by the benchmark and its test, so both drive the same shop.
+    """
+    base = root.resolve()
+    orders = iter(range(10001, 10**9))
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def _send(self, status: int, kind: str, data: bytes) -> None:
+            answer(self, status, kind, data)
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            if path == "/api/products":
+                self._send(200, "application/json", (base / "products.json").read_bytes())
+            elif path.startswith(("/static/", "/assets/")):
+                folder = base if path.startswith("/static/") else CLEAN_ASSETS
+                target = (folder / path.split("/", 2)[2]).resolve()
+                if folder in target.parents and target.is_file():
+                    kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                    self._send(200, kind + "; charset=utf-8", target.read_bytes())
+                else:
+                    self._send(404, "text/plain", b"not found")
+            elif path == "/favicon.ico":
+                self._send(404, "text/plain", b"not found")
+            else:
+                self._send(200, "text/html; charset=utf-8", (base / "index.html").read_bytes())
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if urlsplit(self.path).path != "/api/orders":
+                self._send(404, "text/plain", b"not found")
+                return
+            with lock:
+                number = next(orders)
+            self._send(201, "application/json", f'{{"number": "FF-{number}"}}'.encode())
+
+    with _serving(Handler, port) as url:
         yield url

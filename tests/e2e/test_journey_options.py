@@ -20,7 +20,7 @@ from cxaudit.browser import resolve_channels
 from cxaudit.results import RunResult
 from cxaudit.runner import RunOptions, plan, run_journeys
 from cxaudit.spec.loader import load_all
-from tests.e2e.page_server import _serving
+from tests.e2e.page_server import _serving, answer
 
 #: The image that holds the load event back, and how long it takes.
 SLOW_IMAGE, SLOW_S = "/slow.png", 3.0
@@ -48,12 +48,7 @@ def serve(pages: Mapping[str, str]) -> Iterator[str]:
             else:
                 kind, data, status = "text/plain", b"not found", 404
             try:
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("Cache-Control", "no-store")
-                self.end_headers()
-                self.wfile.write(data)
+                answer(self, status, kind, data)
             except OSError:
                 pass  # the browser gave up on the slow image
 

@@ -385,3 +385,28 @@ def test_the_steps_of_an_element_read_as_the_step_links_beside_them() -> None:
     assert f'-s{step + 1}">{step + 1}</a>' in page
     assert f"<dt>step</dt><dd>{step + 1}</dd>" in page
     assert f"<dt>steps</dt><dd>{step}</dd>" not in page
+
+
+def test_compiled_templates_are_kept_between_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second run loads the templates compiled by the first (compiling is most of the work)."""
+    import jinja2
+
+    import cxaudit.report.html as html
+
+    monkeypatch.setattr(html, "TEMPLATE_CACHE_DIR", str(tmp_path / "cache"), raising=False)
+    (tmp_path / "cache").mkdir()
+    html._env.cache_clear()
+    try:
+        first = render_html(recorded(), ReportOptions(), Assets(DEMO))
+        assert list((tmp_path / "cache").iterdir())
+        html._env.cache_clear()  # as a new process starts
+
+        def no_compiling(*args: object, **kwargs: object) -> None:
+            raise AssertionError("a template was compiled again")
+
+        monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
+        assert render_html(recorded(), ReportOptions(), Assets(DEMO)) == first
+    finally:
+        html._env.cache_clear()
