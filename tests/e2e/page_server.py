@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -81,8 +81,12 @@ def run_on_pages(
 
 
 @contextmanager
-def serve_folder(root: Path) -> Iterator[str]:
+def serve_folder(root: Path, mounts: Sequence[str] = ()) -> Iterator[str]:
     """Serve the files under ``root`` on a free loopback port; yields the base URL.
+
+    ``mounts`` are URL prefixes that serve ``root`` too (the ACT test cases
+    link their assets as ``/test-assets/...`` and as
+    ``/WAI/content-assets/wcag-act-rules/test-assets/...``).
 
     A POST is answered with the file at its path, as a static site's form
     target would be; anything missing (``/favicon.ico``) is a plain 404.
@@ -96,7 +100,12 @@ def serve_folder(root: Path) -> Iterator[str]:
             pass
 
         def _answer(self) -> None:
-            path = unquote(urlsplit(self.path).path).lstrip("/")
+            path = unquote(urlsplit(self.path).path)
+            for prefix in mounts:
+                if path.startswith(prefix):
+                    path = path[len(prefix) :]
+                    break
+            path = path.lstrip("/")
             target = (base / path).resolve()
             if target.is_dir():
                 target = target / "index.html"
