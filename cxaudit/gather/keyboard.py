@@ -37,8 +37,9 @@ The ``keyboard`` snapshot field:
   ``in_main``, ``in_modal``, and for same-page links ``skip_target``
   (``exists``, ``is_main``: the target is or holds the main content,
   ``after_link``: it comes after the link, ``in_nav``: it is inside the
-  navigation or page header).
-- ``has_main``: the page has a ``main`` landmark.
+  navigation or page header, ``in_side``: it lands among the content of an
+  aside or footer, text in it or after it there).
+- ``has_main``: the page has a ``main`` landmark not hidden by ``aria-hidden``.
 - ``document``: ``"not html"`` for a document without an HTML body (an SVG
   or other XML document), which has no stops and is not walked.
 """
@@ -242,9 +243,22 @@ try {
   // Nothing focused while the unfocused look is read (blur handlers have run).
   st.start.focus({preventScroll: true});
   const still = st.deep();
-  main = document.querySelector('main, [role="main"]');
+  // A main landmark hidden from assistive technology is no landmark (ACT b40fd1).
+  main = Array.from(document.querySelectorAll('main, [role="main"]'))
+    .find((m) => !m.closest('[aria-hidden="true"]')) || null;
   unreached = st.candidates().filter((el) => !st.index.has(el)).length;
   const NAV = 'nav, header, [role="navigation"], [role="banner"]';
+  const SIDE = 'aside, footer, [role="complementary"], [role="contentinfo"]';
+  // A target inside a side block lands among its content when that content is
+  // not all behind it (ACT ye5d6e): text in the target or after it in the block.
+  const inSide = (target) => {
+    const side = target.closest(SIDE);
+    if (!side) return false;
+    const rest = document.createRange();
+    rest.setStartBefore(target);
+    rest.setEndAfter(side);
+    return rest.toString().trim() !== '';
+  };
   stops = st.stops.map((s) => {
     const el = s.el;
     // An element that keeps focus while the others are read has no unfocused look.
@@ -265,7 +279,8 @@ try {
       stop.skip_target = {href: cx.text(href, 100), exists: !!target,
                           is_main: !!target && !!main && (target === main || main.contains(target) || target.contains(main)),
                           after_link: !!target && !!(el.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING),
-                          in_nav: !!target && !!target.closest(NAV)};
+                          in_nav: !!target && !!target.closest(NAV),
+                          in_side: !!target && inSide(target)};
     }
     return stop;
   });
