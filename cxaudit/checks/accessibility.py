@@ -514,7 +514,9 @@ class SkipToContent(Check):
     each area of the page count when one of them does (among the first 10
     stops). A button or scripted link named "Skip to content" (or "Skip
     navigation") counts by its name. A ``main`` landmark hidden with
-    ``aria-hidden`` is no main landmark.
+    ``aria-hidden`` is no main landmark. A page with neither a main landmark
+    nor a skip link passes when its content has a heading (outside the
+    navigation, asides and footer): screen reader users jump to it.
     """
 
     code = "CX-A11Y-007"
@@ -563,6 +565,12 @@ class SkipToContent(Check):
             why = f"the first Tab stop links to {target.get('href')}, inside the navigation"
         elif target and target.get("in_side"):
             why = f"the first Tab stop links to {target.get('href')}, into an aside or footer"
+        elif not keyboard.get("has_main") and keyboard.get("content_heading"):
+            yield Result(
+                status=Status.PASS,
+                message="no main landmark or skip link, but the content has a heading to jump to",
+            )
+            return
         elif not keyboard.get("has_main"):
             why = "the page has no main landmark and no skip link"
         elif before <= options.max_stops_before_main:

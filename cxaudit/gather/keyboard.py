@@ -40,6 +40,8 @@ The ``keyboard`` snapshot field:
   navigation or page header, ``in_side``: it lands among the content of an
   aside or footer, text in it or after it there).
 - ``has_main``: the page has a ``main`` landmark not hidden by ``aria-hidden``.
+- ``content_heading``: the page has a visible heading outside its
+  navigation, header, asides and footer.
 - ``document``: ``"not html"`` for a document without an HTML body (an SVG
   or other XML document), which has no stops and is not walked.
 """
@@ -238,7 +240,7 @@ FINISH_JS = page_function(
     r"""
 const st = window.__cxauditKeys;
 if (!st) return null;
-let stops = [], main = null, unreached = 0;
+let stops = [], main = null, unreached = 0, heading = false;
 try {
   // Nothing focused while the unfocused look is read (blur handlers have run).
   st.start.focus({preventScroll: true});
@@ -259,6 +261,11 @@ try {
     rest.setEndAfter(side);
     return rest.toString().trim() !== '';
   };
+  // A heading outside the navigation and side blocks: where the content can be
+  // jumped to by heading (WCAG technique H69, ACT 047fe0).
+  heading = Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6, [role="heading"]')).some(
+    (h) => !h.closest(NAV) && !h.closest(SIDE) && !h.closest('[aria-hidden="true"]')
+      && h.getClientRects().length > 0 && (h.textContent || '').trim() !== '');
   stops = st.stops.map((s) => {
     const el = s.el;
     // An element that keeps focus while the others are read has no unfocused look.
@@ -297,7 +304,7 @@ try {
   for (const s of st.stops) st.finish(s.el);
   scrollTo(st.x, st.y);
 }
-return {stops, has_main: !!main, unreached};
+return {stops, has_main: !!main, content_heading: heading, unreached};
 """,
     params="",
 )

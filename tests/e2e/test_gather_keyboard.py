@@ -303,6 +303,8 @@ def test_bypass_blocks_as_the_act_rules_test_them(walks: dict[str, dict[str, Any
     # A main landmark hidden with aria-hidden is none.
     hidden = walks["main-hidden"]["keyboard"]
     assert hidden["has_main"] is False
+    assert hidden["content_heading"] is False  # its only heading is inside the hidden main
+    assert walks["skip-list"]["keyboard"]["content_heading"] is True
     assert verdict("skip-to-content", hidden).message == (
         "the page has no main landmark and no skip link"
     )

@@ -316,3 +316,15 @@ def test_a_scripted_skip_control_counts_by_its_name() -> None:
     assert only(run_check("skip-to-content", "kb-good-desktop", other_button)).status == (
         Status.FAIL
     )
+
+
+def test_without_main_or_skip_link_a_heading_in_the_content_passes() -> None:
+    # ACT cf77f2: a heading at the start of the content is a way past the blocks (H69).
+    def headed(snapshot: dict[str, Any]) -> None:
+        without_main(snapshot)["content_heading"] = True
+
+    result = only(run_check("skip-to-content", "kb-hidden-desktop", headed))
+    assert (result.status, result.message) == (
+        Status.PASS,
+        "no main landmark or skip link, but the content has a heading to jump to",
+    )
