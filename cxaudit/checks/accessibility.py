@@ -7,6 +7,7 @@ a walk through the page with the Tab key (``keyboard``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -275,6 +276,7 @@ class ErrorAssociation(Check):
 
     code = "CX-A11Y-004"
     slug = "error-association"
+    act_rules = ("36b590",)
     title = "Error messages are tied to their fields"
     failure_title = "Error messages are not tied to their fields"
     category = "accessibility"
@@ -351,6 +353,7 @@ class FocusVisible(Check):
 
     code = "CX-A11Y-005"
     slug = "focus-visible"
+    act_rules = ("oj04fd",)
     title = "Keyboard focus is always visible"
     failure_title = "Keyboard focus is invisible on some elements"
     category = "accessibility"
@@ -409,6 +412,7 @@ class KeyboardTrap(Check):
 
     code = "CX-A11Y-006"
     slug = "keyboard-trap"
+    act_rules = ("80af7b", "a1b64e", "ebe86a")
     title = "Keyboard focus never gets trapped"
     failure_title = "Keyboard focus gets trapped"
     category = "accessibility"
@@ -469,6 +473,24 @@ def _page_sequence(raw: list[int], stops: list[dict[str, Any]]) -> list[int]:
     return sequence
 
 
+#: The name of a scripted skip control (a button, a ``role="link"``): its
+#: destination is script, so its words are what is read.
+SKIP_NAME = re.compile(r"^\s*(skip|jump)\b.*\b(content|main|navigation|nav|menu|links)\b", re.I)
+#: Tab stops, from the top, where a skip link past the first one still counts.
+SKIP_STOPS = 10
+
+
+def _skips(stop: Mapping[str, Any]) -> bool:
+    """Whether a Tab stop is an instrument to move past the repeated blocks."""
+    target = stop.get("skip_target")
+    if target:
+        return bool(
+            target.get("is_main")
+            or (target.get("after_link") and not target.get("in_nav") and not target.get("in_side"))
+        )
+    return bool(SKIP_NAME.match(str(stop.get("name") or "")))
+
+
 class SkipLinkOptions(CheckOptions):
     max_stops_before_main: int = Field(
         default=3,
@@ -486,10 +508,20 @@ class SkipToContent(Check):
     reaching the product they came for. The first Tab stop should be a
     working "Skip to main content" link, or the main content itself should
     come within a few stops (WCAG 2.4.1 Bypass Blocks).
+
+    A skip link counts when it lands in the main content or past the
+    navigation, not among the text of an aside or footer; links at the top to
+    each area of the page count when one of them does (among the first 10
+    stops). A button or scripted link named "Skip to content" (or "Skip
+    navigation") counts by its name. A ``main`` landmark hidden with
+    ``aria-hidden`` is no main landmark. A page with neither a main landmark
+    nor a skip link passes when its content has a heading (outside the
+    navigation, asides and footer): screen reader users jump to it.
     """
 
     code = "CX-A11Y-007"
     slug = "skip-to-content"
+    act_rules = ("cf77f2", "ye5d6e", "b40fd1")
     title = "Main content is reachable first by keyboard"
     failure_title = "Keyboard users must tab through the header to reach the content"
     category = "accessibility"
@@ -512,9 +544,7 @@ class SkipToContent(Check):
             return
         first = order[0]
         target = first.get("skip_target")
-        if target and (
-            target.get("is_main") or (target.get("after_link") and not target.get("in_nav"))
-        ):
+        if _skips(first):
             # Where the link lands is what counts, a <main> element or not.
             yield Result(status=Status.PASS, message="the first Tab stop is a skip link")
             return
@@ -522,10 +552,25 @@ class SkipToContent(Check):
             yield Result(status=Status.PASS, message="the first Tab stop is in the main content")
             return
         before = next((n for n, s in enumerate(order) if s.get("in_main")), len(order))
+        later = next((n for n, s in enumerate(order[:before][:SKIP_STOPS]) if _skips(s)), None)
+        if later is not None:
+            # Links at the top to each area of the page (WCAG technique G124).
+            yield Result(
+                status=Status.PASS, message=f"Tab stop {later + 1} is a skip link past the header"
+            )
+            return
         if target and not target.get("exists"):
             why = f"the first Tab stop links to {target.get('href')}, which is not on the page"
         elif target and target.get("in_nav"):
             why = f"the first Tab stop links to {target.get('href')}, inside the navigation"
+        elif target and target.get("in_side"):
+            why = f"the first Tab stop links to {target.get('href')}, into an aside or footer"
+        elif not keyboard.get("has_main") and keyboard.get("content_heading"):
+            yield Result(
+                status=Status.PASS,
+                message="no main landmark or skip link, but the content has a heading to jump to",
+            )
+            return
         elif not keyboard.get("has_main"):
             why = "the page has no main landmark and no skip link"
         elif before <= options.max_stops_before_main:

@@ -15,6 +15,7 @@ documentation (``cxaudit list-checks``, docs/checks.md).
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -130,6 +131,9 @@ class Check:
     #: axe-core rules that judge the same thing for the same elements: an
     #: element one of them was reported failing on the step is not failed again.
     overlaps_axe: ClassVar[tuple[str, ...]] = ()
+    #: The W3C ACT rules (ids such as ``80af7b``) whose failed examples this
+    #: check is meant to find; bench/act.py scores it on their test cases.
+    act_rules: ClassVar[tuple[str, ...]] = ()
     advice: ClassVar[str] = ""
     help_url: ClassVar[str] = ""
     Options: ClassVar[type[BaseModel]] = NoOptions
@@ -161,6 +165,9 @@ def register(cls: type[Check]) -> type[Check]:
             raise TypeError(f"{cls.__name__} must declare {attr}")
     if cls.category not in CATEGORIES:
         raise TypeError(f"{cls.__name__}: unknown category {cls.category!r}")
+    for rule in cls.act_rules:
+        if not re.fullmatch(r"[a-z0-9]{6}", rule):
+            raise TypeError(f"{cls.__name__}: {rule!r} is not an ACT rule id")
     if cls.code in REGISTRY:
         raise TypeError(f"check code {cls.code} is used twice")
     if any(c.slug == cls.slug for c in REGISTRY.values()):

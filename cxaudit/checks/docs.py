@@ -15,6 +15,7 @@ from typing import Any
 from cxaudit.checks.base import CATEGORIES, Check
 
 REGENERATE = "cxaudit list-checks --format markdown > docs/checks.md"
+ACT_RULE_URL = "https://www.w3.org/WAI/standards-guidelines/act/rules/{rule}/"
 
 INTRO = """\
 Every check cxaudit runs, generated from the check registry: do not edit by
@@ -77,6 +78,7 @@ def check_data(check: Check) -> dict[str, Any]:
         "help_url": check.help_url,
         "advice": check.advice,
         "doc": check.doc(),
+        "act_rules": list(check.act_rules),
     }
 
 
@@ -98,6 +100,9 @@ def check_markdown(check: Check) -> str:
         lines.append(f"- reads the snapshot's {needs}")
     if check.help_url:
         lines.append(f"- more: <{check.help_url}>")
+    if check.act_rules:
+        rules = ", ".join(f"[{rule}]({ACT_RULE_URL.format(rule=rule)})" for rule in check.act_rules)
+        lines.append(f"- implements the W3C ACT rules {rules} (scored by `bench/act.py`)")
     lines += ["", check.doc(), ""]
     if check.advice:
         lines += [f"**How to fix:** {check.advice}", ""]

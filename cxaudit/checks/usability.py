@@ -687,6 +687,7 @@ class ViewportMeta(Check):
 
     code = "CX-USE-005"
     slug = "viewport-meta"
+    act_rules = ("b4f0c3",)
     title = "Viewport is set for phones and allows zoom"
     failure_title = "Viewport meta tag is missing or blocks zoom"
     category = "usability"
@@ -763,6 +764,7 @@ class FieldName(Check):
 
     code = "CX-USE-006"
     slug = "field-name"
+    act_rules = ("e086e5",)
     title = "Form fields have a name"
     failure_title = "Form fields have no name"
     category = "usability"
@@ -908,6 +910,7 @@ class InputType(Check):
 
     code = "CX-USE-007"
     slug = "input-type"
+    act_rules = ("73f2c2",)
     title = "Fields use the right keyboard and autofill"
     failure_title = "Fields use the wrong keyboard or block autofill"
     category = "usability"

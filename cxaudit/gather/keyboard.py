@@ -37,8 +37,11 @@ The ``keyboard`` snapshot field:
   ``in_main``, ``in_modal``, and for same-page links ``skip_target``
   (``exists``, ``is_main``: the target is or holds the main content,
   ``after_link``: it comes after the link, ``in_nav``: it is inside the
-  navigation or page header).
-- ``has_main``: the page has a ``main`` landmark.
+  navigation or page header, ``in_side``: it lands among the content of an
+  aside or footer, text in it or after it there).
+- ``has_main``: the page has a ``main`` landmark not hidden by ``aria-hidden``.
+- ``content_heading``: the page has a visible heading outside its
+  navigation, header, asides and footer.
 - ``document``: ``"not html"`` for a document without an HTML body (an SVG
   or other XML document), which has no stops and is not walked.
 """
@@ -237,14 +240,32 @@ FINISH_JS = page_function(
     r"""
 const st = window.__cxauditKeys;
 if (!st) return null;
-let stops = [], main = null, unreached = 0;
+let stops = [], main = null, unreached = 0, heading = false;
 try {
   // Nothing focused while the unfocused look is read (blur handlers have run).
   st.start.focus({preventScroll: true});
   const still = st.deep();
-  main = document.querySelector('main, [role="main"]');
+  // A main landmark hidden from assistive technology is no landmark (ACT b40fd1).
+  main = Array.from(document.querySelectorAll('main, [role="main"]'))
+    .find((m) => !m.closest('[aria-hidden="true"]')) || null;
   unreached = st.candidates().filter((el) => !st.index.has(el)).length;
   const NAV = 'nav, header, [role="navigation"], [role="banner"]';
+  const SIDE = 'aside, footer, [role="complementary"], [role="contentinfo"]';
+  // A target inside a side block lands among its content when that content is
+  // not all behind it (ACT ye5d6e): text in the target or after it in the block.
+  const inSide = (target) => {
+    const side = target.closest(SIDE);
+    if (!side) return false;
+    const rest = document.createRange();
+    rest.setStartBefore(target);
+    rest.setEndAfter(side);
+    return rest.toString().trim() !== '';
+  };
+  // A heading outside the navigation and side blocks: where the content can be
+  // jumped to by heading (WCAG technique H69, ACT 047fe0).
+  heading = Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6, [role="heading"]')).some(
+    (h) => !h.closest(NAV) && !h.closest(SIDE) && !h.closest('[aria-hidden="true"]')
+      && h.getClientRects().length > 0 && (h.textContent || '').trim() !== '');
   stops = st.stops.map((s) => {
     const el = s.el;
     // An element that keeps focus while the others are read has no unfocused look.
@@ -265,7 +286,8 @@ try {
       stop.skip_target = {href: cx.text(href, 100), exists: !!target,
                           is_main: !!target && !!main && (target === main || main.contains(target) || target.contains(main)),
                           after_link: !!target && !!(el.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING),
-                          in_nav: !!target && !!target.closest(NAV)};
+                          in_nav: !!target && !!target.closest(NAV),
+                          in_side: !!target && inSide(target)};
     }
     return stop;
   });
@@ -282,7 +304,7 @@ try {
   for (const s of st.stops) st.finish(s.el);
   scrollTo(st.x, st.y);
 }
-return {stops, has_main: !!main, unreached};
+return {stops, has_main: !!main, content_heading: heading, unreached};
 """,
     params="",
 )

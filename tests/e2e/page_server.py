@@ -96,8 +96,12 @@ def run_many_on_pages(
 
 
 @contextmanager
-def serve_folder(root: Path) -> Iterator[str]:
+def serve_folder(root: Path, mounts: Sequence[str] = ()) -> Iterator[str]:
     """Serve the files under ``root`` on a free loopback port; yields the base URL.
+
+    ``mounts`` are URL prefixes that serve ``root`` too (the ACT test cases
+    link their assets as ``/test-assets/...`` and as
+    ``/WAI/content-assets/wcag-act-rules/test-assets/...``).
 
     A POST is answered with the file at its path, as a static site's form
     target would be; anything missing (``/favicon.ico``) is a plain 404.
@@ -111,7 +115,12 @@ def serve_folder(root: Path) -> Iterator[str]:
             pass
 
         def _answer(self) -> None:
-            path = unquote(urlsplit(self.path).path).lstrip("/")
+            path = unquote(urlsplit(self.path).path)
+            for prefix in mounts:
+                if path.startswith(prefix):
+                    path = path[len(prefix) :]
+                    break
+            path = path.lstrip("/")
             target = (base / path).resolve()
             if target.is_dir():
                 target = target / "index.html"

@@ -100,6 +100,10 @@ VISITS = {
     "script-focus": Visit("kb-script-focus.html", gatherers=("keyboard",)),
     "skip-div": Visit("kb-skip-div.html", gatherers=("keyboard",)),
     "skip-nav": Visit("kb-skip-nowhere.html", gatherers=("keyboard",)),
+    "skip-list": Visit("kb-skip-list.html", gatherers=("keyboard",)),
+    "skip-aside": Visit("kb-skip-aside.html", gatherers=("keyboard",)),
+    "skip-button": Visit("kb-skip-button.html", gatherers=("keyboard",)),
+    "main-hidden": Visit("kb-main-hidden.html", gatherers=("keyboard",)),
     "xhtml": Visit("kb-xhtml.xml", gatherers=("keyboard",)),
     "svg": Visit("ok.svg", gatherers=("keyboard",)),
     "navigates": Visit("kb-navigates.html", gatherers=(), before=disturbed_walk),
@@ -145,6 +149,7 @@ def test_focus_indicators_are_seen_where_css_draws_them(walks: dict[str, dict[st
         "is_main": True,
         "after_link": True,
         "in_nav": False,
+        "in_side": False,
     }
     assert skip["in_main"] is False and by_selector(good, "#buy")["in_main"] is True
 
@@ -266,6 +271,7 @@ def test_a_skip_link_to_a_div_past_the_navigation_works(
         "is_main": False,
         "after_link": True,
         "in_nav": False,
+        "in_side": False,
     }
     result = verdict("skip-to-content", keyboard)
     assert (result.status, result.message) == (Status.PASS, "the first Tab stop is a skip link")
@@ -273,6 +279,35 @@ def test_a_skip_link_to_a_div_past_the_navigation_works(
     into_nav = verdict("skip-to-content", walks["skip-nav"]["keyboard"])
     assert into_nav.status == Status.FAIL
     assert into_nav.message == "the first Tab stop links to #menu, inside the navigation"
+
+
+def test_bypass_blocks_as_the_act_rules_test_them(walks: dict[str, dict[str, Any]]) -> None:
+    """Pages of our own shaped like ACT cases cf77f2, ye5d6e and b40fd1."""
+    # Links at the top to each area: the first one names the list itself.
+    listed = verdict("skip-to-content", walks["skip-list"]["keyboard"])
+    assert (listed.status, listed.message) == (
+        Status.PASS,
+        "Tab stop 2 is a skip link past the header",
+    )
+    # A "skip" link that lands on the sidebar's text skips nothing.
+    aside = walks["skip-aside"]["keyboard"]
+    assert aside["stops"][0]["skip_target"]["in_side"] is True
+    into_aside = verdict("skip-to-content", aside)
+    assert (into_aside.status, into_aside.message) == (
+        Status.FAIL,
+        "the first Tab stop links to #note, into an aside or footer",
+    )
+    # A scripted skip control is read by its name.
+    button = verdict("skip-to-content", walks["skip-button"]["keyboard"])
+    assert (button.status, button.message) == (Status.PASS, "the first Tab stop is a skip link")
+    # A main landmark hidden with aria-hidden is none.
+    hidden = walks["main-hidden"]["keyboard"]
+    assert hidden["has_main"] is False
+    assert hidden["content_heading"] is False  # its only heading is inside the hidden main
+    assert walks["skip-list"]["keyboard"]["content_heading"] is True
+    assert verdict("skip-to-content", hidden).message == (
+        "the page has no main landmark and no skip link"
+    )
 
 
 def test_xml_documents_are_walked_or_not_applicable(walks: dict[str, dict[str, Any]]) -> None:

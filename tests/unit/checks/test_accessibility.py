@@ -258,3 +258,73 @@ def test_a_skip_link_to_any_target_past_the_navigation_passes() -> None:
 
     result = only(run_check("skip-to-content", "kb-good-desktop", to_a_div))
     assert result.message == "the first Tab stop is a skip link"
+
+
+def without_main(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The recorded walk as on a page with no main landmark; returns its keyboard part."""
+    keyboard = snapshot["keyboard"]
+    keyboard["has_main"] = False
+    for stop in keyboard["stops"]:
+        stop["in_main"] = False
+    return keyboard
+
+
+def test_a_skip_link_further_down_the_top_links_passes() -> None:
+    # ACT cf77f2 / ye5d6e: links at the top to each area (the first names the list itself).
+    def listed(snapshot: dict[str, Any]) -> None:
+        keyboard = without_main(snapshot)
+        keyboard["stops"][0]["skip_target"].update(is_main=False, in_nav=True)
+        keyboard["stops"][2]["skip_target"] = {
+            "href": "#offers",
+            "exists": True,
+            "is_main": False,
+            "after_link": True,
+            "in_nav": False,
+        }
+
+    result = only(run_check("skip-to-content", "kb-good-desktop", listed))
+    assert (result.status, result.message) == (
+        Status.PASS,
+        "Tab stop 3 is a skip link past the header",
+    )
+
+
+def test_a_skip_link_into_an_aside_is_no_skip_link() -> None:
+    def into_aside(snapshot: dict[str, Any]) -> None:
+        keyboard = without_main(snapshot)
+        keyboard["stops"][0]["skip_target"].update(is_main=False, in_side=True)
+
+    result = only(run_check("skip-to-content", "kb-good-desktop", into_aside))
+    assert result.status == Status.FAIL
+    assert result.message.endswith(", into an aside or footer")
+
+
+def test_a_scripted_skip_control_counts_by_its_name() -> None:
+    def scripted(snapshot: dict[str, Any]) -> None:
+        keyboard = without_main(snapshot)
+        first = keyboard["stops"][0]
+        del first["skip_target"]
+        first.update(tag="button", name="Skip to main content")
+
+    result = only(run_check("skip-to-content", "kb-good-desktop", scripted))
+    assert (result.status, result.message) == (Status.PASS, "the first Tab stop is a skip link")
+
+    def other_button(snapshot: dict[str, Any]) -> None:
+        scripted(snapshot)
+        snapshot["keyboard"]["stops"][0]["name"] = "Skip this offer"
+
+    assert only(run_check("skip-to-content", "kb-good-desktop", other_button)).status == (
+        Status.FAIL
+    )
+
+
+def test_without_main_or_skip_link_a_heading_in_the_content_passes() -> None:
+    # ACT cf77f2: a heading at the start of the content is a way past the blocks (H69).
+    def headed(snapshot: dict[str, Any]) -> None:
+        without_main(snapshot)["content_heading"] = True
+
+    result = only(run_check("skip-to-content", "kb-hidden-desktop", headed))
+    assert (result.status, result.message) == (
+        Status.PASS,
+        "no main landmark or skip link, but the content has a heading to jump to",
+    )
