@@ -292,9 +292,18 @@ async def _gather(
     readers = [g for g in due if not g.exclusive]
     # The readers together; then each exclusive one alone. A reader that found
     # the page stuck ends the snapshot once the others have answered.
-    answers = await asyncio.gather(
-        *(_bounded(g.run(page, options), limit, gone) for g in readers), return_exceptions=True
-    )
+    answers: list[Any] = []
+    if limit is None:  # a synchronous page's view: no event loop to run them together on
+        for g in readers:
+            try:
+                answers.append(await g.run(page, options))
+            except Exception as exc:
+                answers.append(exc)
+    else:
+        answers = await asyncio.gather(
+            *(_bounded(g.run(page, options), limit, gone) for g in readers),
+            return_exceptions=True,
+        )
     stuck_page: PageStuck | None = None
     for item, answer in zip(readers, answers, strict=True):
         if isinstance(answer, PageStuck):
