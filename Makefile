@@ -33,6 +33,8 @@ PYTEST_ARGS ?= -n auto --maxprocesses 2 --dist loadfile
 
 test: browser
 	$(BIN)/ruff check .
+	@# The layers of the package (docs/architecture.md), as contracts in .importlinter.
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 BENCH_STAMP := $(VENV)/.bench-installed
@@ -49,7 +51,7 @@ axe: $(STAMP)
 	$(BIN)/python -m cxaudit.gather.vendor_axe $(AXE_VERSION)
 
 docs: $(STAMP)
-	$(BIN)/python -m cxaudit.spec.docs
+	$(BIN)/python -m cxaudit.project.docs
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

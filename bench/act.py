@@ -380,8 +380,9 @@ async def _bare_axe(base_url: str, cases: Sequence[Case], workers: int) -> dict[
     """axe-core alone on every case: inject the vendored script, ``axe.run`` with its defaults."""
     from playwright.async_api import async_playwright
 
-    from cxaudit.browser import BUILTIN_CHANNELS, CHROMIUM_ARGS, find_executable
     from cxaudit.gather.axe import axe_script
+    from cxaudit.run.browser import CHROMIUM_ARGS, find_executable
+    from cxaudit.spec.channels import BUILTIN_CHANNELS
 
     script = axe_script()
     desktop = BUILTIN_CHANNELS["desktop"]

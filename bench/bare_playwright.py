@@ -18,8 +18,9 @@ import re
 import time
 from typing import Any
 
-from cxaudit.browser import BUILTIN_CHANNELS, CHROMIUM_ARGS, find_executable
 from cxaudit.gather.axe import axe_script
+from cxaudit.run.browser import CHROMIUM_ARGS, find_executable
+from cxaudit.spec.channels import BUILTIN_CHANNELS
 
 AXE_OPTIONS = {"resultTypes": ["violations", "incomplete"]}
 

@@ -69,7 +69,7 @@ def machine() -> dict[str, Any]:
         memory_gib = 0.0
     chromium = ""
     try:
-        from cxaudit.browser import find_executable
+        from cxaudit.run.browser import find_executable
 
         exe = find_executable()
         if exe:
@@ -176,10 +176,10 @@ def run_cxaudit(
     screenshots: bool = True,
 ) -> Any:
     """The audit as ``cxaudit run`` does it (load, run, check, score, write), in this process."""
-    from cxaudit.browser import resolve_channels
-    from cxaudit.pipeline import run_audit
-    from cxaudit.runner import RunOptions
+    from cxaudit.run.pipeline import run_audit
+    from cxaudit.run.runner import RunOptions
     from cxaudit.spec import load_journeys
+    from cxaudit.spec.channels import resolve_channels
 
     journeys, _ = load_journeys(list(journey_paths))
     options = RunOptions(

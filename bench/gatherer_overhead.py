@@ -25,11 +25,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cxaudit.browser import resolve_channels  # noqa: E402
 from cxaudit.demo import DemoShop  # noqa: E402
 from cxaudit.gather.snapshot import GATHERERS, Gatherer  # noqa: E402
-from cxaudit.runner import RunOptions, plan, run_journeys  # noqa: E402
+from cxaudit.run.runner import RunOptions, plan, run_journeys  # noqa: E402
 from cxaudit.spec import load_journeys  # noqa: E402
+from cxaudit.spec.channels import resolve_channels  # noqa: E402
 
 TIMES: dict[str, list[float]] = defaultdict(list)
 

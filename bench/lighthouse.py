@@ -114,7 +114,7 @@ def cxaudit_pages(result: Any) -> dict[str, set[str]]:
 
 
 def measure(pages_limit: int | None = None) -> Figures:
-    from cxaudit.browser import find_executable
+    from cxaudit.run.browser import find_executable
 
     binary = lighthouse_bin()
     chrome = find_executable() or "chromium"

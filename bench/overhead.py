@@ -132,7 +132,7 @@ def profile_targets() -> list[tuple[object, str, str]]:
     it became ``run_step``); the bench smoke test calls this too.
     """
     import cxaudit.gather.snapshot as snapshot
-    import cxaudit.runner as runner
+    import cxaudit.run.runner as runner
     from cxaudit.gather.recorder import PageRecorder
 
     targets: list[tuple[object, str, str]] = [

@@ -23,7 +23,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "cxaudit" / "gather" / "vendor" / "axe-core" / "axe.min.js"
-#: cxaudit's desktop channel (cxaudit.browser.BUILTIN_CHANNELS["desktop"]), written out.
+#: cxaudit's desktop channel (cxaudit.run.browser.BUILTIN_CHANNELS["desktop"]), written out.
 DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "en-GB"}
 AXE_OPTIONS = {"resultTypes": ["violations", "incomplete"]}
 

@@ -21,12 +21,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cxaudit.browser import resolve_channels
+from cxaudit.analysis.metrics import samples
+from cxaudit.analysis.stats import summarise
 from cxaudit.demo import SLOW_PAGE_DELAY_MS, DemoShop
-from cxaudit.metrics import samples
-from cxaudit.runner import RunOptions, plan, run_journeys
+from cxaudit.run.runner import RunOptions, plan, run_journeys
 from cxaudit.spec import load_journey
-from cxaudit.stats import summarise
+from cxaudit.spec.channels import resolve_channels
 
 JOURNEY = """
 journey: Order status lookup

@@ -1,4 +1,4 @@
-"""Speed of the screenshot comparison (:mod:`cxaudit.visual`), per pair of pictures.
+"""Speed of the screenshot comparison (:mod:`cxaudit.analysis.visual`), per pair of pictures.
 
 Pictures like audit screenshots (a header band, lines of text-like dashes, a
 few blocks of colour) are drawn with Pillow and saved as cxaudit saves them
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from cxaudit.visual import diff_files, diff_images
+from cxaudit.analysis.visual import diff_files, diff_images
 
 SIZES = ((1280, 800), (1280, 4000))
 

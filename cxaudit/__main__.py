@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from cxaudit.cli import main
+from cxaudit.cli.main import main
 
 main()

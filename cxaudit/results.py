@@ -222,7 +222,7 @@ class ConsentBanner(_Model):
     """What the consent handler saw of the site's cookie banner and did with it.
 
     Gathered once per journey run (after its first page opens) by the
-    autoconsent driver in :mod:`cxaudit.consent`; the banner check reads it.
+    autoconsent driver in :mod:`cxaudit.run.consent`; the banner check reads it.
     """
 
     #: What the journey asked for: accept, reject or none (leave it).
@@ -307,7 +307,7 @@ class VisualRegion(_Model):
 
 
 class VisualDiff(_Model):
-    """A step's screenshot compared with the same step's in the baseline run (:mod:`cxaudit.visual`).
+    """A step's screenshot compared with the same step's in the baseline run (:mod:`cxaudit.analysis.visual`).
 
     ``status`` is ``changed`` when more than ``threshold`` of the picture's
     pixels changed (each by more than ``tolerance`` of a colour channel's

@@ -13,7 +13,7 @@ or the pytest plugin keeps Python's own Ctrl-C. Once a command runs
 (:func:`command_started`, from ``cxaudit.cli.handle_errors``), a Ctrl-C
 outside an import is the usual KeyboardInterrupt, which the command answers
 (one line, exit 130), and ``cxaudit run`` replaces the handler with its own
-graceful stop (:class:`cxaudit.resilience.SignalStop`) while journeys run.
+graceful stop (:class:`cxaudit.run.resilience.SignalStop`) while journeys run.
 """
 
 from __future__ import annotations

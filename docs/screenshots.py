@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from cxaudit.browser import find_executable
+from cxaudit.run.browser import find_executable
 
 DOCS = Path(__file__).resolve().parent
 SHOTS = (

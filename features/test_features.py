@@ -6,6 +6,6 @@ terminal) with `pytest features/`; add `--cx-base-url URL` for another address.
 
 from pytest_bdd import scenarios
 
-pytest_plugins = ["cxaudit.bdd"]
+pytest_plugins = ["cxaudit.pytest.bdd"]
 
 scenarios(".")

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from cxaudit.checks.base import IMPACT_WEIGHTS, Check, Result, Status, StepSubject, register
 from cxaudit.checks.elements import CheckOptions, element, fields, part, quoted
-from cxaudit.gather.keyboard import trap_cycle
+from cxaudit.checks.focus_order import trap_cycle
 from cxaudit.results import Evidence
 
 AXE_RULES_URL = "https://github.com/dequelabs/axe-core/blob/develop/doc/rule-descriptions.md"

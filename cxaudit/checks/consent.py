@@ -1,6 +1,6 @@
 """The cookie banner: the first thing every customer meets, audited once per journey run.
 
-Reads what the consent handler (:mod:`cxaudit.consent`, DuckDuckGo's
+Reads what the consent handler (:mod:`cxaudit.run.consent`, DuckDuckGo's
 autoconsent) recorded on the step after which it met the banner
 (``consent: accept | reject | none`` in the journey); never touches a browser.
 """

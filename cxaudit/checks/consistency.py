@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
+from cxaudit.checks.values import comparable, normalise_text, parse_number
 from cxaudit.results import Capture, Evidence, JourneyRun, PageContent, RunResult, StepResult
 from cxaudit.spec.messages import Glossary, MessageRules, TextOrPattern, parse_rules
-from cxaudit.values import comparable, normalise_text, parse_number
 
 # ---------------------------------------------------------------------------
 # Reading pages the way a customer does (also used by the trust checks)

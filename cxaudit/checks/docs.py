@@ -118,7 +118,7 @@ def check_markdown(check: Check) -> str:
 
 def render_markdown(checks: Iterable[Check]) -> str:
     """docs/checks.md: an index table, then every check by category."""
-    from cxaudit.gather.axe import STANDARD_TAGS
+    from cxaudit.checks.standards import STANDARD_TAGS
 
     checks = list(checks)
     out = [

@@ -23,6 +23,7 @@ from cxaudit.checks.base import Check, Result, Status, StepSubject, register
 from cxaudit.checks.consistency import place
 from cxaudit.checks.elements import CheckOptions
 from cxaudit.checks.trust import _ORDER_NUMBER
+from cxaudit.checks.values import amount, amounts, normalise_text, without_amounts
 from cxaudit.results import (
     Capture,
     EmailLink,
@@ -31,7 +32,6 @@ from cxaudit.results import (
     JourneyRun,
     StepResult,
 )
-from cxaudit.values import amount, amounts, normalise_text, without_amounts
 
 #: Hosts no customer can reach: a test or staging server left in a template.
 _INTERNAL_HOST = re.compile(

@@ -2,7 +2,7 @@
 
 Metric checks score the median of a step's samples (one per ``--repeat``)
 on a log-normal curve between two control points per metric (see
-:mod:`cxaudit.metrics`): the value that scores 0.9 and the one that scores
+:mod:`cxaudit.analysis.metrics`): the value that scores 0.9 and the one that scores
 0.5. A step passes at 0.9 or more. The points differ between desktop and
 mobile channels (``is_mobile``), as Lighthouse's do, and are options of each
 check. Sources: Lighthouse's scoring control points for FCP and LCP (mobile
@@ -14,7 +14,7 @@ A timing past its limit by less than the noise of measuring it (10 % of
 the limit or 50 ms, whichever is larger, or the spread of ``--repeat``
 samples) is neither a pass nor a failure: it is reported "inconclusive",
 as an informative result that weighs nothing and fails no threshold unless
-``thresholds.inconclusive_fails`` is set (see :func:`cxaudit.stats.noise_band`).
+``thresholds.inconclusive_fails`` is set (see :func:`cxaudit.analysis.stats.noise_band`).
 Counts (requests, bytes) and layout shift are not timings: they have no band.
 
 On throttled channels Chromium's network emulation holds each response back
@@ -31,8 +31,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
-from cxaudit.metrics import (
+from cxaudit.analysis.metrics import (
     METRICS,
     ControlPoints,
     Limit,
@@ -44,8 +43,16 @@ from cxaudit.metrics import (
     summary,
     time_to_purchase,
 )
+from cxaudit.analysis.stats import (
+    NOISE_FLOOR_MS,
+    NOISE_RELATIVE,
+    Summary,
+    judge,
+    noise_band,
+    summarise,
+)
+from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
 from cxaudit.results import ChannelInfo, Evidence, JourneyRun, StepResult
-from cxaudit.stats import NOISE_FLOOR_MS, NOISE_RELATIVE, Summary, judge, noise_band, summarise
 
 
 def profile_text(channel: ChannelInfo) -> str:

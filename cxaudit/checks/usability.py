@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field
 
+from cxaudit.analysis.metrics import new_pages
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
 from cxaudit.checks.elements import (
     CheckOptions,
@@ -27,7 +28,6 @@ from cxaudit.checks.elements import (
     part,
     quoted,
 )
-from cxaudit.metrics import new_pages
 from cxaudit.results import Dialog, Evidence, FailedRequest, StepResult
 
 
@@ -1230,7 +1230,7 @@ def measure_effort(steps: Iterable[StepResult], pages_at: set[int] | None = None
     """Count a customer's actions, clicks, fields and pages over ``steps`` that ran.
 
     ``pages_at`` are the steps that showed a new page, worked out over the whole
-    journey (:func:`cxaudit.metrics.new_pages`: a loaded document or a router's
+    journey (:func:`cxaudit.analysis.metrics.new_pages`: a loaded document or a router's
     new address), so a stage's first page counts even when reached in place.
     """
     steps = list(steps)

@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxaudit.checks.standards import DEFAULT_STANDARD, STANDARD_TAGS
 from cxaudit.gather.session import forget_session, page_session
 from cxaudit.gather.vendor_axe import VENDOR_DIR, script_version
 
@@ -50,24 +51,6 @@ READY_JS = """
 
 class PageTooLarge(Exception):
     """The page has more elements than axe-core can audit in reasonable time."""
-
-
-#: axe-core tags of each standard a profile can name; each includes the levels below it.
-STANDARD_TAGS: dict[str, tuple[str, ...]] = {
-    "wcag2a": ("wcag2a",),
-    "wcag2aa": ("wcag2a", "wcag2aa"),
-    "wcag21a": ("wcag2a", "wcag21a"),
-    "wcag21aa": ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"),
-    "wcag22a": ("wcag2a", "wcag21a", "wcag22a"),
-    "wcag22aa": ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"),
-    "wcag22aaa": (
-        "wcag2a", "wcag2aa", "wcag2aaa", "wcag21a", "wcag21aa", "wcag21aaa", "wcag22aa", "wcag22aaa"
-    ),
-    "aaa": (
-        "wcag2a", "wcag2aa", "wcag2aaa", "wcag21a", "wcag21aa", "wcag21aaa", "wcag22aa", "wcag22aaa"
-    ),
-}  # fmt: skip
-DEFAULT_STANDARD = "wcag22aa"
 
 
 VENDORED_SCRIPT = VENDOR_DIR / "axe.min.js"

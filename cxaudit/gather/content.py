@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from cxaudit.checks.values import parse_number
 from cxaudit.gather.snapshot import SnapshotOptions, gatherer
 from cxaudit.results import (
     FormInfo,
@@ -21,7 +22,6 @@ from cxaudit.results import (
     PriceMention,
     ProductImage,
 )
-from cxaudit.values import parse_number
 
 if TYPE_CHECKING:
     from playwright.async_api import Page

@@ -51,12 +51,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from cxaudit.checks.focus_order import trap_cycle
 from cxaudit.gather.dom import page_function
 from cxaudit.gather.snapshot import SnapshotOptions, gatherer
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from playwright.async_api import Page
 
 #: The walk never sends more Tab presses than this in its first pass.
@@ -308,28 +307,6 @@ return {stops, has_main: !!main, content_heading: heading, unreached};
 """,
     params="",
 )
-
-
-def trap_cycle(sequence: Sequence[int]) -> list[int] | None:
-    """The stops focus cycled through without leaving the page, if it did.
-
-    Without a trap, focus visits every stop once, leaves the page (``-1``)
-    and only then comes back to the first one.
-    """
-    last_seen: dict[int, int] = {}
-    for position, index in enumerate(sequence):
-        if index < 0:
-            if index == -1:
-                last_seen.clear()  # focus left the page: a new round starts
-            continue
-        if index in last_seen:
-            cycle: list[int] = []
-            for i in sequence[last_seen[index] : position]:
-                if i >= 0 and i not in cycle:
-                    cycle.append(i)
-            return cycle
-        last_seen[index] = position
-    return None
 
 
 NAVIGATED = "the page navigated or reloaded during the keyboard walk"

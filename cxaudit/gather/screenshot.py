@@ -33,8 +33,8 @@ from cxaudit.gather.session import forget_session, page_session
 if TYPE_CHECKING:
     from playwright.async_api import CDPSession, Page
 
-    from cxaudit.locators import Locator
     from cxaudit.redact import Redactor
+    from cxaudit.spec.locators import Locator
 
 ImageFormat = Literal["webp", "jpeg", "png"]
 SUFFIXES: dict[str, str] = {"webp": ".webp", "jpeg": ".jpg", "png": ".png"}
@@ -68,7 +68,7 @@ class ScreenshotOptions:
     #: "css": one image pixel per CSS pixel; "device": the channel's device pixels.
     scale: Literal["css", "device"] = "css"
     #: Elements painted over in every picture (locators, config ``visual.mask``):
-    #: parts of a page that change by design, so runs compare (:mod:`cxaudit.visual`).
+    #: parts of a page that change by design, so runs compare (:mod:`cxaudit.analysis.visual`).
     mask: tuple[Locator, ...] = ()
 
     @property

@@ -20,9 +20,10 @@ from cxaudit.sanitize import valid_value
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
-    from cxaudit.browser import Channel, Throttle
     from cxaudit.gather.recorder import PageRecorder
+    from cxaudit.gather.throttle import Throttle
     from cxaudit.redact import Redactor
+    from cxaudit.spec.channels import Channel
 
 #: Fields whose values customers type and must never appear in a screenshot.
 SENSITIVE_FIELDS = (
@@ -32,7 +33,7 @@ SENSITIVE_FIELDS = (
     "input[id*='card' i]",
     "input[name*='cvc' i]",
     "input[name*='cvv' i]",
-    # Fields a journey filled with a secret (cxaudit.actions.SECRET_MARK).
+    # Fields a journey filled with a secret (cxaudit.run.actions.SECRET_MARK).
     "[data-cxaudit-secret]",
 )
 #: Longest any one call into the page (an ``evaluate``, a screenshot, a CDP

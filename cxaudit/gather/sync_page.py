@@ -18,10 +18,11 @@ from collections.abc import Coroutine, Generator
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from cxaudit.browser import Channel, Throttle
 from cxaudit.gather.recorder import PageRecorder
 from cxaudit.gather.snapshot import SnapshotOptions, take_snapshot
+from cxaudit.gather.throttle import Throttle
 from cxaudit.results import Snapshot
+from cxaudit.spec.channels import Channel
 
 T = TypeVar("T")
 

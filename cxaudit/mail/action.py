@@ -17,9 +17,6 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from pydantic import ConfigDict, Field
-
-from cxaudit.actions import ActionContext, StepFailed, _Args, action
 from cxaudit.mail import session
 from cxaudit.mail.message import MailTimeout, Match, Message, html_lines
 from cxaudit.results import (
@@ -29,6 +26,8 @@ from cxaudit.results import (
     EmailLink,
     EmailRecord,
 )
+from cxaudit.run.actions import ActionContext, StepFailed, runs
+from cxaudit.spec.actions import WaitForEmailArgs
 
 #: Where the message is shown, under the site's origin.
 EMAIL_PATH = EMAIL_VIEW_PATH
@@ -41,25 +40,6 @@ EMAIL_CSP = (
 #: Links of one message fetched to see whether they answer (a newsletter may hold hundreds).
 MAX_LINKS = 30
 LINK_TIMEOUT_MS = 10_000
-
-
-class WaitForEmailArgs(_Args):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, coerce_numbers_to_str=True, populate_by_name=True
-    )
-
-    to: str | None = Field(
-        default=None,
-        description="Recipient to wait for (default `${mail.address}`, this run's own address).",
-    )
-    sender: str | None = Field(
-        default=None, alias="from", description="Text the From header contains."
-    )
-    subject: str | None = Field(default=None, description="Text the subject contains.")
-    contains: str | None = Field(default=None, description="Text the message contains.")
-    timeout: float = Field(
-        default=30, gt=0, le=3600, description="Seconds to wait before the step fails."
-    )
 
 
 class _Parts(HTMLParser):
@@ -144,30 +124,8 @@ async def _caused_at(ctx: ActionContext) -> tuple[float | None, str]:
     return float(origin) / 1000, url
 
 
-@action(
-    "wait_for_email",
-    WaitForEmailArgs,
-    changes_page=True,
-    examples=(
-        "wait_for_email: {subject: Your order}",
-        "wait_for_email: {from: shop@example.com, contains: NW-, timeout: 60}",
-    ),
-)
+@runs("wait_for_email")
 async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
-    """Wait for an email, then show it: the next steps act on the message.
-
-    By default the step waits for mail to this run's own address,
-    `${mail.address}` (type it into the shop's e-mail field first), so
-    journeys running in parallel never read each other's mail. The message
-    is read from the mailbox the project config names under `mail:` (IMAP,
-    Mailpit), else from the SMTP sink cxaudit starts on 127.0.0.1 (sites
-    under test send to the address in `CXAUDIT_SMTP`). Its HTML part (or its
-    text) becomes the page, with scripts off as in a mail client: `capture`,
-    `expect` and `click` work on it with the same locators, and a clicked
-    link opens in the web channel's own browser context. The step result
-    records sender, recipients, subject, headers, whether a plain-text part
-    exists, each link's answer, and how long the message took to arrive.
-    """
     to = args.to or ctx.variables.get(session.ADDRESS_VAR)
     taken = ctx.variables.setdefault("mail._taken", "")
     match = Match(

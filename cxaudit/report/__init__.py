@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cxaudit.ci.thresholds import evaluate
 from cxaudit.report.html import PRINT_FILE, channel_file_name, render_html, write_html, write_pages
 from cxaudit.report.junit import render_junit
 from cxaudit.report.markdown import render_summary
@@ -16,7 +17,6 @@ from cxaudit.report.options import ReportOptions
 from cxaudit.report.sarif import render_sarif
 from cxaudit.report.summary import console_summary
 from cxaudit.results import RunResult
-from cxaudit.thresholds import evaluate
 
 JUNIT_FILE = "junit.xml"
 SUMMARY_FILE = "summary.md"

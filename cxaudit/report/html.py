@@ -26,14 +26,13 @@ from jinja2 import (
     select_autoescape,
 )
 
-from cxaudit.baseline import is_new
+from cxaudit.analysis.scoring import BAND_LABELS, band, ordered_categories
+from cxaudit.ci.baseline import is_new
+from cxaudit.ci.thresholds import evaluate
 from cxaudit.report import view
 from cxaudit.report.options import ReportOptions
 from cxaudit.results import Finding, RunResult
-from cxaudit.runner import slug
 from cxaudit.sanitize import safe_name
-from cxaudit.scoring import BAND_LABELS, band, ordered_categories
-from cxaudit.thresholds import evaluate
 
 CSP = (
     "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
@@ -115,7 +114,7 @@ def run_anchors(result: RunResult) -> dict[str, str]:
     out: dict[str, str] = {}
     counts: dict[str, int] = defaultdict(int)
     for run in result.runs:
-        out[run.key] = f"{slug(run.channel)}-r{counts[run.channel]}"
+        out[run.key] = f"{safe_name(run.channel)}-r{counts[run.channel]}"
         counts[run.channel] += 1
     return out
 
@@ -158,7 +157,7 @@ def _channel_context(
         )
     return {
         "channel": channel,
-        "slug": slug(channel),
+        "slug": safe_name(channel),
         "info": info,
         "scores": scores,
         "overall_gauge": view.Gauge(
@@ -258,7 +257,7 @@ def _links(one_document: bool) -> dict[str, Callable[[str], str]]:
     links to the channel itself.
     """
     if one_document:
-        return {"page_of": lambda c: "", "channel_href": lambda c: f"#ch-{slug(c)}"}
+        return {"page_of": lambda c: "", "channel_href": lambda c: f"#ch-{safe_name(c)}"}
     return {"page_of": channel_file_name, "channel_href": channel_file_name}
 
 

@@ -14,9 +14,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
+from cxaudit.ci.thresholds import Verdict
 from cxaudit.report.view import findings_of_run
 from cxaudit.results import Finding, JourneyRun, RunResult
-from cxaudit.thresholds import Verdict
 
 #: Characters XML 1.0 cannot carry at all (control characters but tab, newline, CR).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

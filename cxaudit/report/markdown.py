@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from cxaudit.analysis.scoring import BAND_LABELS, band
+from cxaudit.ci.thresholds import Verdict
 from cxaudit.report.view import (
     channel_matrix,
     channel_names,
@@ -18,8 +20,6 @@ from cxaudit.report.view import (
     visual_counts,
 )
 from cxaudit.results import Finding, RunResult
-from cxaudit.scoring import BAND_LABELS, band
-from cxaudit.thresholds import Verdict
 
 BAND_MARK = {"good": "🟢", "needs-work": "🟠", "poor": "🔴", "not-measured": "⚪"}
 STATUS = {"passed": "✅ completed", "failed": "❌ not completed", "error": "⚠️ broke"}

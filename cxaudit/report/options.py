@@ -6,8 +6,8 @@ import base64
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cxaudit.ci.thresholds import Thresholds
 from cxaudit.errors import UsageError
-from cxaudit.thresholds import Thresholds
 
 LOGO_TYPES = {
     ".png": "image/png",

@@ -16,13 +16,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from cxaudit.analysis import SEVERITY_ORDER, problem_identity
-from cxaudit.baseline import is_new
+from cxaudit.analysis.analyse import SEVERITY_ORDER, problem_identity
+from cxaudit.analysis.scoring import BAND_LABELS, Profile, band, capped_band, ordered_categories
 from cxaudit.checks.consistency import match_groups, pixel_share
+from cxaudit.checks.values import comparable
+from cxaudit.ci.baseline import is_new
 from cxaudit.report.evidence import Crop, crop, image_size, screenshot_scale
 from cxaudit.results import ChannelInfo, Finding, JourneyRun, RunResult, StepResult
-from cxaudit.scoring import BAND_LABELS, Profile, band, capped_band, ordered_categories
-from cxaudit.values import comparable
 
 CANONICAL_STAGES = ("pre-purchase", "purchase", "post-purchase")
 

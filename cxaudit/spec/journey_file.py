@@ -3,7 +3,7 @@
 These models are the trust boundary for hand-written YAML: they validate
 what an author wrote, give the JSON Schema (``cxaudit schema``) and the
 reference (docs/journeys.md) their field names and descriptions. Steps are
-validated by their actions (:mod:`cxaudit.actions`), so here a step is any
+validated by their actions (:mod:`cxaudit.spec.actions`), so here a step is any
 value and the loader takes over.
 """
 
@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cxaudit.locators import Locator
-from cxaudit.metrics import Budget
+from cxaudit.spec.budgets import Budget
+from cxaudit.spec.locators import Locator
 from cxaudit.spec.variables import NAME, scalar_text
 
 Scalar = str | int | float | bool

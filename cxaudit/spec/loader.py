@@ -24,9 +24,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from cxaudit.actions import REGISTRY, UseArgs
 from cxaudit.errors import SpecError, SpecIssue
 from cxaudit.redact import short_secret_warning
+from cxaudit.spec.actions import REGISTRY, UseArgs
 from cxaudit.spec.journey_file import (
     CONSENT_ACTIONS,
     AuditOptions,
@@ -241,7 +241,7 @@ _LIMITS = {
 
 def _takes(name: str, model: type[BaseModel]) -> str:
     """What an action's arguments look like, for a step written wrongly."""
-    from cxaudit.locators import LOCATOR_FIELDS, Locator
+    from cxaudit.spec.locators import LOCATOR_FIELDS, Locator
 
     if issubclass(model, Locator):
         own = [f for f in _model_fields(model) if f not in LOCATOR_FIELDS]

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cxaudit.locators import Locator
+from cxaudit.spec.locators import Locator
 
 #: The three stages of a purchase, in the order a customer meets them.
 CANONICAL_STAGES = ("pre-purchase", "purchase", "post-purchase")

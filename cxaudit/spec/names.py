@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cxaudit.locators import Locator
+from cxaudit.spec.locators import Locator
 from cxaudit.spec.variables import Ref, RefError, render, unescape
 
 #: Longest default name; the rest is cut with an ellipsis.

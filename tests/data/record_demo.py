@@ -24,12 +24,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from cxaudit.analysis import analyse  # noqa: E402
-from cxaudit.browser import resolve_channels  # noqa: E402
+from cxaudit.analysis.analyse import analyse  # noqa: E402
 from cxaudit.demo import DemoShop  # noqa: E402
 from cxaudit.results import RunResult  # noqa: E402
-from cxaudit.runner import RunOptions, plan, run_journeys  # noqa: E402
+from cxaudit.run.runner import RunOptions, plan, run_journeys  # noqa: E402
 from cxaudit.spec import load_journeys  # noqa: E402
+from cxaudit.spec.channels import resolve_channels  # noqa: E402
 
 OUT = ROOT / "tests" / "data" / "demo"
 KEEP_SCREENSHOTS_OF = "Guest buys trail shoes"

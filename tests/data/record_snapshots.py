@@ -23,16 +23,12 @@ from typing import TYPE_CHECKING
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from cxaudit.browser import (  # noqa: E402
-    BUILTIN_CHANNELS,
-    BrowserOptions,
-    Throttle,
-    browser_session,
-    new_context,
-)
 from cxaudit.demo import DemoShop  # noqa: E402
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot  # noqa: E402
+from cxaudit.gather.throttle import Throttle  # noqa: E402
 from cxaudit.results import ChannelInfo  # noqa: E402
+from cxaudit.run.browser import BrowserOptions, browser_session, new_context  # noqa: E402
+from cxaudit.spec.channels import BUILTIN_CHANNELS  # noqa: E402
 from tests.e2e.pages import serve_pages  # noqa: E402
 
 if TYPE_CHECKING:

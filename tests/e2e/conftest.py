@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.browser import find_executable
+from cxaudit.run.browser import find_executable
 
 ROOT = Path(__file__).resolve().parents[2]
 

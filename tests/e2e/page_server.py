@@ -74,9 +74,9 @@ def run_many_on_pages(
     """Run several journeys (YAML texts) in one browser on desktop against ``pages``."""
     import asyncio
 
-    from cxaudit.browser import resolve_channels
-    from cxaudit.runner import RunOptions, plan, run_journeys
+    from cxaudit.run.runner import RunOptions, plan, run_journeys
     from cxaudit.spec import load_journey
+    from cxaudit.spec.channels import resolve_channels
 
     journeys = []
     for number, text in enumerate(journeys_yaml):

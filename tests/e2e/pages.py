@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import cxaudit.gather  # noqa: F401  (registers the gatherers)
-from cxaudit.browser import BUILTIN_CHANNELS, BrowserOptions, browser_session, new_context
 from cxaudit.gather.snapshot import GATHERERS, SnapshotOptions
+from cxaudit.run.browser import BrowserOptions, browser_session, new_context
+from cxaudit.spec.channels import BUILTIN_CHANNELS
 
 if TYPE_CHECKING:
     from playwright.async_api import Page

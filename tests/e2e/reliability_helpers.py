@@ -13,11 +13,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from cxaudit.browser import resolve_channels
-from cxaudit.pipeline import run_audit
 from cxaudit.results import JourneyRun, RunResult
-from cxaudit.runner import RunOptions
+from cxaudit.run.pipeline import run_audit
+from cxaudit.run.runner import RunOptions
 from cxaudit.spec import load_journeys
+from cxaudit.spec.channels import resolve_channels
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.actions import REGISTRY
-from cxaudit.browser import resolve_channels
-from cxaudit.locators import LOCATOR_KINDS
 from cxaudit.results import JourneyRun, RunResult
-from cxaudit.runner import RunOptions, plan, run_journeys
+from cxaudit.run.runner import RunOptions, plan, run_journeys
+from cxaudit.spec.actions import REGISTRY
+from cxaudit.spec.channels import resolve_channels
 from cxaudit.spec.loader import load_all
+from cxaudit.spec.locators import LOCATOR_KINDS
 from tests.e2e.actions_page import PageServer
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from cxaudit.browser import resolve_channels
 from cxaudit.demo import DemoShop
-from cxaudit.runner import RunOptions, plan, run_journeys
-from cxaudit.scaffold import init_project
+from cxaudit.project.init import init_project
+from cxaudit.run.runner import RunOptions, plan, run_journeys
+from cxaudit.spec.channels import resolve_channels
 from cxaudit.spec.loader import load_all
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -86,10 +86,10 @@ def test_secrets_are_redacted_everywhere(site: PageServer, tmp_path: Path) -> No
 def test_steps_run_one_by_one_are_masked_too(site: PageServer, tmp_path: Path) -> None:
     """BDD steps and fixtures run steps one at a time (not through a whole journey):
     the runner masks each step's result itself, so they are covered as well."""
-    from cxaudit.browser import resolve_channels
-    from cxaudit.live import BrowserHost
-    from cxaudit.runner import RunOptions
+    from cxaudit.pytest.live import BrowserHost
+    from cxaudit.run.runner import RunOptions
     from cxaudit.spec import load_journeys
+    from cxaudit.spec.channels import resolve_channels
 
     (tmp_path / "j.yaml").write_text(textwrap.dedent(JOURNEY_ONE_BY_ONE), encoding="utf-8")
     (journey,), _ = load_journeys([tmp_path / "j.yaml"])

@@ -104,7 +104,7 @@ def test_a_site_with_other_labels_overrides_the_actions(
     pytester.makeconftest(
         """
         import pytest
-        pytest_plugins = ["cxaudit.bdd"]
+        pytest_plugins = ["cxaudit.pytest.bdd"]
 
         @pytest.fixture
         def cx_phrase_actions(cx_phrase_actions):
@@ -155,7 +155,7 @@ def test_a_secret_in_phrase_actions_is_masked(
     pytester.makeconftest(
         """
         import pytest
-        pytest_plugins = ["cxaudit.bdd"]
+        pytest_plugins = ["cxaudit.pytest.bdd"]
 
         @pytest.fixture
         def cx_phrase_actions(cx_phrase_actions):

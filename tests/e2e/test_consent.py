@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import cxaudit.checks.builtin  # noqa: F401  (registers the checks)
-from cxaudit.analysis import analyse
+from cxaudit.analysis.analyse import analyse
 from cxaudit.checks.base import REGISTRY, JourneySubject
 from cxaudit.results import ChannelInfo, RunResult, StepResult
 from tests.e2e.consent_pages import (

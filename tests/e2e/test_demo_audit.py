@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.browser import resolve_channels
 from cxaudit.demo import DemoShop
-from cxaudit.pipeline import run_audit
 from cxaudit.results import RunResult, read_results
-from cxaudit.runner import RunOptions
+from cxaudit.run.pipeline import run_audit
+from cxaudit.run.runner import RunOptions
 from cxaudit.spec import load_journeys
+from cxaudit.spec.channels import resolve_channels
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,15 +16,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from cxaudit.analysis import analyse
-from cxaudit.browser import resolve_channels
+from cxaudit.analysis.analyse import analyse
 from cxaudit.demo import DemoShop
 from cxaudit.demo.flaws import Flaw, load_flaws
 from cxaudit.mail import session
 from cxaudit.mail.smtp import SmtpSink
 from cxaudit.results import Finding, JourneyRun, RunResult
-from cxaudit.runner import RunOptions, plan, run_journeys
+from cxaudit.run.runner import RunOptions, plan, run_journeys
 from cxaudit.spec import load_journeys
+from cxaudit.spec.channels import resolve_channels
 
 ROOT = Path(__file__).resolve().parents[2]
 JOURNEY = ROOT / "journeys" / "order-email.yaml"

@@ -19,11 +19,11 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from cxaudit.analysis import analyse
-from cxaudit.config import load_settings
+from cxaudit.analysis.analyse import analyse
 from cxaudit.mail import session
-from cxaudit.pipeline import run_options
-from cxaudit.runner import plan, run_journeys
+from cxaudit.project.config import load_settings
+from cxaudit.run.pipeline import run_options
+from cxaudit.run.runner import plan, run_journeys
 from cxaudit.spec import load_journeys
 from tests.e2e.imap_server import INSTALL_HINT, Dovecot, find_dovecot
 from tests.e2e.page_server import _serving

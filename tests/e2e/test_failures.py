@@ -6,11 +6,11 @@ import json
 import textwrap
 from pathlib import Path
 
-from cxaudit.browser import resolve_channels
 from cxaudit.demo import DemoShop
-from cxaudit.pipeline import run_audit
-from cxaudit.runner import RunOptions
+from cxaudit.run.pipeline import run_audit
+from cxaudit.run.runner import RunOptions
 from cxaudit.spec import load_journeys
+from cxaudit.spec.channels import resolve_channels
 from tests.e2e.conftest import cxaudit
 
 

@@ -15,14 +15,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from cxaudit.browser import resolve_channels
 from cxaudit.checks import all_checks
 from cxaudit.demo import DemoShop
 from cxaudit.demo.flaws import Flaw, load_flaws
-from cxaudit.pipeline import run_audit
 from cxaudit.results import JourneyRun, RunResult
-from cxaudit.runner import RunOptions
+from cxaudit.run.pipeline import run_audit
+from cxaudit.run.runner import RunOptions
 from cxaudit.spec import load_journeys
+from cxaudit.spec.channels import resolve_channels
 
 TOUR = Path(__file__).resolve().parents[1] / "data" / "journeys" / "flaw-tour.yaml"
 CHANNELS = ("desktop", "mobile")

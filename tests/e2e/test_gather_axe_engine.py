@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from cxaudit.config import load_settings
 from cxaudit.gather.axe import VENDORED_SCRIPT, AxeProfile
 from cxaudit.gather.vendor_axe import VERSION
+from cxaudit.project.config import load_settings
 from tests.e2e.page_server import run_on_pages
 from tests.e2e.pages import PAGES, Visit, visit_pages
 

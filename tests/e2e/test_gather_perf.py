@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.analysis import analyse
-from cxaudit.browser import BUILTIN_CHANNELS, SLOW_4G, resolve_channels
-from cxaudit.metrics import summary
+from cxaudit.analysis.analyse import analyse
+from cxaudit.analysis.metrics import summary
 from cxaudit.results import RunResult
-from cxaudit.runner import RunOptions, plan, run_journeys
+from cxaudit.run.runner import RunOptions, plan, run_journeys
 from cxaudit.spec import load_journey
+from cxaudit.spec.channels import BUILTIN_CHANNELS, SLOW_4G, resolve_channels
 from tests.e2e.page_server import serve
 
 # A button whose handler keeps the main thread busy, then fetches data and shows it:

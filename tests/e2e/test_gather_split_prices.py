@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxaudit.analysis import analyse
+from cxaudit.analysis.analyse import analyse
 from cxaudit.results import RunResult
 from tests.e2e.page_server import run_on_pages
 

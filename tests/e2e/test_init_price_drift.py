@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from cxaudit.analysis import analyse
-from cxaudit.browser import resolve_channels
+from cxaudit.analysis.analyse import analyse
 from cxaudit.demo import DemoShop
+from cxaudit.project.init import init_project
 from cxaudit.results import RunResult
-from cxaudit.runner import RunOptions, plan, run_journeys
-from cxaudit.scaffold import init_project
+from cxaudit.run.runner import RunOptions, plan, run_journeys
+from cxaudit.spec.channels import resolve_channels
 from cxaudit.spec.loader import load_all
 
 

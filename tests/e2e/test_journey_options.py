@@ -15,10 +15,10 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cxaudit.analysis import analyse
-from cxaudit.browser import resolve_channels
+from cxaudit.analysis.analyse import analyse
 from cxaudit.results import RunResult
-from cxaudit.runner import RunOptions, plan, run_journeys
+from cxaudit.run.runner import RunOptions, plan, run_journeys
+from cxaudit.spec.channels import resolve_channels
 from cxaudit.spec.loader import load_all
 from tests.e2e.page_server import _serving, answer
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.policy import PagePolicy
+from cxaudit.run.policy import PagePolicy
 from tests.e2e.fault_site import FaultSite
 from tests.e2e.reliability_helpers import audit, by_name
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from cxaudit.browser import resolve_channels
-from cxaudit.pipeline import run_audit
 from cxaudit.report.summary import console_summary
 from cxaudit.results import JourneyRun, RunResult
-from cxaudit.runner import RunOptions
+from cxaudit.run.pipeline import run_audit
+from cxaudit.run.runner import RunOptions
 from cxaudit.spec import load_journeys
+from cxaudit.spec.channels import resolve_channels
 from tests.e2e.page_server import serve
 
 HEAD = (

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from cxaudit.analysis import analyse
-from cxaudit.browser import resolve_channels
+from cxaudit.analysis.analyse import analyse
 from cxaudit.gather import axe
-from cxaudit.runner import RunOptions, plan, run_journeys
+from cxaudit.run.runner import RunOptions, plan, run_journeys
 from cxaudit.spec import load_journey
+from cxaudit.spec.channels import resolve_channels
 from tests.e2e.page_server import REACT_SHOP, serve_app
 
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from cxaudit.browser import BrowserOptions
 from cxaudit.gather.page_info import MAX_VISIBLE_TEXT
-from cxaudit.policy import PagePolicy
-from cxaudit.resilience import BROWSER_DIED
 from cxaudit.results import RunResult, read_results
-from cxaudit.runner import PAGE_CRASHED
+from cxaudit.run.browser import BrowserOptions
+from cxaudit.run.policy import PagePolicy
+from cxaudit.run.resilience import BROWSER_DIED
+from cxaudit.run.runner import PAGE_CRASHED
 from tests.e2e.fault_site import FaultSite
 from tests.e2e.reliability_helpers import (
     audit,

@@ -22,10 +22,11 @@ from pathlib import Path
 import playwright
 import pytest
 
-from cxaudit.browser import BUILTIN_CHANNELS, BrowserOptions, NetworkProfile, browser_session
 from cxaudit.demo import DemoShop
 from cxaudit.results import read_results
-from cxaudit.runner import Runner, RunOptions
+from cxaudit.run.browser import BrowserOptions, browser_session
+from cxaudit.run.runner import Runner, RunOptions
+from cxaudit.spec.channels import BUILTIN_CHANNELS, NetworkProfile
 from tests.e2e.conftest import ROOT
 
 JOURNEY = ROOT / "journeys" / "browse-and-choose.yaml"

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from cxaudit.browser import BrowserOptions, browser_session
 from cxaudit.demo import DemoShop
 from cxaudit.gather.axe import run_axe
 from cxaudit.report import write_report
+from cxaudit.run.browser import BrowserOptions, browser_session
 from tests.data.demo_results import copy_demo, recorded
 from tests.e2e.conftest import cxaudit
 

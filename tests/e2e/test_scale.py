@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from cxaudit.browser import resolve_channels
 from cxaudit.demo import DemoShop
-from cxaudit.pipeline import run_audit
 from cxaudit.results import JourneyRun, RunResult, read_results
-from cxaudit.runner import Event, RunOptions
+from cxaudit.run.pipeline import run_audit
+from cxaudit.run.runner import Event, RunOptions
 from cxaudit.spec import load_journeys
+from cxaudit.spec.channels import resolve_channels
 from tests.e2e.conftest import cxaudit
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 
-from cxaudit.browser import BUILTIN_CHANNELS, BrowserOptions, Throttle, browser_session
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.screenshot import ScreenshotOptions
+from cxaudit.gather.throttle import Throttle
+from cxaudit.run.browser import BrowserOptions, browser_session
+from cxaudit.spec.channels import BUILTIN_CHANNELS
 
 SECRET = "4242 4242 4242 4242"
 PAGES = {
@@ -156,8 +158,8 @@ def test_a_synchronous_page_gets_the_same_screenshot(site: str, tmp_path: Path) 
     """pytest-playwright's sync page is audited through a view of it: the screenshot works there too."""
     from playwright.sync_api import sync_playwright
 
-    from cxaudit.browser import find_executable
     from cxaudit.gather.sync_page import snapshot_sync_page
+    from cxaudit.run.browser import find_executable
 
     desktop = BUILTIN_CHANNELS["desktop"]
     with sync_playwright() as pw:

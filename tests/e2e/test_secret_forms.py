@@ -27,8 +27,8 @@ from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from cxaudit.browser import find_executable
 from cxaudit.redact import MASK
+from cxaudit.run.browser import find_executable
 from tests.e2e.page_server import _serving
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,9 +15,10 @@ import pytest
 from markupsafe import escape
 from playwright.sync_api import sync_playwright
 
-from cxaudit.browser import BUILTIN_CHANNELS, BrowserOptions, find_executable, launch
 from cxaudit.report.html import CSP
-from cxaudit.runner import NO_TRACE_SECRETS, Runner, RunOptions
+from cxaudit.run.browser import BrowserOptions, find_executable, launch
+from cxaudit.run.runner import NO_TRACE_SECRETS, Runner, RunOptions
+from cxaudit.spec.channels import BUILTIN_CHANNELS
 from tests.e2e.fault_site import FaultSite
 from tests.e2e.reliability_helpers import audit, by_name
 

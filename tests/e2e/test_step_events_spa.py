@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cxaudit.analysis import analyse
+from cxaudit.analysis.analyse import analyse
 from cxaudit.report import write_report
 from cxaudit.results import Finding, JourneyRun, RunResult
 from tests.e2e.page_server import run_on_pages

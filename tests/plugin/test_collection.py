@@ -205,7 +205,7 @@ Feature: Shop
     pytester.makepyfile(
         test_shop="""
         from pytest_bdd import scenarios
-        pytest_plugins = ["cxaudit.bdd"]
+        pytest_plugins = ["cxaudit.pytest.bdd"]
         scenarios("shop.feature")
         """
     )

@@ -31,8 +31,8 @@ def test_page_fixture_finds_cxaudits_chromium(
 
 
 def test_chromium_for_playwright_leaves_playwrights_own_alone() -> None:
-    from cxaudit.browser import browser_candidates
-    from cxaudit.pytest_plugin import chromium_for_playwright
+    from cxaudit.pytest.plugin import chromium_for_playwright
+    from cxaudit.run.browser import browser_candidates
 
     own = browser_candidates(None)[0]
     expected = None if own.ok else next((c.path for c in browser_candidates(None) if c.ok), None)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.browser import find_executable
 from cxaudit.demo import DemoShop
 from cxaudit.results import read_results
+from cxaudit.run.browser import find_executable
 from tests.plugin.conftest import journey_yaml
 
 pytest_plugins = ["pytester"]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.analysis import AnalysisSettings, analyse
+from cxaudit.analysis.analyse import AnalysisSettings, analyse
+from cxaudit.analysis.scoring import Profile, propagate_points, run_points
 from cxaudit.errors import UsageError
 from cxaudit.results import RunResult, read_results
-from cxaudit.scoring import Profile, propagate_points, run_points
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "demo" / "results.json"
 

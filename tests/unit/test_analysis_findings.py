@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxaudit.analysis import analyse
+from cxaudit.analysis.analyse import analyse
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, Snapshot, StepResult
 from tests.unit.checks.recorded import recorded
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from cxaudit.baseline import (
+from cxaudit.ci.baseline import (
     AcceptEntry,
     Known,
     apply_accept,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.actions import substitute
-from cxaudit.bdd.docs import render
-from cxaudit.bdd.phrases import PHRASES, default_actions, phrase_actions
+from cxaudit.pytest.bdd.docs import render
+from cxaudit.pytest.bdd.phrases import PHRASES, default_actions, phrase_actions
+from cxaudit.run.actions import substitute
 from cxaudit.spec.loader import parse_journey_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_committed_docs_are_the_generated_ones() -> None:
     committed = (ROOT / "docs" / "bdd.md").read_text(encoding="utf-8")
-    assert committed == render(), "run: python -m cxaudit.bdd.docs > docs/bdd.md"
+    assert committed == render(), "run: python -m cxaudit.pytest.bdd.docs > docs/bdd.md"
 
 
 def test_every_phrase_is_documented_once() -> None:

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-import cxaudit.browser as browser
-from cxaudit.browser import BrowserOptions, find_executable, launch
+import cxaudit.run.browser as browser
+from cxaudit.run.browser import BrowserOptions, find_executable, launch
 
 
 class FakeChromium:

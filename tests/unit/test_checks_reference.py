@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cxaudit.checks import all_checks
 from cxaudit.checks.docs import REGENERATE, render_markdown
-from cxaudit.cli import main
+from cxaudit.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"^CX-(A11Y|USE|MSG|PERF|TRUST)-\d{3}$")

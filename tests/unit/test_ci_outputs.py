@@ -7,10 +7,10 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from cxaudit.baseline import with_baseline
+from cxaudit.ci.baseline import with_baseline
+from cxaudit.ci.thresholds import Thresholds, evaluate
 from cxaudit.report import render_junit, render_sarif, render_summary
 from cxaudit.results import RunResult
-from cxaudit.thresholds import Thresholds, evaluate
 from tests.data.demo_results import failing, recorded, without
 
 # -- JUnit ------------------------------------------------------------------

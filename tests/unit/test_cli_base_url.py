@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cxaudit.cli import main
-from cxaudit.config import load_settings
+from cxaudit.cli.main import main
 from cxaudit.errors import SpecError, UsageError
+from cxaudit.project.config import load_settings
 
 NO_BROWSER = "/nonexistent/chromium"
 

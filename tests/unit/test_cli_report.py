@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cxaudit.cli import main
+from cxaudit.cli.main import main
 from cxaudit.results import read_results
 from tests.data.demo_results import copy_demo, failing, recorded, without
 

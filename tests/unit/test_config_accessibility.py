@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.config import load_settings
 from cxaudit.errors import SpecError
 from cxaudit.gather.axe import AxeProfile
+from cxaudit.project.config import load_settings
 
 
 def test_default_profile_is_wcag_22_aa_with_best_practices(tmp_path: Path) -> None:

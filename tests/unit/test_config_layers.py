@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.config import load_settings
 from cxaudit.errors import SpecError, UsageError
+from cxaudit.project.config import load_settings
 
 
 def test_defaults_without_a_file(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cxaudit.analysis import AnalysisSettings, analyse, analyse_run
+from cxaudit.analysis.analyse import AnalysisSettings, analyse, analyse_run
 from cxaudit.checks.base import REGISTRY, Check, Result, Status, StepSubject, all_checks
 from cxaudit.report.summary import console_summary
 from cxaudit.results import (

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from cxaudit.merge import merge_results
+from cxaudit.ci.merge import merge_results
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
 
 

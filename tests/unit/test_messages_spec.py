@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.config import load_settings
 from cxaudit.errors import SpecError
+from cxaudit.project.config import load_settings
 from cxaudit.spec import load_journey
 from cxaudit.spec.messages import MessageRules, parse_rules
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxaudit.browser import BUILTIN_CHANNELS
-from cxaudit.gather.snapshot import emulated_ttfb
-from cxaudit.metrics import (
+from cxaudit.analysis.metrics import (
     ControlPoints,
     format_value,
     log_normal_score,
@@ -19,7 +17,9 @@ from cxaudit.metrics import (
     summary,
     time_to_purchase,
 )
+from cxaudit.gather.snapshot import emulated_ttfb
 from cxaudit.results import Repetition, StepMetrics, Timing
+from cxaudit.spec.channels import BUILTIN_CHANNELS
 from tests.unit.checks.builders import page, run, step
 
 

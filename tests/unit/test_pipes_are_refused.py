@@ -54,8 +54,8 @@ def test_a_fifo_is_refused_with_exit_2_not_read(tmp_path: Path, fifo: Path, comm
 
 
 def test_a_pyproject_fifo_is_refused(tmp_path: Path) -> None:
-    from cxaudit.config import load_settings
     from cxaudit.errors import SpecError
+    from cxaudit.project.config import load_settings
 
     pyproject = tmp_path / "pyproject.toml"
     os.mkfifo(pyproject)

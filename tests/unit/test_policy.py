@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxaudit.policy import NavigationPolicy, OriginRule, host_matches
+from cxaudit.run.policy import NavigationPolicy, OriginRule, host_matches
 
 
 def test_origin_rule_matches_scheme_host_and_port() -> None:

@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from cxaudit.progress import Progress, Silent, is_live, progress_listener
+from cxaudit.cli.progress import Progress, Silent, is_live, progress_listener
 from cxaudit.results import JourneyRun, StepResult
-from cxaudit.runner import Event
+from cxaudit.run.runner import Event
 
 
 class Terminal(io.StringIO):

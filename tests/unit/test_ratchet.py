@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cxaudit.analysis import analyse
-from cxaudit.baseline import with_baseline
-from cxaudit.cli import main
+from cxaudit.analysis.analyse import analyse
+from cxaudit.ci.baseline import with_baseline
+from cxaudit.ci.thresholds import Thresholds, evaluate
+from cxaudit.cli.main import main
 from cxaudit.results import RunResult, read_results
-from cxaudit.thresholds import Thresholds, evaluate
 from tests.data.demo_results import copy_demo, failing, without
 
 RESULTS = Path(__file__).resolve().parents[1] / "data" / "results"

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from cxaudit.errors import SpecError
-from cxaudit.recorder import import_recording, pick_locator
+from cxaudit.spec.devtools_import import import_recording, pick_locator
 from cxaudit.spec.loader import Loader
 
 RECORDINGS = Path(__file__).resolve().parents[1] / "data" / "recordings"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.baseline import with_baseline
+from cxaudit.ci.baseline import with_baseline
+from cxaudit.ci.thresholds import Thresholds
 from cxaudit.report import ReportOptions, render_html, write_report
 from cxaudit.report.evidence import crop, image_size
 from cxaudit.report.view import Assets, capture_rows, fix_first
 from cxaudit.results import Evidence, RunResult
-from cxaudit.thresholds import Thresholds
 from tests.data.demo_results import DEMO, copy_demo, failing, recorded, without
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from cxaudit.analysis.scoring import band, capped_band
 from cxaudit.report import render_html
 from cxaudit.report.summary import console_summary
 from cxaudit.report.view import Assets, findings_of_run, journey_map, stats
 from cxaudit.results import Finding, RunResult
-from cxaudit.scoring import band, capped_band
 from tests.data.demo_results import recorded
 from tests.unit.test_report import _text
 

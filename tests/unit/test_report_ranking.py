@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cxaudit.analysis import analyse, problem_identity
+from cxaudit.analysis.analyse import analyse, problem_identity
 from cxaudit.report import render_html
 from cxaudit.report.view import fix_first
 from cxaudit.results import RunResult, read_results

@@ -11,10 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.actions import SiteUnreachable, StepFailed, TransientResponse
 from cxaudit.errors import RunError
-from cxaudit.resilience import Checkpoint, SignalStop, ensure_writable, is_transient, with_retries
 from cxaudit.results import JourneyRun, RunResult, read_results, write_results
+from cxaudit.run.actions import SiteUnreachable, StepFailed, TransientResponse
+from cxaudit.run.resilience import (
+    Checkpoint,
+    SignalStop,
+    ensure_writable,
+    is_transient,
+    with_retries,
+)
 
 
 def test_what_counts_as_transient() -> None:
@@ -170,7 +176,7 @@ def test_results_file_is_readable_as_the_umask_allows(tmp_path: Path) -> None:
 def test_run_ids_differ_within_one_second() -> None:
     from datetime import UTC, datetime
 
-    from cxaudit.runner import new_run_id
+    from cxaudit.run.runner import new_run_id
 
     now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     ids = {new_run_id(now) for _ in range(20)}
@@ -182,7 +188,7 @@ def test_a_folder_another_live_run_writes_to_is_refused(tmp_path: Path) -> None:
     import socket
 
     from cxaudit.errors import UsageError
-    from cxaudit.resilience import LOCK_FILE, output_lock
+    from cxaudit.run.resilience import LOCK_FILE, output_lock
 
     (tmp_path / LOCK_FILE).write_text(f"{os.getpid()} {socket.gethostname()} run-a", "utf-8")
     with (
@@ -198,7 +204,7 @@ def test_a_stale_lock_is_taken_over_and_released(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from cxaudit.resilience import LOCK_FILE, output_lock
+    from cxaudit.run.resilience import LOCK_FILE, output_lock
 
     gone = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
@@ -211,7 +217,7 @@ def test_a_stale_lock_is_taken_over_and_released(tmp_path: Path) -> None:
 
 def test_a_finished_run_is_kept_unless_replaced(tmp_path: Path) -> None:
     from cxaudit.errors import UsageError
-    from cxaudit.resilience import LOCK_FILE, output_lock
+    from cxaudit.run.resilience import LOCK_FILE, output_lock
 
     (tmp_path / "results.json").write_text("{}", "utf-8")
     with (
@@ -226,7 +232,7 @@ def test_a_finished_run_is_kept_unless_replaced(tmp_path: Path) -> None:
 
 def test_a_folder_named_results_json_is_refused_before_the_run(tmp_path: Path) -> None:
     from cxaudit.errors import UsageError
-    from cxaudit.resilience import ensure_writable
+    from cxaudit.run.resilience import ensure_writable
 
     (tmp_path / "results.json").mkdir()
     with pytest.raises(UsageError, match=r"results\.json is a folder") as caught:

@@ -16,7 +16,7 @@ from cxaudit.results import (
     read_results,
     write_results,
 )
-from cxaudit.runner import screenshot_dir
+from cxaudit.run.runner import screenshot_dir
 from cxaudit.sanitize import (
     inside,
     safe_name,

@@ -7,8 +7,7 @@ from itertools import permutations
 
 import pytest
 
-from cxaudit.results import CheckOutcome
-from cxaudit.scoring import (
+from cxaudit.analysis.scoring import (
     FULL_WEIGHT,
     Profile,
     aggregate,
@@ -23,6 +22,7 @@ from cxaudit.scoring import (
     share_points,
     weighted_mean,
 )
+from cxaudit.results import CheckOutcome
 
 PROFILE = Profile()
 

@@ -1,4 +1,4 @@
-"""The worked example of docs/scoring.md, recomputed with cxaudit.scoring."""
+"""The worked example of docs/scoring.md, recomputed with cxaudit.analysis.scoring."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
+from cxaudit.analysis.scoring import Profile, aggregate, propagate_points, run_points, score_run
 from cxaudit.results import CheckOutcome
-from cxaudit.scoring import Profile, aggregate, propagate_points, run_points, score_run
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "scoring.md"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from cxaudit.browser import BUILTIN_CHANNELS, Channel
+from cxaudit.ci.shard import Shard, assign, run_key
 from cxaudit.errors import UsageError
-from cxaudit.runner import default_workers, plan
-from cxaudit.shard import Shard, assign, run_key
+from cxaudit.run.runner import default_workers, plan
+from cxaudit.spec.channels import BUILTIN_CHANNELS, Channel
 from cxaudit.spec.model import Journey, Stage, Step
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ import random
 
 import pytest
 
-from cxaudit.stats import compare_timings, mann_whitney_u, median, quantile, summarise
+from cxaudit.analysis.stats import compare_timings, mann_whitney_u, median, quantile, summarise
 
 A12 = [1003.2, 987.1, 1012.4, 995.0, 1020.7, 1001.1, 990.3, 1008.8, 999.9, 1015.2, 985.6, 1004.4]
 B12 = [

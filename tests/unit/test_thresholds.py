@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from cxaudit.baseline import AcceptEntry, apply_accept, with_baseline
-from cxaudit.thresholds import (
+from cxaudit.ci.baseline import AcceptEntry, apply_accept, with_baseline
+from cxaudit.ci.thresholds import (
     EXIT_OK,
     EXIT_RUN_ERROR,
     EXIT_THRESHOLD,

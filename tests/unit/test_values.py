@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxaudit.values import (
+from cxaudit.checks.values import (
     amount,
     amounts,
     comparable,

@@ -9,12 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from cxaudit.analysis import analyse
-from cxaudit.config import Settings
-from cxaudit.gather.screenshot import MASK_COLOUR
-from cxaudit.report.view import Assets, visual_card
-from cxaudit.results import RunResult, Snapshot, VisualDiff, VisualRegion
-from cxaudit.visual import (
+from cxaudit.analysis.analyse import analyse
+from cxaudit.analysis.visual import (
     BASELINE_DIR,
     SizeMismatch,
     VisualOptions,
@@ -22,6 +18,10 @@ from cxaudit.visual import (
     diff_files,
     diff_images,
 )
+from cxaudit.gather.screenshot import MASK_COLOUR
+from cxaudit.project.config import Settings
+from cxaudit.report.view import Assets, visual_card
+from cxaudit.results import RunResult, Snapshot, VisualDiff, VisualRegion
 from tests.unit.checks.builders import evaluate, result_of, run, step
 
 WIDTH, HEIGHT = 120, 80
@@ -333,16 +333,16 @@ def test_a_baseline_path_out_of_its_folder_is_never_read(tmp_path: Path) -> None
 
 
 def test_merge_copies_the_baseline_pictures_a_run_links(tmp_path: Path) -> None:
-    from cxaudit.merge import artifact_paths
+    from cxaudit.ci.merge import artifact_paths
 
     journey = run([step(0, shot("s1")).model_copy(update={"visual": changed(0.02)})])
     assert artifact_paths(journey) == ["screenshots/s1.png", "baseline/screenshots/s1.png"]
 
 
 def test_pytest_sessions_compare_each_journey_run_as_it_is_checked(tmp_path: Path) -> None:
-    from cxaudit.browser import BUILTIN_CHANNELS
+    from cxaudit.pytest.suite import Suite, SuiteOptions
     from cxaudit.results import write_results
-    from cxaudit.suite import Suite, SuiteOptions
+    from cxaudit.spec.channels import BUILTIN_CHANNELS
 
     current, baseline, _, old = two_runs(tmp_path)
     write_results(baseline, old / "results.json")

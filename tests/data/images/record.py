@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-from cxaudit.browser import BrowserOptions, browser_session  # noqa: E402
 from cxaudit.gather.screenshot import ScreenshotOptions, capture  # noqa: E402
+from cxaudit.run.browser import BrowserOptions, browser_session  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 WIDTH, HEIGHT = 37, 23

@@ -12,10 +12,10 @@ import json
 import tempfile
 from pathlib import Path
 
-from cxaudit.browser import resolve_channels
 from cxaudit.demo import DemoShop
-from cxaudit.runner import RunOptions, plan, run_journeys
+from cxaudit.run.runner import RunOptions, plan, run_journeys
 from cxaudit.spec import load_journeys
+from cxaudit.spec.channels import resolve_channels
 
 HERE = Path(__file__).parent
 JOURNEY = HERE.parent / "journeys" / "consistency-and-speed.yaml"

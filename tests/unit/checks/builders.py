@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from cxaudit.analysis import analyse
+from cxaudit.analysis.analyse import analyse
 from cxaudit.checks.base import REGISTRY, JourneySubject, Result, StepSubject, all_checks
+from cxaudit.checks.values import parse_number
 from cxaudit.results import (
     Capture,
     ChannelInfo,
@@ -23,7 +24,6 @@ from cxaudit.results import (
     StepResult,
     Timing,
 )
-from cxaudit.values import parse_number
 
 RESULTS = Path(__file__).resolve().parents[2] / "data" / "results"
 DESKTOP = ChannelInfo(name="desktop", viewport={"width": 1366, "height": 768})

@@ -6,7 +6,7 @@ from typing import Any
 
 from cxaudit.checks import Status
 from cxaudit.checks.accessibility import wcag_criteria, wcag_level
-from cxaudit.gather.keyboard import trap_cycle as _trap_cycle
+from cxaudit.checks.focus_order import trap_cycle as _trap_cycle
 from tests.unit.checks.recorded import only, run_check, selectors, statuses
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import cxaudit.checks.builtin  # noqa: F401  (registers the checks)
-from cxaudit.analysis import analyse
+from cxaudit.analysis.analyse import analyse
 from cxaudit.checks.base import REGISTRY, JourneySubject
-from cxaudit.consent.driver import banner_roots
 from cxaudit.results import (
     ChannelInfo,
     ConsentBanner,
@@ -16,6 +15,7 @@ from cxaudit.results import (
     RunResult,
     StepResult,
 )
+from cxaudit.run.consent.driver import banner_roots
 from cxaudit.spec import load_journey
 
 CODE = "CX-TRUST-007"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cxaudit.analysis import analyse
+from cxaudit.analysis.analyse import analyse
 from cxaudit.checks import Status
 from cxaudit.checks.base import IMPACT_WEIGHTS, REGISTRY, JourneySubject, all_checks
 from cxaudit.results import ChannelInfo, JourneyRun, RunResult, SoftFailure, StepResult

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cxaudit.analysis import AnalysisSettings, analyse
-from cxaudit.config import Settings
+from cxaudit.analysis.analyse import AnalysisSettings, analyse
+from cxaudit.project.config import Settings
 from cxaudit.results import Repetition, StepMetrics, Timing
 from tests.unit.checks.builders import (
     analysed,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from cxaudit.analysis import analyse
-from cxaudit.cli import _thresholds
-from cxaudit.config import Settings
+from cxaudit.analysis.analyse import analyse
+from cxaudit.analysis.stats import judge, noise_band, summarise
+from cxaudit.ci.thresholds import Thresholds, is_inconclusive
+from cxaudit.ci.thresholds import evaluate as verdict_of
+from cxaudit.cli.main import _thresholds
+from cxaudit.project.config import Settings
 from cxaudit.results import Repetition, StepMetrics, Timing
-from cxaudit.stats import judge, noise_band, summarise
-from cxaudit.thresholds import Thresholds, is_inconclusive
-from cxaudit.thresholds import evaluate as verdict_of
 from tests.unit.checks.builders import evaluate, page, result_of, run, statuses, step
 
 

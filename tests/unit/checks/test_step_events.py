@@ -3,10 +3,10 @@ app, and products sharing one image: checks on plain data, no browser (issue 16)
 
 from __future__ import annotations
 
-from cxaudit.analysis import AnalysisSettings, analyse_run
+from cxaudit.analysis.analyse import AnalysisSettings, analyse_run
+from cxaudit.analysis.metrics import changed_page, new_pages
 from cxaudit.checks import JourneySubject, Status, StepSubject, all_checks
 from cxaudit.checks.usability import measure_effort
-from cxaudit.metrics import changed_page, new_pages
 from cxaudit.results import (
     ChannelInfo,
     ConsoleMessage,

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.config import load_settings
 from cxaudit.errors import SpecError, UsageError
+from cxaudit.project.config import load_settings
 from cxaudit.spec.loader import load_all
 
 HERE = Path(__file__).parent

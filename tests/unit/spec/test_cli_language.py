@@ -115,7 +115,7 @@ def test_run_strict_stops_on_warnings_before_the_browser(tmp_path: Path) -> None
 
 
 def test_tags_pick_journeys() -> None:
-    from cxaudit.cli import _with_tags
+    from cxaudit.cli.main import _with_tags
     from cxaudit.spec.loader import load_all
 
     journeys = load_all([ROOT / "journeys"]).journeys

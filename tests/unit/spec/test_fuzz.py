@@ -21,10 +21,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxaudit.actions import REGISTRY
-from cxaudit.browser import BUILTIN_CHANNELS
-from cxaudit.cli import main
+from cxaudit.cli.main import main
 from cxaudit.errors import SpecIssue
+from cxaudit.spec.actions import REGISTRY
+from cxaudit.spec.channels import BUILTIN_CHANNELS
 from cxaudit.spec.loader import load_all
 
 ROOT = Path(__file__).resolve().parents[3]

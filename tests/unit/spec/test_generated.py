@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 import yaml
 
-from cxaudit.actions import REGISTRY
-from cxaudit.spec.docs import ROOT, outputs
-from cxaudit.spec.schema import config_schema, journey_schema
+from cxaudit.project.docs import ROOT, outputs
+from cxaudit.project.schema import config_schema, journey_schema
+from cxaudit.spec.actions import REGISTRY
 
 BROKEN = Path(__file__).parent / "broken"
 
@@ -22,7 +22,7 @@ BROKEN = Path(__file__).parent / "broken"
 def test_committed_file_is_generated(path: Path) -> None:
     expected = outputs()[path]
     assert path.read_text(encoding="utf-8") == expected, (
-        f"{path.relative_to(ROOT)} is out of date: run `make docs` (python -m cxaudit.spec.docs)"
+        f"{path.relative_to(ROOT)} is out of date: run `make docs` (python -m cxaudit.project.docs)"
     )
 
 
@@ -70,7 +70,7 @@ def test_schema_rejects_what_the_loader_rejects(case: str) -> None:
 
 
 def test_config_schema_accepts_the_scaffold() -> None:
-    from cxaudit.scaffold import scaffold_files
+    from cxaudit.project.init import scaffold_files
 
     config = next(f for f in scaffold_files() if f.path == "cxaudit.yaml")
     schema = config_schema()

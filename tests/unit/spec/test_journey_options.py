@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxaudit.locators import Locator
 from cxaudit.spec.loader import parse_journey_data
+from cxaudit.spec.locators import Locator
 
 
 def load(data: dict[str, Any]) -> tuple[list[Any], list[Any]]:

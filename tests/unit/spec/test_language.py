@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cxaudit.actions import REGISTRY, ExpectArgs, ScrollArgs
-from cxaudit.locators import Locator
+from cxaudit.spec.actions import REGISTRY, ExpectArgs, ScrollArgs
 from cxaudit.spec.loader import Loader, load_all, load_journey
+from cxaudit.spec.locators import Locator
 
 CHANNELS = ["desktop", "mobile", "tablet"]
 

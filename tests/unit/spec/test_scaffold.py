@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 import yaml
 
-from cxaudit.config import load_settings
 from cxaudit.errors import UsageError
-from cxaudit.scaffold import init_project
+from cxaudit.project.config import load_settings
+from cxaudit.project.init import init_project
 from cxaudit.spec.loader import load_all
 
 

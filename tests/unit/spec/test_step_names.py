@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from cxaudit.actions import REGISTRY
+from cxaudit.spec.actions import REGISTRY
 from cxaudit.spec.loader import parse_journey_data
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cxaudit.actions import StepFailed, substitute
+from cxaudit.run.actions import StepFailed, substitute
 from cxaudit.spec.variables import Ref, RefError, parse_ref, refs_in, render
 
 

@@ -1,0 +1,1 @@
+"""The ``cxaudit`` command and its progress display."""
