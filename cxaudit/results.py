@@ -560,6 +560,16 @@ class BaselineSummary(_Model):
     timings: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class CheckText(_Model):
+    """What a check that reported in a run is about, so a report renders from the file alone."""
+
+    title: str = ""
+    failure_title: str = ""
+    category: str = ""
+    #: Why it matters to a customer (the first sentence of the check's reasoning).
+    impact: str = ""
+
+
 class RunResult(_Model):
     """A whole run: every journey on every channel, plus run-wide scores."""
 
@@ -577,6 +587,9 @@ class RunResult(_Model):
     findings: list[Finding] = Field(default_factory=list)
     outcomes: list[CheckOutcome] = Field(default_factory=list)
     scores: dict[str, Any] = Field(default_factory=dict)
+    #: The checks that reported a finding, by code: their titles and impact, written here
+    #: so that any cxaudit reading this schema renders the report without its own registry.
+    checks: dict[str, CheckText] = Field(default_factory=dict)
     interrupted: bool = False
     #: The comparison with a previous run (``--baseline``), when one was given.
     baseline: BaselineSummary | None = None

@@ -26,6 +26,7 @@ from cxaudit.errors import UsageError
 from cxaudit.results import (
     ChannelInfo,
     CheckOutcome,
+    CheckText,
     Evidence,
     Finding,
     JourneyRun,
@@ -518,11 +519,25 @@ def analyse(
             **per_run,
         }
         run_findings.append(_priced(f, points))
+    reported = {f.code for run in priced_runs for f in run.findings} | {
+        f.code for f in run_findings
+    }
+    texts = {
+        check.code: CheckText(
+            title=check.title,
+            failure_title=check.failure_title,
+            category=check.category,
+            impact=check.impact(),
+        )
+        for check in checks
+        if check.code in reported
+    }
     return partial.model_copy(
         update={
             "runs": priced_runs,
             "outcomes": collect.outcomes,
             "findings": sorted(run_findings, key=finding_order),
             "scores": scores,
+            "checks": {**raw.checks, **dict(sorted(texts.items()))},
         }
     )

@@ -151,6 +151,14 @@ class Check:
         return inspect.cleandoc(cls.__doc__ or "")
 
     @classmethod
+    def impact(cls) -> str:
+        """Why the check matters to a customer: the first sentence of its documentation's
+        second paragraph (the first is its summary)."""
+        paragraphs = [" ".join(p.split()) for p in cls.doc().split("\n\n") if p.strip()]
+        text = paragraphs[1] if len(paragraphs) > 1 else (paragraphs[0] if paragraphs else "")
+        return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
+
+    @classmethod
     def option_defaults(cls) -> dict[str, Any]:
         return cls.Options().model_dump()
 

@@ -68,19 +68,10 @@ def steps_of(finding: Finding) -> list[int]:
     return finding.seen_on_steps or ([finding.step] if finding.step is not None else [])
 
 
-def check_impact(code: str) -> str:
-    """Why a check matters to a customer: the first sentence of its documentation's
-    second paragraph (the first is its summary)."""
-    from cxaudit.checks.base import REGISTRY, all_checks
-
-    if not REGISTRY:
-        all_checks()
-    check = REGISTRY.get(code)
-    if check is None:
-        return ""
-    paragraphs = [" ".join(p.split()) for p in check.doc().split("\n\n") if p.strip()]
-    text = paragraphs[1] if len(paragraphs) > 1 else (paragraphs[0] if paragraphs else "")
-    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
+def check_impact(result: RunResult, code: str) -> str:
+    """Why a check matters to a customer, as the run wrote it into its results."""
+    text = result.checks.get(code)
+    return text.impact if text is not None else ""
 
 
 def problem_key(finding: Finding) -> tuple[str, ...]:
@@ -331,7 +322,7 @@ def channel_problems(
             replace(
                 base,
                 occurrences=occurrences,
-                impact=check_impact(base.first.code),
+                impact=check_impact(result, base.first.code),
                 evidence=tuple(evidence),
                 more_evidence=max(0, len(base.first.evidence) - len(evidence)),
             )

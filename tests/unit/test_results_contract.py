@@ -1,0 +1,61 @@
+"""results.json as the contract: a report renders from the file alone, old files included."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cxaudit.analysis.analyse import analyse
+from cxaudit.checks.base import all_checks
+from cxaudit.cli.main import main
+from cxaudit.report.view import check_impact
+from cxaudit.results import CheckText, ResultsFileError, read_results
+
+DATA = Path(__file__).parents[1] / "data" / "results"
+#: Analysed and written by cxaudit 0.1.0 before results carried their checks' texts.
+OLD = DATA / "analysed-schema-1.0.json"
+RAW = DATA / "demo-flawed-consistency-and-speed.json"
+
+
+def test_a_results_file_of_schema_1_0_renders_its_report(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    got = CliRunner().invoke(main, ["report", str(OLD), "--output", str(out)])
+    assert got.exit_code in (0, 1), got.output  # 1: the run's own verdict, not an error
+    assert (out / "index.html").is_file()
+    pages = " ".join(html.unescape(p.read_text(encoding="utf-8")) for p in out.glob("*.html"))
+    old = json.loads(OLD.read_text(encoding="utf-8"))
+    failed = {f["title"] for run in old["runs"] for f in run["findings"] if f["status"] == "fail"}
+    assert failed and {t for t in failed if t not in pages} == set()
+
+
+def test_a_run_writes_what_each_reporting_check_is_about() -> None:
+    result = analyse(read_results(RAW))
+    codes = {f.code for f in result.all_findings()}
+    assert codes and set(result.checks) == codes
+    registry = {c.code: c for c in all_checks()}
+    for code, text in result.checks.items():
+        assert text.title == registry[code].title
+        assert text.impact == registry[code].impact()
+
+
+def test_the_report_takes_a_checks_impact_from_the_results_not_the_registry() -> None:
+    result = analyse(read_results(RAW))
+    code = next(iter(result.checks))
+    written = result.model_copy(
+        update={"checks": {code: CheckText(title="t", impact="Written into the file.")}}
+    )
+    assert check_impact(written, code) == "Written into the file."
+    assert check_impact(written.model_copy(update={"checks": {}}), code) == ""
+
+
+def test_a_results_file_of_another_major_schema_says_why_it_is_not_read(tmp_path: Path) -> None:
+    data = json.loads(OLD.read_text(encoding="utf-8"))
+    data["schema_version"] = "0.9"
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ResultsFileError, match=r"schema 0\.9 is not supported.*reads 1\."):
+        read_results(path)
