@@ -11,6 +11,8 @@ values inside came from audited sites and are untrusted text.
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
 import tempfile
@@ -593,6 +595,9 @@ class RunResult(_Model):
     interrupted: bool = False
     #: The comparison with a previous run (``--baseline``), when one was given.
     baseline: BaselineSummary | None = None
+    #: The file beside this one that holds the raw gatherer evidence of every step
+    #: (see :data:`EVIDENCE_FIELDS`), or "" when it is written inline.
+    evidence_file: str = ""
 
     def to_json(self) -> str:
         """Compact JSON: a third smaller than indented (``jq .`` shows it indented).
@@ -629,23 +634,106 @@ def _umask() -> int:
 UMASK = _umask()
 
 
-def write_results(result: RunResult, path: Path) -> None:
-    """Write ``result`` atomically: a reader never sees a half-written file."""
+#: What the gatherers read from each page, which only the checks use: written
+#: into a gzip-compressed file beside results.json (a fifth of the size of the
+#: rest), and put back when the results are read. ``cxaudit report`` renders
+#: without it; ``cxaudit merge`` and ``--baseline`` re-read it.
+EVIDENCE_FIELDS = ("axe", "layout", "forms", "keyboard", "content", "visible_text")
+#: Decompressed size an evidence file may have (a 200-run suite holds about 20 MB).
+MAX_EVIDENCE_BYTES = 1 << 30
+
+
+def evidence_name(path: Path) -> str:
+    """The evidence file that goes with the results file ``path``."""
+    return f"{path.stem}.evidence.json.gz"
+
+
+def _split_evidence(data: dict[str, Any]) -> dict[str, Any]:
+    """Take the raw gatherer evidence out of ``data`` (a dumped RunResult), by run and step."""
+    evidence: dict[str, Any] = {}
+    for r, run in enumerate(data.get("runs") or []):
+        for i, step in enumerate(run.get("steps") or []):
+            snapshot = step.get("snapshot")
+            if not snapshot:
+                continue
+            taken = {k: snapshot.pop(k, None) for k in EVIDENCE_FIELDS}
+            taken = {k: v for k, v in taken.items() if v is not None}
+            if taken:
+                evidence[f"{r}/{i}"] = taken
+    return evidence
+
+
+def _join_evidence(raw: dict[str, Any], evidence: dict[str, Any]) -> None:
+    for r, run in enumerate(raw.get("runs") or []):
+        for i, step in enumerate(run.get("steps") or []):
+            snapshot = step.get("snapshot")
+            taken = evidence.get(f"{r}/{i}")
+            if isinstance(snapshot, dict) and isinstance(taken, dict):
+                snapshot.update({k: v for k, v in taken.items() if k in EVIDENCE_FIELDS})
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=path.parent)
     try:
-        # mkstemp makes the file private; results.json is read as the report is.
+        # mkstemp makes the file private; results are read as the report is.
         os.chmod(tmp, 0o666 & ~UMASK)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(result.to_json())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def read_results(path: Path) -> RunResult:
-    """Read a results.json, with a clear error for a missing or foreign file."""
+def write_results(result: RunResult, path: Path) -> None:
+    """Write ``result`` atomically, its raw evidence beside it: a reader never sees
+    a half-written file, and the evidence file is in place before the results name it."""
+    data = json.loads(result.to_json())
+    evidence = _split_evidence(data)
+    data["evidence_file"] = evidence_name(path) if evidence else ""
+    if evidence:
+        packed = json.dumps(evidence, separators=(",", ":"), ensure_ascii=False)
+        _write_atomic(path.parent / data["evidence_file"], gzip.compress(packed.encode(), 1))
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    _write_atomic(path, text.encode("utf-8"))
+
+
+def _read_evidence(path: Path, name: str, needed: bool) -> dict[str, Any]:
+    """The evidence file ``name`` beside ``path`` ({} when it is not there and not ``needed``)."""
+    if Path(name).name != name or not name.endswith(".evidence.json.gz"):
+        raise ResultsFileError(f"{path}: evidence_file {name!r} is not a file name beside it")
+    sidecar = path.parent / name
+    try:
+        packed = read_limited(sidecar, None)
+    except FileNotFoundError:
+        if needed:
+            raise ResultsFileError(
+                f"{sidecar} is missing: it holds what the pages showed, which this command "
+                f"checks again; keep it beside {path.name} (copy the two together)"
+            ) from None
+        return {}
+    except NotRegularFile as exc:
+        raise ResultsFileError(str(exc)) from None
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(packed)) as fh:
+            text = fh.read(MAX_EVIDENCE_BYTES + 1)
+        if len(text) > MAX_EVIDENCE_BYTES:
+            raise ResultsFileError(
+                f"{sidecar}: more than {MAX_EVIDENCE_BYTES >> 20} MB of evidence"
+            )
+        evidence = json.loads(text.decode("utf-8"))
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ResultsFileError(f"{sidecar}: not a cxaudit evidence file ({exc})") from None
+    return valid_value(evidence) if isinstance(evidence, dict) else {}
+
+
+def read_results(path: Path, need_evidence: bool = False) -> RunResult:
+    """Read a results.json, with a clear error for a missing or foreign file.
+
+    Its evidence file is read too when it is there; ``need_evidence`` (for
+    commands that run the checks again) makes a missing one an error.
+    """
     try:
         # A JSON escape (``"\\udfff"``) brings back what no writer could write.
         # Never a blocking read: a FIFO given as results or baseline would hang the command.
@@ -664,6 +752,8 @@ def read_results(path: Path) -> RunResult:
             f"{path}: results schema {raw['schema_version']} is not supported by this "
             f"cxaudit (reads {SCHEMA_VERSION}); re-run the audit or use a matching version"
         )
+    if raw.get("evidence_file"):
+        _join_evidence(raw, _read_evidence(Path(path), str(raw["evidence_file"]), need_evidence))
     try:
         return RunResult.model_validate(raw)
     except ValidationError as exc:

@@ -21,7 +21,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from cxaudit.analysis.scoring import Profile, aggregate, propagate_points, run_points, score_run
-from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, all_checks
+from cxaudit.checks.base import (
+    SEVERITIES,
+    Check,
+    JourneySubject,
+    Result,
+    Status,
+    StepSubject,
+    all_checks,
+)
 from cxaudit.errors import UsageError
 from cxaudit.results import (
     ChannelInfo,
@@ -411,7 +419,7 @@ def _score_run(
     return scored, journey_points, category_points
 
 
-SEVERITY_ORDER = {"critical": 0, "serious": 1, "moderate": 2, "minor": 3, "info": 4}
+SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
 def finding_order(f: Finding) -> tuple[Any, ...]:

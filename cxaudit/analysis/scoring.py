@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-CATEGORIES = ("accessibility", "usability", "consistency", "performance", "trust")
+from cxaudit.checks.base import CATEGORIES
 
 DEFAULT_CATEGORY_WEIGHTS: dict[str, float] = {
     "accessibility": 1.0,

@@ -14,6 +14,7 @@ hundred lines, and scipy would be the heaviest dependency by far.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -21,26 +22,6 @@ from typing import Any, Literal
 
 #: Below this many samples per side the exact distribution of U is used (when there are no ties).
 EXACT_LIMIT = 25
-
-
-def median(values: Sequence[float]) -> float:
-    """The middle value (the mean of the two middle values for an even count)."""
-    if not values:
-        raise ValueError("median of no values")
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-
-
-def quantile(values: Sequence[float], q: float) -> float:
-    """The ``q`` quantile with linear interpolation between order statistics."""
-    if not values:
-        raise ValueError("quantile of no values")
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q
-    low = math.floor(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 @dataclass(frozen=True)
@@ -67,12 +48,27 @@ class Summary:
 
 
 def summarise(values: Sequence[float]) -> Summary:
-    """Median, quartiles and range of ``values`` (at least one)."""
+    """Median, quartiles and range of ``values`` (at least one).
+
+    Quartiles interpolate between the measurements themselves (the "inclusive"
+    method): a spread is never wider than what was measured.
+    """
+    if not values:
+        raise ValueError("summary of no values")
+    q1, _, q3 = (
+        statistics.quantiles(values, n=4, method="inclusive")
+        if len(values) > 1
+        else (
+            values[0],
+            values[0],
+            values[0],
+        )
+    )
     return Summary(
         n=len(values),
-        median=median(values),
-        q1=quantile(values, 0.25),
-        q3=quantile(values, 0.75),
+        median=statistics.median(values),
+        q1=q1,
+        q3=q3,
         minimum=min(values),
         maximum=max(values),
     )

@@ -24,9 +24,11 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict
 
 from cxaudit.results import ChannelInfo, Evidence, JourneyRun, StepResult
+from cxaudit.spec.journey_file import SEVERITIES as FINDING_SEVERITIES
 
 CATEGORIES = ("accessibility", "usability", "consistency", "performance", "trust")
-SEVERITIES = ("critical", "serious", "moderate", "minor", "info")
+#: Every severity a finding may have, worst first.
+SEVERITIES = (*FINDING_SEVERITIES, "info")
 Scope = Literal["step", "journey", "run"]
 
 

@@ -12,4 +12,5 @@ from cxaudit.checks import (  # noqa: F401
     performance,
     trust,
     usability,
+    visual_change,
 )

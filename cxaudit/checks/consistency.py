@@ -18,231 +18,26 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
-from cxaudit.checks.values import comparable, normalise_text, parse_number
-from cxaudit.results import Capture, Evidence, JourneyRun, PageContent, RunResult, StepResult
-from cxaudit.spec.messages import Glossary, MessageRules, TextOrPattern, parse_rules
-
-# ---------------------------------------------------------------------------
-# Reading pages the way a customer does (also used by the trust checks)
-
-
-def place(run: JourneyRun, step: StepResult, journey: bool = False) -> str:
-    """Where something was seen, in words a reader can find again (``journey``: name it)."""
-    where = ""
-    if step.snapshot is not None and step.snapshot.url:
-        parts = urlsplit(step.snapshot.url)
-        where = f" ({parts.path or '/'}{'?' + parts.query if parts.query else ''})"
-    of = f" of '{run.journey}'" if journey else ""
-    return f"step {step.index + 1} '{step.name}'{where}{of} on {run.channel}"
-
-
-def audited_steps(run: JourneyRun) -> Iterator[tuple[StepResult, PageContent]]:
-    """Steps whose page content was gathered, in journey order."""
-    for step in run.steps:
-        if step.snapshot is not None and step.snapshot.content is not None:
-            yield step, step.snapshot.content
-
-
-_PRICE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("included", re.compile(r"\bincl(uded|uding|\.)?\b|\binclusive\b", re.I)),
-    ("subtotal", re.compile(r"\bsub-?\s?total\b|\bitems? total\b|\bmerchandise\b", re.I)),
-    ("discount", re.compile(r"\bdiscount|\bpromo|\bcoupon|\bvoucher|\bsaving|\breduction", re.I)),
-    ("shipping", re.compile(r"\bshipping\b|\bdelivery\b|\bpostage\b|\bp&p\b|\bcarriage\b", re.I)),
-    ("tax", re.compile(r"\btax(es)?\b|\bvat\b|\bgst\b|\bsales tax\b", re.I)),
-    (
-        "fee",
-        re.compile(
-            r"\bfees?\b|\bsurcharge|\bservice charge|\bhandling\b|\bbooking\b|\bprocessing\b", re.I
-        ),
-    ),
-    ("total", re.compile(r"\btotal\b|\bamount due\b|\bto pay\b|\bgrand total\b", re.I)),
+from cxaudit.checks.pages import (
+    FEE_KINDS,
+    Promise,
+    audited_steps,
+    delivery_promises,
+    expected_summary,
+    free_delivery_promises,
+    mask_volatile,
+    message_rules,
+    money,
+    no_summary,
+    place,
+    price_summary,
+    rule_matches,
+    runs_by_journey,
+    shown,
 )
-#: Kinds of charge that come on top of the items.
-FEE_KINDS = ("shipping", "tax", "fee")
-
-
-def price_kind(label: str) -> str:
-    """What a price is, from its label: total, subtotal, shipping, tax, fee, discount,
-    included (a share of the total shown for information), or line (an item)."""
-    for kind, pattern in _PRICE_KINDS:
-        if pattern.search(label):
-            return kind
-    return "line"
-
-
-@dataclass(frozen=True)
-class Charge:
-    kind: str
-    label: str
-    value: float
-    text: str
-
-
-@dataclass(frozen=True)
-class PriceSummary:
-    """A page's price summary: the total and what should add up to it."""
-
-    total: Charge
-    subtotal: Charge | None
-    charges: tuple[Charge, ...]  # shipping, tax, fees and (negative) discounts
-    lines: tuple[Charge, ...]  # one per item row: its last price (the line total)
-
-
-def price_summary(content: PageContent) -> PriceSummary | None:
-    """The summary of a cart or checkout page; ``None`` when the page shows no total."""
-    total = subtotal = None
-    charges: list[Charge] = []
-    rows: dict[int, Charge] = {}
-    for price in content.prices:
-        if price.value is None or price.struck:
-            continue
-        kind = price_kind(price.label)
-        charge = Charge(kind, price.label, price.value, price.text)
-        if kind == "total":
-            total = charge  # the last one shown: the grand total comes last
-        elif kind == "subtotal" and subtotal is None:
-            subtotal = charge
-        elif kind in FEE_KINDS:
-            charges.append(charge)
-        elif kind == "discount":
-            charges.append(Charge(kind, price.label, -abs(price.value), price.text))
-        elif kind == "line" and price.row is not None:
-            rows[price.row] = charge
-    if total is None:
-        return None
-    return PriceSummary(total, subtotal, tuple(charges), tuple(rows.values()))
-
-
-#: Addresses of the pages where a shop shows its price summary.
-_SUMMARY_PAGE = re.compile(
-    r"(?:^|[/_.-])(cart|basket|bag|checkout|warenkorb|kasse|panier|winkelwagen)(?:$|[/_.-])",
-    re.I,
-)
-_TOTAL_CAPTURE = re.compile(r"(?:^|[_-])(?:sub-?)?total(?:$|[_-])", re.I)
-
-
-def expected_summary(step: StepResult) -> str | None:
-    """Why this step's page must show a total, or ``None`` when it need not.
-
-    A page shows a total where the journey says so: a capture named ``total``,
-    ``cart_total``, ``subtotal``... on the step, or a page of the ``purchase`` stage
-    whose address names a cart or checkout (``/cart``, ``/basket``, ``/checkout``).
-    A search or product page is not expected to: no total there is "not applicable",
-    while no total read where one is expected is "not measured".
-    """
-    named = [c.name for c in step.captures if _TOTAL_CAPTURE.search(c.name)]
-    if named:
-        return f"the journey captures {', '.join(named)} here"
-    url = step.snapshot.url if step.snapshot is not None else ""
-    if step.stage == "purchase" and _SUMMARY_PAGE.search(urlsplit(url).path):
-        return "a cart or checkout page of the purchase stage"
-    return None
-
-
-def _no_summary(content: PageContent, why: str) -> str:
-    return (
-        f"not measured: no total was read on this page ({why}); {len(content.prices)} price(s) read"
-    )
-
-
-def _money(value: float) -> str:
-    return f"{value:,.2f}"
-
-
-_DELIVERY = re.compile(
-    r"\b(deliver\w*|arriv\w*|dispatch\w*|ships?|shipped|shipping|postage)\b", re.I
-)
-_DURATION = re.compile(
-    r"\b(?:(\d+)\s*(?:-|–|to)\s*)?(\d+)\s*(working\s+|business\s+)?(day|hour|week)s?\b"
-    r"|\b(next|same)[- ]day\b|\btomorrow\b",
-    re.I,
-)
-
-
-@dataclass(frozen=True)
-class Promise:
-    """A delivery promise: the sentence, and its time frame normalised (``2-3 working days``)."""
-
-    key: str
-    text: str
-
-
-def delivery_promises(text: str) -> list[Promise]:
-    """Delivery promises in visible text: lines that speak of delivery and give a time frame."""
-    found: list[Promise] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or len(line) > 300 or not _DELIVERY.search(line):
-            continue
-        match = _DURATION.search(line)
-        if match is None:
-            continue
-        low, high, working, unit, named = match.groups()
-        if named or unit is None:
-            key = f"{(named or 'next').lower()} day"
-        else:
-            span = f"{low}-{high}" if low else high
-            key = f"{span} {'working ' if working else ''}{unit.lower()}s"
-        found.append(Promise(key, line))
-    return found
-
-
-_FREE_DELIVERY = re.compile(
-    r"\bfree (delivery|shipping|postage)\b|\b(delivery|shipping) is free\b"
-    r"|\bno (delivery|shipping) (charges?|fees?|costs?)\b",
-    re.I,
-)
-_CONDITION = re.compile(r"\b(over|above|from|spend|orders? of|minimum|min\.)\b", re.I)
-
-
-def free_delivery_promises(text: str) -> list[tuple[str, float | None]]:
-    """Promises of free delivery, each with its spending threshold (``None``: unconditional)."""
-    found = []
-    for line in text.splitlines():
-        line = line.strip()
-        match = _FREE_DELIVERY.search(line) if len(line) <= 300 else None
-        if match is None:
-            continue
-        rest = line[match.end() :]
-        threshold = parse_number(rest) if _CONDITION.search(rest) else None
-        found.append((line, threshold))
-    return found
-
-
-_VOLATILE = re.compile(r"\b[a-z]{0,4}-?\d{4,}\b", re.I)
-
-
-def mask_volatile(text: str) -> str:
-    """Text with order numbers and other long numbers masked, so two runs compare equal."""
-    return _VOLATILE.sub("#", normalise_text(text))
-
-
-def _shown(capture: Capture) -> str:
-    return "(secret)" if capture.secret else f"“{capture.text}”"
-
-
-def _rules(run: JourneyRun) -> MessageRules:
-    return parse_rules(run.rules.get("messages"))
-
-
-def match_groups(run: JourneyRun) -> list[tuple[str, ...]]:
-    """The journey's ``must_match`` rules as CX-MSG-001 compares them: groups of capture
-    names (a single name is a group of one). Raises ``ValueError`` on broken rules."""
-    return _rules(run).match_groups()
-
-
-def _matches(rule: TextOrPattern, text: str) -> bool:
-    if rule.text is not None:
-        return normalise_text(rule.text) in normalise_text(text)
-    return re.search(rule.pattern or "", text, re.I) is not None
-
-
-def _journeys(result: RunResult) -> dict[str, list[JourneyRun]]:
-    grouped: dict[str, list[JourneyRun]] = {}
-    for run in result.runs:
-        grouped.setdefault(run.journey, []).append(run)
-    return grouped
-
+from cxaudit.checks.values import comparable, normalise_text
+from cxaudit.results import Evidence, JourneyRun, RunResult, StepResult
+from cxaudit.spec.messages import Glossary, TextOrPattern
 
 # ---------------------------------------------------------------------------
 # Checks
@@ -273,9 +68,9 @@ class CapturedValuesMatch(Check):
     advice = "Make every page read the value from the same source (price, promise, total)."
 
     def evaluate(self, subject: RunResult, options: object) -> Iterable[Result]:
-        for journey, runs in _journeys(subject).items():
+        for journey, runs in runs_by_journey(subject).items():
             try:
-                rules = _rules(runs[0])
+                rules = message_rules(runs[0])
             except ValueError as exc:
                 yield Result(status=Status.ERROR, message=str(exc), journey=journey)
                 continue
@@ -322,8 +117,8 @@ class CapturedValuesMatch(Check):
                 status=Status.FAIL,
                 rule=name,
                 message=(
-                    f"{capture.name} is {_shown(capture)} at {place(run, step)}, but "
-                    f"{first.name} was {_shown(first)} at {place(first_run, first_step)}"
+                    f"{capture.name} is {shown(capture)} at {place(run, step)}, but "
+                    f"{first.name} was {shown(first)} at {place(first_run, first_step)}"
                 ),
                 journey=journey,
                 channel=run.channel,
@@ -371,7 +166,7 @@ class RequiredMessages(Check):
     def evaluate(self, subject: JourneySubject, options: object) -> Iterable[Result]:
         run = subject.run
         try:
-            rules = _rules(run)
+            rules = message_rules(run)
         except ValueError as exc:
             yield Result(status=Status.ERROR, message=str(exc))
             return
@@ -395,7 +190,7 @@ class RequiredMessages(Check):
                         rule=rule.describe(),
                     )
                     continue
-                if any(_matches(rule, s.snapshot.visible_text or "") for s in steps):  # type: ignore[union-attr]
+                if any(rule_matches(rule, s.snapshot.visible_text or "") for s in steps):  # type: ignore[union-attr]
                     yield Result(status=Status.PASS, stage=stage, rule=rule.describe())
                     continue
                 yield Result(
@@ -464,7 +259,7 @@ class ForbiddenText(Check):
             return
         text = snapshot.visible_text
         try:
-            user = [*_rules(subject.run).forbidden]
+            user = [*message_rules(subject.run).forbidden]
         except ValueError as exc:
             yield Result(status=Status.ERROR, message=str(exc))
             return
@@ -562,7 +357,7 @@ def _step_view(step: StepResult) -> dict[str, Any] | None:
     return {
         "headings": [mask_volatile(h.text) for h in content.headings],
         "calls to action": sorted({mask_volatile(c) for c in content.ctas}),
-        "prices": sorted({_money(p.value) for p in content.prices if p.value is not None}),
+        "prices": sorted({money(p.value) for p in content.prices if p.value is not None}),
         "promises": sorted({p.key for p in delivery_promises(snapshot.visible_text or "")}),
     }
 
@@ -589,7 +384,7 @@ class ChannelDrift(Check):
     advice = "Serve every channel the same prices and wording; hide layout, not content."
 
     def evaluate(self, subject: RunResult, options: object) -> Iterable[Result]:
-        for journey, runs in _journeys(subject).items():
+        for journey, runs in runs_by_journey(subject).items():
             if len(runs) < 2:
                 continue
             reference = runs[0]
@@ -676,7 +471,7 @@ class PriceArithmetic(Check):
         if summary is None:
             why = expected_summary(subject.step)
             if why is not None:
-                message = _no_summary(snapshot.content, why)
+                message = no_summary(snapshot.content, why)
                 yield Result(status=Status.ERROR, message=message)
             return
         base = summary.subtotal.value if summary.subtotal else None
@@ -687,8 +482,8 @@ class PriceArithmetic(Check):
             base = sum(line.value for line in summary.lines)
             base_text = f"{len(summary.lines)} item line(s)"
         expected = base + sum(c.value for c in summary.charges)
-        parts = [f"{base_text} {_money(base)}"] + [
-            f"{c.label or c.kind} {_money(c.value)}" for c in summary.charges
+        parts = [f"{base_text} {money(base)}"] + [
+            f"{c.label or c.kind} {money(c.value)}" for c in summary.charges
         ]
         breakdown = " + ".join(parts)
         if abs(expected - summary.total.value) <= 0.01:
@@ -696,7 +491,7 @@ class PriceArithmetic(Check):
             return
         yield Result(
             status=Status.FAIL,
-            message=f"{breakdown} = {_money(expected)}, but the page says "
+            message=f"{breakdown} = {money(expected)}, but the page says "
             f"{summary.total.label or 'total'} {summary.total.text}",
             identity=f"total:{summary.total.value}",
             evidence=(
@@ -851,7 +646,7 @@ class DripPricing(Check):
                 step, content, why = expected[0]
                 yield Result(
                     status=Status.ERROR,
-                    message=f"{_no_summary(content, why)} at {place(run, step)}",
+                    message=f"{no_summary(content, why)} at {place(run, step)}",
                     stage=step.stage,
                     step=step.index,
                 )
@@ -1036,98 +831,3 @@ class ReadabilityPerStage(Check):
                     ),
                 ),
             )
-
-
-# ---------------------------------------------------------------------------
-# The pages against the baseline run's
-
-
-class VisualChangeOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    moderate_from: float = Field(
-        default=0.1,
-        ge=0,
-        le=1,
-        description="Share of a screenshot's pixels changed from which the finding is "
-        "moderate rather than minor.",
-    )
-
-
-def pixel_share(ratio: float) -> str:
-    """A share of pixels as a reader reads it: ``12 %``, ``0.35 %``, ``0.004 %``."""
-    percent = 100 * ratio
-    return f"{percent:.0f} %" if percent >= 10 else f"{percent:.2g} %"
-
-
-@register
-class VisualChange(Check):
-    """Each page looks as it did in the baseline run, but for what was meant to change.
-
-    A page that looks different from the last release without anyone having
-    meant it (a style sheet that no longer loads, a banner over the basket,
-    a button pushed off the screen) is met by every customer, and no other
-    check needs to understand it to see it. With ``--baseline``, each
-    audited step's screenshot is compared pixel by pixel with the same
-    step's in the baseline run (same journey, channel, step number and
-    action): the step fails when more than ``visual.threshold`` of its
-    pixels changed, each by more than ``visual.tolerance`` of a colour
-    channel, so antialiasing and compression noise do not count. The
-    finding outlines the changed areas; a person decides whether the change
-    was meant. Parts that change by design (clocks, dates, carousels) go
-    under ``visual.mask`` and are painted over in every screenshot. Steps
-    with nothing to compare with (no such step or no screenshot in the
-    baseline, or a picture of another size) are "not compared"; without
-    ``--baseline`` the check does not run.
-    """
-
-    code = "CX-MSG-011"
-    slug = "visual-change"
-    title = "The page looks as it did in the baseline run"
-    failure_title = "The page looks different from the baseline run"
-    category = "consistency"
-    weight = 1.0
-    severity = "minor"
-    Options = VisualChangeOptions
-    advice = (
-        "Compare the outlined areas with the baseline's picture (linked on the step): fix "
-        "the page if the change was not meant; if it was, this run becomes the next "
-        "baseline. Add parts that change on every visit to visual.mask."
-    )
-
-    def evaluate(self, subject: StepSubject, options: VisualChangeOptions) -> Iterable[Result]:
-        visual = subject.step.visual
-        if visual is None:
-            return
-        if visual.status == "not_compared":
-            yield Result(status=Status.NOT_APPLICABLE, message=f"not compared: {visual.reason}")
-            return
-        share = pixel_share(visual.ratio)
-        if visual.status == "unchanged":
-            message = (
-                f"{share} of the screenshot changed (threshold {pixel_share(visual.threshold)})"
-            )
-            yield Result(status=Status.PASS, message=message)
-            return
-        areas = len(visual.regions) + visual.more_regions
-        largest = visual.regions[0] if visual.regions else None
-        where = (
-            f"; the largest at x {largest.x:.0f}, y {largest.y:.0f} "
-            f"({largest.width:.0f} x {largest.height:.0f} px)"
-            if largest is not None
-            else ""
-        )
-        yield Result(
-            status=Status.FAIL,
-            severity="moderate" if visual.ratio >= options.moderate_from else "minor",
-            message=f"{share} of the screenshot of {place(subject.run, subject.step)} changed "
-            f"since the baseline run {visual.baseline_run} (threshold "
-            f"{pixel_share(visual.threshold)}), in {areas} area{'s' if areas != 1 else ''}{where}",
-            evidence=tuple(
-                Evidence(
-                    box={"x": r.x, "y": r.y, "width": r.width, "height": r.height},
-                    values={"changed area": f"{i + 1} of {areas}"},
-                )
-                for i, r in enumerate(visual.regions)
-            ),
-        )

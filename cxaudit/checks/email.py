@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field
 
 from cxaudit.checks.base import Check, Result, Status, StepSubject, register
-from cxaudit.checks.consistency import place
 from cxaudit.checks.elements import CheckOptions
+from cxaudit.checks.pages import place
 from cxaudit.checks.trust import _ORDER_NUMBER
 from cxaudit.checks.values import amount, amounts, normalise_text, without_amounts
 from cxaudit.results import (

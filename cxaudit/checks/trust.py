@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
-from cxaudit.checks.consistency import audited_steps, place, price_summary
 from cxaudit.checks.elements import element, fields, part
+from cxaudit.checks.pages import audited_steps, place, price_summary
 from cxaudit.checks.usability import field_purpose
 from cxaudit.results import Evidence, JourneyRun, PageContent, StepResult
 

@@ -17,7 +17,6 @@ is there) and says faster, slower or inconclusive.
 
 from __future__ import annotations
 
-import importlib
 import re
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -27,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cxaudit.analysis.stats import compare_timings as stats_compare
 from cxaudit.analysis.visual import VisualOptions
 from cxaudit.results import BaselineSummary, Finding, JourneyRun, RunResult
 
@@ -250,31 +250,13 @@ def timing_samples(result: RunResult) -> dict[str, list[float]]:
     return samples
 
 
-def _stats_test() -> TimingTest | None:
-    """``cxaudit.analysis.stats.compare_timings`` (Mann-Whitney U), when this build has it."""
-    try:
-        module = importlib.import_module("cxaudit.analysis.stats")
-    except ImportError:
-        return None
-    return getattr(module, "compare_timings", None)
-
-
-def _median_only(baseline: Sequence[float], current: Sequence[float]) -> dict[str, Any]:
-    base, now = statistics.median(baseline), statistics.median(current)
-    return {
-        "verdict": "inconclusive",
-        "change": (now - base) / base if base else None,
-        "reason": "no statistical test available",
-    }
-
-
 def compare_timings(
     baseline: Mapping[str, Sequence[float]],
     current: Mapping[str, Sequence[float]],
     test: TimingTest | None = None,
 ) -> list[dict[str, Any]]:
     """A verdict per metric measured in both runs, biggest relative change first."""
-    test = test or _stats_test() or _median_only
+    test = test or stats_compare
     out = []
     for metric in sorted(set(baseline) & set(current)):
         if not baseline[metric] or not current[metric]:

@@ -30,8 +30,9 @@ from typing import Any
 
 from cxaudit.ci.baseline import is_new
 from cxaudit.results import Finding, RunResult
+from cxaudit.spec.journey_file import SEVERITIES
 
-FAIL_ON = ("critical", "serious", "moderate", "minor")
+FAIL_ON = SEVERITIES
 EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE, EXIT_RUN_ERROR = 0, 1, 2, 3
 
 

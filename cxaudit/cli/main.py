@@ -32,6 +32,7 @@ from cxaudit.run.runner import (
 )
 from cxaudit.sanitize import terminal_text
 from cxaudit.spec.channels import BUILTIN_CHANNELS
+from cxaudit.spec.journey_file import SEVERITIES
 
 DEFAULT_CHANNELS = ("desktop", "mobile")
 
@@ -370,7 +371,7 @@ def _threshold_options() -> list[Callable[..., Any]]:
         ),
         click.option(
             "--fail-on",
-            type=click.Choice(["critical", "serious", "moderate", "minor"]),
+            type=click.Choice(SEVERITIES),
             help="Exit 1 on any finding at or above this severity.",
         ),
         click.option(
@@ -676,7 +677,9 @@ def merge(
     for path in results:
         if Path(path).resolve() == (out_dir / RESULTS_FILE).resolve():
             raise UsageError(f"{path} is the output too: give another --output")
-    sources = [(read_results(Path(path)), Path(path).parent) for path in results]
+    sources = [
+        (read_results(Path(path), need_evidence=True), Path(path).parent) for path in results
+    ]
     thresholds = _thresholds(settings, fail_under, fail_on, fail_on_new, baseline)
     merged = merge_results([r for r, _ in sources], AnalysisSettings.from_settings(settings))
     merged = _known(settings, baseline).apply(merged)

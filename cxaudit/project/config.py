@@ -34,8 +34,9 @@ from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.mail.settings import MailSettings
 from cxaudit.spec.channels import BUILTIN_CHANNELS, Channel, NetworkProfile
-from cxaudit.spec.journey_file import Budgets, check_test_id_attribute
-from cxaudit.spec.loader import display, pydantic_issues
+from cxaudit.spec.issues import pydantic_issues
+from cxaudit.spec.journey_file import Budgets, Severity, check_test_id_attribute
+from cxaudit.spec.loader import display
 from cxaudit.spec.locators import Locator
 from cxaudit.spec.messages import Glossary
 from cxaudit.spec.yamlpos import Document, load_document, read_limited
@@ -241,7 +242,7 @@ class ThresholdConfig(_Section):
     categories: dict[str, float] = Field(
         default_factory=dict, description="Minimum score per category."
     )
-    fail_on: Literal["critical", "serious", "moderate", "minor"] | None = Field(
+    fail_on: Severity | None = Field(
         default=None, description="Fail on any finding at or above this severity."
     )
     not_measured_fails: bool = Field(

@@ -56,6 +56,8 @@ _SHARED_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    from cxaudit.spec.journey_file import SEVERITIES
+
     group = parser.getgroup("cxaudit", "cxaudit: customer-experience journeys")
     group.addoption(
         "--cx-journeys",
@@ -85,7 +87,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--cx-fail-on",
-        choices=["critical", "serious", "moderate", "minor"],
+        choices=list(SEVERITIES),
         metavar="SEVERITY",
         help="As cxaudit run --fail-on: a finding at or above SEVERITY fails.",
     )

@@ -362,7 +362,7 @@ class Suite:
         results = [self.raw_result()] if self.runs.runs else []
         if parts_dir.is_dir():
             for part in sorted(parts_dir.glob(f"{self.options.token}-*.json")):
-                results.append(read_results(part))
+                results.append(read_results(part, need_evidence=True))
         if not results:
             return None
         merged = merge_results(results, self.analysis)

@@ -18,8 +18,9 @@ from urllib.parse import quote
 
 from cxaudit.analysis.analyse import SEVERITY_ORDER, problem_identity
 from cxaudit.analysis.scoring import BAND_LABELS, Profile, band, capped_band, ordered_categories
-from cxaudit.checks.consistency import match_groups, pixel_share
+from cxaudit.checks.pages import match_groups
 from cxaudit.checks.values import comparable
+from cxaudit.checks.visual_change import pixel_share
 from cxaudit.ci.baseline import is_new
 from cxaudit.report.evidence import Crop, crop, image_size, screenshot_scale
 from cxaudit.results import ChannelInfo, Finding, JourneyRun, RunResult, StepResult

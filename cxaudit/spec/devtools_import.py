@@ -418,7 +418,7 @@ def import_recording(
     text: str, source: str, *, stage: str = "purchase", name: str | None = None
 ) -> Imported:
     """The journey YAML for a recording. Raises :class:`SpecError` for a broken file."""
-    from cxaudit.spec.loader import pydantic_issues
+    from cxaudit.spec.issues import pydantic_issues
 
     try:
         data = json.loads(text)

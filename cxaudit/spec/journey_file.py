@@ -54,8 +54,10 @@ class AuditOptions(_Strict):
 
 #: When a page counts as loaded (Playwright's load states).
 WaitUntil = Literal["load", "domcontentloaded", "networkidle", "commit"]
-#: Severities a soft check's finding may have.
-Severity = Literal["critical", "serious", "moderate", "minor"]
+#: The severities of a finding, worst first: what a soft check may say, what
+#: thresholds fail on. (Notes cxaudit writes itself are "info", below them all.)
+SEVERITIES = ("critical", "serious", "moderate", "minor")
+Severity = Literal[SEVERITIES]  # type: ignore[valid-type]
 #: An HTML attribute name, as ``test_id_attribute`` takes one.
 TEST_ID_ATTRIBUTE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 

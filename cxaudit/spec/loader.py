@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
-import types
-import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from cxaudit.errors import SpecError, SpecIssue
 from cxaudit.redact import short_secret_warning
 from cxaudit.spec.actions import REGISTRY, UseArgs
+from cxaudit.spec.issues import model_fields, pydantic_issues, suggest
 from cxaudit.spec.journey_file import (
     CONSENT_ACTIONS,
     AuditOptions,
@@ -83,159 +81,6 @@ HEADER_KEYS = ("headers", "cookies")
 
 
 # ---------------------------------------------------------------------------
-# pydantic errors -> positioned issues
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _model_fields(model: type[BaseModel]) -> list[str]:
-    return [f.alias or name for name, f in model.model_fields.items()]
-
-
-def _annotation_at(annotation: Any, part: str | int) -> Any:
-    """The type one step down ``annotation`` along a pydantic error location."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            found = _annotation_at(arg, part)
-            if found is not None:
-                return found
-        return None
-    if origin is list and isinstance(part, int):
-        return typing.get_args(annotation)[0]
-    if origin is dict:
-        return typing.get_args(annotation)[1]
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        if "root" in annotation.model_fields and len(annotation.model_fields) == 1:
-            return _annotation_at(annotation.model_fields["root"].annotation, part)
-        for name, info in annotation.model_fields.items():
-            if part in (name, info.alias):
-                return info.annotation
-    return None
-
-
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the model found at ``loc`` inside ``model`` (for suggestions)."""
-    annotation: Any = model
-    for part in loc:
-        annotation = _annotation_at(annotation, part)
-        if annotation is None:
-            return []
-    candidates = [annotation]
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        candidates = list(typing.get_args(annotation))
-    for item in candidates:
-        if isinstance(item, type) and issubclass(item, BaseModel):
-            return _model_fields(item)
-    return []
-
-
-_TYPE_WORDS = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_from_float": "a whole number",
-    "int_parsing": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-}
-_SCALAR_WORDS = {"text", "a whole number", "a number", "true or false"}
-_UNION_TAGS = {"str", "int", "float", "bool", "none", "list", "dict"}
-
-
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The location without pydantic's names of union members and validators."""
-    return tuple(
-        p
-        for p in loc
-        if not (
-            isinstance(p, str) and ("[" in p or p[:1].isupper() or p in _UNION_TAGS or p == "root")
-        )
-    )
-
-
-def pydantic_issues(
-    doc: Document, base: PathKey, exc: ValidationError, model: type[BaseModel]
-) -> list[SpecIssue]:
-    """Translate pydantic errors into positioned, plain-language issues.
-
-    A value that fits none of a union's types gives one error per type in
-    pydantic; here they become one ("expected text or a mapping"), and a
-    type error is dropped when another member of the union accepted the
-    type and found a deeper problem.
-    """
-    errors = [(_clean_loc(tuple(err["loc"])), err) for err in exc.errors()]
-    deeper = {loc[:i] for loc, _ in errors for i in range(len(loc))}
-    other = {loc for loc, err in errors if err["type"] not in _TYPE_WORDS}
-    grouped: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for loc, err in errors:
-        if err["type"] in _TYPE_WORDS and (loc in deeper or loc in other):
-            continue  # another member of a union took the value and found the real problem
-        grouped.setdefault(loc, []).append(dict(err))
-    issues: list[SpecIssue] = []
-    for loc, errs in grouped.items():
-        path = (*base, *loc)
-        type_errs = [e for e in errs if e["type"] in _TYPE_WORDS]
-        if len(errs) > 1 and len(type_errs) == len(errs):
-            words = list(dict.fromkeys(_TYPE_WORDS[e["type"]] for e in errs))
-            if {"text", "a number", "true or false"} <= set(words):
-                rest = [w for w in words if w not in _SCALAR_WORDS]
-                words = ["text, a number", "true/false", *rest]
-            got = errs[0].get("input")
-            issues.append(
-                doc.issue(
-                    path,
-                    f"expected {' or '.join(words)}, got {type(got).__name__} {got!r}"[:200],
-                )
-            )
-            continue
-        for err in errs:
-            issues.append(_one_issue(doc, path, loc, err, model))
-    return issues
-
-
-def _one_issue(
-    doc: Document, path: PathKey, loc: tuple[Any, ...], err: dict[str, Any], model: type[BaseModel]
-) -> SpecIssue:
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        key = loc[-1] if loc else "?"
-        choices = _fields_at(model, loc[:-1])
-        return doc.issue(path, f"unknown key '{key}'{_suggest(str(key), choices)}", key=True)
-    if kind == "missing":
-        return doc.issue(path[:-1], f"missing '{loc[-1]}'")
-    message = re.sub(r"^(Value|Assertion) error, ", "", err["msg"])
-    got = err.get("input")
-    ctx = err.get("ctx") or {}
-    if kind in _TYPE_WORDS:
-        message = f"expected {_TYPE_WORDS[kind]}, got {type(got).__name__} {got!r}"
-    elif kind in _LIMITS:
-        limits = {k: f"{v:g}" if isinstance(v, (int, float)) else v for k, v in ctx.items()}
-        message = f"{_LIMITS[kind].format(**limits)}, got {got!r}"
-    elif kind == "too_short":
-        message = f"needs at least {ctx.get('min_length', 1)} item(s), got {len(got or [])}"
-    elif kind == "literal_error":
-        message = f"expected {ctx.get('expected', 'one of the allowed values')}, got {got!r}"
-    return doc.issue(path, message[:240])
-
-
-_LIMITS = {
-    "greater_than_equal": "must be at least {ge}",
-    "greater_than": "must be more than {gt}",
-    "less_than_equal": "must be at most {le}",
-    "less_than": "must be less than {lt}",
-}
-
-
-# ---------------------------------------------------------------------------
 # Steps
 
 
@@ -244,13 +89,13 @@ def _takes(name: str, model: type[BaseModel]) -> str:
     from cxaudit.spec.locators import LOCATOR_FIELDS, Locator
 
     if issubclass(model, Locator):
-        own = [f for f in _model_fields(model) if f not in LOCATOR_FIELDS]
+        own = [f for f in model_fields(model) if f not in LOCATOR_FIELDS]
         plus = f" and {', '.join(own)}" if own else ""
         return f"'{name}' takes a mapping: a locator such as {{label: Email}}{plus}"
     if "root" in model.model_fields:
         example = REGISTRY[name].examples[0] if REGISTRY[name].examples else name
         return f"'{name}' takes a mapping, for example: {example}"
-    return f"'{name}' takes a mapping of its arguments: {', '.join(_model_fields(model))}"
+    return f"'{name}' takes a mapping of its arguments: {', '.join(model_fields(model))}"
 
 
 @dataclass(frozen=True)
@@ -482,7 +327,7 @@ class Loader:
                     doc.issue(
                         (*path, "use", "with", key),
                         f"fragment '{frag.model.fragment}' has no parameter '{key}'"
-                        f"{_suggest(key, defaults)}; its parameters: {known}",
+                        f"{suggest(key, defaults)}; its parameters: {known}",
                         key=True,
                     )
                 )
@@ -565,7 +410,7 @@ class Loader:
                     self.add(
                         doc.issue(
                             (*path, key),
-                            f"unknown action '{key}'{_suggest(str(key), REGISTRY)}",
+                            f"unknown action '{key}'{suggest(str(key), REGISTRY)}",
                             key=True,
                         )
                     )
@@ -575,7 +420,7 @@ class Loader:
             self.add(
                 doc.issue(
                     (*path, name),
-                    f"unknown action '{name}'{_suggest(str(name), REGISTRY)}",
+                    f"unknown action '{name}'{suggest(str(name), REGISTRY)}",
                     key=True,
                 )
             )
@@ -872,7 +717,7 @@ class Loader:
                 self.add(
                     doc.issue(
                         ("channels", i),
-                        f"unknown channel '{channel}'{_suggest(channel, known)}; known: {', '.join(known)}",
+                        f"unknown channel '{channel}'{suggest(channel, known)}; known: {', '.join(known)}",
                     )
                 )
 
@@ -923,7 +768,7 @@ class Loader:
                         doc.issue(
                             ("journey",),
                             f"the name uses {unknown[0]}, which is not a column of the data rows"
-                            f"{_suggest(unknown[0].name, row)}",
+                            f"{suggest(unknown[0].name, row)}",
                         )
                     )
                     return []
@@ -985,7 +830,7 @@ class Loader:
                             step.column,
                             step.path,
                             f"variable '{ref.name}' is used before it has a value"
-                            f"{_suggest(ref.name, defined)}: capture or set it in an earlier step{where}",
+                            f"{suggest(ref.name, defined)}: capture or set it in an earlier step{where}",
                         )
                     )
             if step.action in ("capture", "set"):
@@ -1075,7 +920,7 @@ def _stray_arguments(raw: dict[str, Any], action_keys: list[Any]) -> tuple[str, 
     if len(known) != 1 or raw[known[0]] is not None:
         return None
     action = str(known[0])
-    fields = set(_model_fields(REGISTRY[action].args))
+    fields = set(model_fields(REGISTRY[action].args))
     others = [str(k) for k in raw if k != action]
     beside = [k for k in others if k not in STEP_OPTION_KEYS]
     if beside:

@@ -130,7 +130,7 @@ def validate_messages(
     Returns the rules as plain data (what the runner records in results) and
     the problems, each at its position.
     """
-    from cxaudit.spec.loader import pydantic_issues
+    from cxaudit.spec.issues import pydantic_issues
 
     if not raw:
         return {}, []

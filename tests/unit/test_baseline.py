@@ -125,7 +125,7 @@ def test_timing_hook_takes_samples_per_metric() -> None:
     assert verdicts[0]["current_median"] == pytest.approx(2 * verdicts[0]["baseline_median"])
 
 
-def test_timing_without_a_test_says_inconclusive() -> None:
+def test_one_timing_on_each_side_is_inconclusive_however_far_apart() -> None:
     verdicts = compare_timings({"a: step_ms": [100.0]}, {"a: step_ms": [150.0]}, None)
-    assert verdicts[0]["verdict"] in ("inconclusive", "slower", "faster")
+    assert verdicts[0]["verdict"] == "inconclusive"
     assert verdicts[0]["change"] == pytest.approx(0.5)

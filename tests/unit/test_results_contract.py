@@ -13,7 +13,15 @@ from cxaudit.analysis.analyse import analyse
 from cxaudit.checks.base import all_checks
 from cxaudit.cli.main import main
 from cxaudit.report.view import check_impact
-from cxaudit.results import CheckText, ResultsFileError, read_results
+from cxaudit.results import (
+    EVIDENCE_FIELDS,
+    CheckText,
+    ResultsFileError,
+    RunResult,
+    read_results,
+    write_results,
+)
+from tests.data.demo_results import recorded
 
 DATA = Path(__file__).parents[1] / "data" / "results"
 #: Analysed and written by cxaudit 0.1.0 before results carried their checks' texts.
@@ -58,4 +66,58 @@ def test_a_results_file_of_another_major_schema_says_why_it_is_not_read(tmp_path
     path = tmp_path / "results.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ResultsFileError, match=r"schema 0\.9 is not supported.*reads 1\."):
+        read_results(path)
+
+
+def _recorded() -> RunResult:
+    """The recorded demo audit: every gatherer's evidence on every audited step."""
+    return recorded()
+
+
+def test_raw_evidence_goes_beside_the_results_and_comes_back(tmp_path: Path) -> None:
+    result = _recorded()
+    assert any(s.snapshot and s.snapshot.layout for run in result.runs for s in run.steps)
+    path = tmp_path / "results.json"
+    write_results(result, path)
+    written = json.loads(path.read_text(encoding="utf-8"))
+    assert written["evidence_file"] == "results.evidence.json.gz"
+    snapshots = [s["snapshot"] for run in written["runs"] for s in run["steps"] if s["snapshot"]]
+    assert snapshots and not any(field in s for s in snapshots for field in EVIDENCE_FIELDS)
+    assert (tmp_path / "results.evidence.json.gz").is_file()
+    back = read_results(path, need_evidence=True)
+    assert back.model_copy(update={"evidence_file": ""}) == result
+
+
+def test_without_its_evidence_file_a_result_still_renders_but_cannot_be_checked_again(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "results.json"
+    write_results(_recorded(), path)
+    (tmp_path / "results.evidence.json.gz").unlink()
+    alone = read_results(path)
+    assert alone.all_findings() and all(
+        s.snapshot.layout is None for run in alone.runs for s in run.steps if s.snapshot
+    )
+    with pytest.raises(ResultsFileError, match=r"results\.evidence\.json\.gz is missing"):
+        read_results(path, need_evidence=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("../elsewhere.evidence.json.gz", None, "not a file name beside it"),
+        ("results.evidence.json.gz", b"not gzip at all", "not a cxaudit evidence file"),
+    ],
+)
+def test_a_strange_evidence_file_is_a_clear_error(
+    tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    path = tmp_path / "results.json"
+    write_results(_recorded(), path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["evidence_file"] = name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    if content is not None:
+        (tmp_path / name).write_bytes(content)
+    with pytest.raises(ResultsFileError, match=message):
         read_results(path)
