@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from cxaudit.demo import DemoShop
+from tests.results_files import results_data, results_text
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDINGS = ROOT / "tests" / "data" / "recordings"
@@ -57,11 +57,11 @@ def test_imported_recordings_run_against_the_demo_shop(demo_shop: DemoShop, tmp_
         env={"CARD_NUMBER": card},
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    data = results_data(out / "results.json")
     assert {r["journey"]: r["status"] for r in data["runs"]} == {
         "Guest buys Trail Runner 2": "passed",
         "Order status and a question to support": "passed",
     }
     buy = next(r for r in data["runs"] if r["journey"] == "Guest buys Trail Runner 2")
     assert buy["steps"][-1]["snapshot"]["url"].endswith("/confirmation")
-    assert card not in (out / "results.json").read_text(encoding="utf-8")
+    assert card not in results_text(out / "results.json")

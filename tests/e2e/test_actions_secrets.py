@@ -15,6 +15,7 @@ import pytest
 
 from cxaudit.redact import MASK
 from tests.e2e.actions_page import PageServer
+from tests.results_files import results_text
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "S3cr3t pa55!"  # a space and a "!": URL-encoded differently in a query
@@ -69,7 +70,7 @@ def test_secrets_are_redacted_everywhere(site: PageServer, tmp_path: Path) -> No
     out = tmp_path / "report"
     done = run_cli(tmp_path / "secret.yaml", JOURNEY, site, out, CXAUDIT_TEST_PASSWORD=PASSWORD)
     assert done.returncode in (0, 1), done.stderr
-    results = (out / "results.json").read_text(encoding="utf-8")
+    results = results_text(out / "results.json")
     # The run did see the secrets: the page echoed one, and the steps ran.
     assert any(run["status"] == "passed" for run in json.loads(results)["runs"])
     assert MASK in results

@@ -13,6 +13,7 @@ from cxaudit.demo import DemoShop
 from cxaudit.gather.axe import axe_engine
 from cxaudit.gather.snapshot import MASKED_KEY
 from cxaudit.results import RunResult, read_results
+from tests.results_files import results_text
 
 pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -193,7 +194,7 @@ def test_a_secret_in_phrase_actions_is_masked(
         "no:cacheprovider",
     )
     result.assert_outcomes(passed=2)
-    results = (out / "results.json").read_text("utf-8")
+    results = results_text(out / "results.json")
     assert "jacket" in results  # the step is recorded...
     for text in (results, result.stdout.str(), result.stderr.str()):
         assert secret not in text  # ...without the secret

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from cxaudit.run.runner import RunOptions
 from cxaudit.spec import load_journeys
 from cxaudit.spec.channels import resolve_channels
 from tests.e2e.conftest import cxaudit
+from tests.results_files import results_data
 
 
 def write(path: Path, text: str) -> Path:
@@ -88,7 +88,7 @@ def test_unreachable_site_is_a_run_error_with_a_report(closed_port: int, tmp_pat
     assert done.returncode == 3, done.stderr
     assert "ERR_CONNECTION_REFUSED" in done.stdout
     assert "Traceback" not in done.stderr + done.stdout
-    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    data = results_data(out / "results.json")
     run = data["runs"][0]
     assert run["status"] == "error"
     assert run["steps"][0]["status"] == "error"

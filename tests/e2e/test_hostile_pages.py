@@ -5,7 +5,6 @@ Issue 18 points 1, 2 and 4, each on a server of the test's own on 127.0.0.1.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from tests.e2e.conftest import ROOT, cxaudit
 from tests.e2e.fault_site import PAGE, FaultSite
 from tests.e2e.page_server import serve
 from tests.e2e.reliability_helpers import audit, by_name, write_journeys
+from tests.results_files import results_data, results_text
 
 # A lone surrogate (half of a UTF-16 pair) in the title, the text and a console message.
 SURROGATES = """<!doctype html>
@@ -80,7 +80,7 @@ def test_a_lone_surrogate_in_page_text_does_not_lose_the_run(
     assert "Console \ufffd message" in [m.text for m in snapshot.console]
     assert (
         "Title \ufffd end"
-        in json.loads((out / "results.json").read_text("utf-8"))["runs"][
+        in results_data(out / "results.json")["runs"][
             next(i for i, r in enumerate(result.runs) if r.journey == "Broken text")
         ]["steps"][0]["snapshot"]["title"]
     )
@@ -180,7 +180,7 @@ def test_a_page_that_leaves_the_allowed_origins_by_itself_is_not_recorded(
         assert failed.snapshot is not None and not failed.snapshot.audited
         assert failed.snapshot.title == "" and failed.snapshot.screenshot is None
         assert run.steps[-1].status == "skipped"
-    text = (out / "results.json").read_text("utf-8")
+    text = results_text(out / "results.json")
     for foreign in ("Foreign shop", "Foreign console"):
         assert foreign not in text, foreign  # nothing of the other site is recorded
         for page in out.glob("*.html"):

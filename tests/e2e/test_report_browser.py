@@ -21,6 +21,7 @@ from cxaudit.report import write_report
 from cxaudit.run.browser import BrowserOptions, browser_session
 from tests.data.demo_results import copy_demo, recorded
 from tests.e2e.conftest import cxaudit
+from tests.results_files import results_data
 
 PAGES = ("index.html", "desktop.html", "mobile.html", "report.html")
 VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
@@ -223,7 +224,7 @@ def test_tracing_records_a_trace_per_run_and_the_report_links_it(
             cwd=tmp_path,
         )  # fmt: skip
         assert outcome.returncode == 1, outcome.stderr  # a journey could not be finished
-        result = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        result = results_data(out / "results.json")
         traces = {r["journey"]: r["trace"] for r in result["runs"]}
         assert traces["Product page"] == ""  # passed: not kept
         kept = traces["Missing button"]

@@ -30,6 +30,7 @@ from playwright.sync_api import sync_playwright
 from cxaudit.redact import MASK
 from cxaudit.run.browser import find_executable
 from tests.e2e.page_server import _serving
+from tests.results_files import results_data
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = (sys.executable, "-m", "cxaudit")
@@ -219,7 +220,7 @@ def run_cli(site: str, tmp_path: Path, text: str) -> tuple[subprocess.CompletedP
 @pytest.mark.timeout(300)
 def test_no_form_of_a_secret_reaches_any_output(site: str, tmp_path: Path) -> None:
     done, out = run_cli(site, tmp_path, JOURNEY)
-    results = json.loads((out / "results.json").read_text("utf-8"))
+    results = results_data(out / "results.json")
     (run,) = results["runs"]
     assert run["status"] == "passed", run["error"]
     # The page did echo them: the masks are where the secrets were.
@@ -289,7 +290,7 @@ def test_a_secret_that_cannot_be_covered_withholds_the_screenshot(
 ) -> None:
     """The frame's text is the page's, but the mask cannot reach into it: no picture."""
     _, out = run_cli(site, tmp_path, FRAMED_JOURNEY)
-    (run,) = json.loads((out / "results.json").read_text("utf-8"))["runs"]
+    (run,) = results_data(out / "results.json")["runs"]
     assert run["status"] == "passed", run["error"]
     snapshot = run["steps"][0]["snapshot"]
     assert snapshot["audited"] and snapshot["screenshot"] is None

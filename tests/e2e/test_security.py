@@ -21,6 +21,7 @@ from cxaudit.run.runner import NO_TRACE_SECRETS, Runner, RunOptions
 from cxaudit.spec.channels import BUILTIN_CHANNELS
 from tests.e2e.fault_site import FaultSite
 from tests.e2e.reliability_helpers import audit, by_name
+from tests.results_files import results_data
 
 # -- markup and script from the site never run in the report -------------------------
 
@@ -157,7 +158,7 @@ def test_the_hostile_values_reached_every_kind_of_field(
 ) -> None:
     """Guards the test above: the payload really was in titles, text, messages, evidence..."""
     out, _, payload = hostile_report
-    run = json.loads((out / "results.json").read_text("utf-8"))["runs"][0]
+    run = results_data(out / "results.json")["runs"][0]
     steps = run["steps"]
     assert payload in run["journey"]
     assert payload in steps[0]["snapshot"]["title"]

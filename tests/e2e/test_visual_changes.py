@@ -9,12 +9,12 @@ config's ``visual.mask``, painted over in both runs, and yields no change.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from tests.e2e.conftest import cxaudit
 from tests.e2e.page_server import serve
+from tests.results_files import results_data
 
 STYLE = """<style>
 body { margin: 0; font: 16px/1.4 sans-serif; background: #fff; color: #111; }
@@ -67,14 +67,11 @@ def test_a_change_since_the_baseline_is_found_and_outlined_and_a_masked_clock_is
         second = cxaudit("run", *common, "--output", "second", "--baseline", "first", cwd=tmp_path)
         assert second.returncode in (0, 1), second.stderr
 
-    results = json.loads((tmp_path / "second" / "results.json").read_text(encoding="utf-8"))
+    results = results_data(tmp_path / "second" / "results.json")
     [journey_run] = results["runs"]
     home, about = (s["visual"] for s in journey_run["steps"])
     assert home["status"] == "changed", home
-    assert (
-        home["baseline_run"]
-        == json.loads((tmp_path / "first" / "results.json").read_text(encoding="utf-8"))["run_id"]
-    )
+    assert home["baseline_run"] == results_data(tmp_path / "first" / "results.json")["run_id"]
     # The one changed area is the promotion (40, 200, 300 x 80), not the clock (600, 20).
     [area] = home["regions"]
     assert 30 <= area["x"] <= 60 and 190 <= area["y"] <= 215, area

@@ -6,7 +6,6 @@ as a team's CI would.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from cxaudit.demo import DemoShop
 from cxaudit.results import read_results
 from cxaudit.run.browser import find_executable
 from tests.plugin.conftest import journey_yaml
+from tests.results_files import results_data
 
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.browser
@@ -196,7 +196,7 @@ def test_fixtures_beside_pytest_playwright(pytester: pytest.Pytester, demo_shop:
         f"--cx-output={out}", f"--cx-base-url={demo_shop.url}", "-p", "no:cacheprovider"
     )
     result.assert_outcomes(passed=3)
-    written = json.loads((out / "results.json").read_text())
+    written = results_data(out / "results.json")
     journeys = sorted(r["journey"] for r in written["runs"])
     assert journeys[0] == "Shopper sees a jacket"
     assert "test_audit_a_playwright_page[chromium]" in journeys
