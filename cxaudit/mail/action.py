@@ -13,6 +13,7 @@ tracking link or "view your order" leads back into the web journey.
 from __future__ import annotations
 
 import html as html_module
+import re
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -22,7 +23,9 @@ from pydantic import ConfigDict, Field
 from cxaudit.actions import ActionContext, StepFailed, _Args, action
 from cxaudit.mail import session
 from cxaudit.mail.message import MailTimeout, Match, Message, html_lines
+from cxaudit.mail.remote import remote_content
 from cxaudit.results import (
+    EMAIL_REMOTE_KEPT,
     EMAIL_TEXT_CHARS,
     EMAIL_VIEW_PATH,
     EmailImage,
@@ -32,14 +35,24 @@ from cxaudit.results import (
 
 #: Where the message is shown, under the site's origin.
 EMAIL_PATH = EMAIL_VIEW_PATH
-#: No script, no plug-in, no form posting, no frames; images and styles as mail clients load them.
+#: No script, no plug-in, no form posting, no frames, and nothing from the network: a mail
+#: client that protects its reader shows inline styles and data: images only.
 EMAIL_CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "script-src 'none'; object-src 'none'; frame-src 'none'; form-action 'none'; "
+    "base-uri 'none'"
+)
+#: The same with remote images, styles and fonts allowed (``load_remote: true``).
+EMAIL_CSP_REMOTE = (
     "default-src 'none'; img-src * data:; style-src * 'unsafe-inline'; font-src * data:; "
     "script-src 'none'; object-src 'none'; frame-src 'none'; form-action 'none'; "
     "base-uri 'none'"
 )
 #: Links of one message fetched to see whether they answer (a newsletter may hold hundreds).
 MAX_LINKS = 30
+#: A message "before" the page load by less than this still counts as caused by it:
+#: the mailbox's clock and the browser's may differ a little.
+CLOCK_SLACK_S = 0.5
 LINK_TIMEOUT_MS = 10_000
 
 
@@ -59,6 +72,12 @@ class WaitForEmailArgs(_Args):
     contains: str | None = Field(default=None, description="Text the message contains.")
     timeout: float = Field(
         default=30, gt=0, le=3600, description="Seconds to wait before the step fails."
+    )
+    load_remote: bool = Field(
+        default=False,
+        description="Load the images, styles and fonts the message asks for from the network, "
+        "as a mail client set to show them does (its trackers then see an open). By default "
+        "they are blocked and counted.",
     )
 
 
@@ -102,9 +121,16 @@ def email_parts(html: str) -> tuple[list[tuple[str, str]], list[EmailImage]]:
     return links, parser.images
 
 
-def _shown_html(message: Message) -> str:
+#: What a mail client drops before it shows a message: a refresh that navigates away
+#: (no Content-Security-Policy stops it) and a base that re-points every relative link.
+_DROPPED = re.compile(r"<(?:meta\b[^>]*http-equiv\s*=\s*[\"']?\s*refresh|base\b)[^>]*>", re.I)
+
+
+def shown_html(message: Message) -> str:
+    """The page the journey shows for ``message``: its HTML without what a mail client
+    drops, else its text."""
     if message.html:
-        return message.html
+        return _DROPPED.sub("", message.html)
     # A text-only message is shown as its text: it is what a mail client shows.
     body = html_module.escape(message.text or "")
     title = html_module.escape(message.subject)
@@ -162,11 +188,14 @@ async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
     is read from the mailbox the project config names under `mail:` (IMAP,
     Mailpit), else from the SMTP sink cxaudit starts on 127.0.0.1 (sites
     under test send to the address in `CXAUDIT_SMTP`). Its HTML part (or its
-    text) becomes the page, with scripts off as in a mail client: `capture`,
-    `expect` and `click` work on it with the same locators, and a clicked
-    link opens in the web channel's own browser context. The step result
-    records sender, recipients, subject, headers, whether a plain-text part
-    exists, each link's answer, and how long the message took to arrive.
+    text) becomes the page, with scripts off and remote content (images,
+    styles, fonts, tracking pixels) blocked, as in a mail client that
+    protects its reader (`load_remote: true` loads it): `capture`, `expect`
+    and `click` work on it with the same locators, and a clicked link opens
+    in the web channel's own browser context. The step result records
+    sender, recipients, subject, headers, whether a plain-text part exists,
+    each link's answer, what remote content was blocked (trackers marked),
+    and how long the message took to arrive.
     """
     to = args.to or ctx.variables.get(session.ADDRESS_VAR)
     taken = ctx.variables.setdefault("mail._taken", "")
@@ -187,19 +216,20 @@ async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
         raise StepFailed(f"could not read {box.name}: {type(exc).__name__}: {exc}") from None
     ctx.variables["mail._taken"] = f"{taken} {message.id}".strip()
     links, images = email_parts(message.html or "")
+    remote = remote_content(message.html or "")
     base = ctx.base_url or ctx.page.url
     origin = urlsplit(base)
     if origin.scheme not in ("http", "https"):
         raise StepFailed("cannot show the email: the journey has no base_url (http or https)")
     address = f"{origin.scheme}://{origin.netloc}{EMAIL_PATH}{message.id}"
-    body = _shown_html(message)
+    body = shown_html(message)
 
     async def answer(route: Any) -> None:
         await route.fulfill(
             status=200,
             headers={
                 "content-type": "text/html; charset=utf-8",
-                "content-security-policy": EMAIL_CSP,
+                "content-security-policy": EMAIL_CSP_REMOTE if args.load_remote else EMAIL_CSP,
             },
             body=body,
         )
@@ -207,8 +237,12 @@ async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
     await ctx.page.route(address, answer, times=1)
     await ctx.page.goto(address, wait_until="load")
     delay = None
-    if caused_at is not None:
+    if caused_at is not None and message.received_at >= caused_at - CLOCK_SLACK_S:
         delay = round(max(0.0, message.received_at - caused_at) * 1000, 1)
+    else:
+        # It was there before the page began loading: that page did not cause it
+        # (a dispatch notice waited for after other steps); no delay to give.
+        caused_by = ""
     ctx.email = email_record(
         message,
         mailbox=box.name,
@@ -217,6 +251,9 @@ async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
         links=await _check_links(ctx, [(urljoin(base, h), t) for h, t in links]),
         images=images,
         own_hosts=sorted({h for h in (origin.hostname, urlsplit(ctx.page.url).hostname) if h}),
+        remote=remote[:EMAIL_REMOTE_KEPT],
+        remote_count=len(remote),
+        remote_loaded=args.load_remote,
     )
 
 
@@ -226,6 +263,8 @@ def email_record(message: Message, **gathered: Any) -> EmailRecord:
     lines, used = [], 0
     for line in html_lines(message.html or ""):
         if used + len(line) > EMAIL_TEXT_CHARS:
+            if used < EMAIL_TEXT_CHARS:  # a line longer than all the room: its start
+                lines.append(line[: EMAIL_TEXT_CHARS - used])
             break
         lines.append(line)
         used += len(line)
