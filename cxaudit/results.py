@@ -278,6 +278,23 @@ class EmailRemote(_Model):
     tracker: bool = False
 
 
+class EmailRendering(_Model):
+    """A received email drawn at one width in a browser context of its own, measured."""
+
+    #: phone or desktop.
+    name: str
+    width: int
+    #: The document's width as drawn: more than ``width`` scrolls sideways.
+    scroll_width: int = 0
+    height: int = 0
+    #: The smallest text drawn, in CSS px; None without text.
+    smallest_px: float | None = None
+    #: Share of the text's characters smaller than 12 px.
+    small_text_share: float = 0.0
+    #: Relative to the run's output folder; "" when none was taken.
+    screenshot: str = ""
+
+
 #: Remote addresses of one email the step result keeps.
 EMAIL_REMOTE_KEPT = 50
 
@@ -313,6 +330,8 @@ class EmailRecord(_Model):
     remote: list[EmailRemote] = Field(default_factory=list)
     remote_count: int = 0
     remote_loaded: bool = False
+    #: The message drawn at a phone width and a desktop width, each in its own context.
+    renderings: list[EmailRendering] = Field(default_factory=list)
 
 
 class VisualRegion(_Model):

@@ -428,7 +428,7 @@ def serve_forever(port: int, fixed: bool, host: str = "127.0.0.1") -> None:
     if shop.mail_url:
         print(
             f"its mail: {shop.mail_url} (Mailpit's API); journeys in another terminal read it with\n"
-            f"  CXAUDIT_MAILPIT={shop.mail_url} cxaudit run journeys/",
+            f"  CXAUDIT_MAILPIT={shop.mail_url} cxaudit run journeys/ --base-url {shop.url}",
             flush=True,
         )
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html as html_module
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -24,6 +25,7 @@ from cxaudit.actions import ActionContext, StepFailed, _Args, action
 from cxaudit.mail import session
 from cxaudit.mail.message import MailTimeout, Match, Message, html_lines
 from cxaudit.mail.remote import remote_content
+from cxaudit.mail.render import render_widths
 from cxaudit.results import (
     EMAIL_REMOTE_KEPT,
     EMAIL_TEXT_CHARS,
@@ -31,6 +33,7 @@ from cxaudit.results import (
     EmailImage,
     EmailLink,
     EmailRecord,
+    EmailRendering,
 )
 
 #: Where the message is shown, under the site's origin.
@@ -224,18 +227,18 @@ async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
     address = f"{origin.scheme}://{origin.netloc}{EMAIL_PATH}{message.id}"
     body = shown_html(message)
 
+    csp = EMAIL_CSP_REMOTE if args.load_remote else EMAIL_CSP
+
     async def answer(route: Any) -> None:
         await route.fulfill(
             status=200,
-            headers={
-                "content-type": "text/html; charset=utf-8",
-                "content-security-policy": EMAIL_CSP_REMOTE if args.load_remote else EMAIL_CSP,
-            },
+            headers={"content-type": "text/html; charset=utf-8", "content-security-policy": csp},
             body=body,
         )
 
     await ctx.page.route(address, answer, times=1)
     await ctx.page.goto(address, wait_until="load")
+    renderings, problems = await _render(ctx, message, address, body, csp)
     delay = None
     if caused_at is not None and message.received_at >= caused_at - CLOCK_SLACK_S:
         delay = round(max(0.0, message.received_at - caused_at) * 1000, 1)
@@ -254,7 +257,40 @@ async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
         remote=remote[:EMAIL_REMOTE_KEPT],
         remote_count=len(remote),
         remote_loaded=args.load_remote,
+        renderings=renderings,
     )
+    if problems:
+        ctx.email = ctx.email.model_copy(update={"defects": [*ctx.email.defects, *problems]})
+
+
+async def _render(
+    ctx: ActionContext, message: Message, address: str, body: str, csp: str
+) -> tuple[list[EmailRendering], list[str]]:
+    """The message at a phone and a desktop width, each in a context of its own."""
+    shots, stem = None, ""
+    if ctx.output_dir is not None:
+        relative = Path(ctx.screenshot_stem)
+        if ctx.is_secret(f"{message.subject}\n{message.text or ''}\n{message.html or ''}"):
+            shots = None  # the message repeats a secret of the journey: no picture of it
+        else:
+            shots = ctx.output_dir / relative.parent
+            shots.mkdir(parents=True, exist_ok=True)
+            stem = relative.name
+    try:
+        browser = ctx.page.context.browser
+    except Exception:
+        browser = None
+    renderings, problems = await render_widths(browser, address, body, csp, shots, stem)
+    if shots is not None:
+        parent = Path(ctx.screenshot_stem).parent
+        renderings = [
+            r.model_copy(update={"screenshot": (parent / r.screenshot).as_posix()})
+            if r.screenshot
+            else r
+            for r in renderings
+        ]
+        ctx.artifacts.extend(r.screenshot for r in renderings if r.screenshot)
+    return renderings, problems
 
 
 def email_record(message: Message, **gathered: Any) -> EmailRecord:

@@ -15,6 +15,7 @@ import smtplib
 from collections.abc import Iterator
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -67,8 +68,12 @@ def _mail(sink: SmtpSink, subject: str, html: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
-    out = tmp_path_factory.mktemp("hostile")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("hostile")
+
+
+@pytest.fixture(scope="module")
+def result(out: Path) -> Iterator[RunResult]:
     _Tracker.hits = []
     with _serving(_Tracker) as shop, SmtpSink() as sink:
         tracker = shop
@@ -86,6 +91,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
 <img src="{tracker}/logo-1.gif" alt="Shop">
 <p style="background: url({tracker}/bg-1.gif)">Thank you</p>
 <img src="x" onerror="document.title = 'onerror ran'" alt="">
+<table style="width: 900px"><tr><td>A table laid out for a desktop</td></tr></table>
 <p><a href="{shop}/">Back to the shop</a></p></body></html>""",
             )
             _mail(
@@ -120,7 +126,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunResult]:
             session.use(None)
 
 
-def test_a_hostile_email_runs_nothing_and_fetches_nothing(result: RunResult) -> None:
+def test_a_hostile_email_runs_nothing_and_fetches_nothing(result: RunResult, out: Path) -> None:
     (run,) = result.runs
     assert run.status == "passed", [(s.name, s.message) for s in run.steps]
     blocked, read = run.steps[1:3]
@@ -140,6 +146,17 @@ def test_a_hostile_email_runs_nothing_and_fetches_nothing(result: RunResult) -> 
         ("image", True),
         ("stylesheet", False),
     ]
+    # Drawn again at a phone and a desktop width in contexts of their own (which fetched
+    # nothing either): the 900 px table scrolls sideways on the phone only.
+    phone, desktop = blocked.email.renderings
+    assert (phone.name, phone.width, desktop.name, desktop.width) == ("phone", 375, "desktop", 1280)
+    assert phone.scroll_width >= 900 and desktop.scroll_width <= desktop.width
+    assert all((out / r.screenshot).is_file() for r in (phone, desktop))
+    assert {r.screenshot for r in (phone, desktop)} <= set(blocked.screenshots)
+    wide = [
+        f for f in result.all_findings() if f.slug == "email-fits-screen" and f.status == "fail"
+    ]
+    assert len(wide) == 1 and "at the phone width of 375 px" in wide[0].message, wide
     # What cxaudit blocked is not charged to the message as a console error.
     charged = [
         f for f in result.all_findings() if f.slug == "console-errors" and f.status == "fail"
