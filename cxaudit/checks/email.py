@@ -168,8 +168,8 @@ class EmailFitsScreen(EmailCheck):
     (a fixed-width table, a wide banner) makes the customer scroll sideways
     to find the total or the tracking link, and tiny footer-sized text
     cannot be read without zooming. The message is drawn at a phone width
-    (375 px, as a mail app shows it) and at a desktop width (1280 px), each
-    in a browser context of its own with scripts and remote content off; it
+    (375 px, as a mail app shows it) and at a desktop width (1280 px), in a
+    browser context of its own with scripts and remote content off; it
     fails when it is wider than the screen at either, or when more than
     ``max_small_share`` of its text is smaller than 12 px at the phone width.
     Not applicable when the message could not be drawn (the step says why).

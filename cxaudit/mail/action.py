@@ -82,6 +82,11 @@ class WaitForEmailArgs(_Args):
         "as a mail client set to show them does (its trackers then see an open). By default "
         "they are blocked and counted.",
     )
+    draw: bool = Field(
+        default=True,
+        description="Also draw the message at a phone and a desktop width in a browser context "
+        "of its own, for the email-fits-screen check (false saves a context and two pages).",
+    )
 
 
 class _Parts(HTMLParser):
@@ -238,7 +243,9 @@ async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
 
     await ctx.page.route(address, answer, times=1)
     await ctx.page.goto(address, wait_until="load")
-    renderings, problems = await _render(ctx, message, address, body, csp)
+    renderings, problems = (
+        await _render(ctx, message, address, body, csp) if args.draw else ([], [])
+    )
     delay = None
     if caused_at is not None and message.received_at >= caused_at - CLOCK_SLACK_S:
         delay = round(max(0.0, message.received_at - caused_at) * 1000, 1)

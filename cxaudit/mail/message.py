@@ -227,11 +227,12 @@ def parse_message(
         # Nothing could be taken apart: the body as it came is the best a reader gets.
         text = _cut(_as_text(raw)) or None
     to = _addresses([headers.get("To", ""), headers.get("Cc", "")])
-    extra = tuple(a for a in _addresses(envelope_to) if a not in to)
+    extra = tuple(a for a in _addresses(envelope_to) if a not in to)[:MAX_RECIPIENTS]
     return Message(
         id=id,
         sender=headers.get("From", ""),
-        to=to + extra,
+        # The envelope's recipients are who it was delivered to: kept whatever the headers say.
+        to=to[: MAX_RECIPIENTS - len(extra)] + extra,
         subject=headers.get("Subject", ""),
         headers=headers,
         html=html,

@@ -107,6 +107,15 @@ def test_long_headers_are_cut_before_they_are_parsed() -> None:
     assert any("Subject" in d for d in subject.defects)
     many = read("many-recipients.eml")
     assert "r0@x.test" in many.to and any("To" in d for d in many.defects)
+    # Past the cap, the address it was delivered to is still one of its recipients.
+    listed = ", ".join(f"{i}@x.t" for i in range(400)).encode()  # 222 fit in 2 000 chars
+    crowded = parse_message(
+        b"From: a@shop.test\r\nTo: " + listed + b"\r\nSubject: x\r\n\r\nhi\r\n",
+        id="c",
+        received_at=0.0,
+        envelope_to=["cx+me@cxaudit.test"],
+    )
+    assert len(crowded.to) == MAX_RECIPIENTS and "cx+me@cxaudit.test" in crowded.to
 
 
 def test_a_huge_part_is_cut() -> None:
