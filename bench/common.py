@@ -151,7 +151,8 @@ def demo_shop() -> Iterator[str]:
     from cxaudit.demo import DemoShop
     from cxaudit.mail.session import shared_sink
 
-    with DemoShop(port=0, smtp=shared_sink().address) as shop:
+    # The shop lists its mail under /_mail too: a run in a child process reads it there.
+    with DemoShop(port=0, mailbox=shared_sink()) as shop:
         yield shop.url
 
 
@@ -174,12 +175,22 @@ def run_cxaudit(
     channels: Sequence[str] = ("desktop",),
     workers: int = 1,
     screenshots: bool = True,
+    mail_url: str | None = None,
 ) -> Any:
-    """The audit as ``cxaudit run`` does it (load, run, check, score, write), in this process."""
+    """The audit as ``cxaudit run`` does it (load, run, check, score, write), in this process.
+
+    ``mail_url``: a Mailpit API to read the journeys' mail from (the demo shop's
+    ``/_mail`` when the shop runs in another process); else this process's SMTP sink.
+    """
+    from cxaudit.mail.session import configure
+    from cxaudit.mail.settings import MailpitSettings, MailSettings
+    from cxaudit.spec.channels import resolve_channels
+
+    if mail_url:
+        configure(MailSettings(mailpit=MailpitSettings(url=mail_url)))
     from cxaudit.run.pipeline import run_audit
     from cxaudit.run.runner import RunOptions
     from cxaudit.spec import load_journeys
-    from cxaudit.spec.channels import resolve_channels
 
     journeys, _ = load_journeys(list(journey_paths))
     options = RunOptions(

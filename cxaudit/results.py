@@ -270,6 +270,36 @@ class EmailImage(_Model):
     alt: str | None = None
 
 
+class EmailRemote(_Model):
+    """Something an email's HTML asks for from the network (an image, a style sheet, a font)."""
+
+    url: str
+    #: image, background, stylesheet, font or other.
+    kind: str = "image"
+    #: A picture no one is meant to see (1x1, or hidden): it tells the sender the mail was opened.
+    tracker: bool = False
+
+
+class EmailRendering(_Model):
+    """A received email drawn at one width in a browser context of its own, measured."""
+
+    #: phone or desktop.
+    name: str
+    width: int
+    #: The document's width as drawn: more than ``width`` scrolls sideways.
+    scroll_width: int = 0
+    height: int = 0
+    #: The smallest text drawn, in CSS px; None without text.
+    smallest_px: float | None = None
+    #: Share of the text's characters smaller than 12 px.
+    small_text_share: float = 0.0
+    #: Relative to the run's output folder; "" when none was taken.
+    screenshot: str = ""
+
+
+#: Remote addresses of one email the step result keeps.
+EMAIL_REMOTE_KEPT = 50
+
 #: How much of an email's text the step result keeps (a newsletter may be long).
 EMAIL_TEXT_CHARS = 20_000
 
@@ -297,6 +327,13 @@ class EmailRecord(_Model):
     #: Hosts the journey itself runs on (its base_url): not a "localhost" finding.
     own_hosts: list[str] = Field(default_factory=list)
     defects: list[str] = Field(default_factory=list)
+    #: What the HTML asks for from the network (the first ``EMAIL_REMOTE_KEPT``) and how
+    #: many in all; blocked when the message was shown, unless the step loaded them.
+    remote: list[EmailRemote] = Field(default_factory=list)
+    remote_count: int = 0
+    remote_loaded: bool = False
+    #: The message drawn at a phone width and a desktop width, each in its own context.
+    renderings: list[EmailRendering] = Field(default_factory=list)
 
 
 class VisualRegion(_Model):

@@ -151,6 +151,75 @@ class EmailPlainText(EmailCheck):
         )
 
 
+class FitsScreenOptions(CheckOptions):
+    max_small_share: float = Field(
+        default=0.4,
+        ge=0,
+        le=1,
+        description="Largest share of the text that may be smaller than 12 px at the phone width.",
+    )
+
+
+@register
+class EmailFitsScreen(EmailCheck):
+    """The email fits a phone and a desktop screen, and its text can be read on a phone.
+
+    Most order emails are opened on a phone. A message laid out for 800 px
+    (a fixed-width table, a wide banner) makes the customer scroll sideways
+    to find the total or the tracking link, and tiny footer-sized text
+    cannot be read without zooming. The message is drawn at a phone width
+    (375 px, as a mail app shows it) and at a desktop width (1280 px), in a
+    browser context of its own with scripts and remote content off; it
+    fails when it is wider than the screen at either, or when more than
+    ``max_small_share`` of its text is smaller than 12 px at the phone width.
+    Not applicable when the message could not be drawn (the step says why).
+    """
+
+    code = "CX-USE-050"
+    slug = "email-fits-screen"
+    title = "Email fits a phone and a desktop screen"
+    failure_title = "Email does not fit the screen, or its text is too small"
+    category = "usability"
+    weight = 2.0
+    severity = "moderate"
+    advice = (
+        "Lay the email out fluidly (max-width instead of fixed widths, images at width 100%) "
+        "and keep its text at 14 px or more."
+    )
+    Options: ClassVar[type[BaseModel]] = FitsScreenOptions
+
+    def judge(
+        self, email: EmailRecord, subject: StepSubject, options: FitsScreenOptions
+    ) -> Iterable[Result]:
+        if not email.renderings:
+            yield Result(status=Status.NOT_APPLICABLE, message="the email was not drawn")
+            return
+        where = place(subject.run, subject.step)
+        failed = False
+        for drawn in email.renderings:
+            if drawn.scroll_width > drawn.width + 1:
+                failed = True
+                yield Result(
+                    status=Status.FAIL,
+                    message=f"“{email.subject}” is {drawn.scroll_width} px wide at the "
+                    f"{drawn.name} width of {drawn.width} px: it scrolls sideways (at {where})",
+                    identity=f"wide-{drawn.name}",
+                    evidence=(Evidence(values=drawn.model_dump()),),
+                )
+            if drawn.name == "phone" and drawn.small_text_share > options.max_small_share:
+                failed = True
+                yield Result(
+                    status=Status.FAIL,
+                    message=f"{drawn.small_text_share:.0%} of the text of “{email.subject}” is "
+                    f"smaller than 12 px on a phone (smallest {drawn.smallest_px:g} px, at {where})",
+                    identity="small-text",
+                    evidence=(Evidence(values=drawn.model_dump()),),
+                )
+        if not failed:
+            widths = ", ".join(f"{d.name} {d.width} px" for d in email.renderings)
+            yield Result(status=Status.PASS, message=f"fits at {widths}")
+
+
 class ArrivalOptions(CheckOptions):
     budget_ms: float = Field(
         default=120_000,

@@ -70,6 +70,9 @@ class JourneyCompleted(Check):
 
 #: How Chromium reports a request that failed (a network event, not a script error).
 NETWORK_MESSAGE = re.compile(r"Failed to load resource\b")
+#: How Chromium reports what a Content-Security-Policy held back. On a received email's
+#: page that policy is cxaudit's own (no script, no remote content): not the sender's error.
+CSP_REFUSAL = re.compile(r"Content Security Policy")
 #: Site icons: a failed one is a blank tab icon, not a broken page.
 ICON_FILE = re.compile(r"(^|/)(favicon[^/]*|apple-touch-icon[^/]*)$", re.I)
 
@@ -92,6 +95,9 @@ class ConsoleErrors(Check):
     Console errors are events of the step they happen in: a ``fill`` whose
     input handler throws is a finding on that step, named in the message,
     though its page is not audited (such a step passes nothing either).
+    On a received email the browser's notes that it blocked a script or a
+    remote image are cxaudit's doing (it shows mail as a careful client
+    does), not errors of the message.
     """
 
     code = "CX-USE-010"
@@ -110,7 +116,9 @@ class ConsoleErrors(Check):
         errors = [
             m
             for m in snapshot.console
-            if m.type in ("error", "pageerror") and not NETWORK_MESSAGE.match(m.text)
+            if m.type in ("error", "pageerror")
+            and not NETWORK_MESSAGE.match(m.text)
+            and not (subject.step.shows_email and CSP_REFUSAL.search(m.text))
         ]
         if not errors:
             if snapshot.audited:  # a step whose page is not audited passes nothing

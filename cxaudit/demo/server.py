@@ -28,7 +28,9 @@ from cxaudit.demo.forms import (
     validate_contact,
 )
 from cxaudit.demo.store import ShopState, totals_of
+from cxaudit.mail import catcher
 from cxaudit.mail.session import smtp_from_env
+from cxaudit.mail.smtp import SmtpSink
 
 SLOW_PAGE_DELAY_MS: int = 1200
 """Server-side delay before the first byte of the order status page (flaw PERF-SLOW-STATUS)."""
@@ -50,6 +52,7 @@ class _ShopServer(ThreadingHTTPServer):
         fixed: bool,
         slow_ms: int,
         smtp: tuple[str, int] | None = None,
+        mailbox: SmtpSink | None = None,
     ) -> None:
         super().__init__(address, _Handler)
         self.fixed = fixed
@@ -57,6 +60,8 @@ class _ShopServer(ThreadingHTTPServer):
         self.state = ShopState(fixed)
         #: Where order confirmations are sent (an SMTP sink); None sends none.
         self.smtp = smtp
+        #: The sink whose messages the shop lists under /_mail (Mailpit's read API).
+        self.mailbox = mailbox
 
 
 class _Response(Exception):
@@ -103,6 +108,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.session = self._session_id()
         split = urlsplit(self.path)
         self.route = unquote(split.path).rstrip("/") or "/"
+        self.raw_query = split.query
         self.query = {k: v[0] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
         try:
             self.form = self._read_form() if self.command == "POST" else {}
@@ -215,6 +221,11 @@ class _Handler(BaseHTTPRequestHandler):
             )
         if route == "/healthz":
             return self._send(200, b"ok", "text/plain; charset=utf-8")
+        if self.server.mailbox is not None and route.startswith(catcher.API_PATH + "/"):
+            status, kind, body = catcher.answer(
+                self.server.mailbox, route.removeprefix(catcher.API_PATH), self.raw_query
+            )
+            return self._send(status, body, kind, [("Cache-Control", "no-store")])
         if route == "/static/shop.css":
             return self._send(
                 200,
@@ -298,7 +309,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.smtp is not None:
             host, port = self.server.server_address[:2]
             base = f"http://{self.headers.get('Host') or f'{host}:{port}'}"
+            # Both at once: the demo's warehouse packs in no time (the confirmation first).
             mail.send(self.server.smtp, mail.order_confirmation(order, base, self.server.fixed))
+            mail.send(self.server.smtp, mail.dispatch_notice(order, base, self.server.fixed))
         raise _Response(303, location=f"/order/{order.number}/confirmation")
 
     def _orders(self, number: str) -> str:
@@ -337,12 +350,23 @@ class DemoShop:
         host: str = "127.0.0.1",
         slow_ms: int = SLOW_PAGE_DELAY_MS,
         smtp: tuple[str, int] | None = None,
+        mailbox: SmtpSink | None = None,
     ) -> None:
         self.port, self.fixed, self.host, self.slow_ms = port, fixed, host, slow_ms
         #: The SMTP server order confirmations go to; else ``CXAUDIT_SMTP=host:port``.
         self.smtp = smtp if smtp is not None else smtp_from_env()
+        #: A sink to list under ``/_mail`` (Mailpit's read API): runs in other
+        #: processes read the shop's mail there. Its address is used when ``smtp`` is not given.
+        self.mailbox = mailbox
+        if mailbox is not None and smtp is None:
+            self.smtp = mailbox.address
         self._server: _ShopServer | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def mail_url(self) -> str | None:
+        """Where runs in another process read the shop's mail (``mail.mailpit.url``)."""
+        return self.url + catcher.API_PATH if self.mailbox is not None else None
 
     @property
     def url(self) -> str:
@@ -355,7 +379,9 @@ class DemoShop:
     def start(self) -> DemoShop:
         """Bind the port and serve in a daemon thread; returns self for chaining."""
         if self._server is None:
-            self._server = _ShopServer((self.host, self.port), self.fixed, self.slow_ms, self.smtp)
+            self._server = _ShopServer(
+                (self.host, self.port), self.fixed, self.slow_ms, self.smtp, self.mailbox
+            )
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
                 kwargs={"poll_interval": 0.1},
@@ -388,10 +414,23 @@ class DemoShop:
 
 
 def serve_forever(port: int, fixed: bool, host: str = "127.0.0.1") -> None:
-    """Run the shop in the foreground until Ctrl-C (for `cxaudit demo serve`)."""
-    shop = DemoShop(port=port, fixed=fixed, host=host).start()
+    """Run the shop in the foreground until Ctrl-C (for `cxaudit demo serve`).
+
+    The shop mails its own SMTP sink and lists the messages under ``/_mail``
+    (Mailpit's read API), so journeys run from another terminal read them with
+    ``CXAUDIT_MAILPIT=<shop>/_mail``. With ``CXAUDIT_SMTP=host:port`` the shop
+    mails that server instead (a Mailpit of the team's) and keeps no sink.
+    """
+    sink = None if smtp_from_env() else SmtpSink(host, 0).start()
+    shop = DemoShop(port=port, fixed=fixed, host=host, mailbox=sink).start()
     mode = "fixed" if fixed else "flawed"
     print(f"Northwind Outfitters demo shop ({mode}) at {shop.url}  (Ctrl-C to stop)", flush=True)
+    if shop.mail_url:
+        print(
+            f"its mail: {shop.mail_url} (Mailpit's API); journeys in another terminal read it with\n"
+            f"  CXAUDIT_MAILPIT={shop.mail_url} cxaudit run journeys/ --base-url {shop.url}",
+            flush=True,
+        )
     try:
         while True:
             time.sleep(3600)
@@ -399,6 +438,8 @@ def serve_forever(port: int, fixed: bool, host: str = "127.0.0.1") -> None:
         pass
     finally:
         shop.stop()
+        if sink is not None:
+            sink.stop()
 
 
 __all__ = ["SLOW_PAGE_DELAY_MS", "DemoShop", "serve_forever"]

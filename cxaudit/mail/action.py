@@ -13,32 +13,48 @@ tracking link or "view your order" leads back into the web journey.
 from __future__ import annotations
 
 import html as html_module
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from cxaudit.mail import session
 from cxaudit.mail.message import MailTimeout, Match, Message, html_lines
+from cxaudit.mail.remote import remote_content
+from cxaudit.mail.render import render_widths
 from cxaudit.results import (
+    EMAIL_REMOTE_KEPT,
     EMAIL_TEXT_CHARS,
     EMAIL_VIEW_PATH,
     EmailImage,
     EmailLink,
     EmailRecord,
+    EmailRendering,
 )
 from cxaudit.run.actions import ActionContext, StepFailed, runs
 from cxaudit.spec.actions import WaitForEmailArgs
 
 #: Where the message is shown, under the site's origin.
 EMAIL_PATH = EMAIL_VIEW_PATH
-#: No script, no plug-in, no form posting, no frames; images and styles as mail clients load them.
+#: No script, no plug-in, no form posting, no frames, and nothing from the network: a mail
+#: client that protects its reader shows inline styles and data: images only.
 EMAIL_CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "script-src 'none'; object-src 'none'; frame-src 'none'; form-action 'none'; "
+    "base-uri 'none'"
+)
+#: The same with remote images, styles and fonts allowed (``load_remote: true``).
+EMAIL_CSP_REMOTE = (
     "default-src 'none'; img-src * data:; style-src * 'unsafe-inline'; font-src * data:; "
     "script-src 'none'; object-src 'none'; frame-src 'none'; form-action 'none'; "
     "base-uri 'none'"
 )
 #: Links of one message fetched to see whether they answer (a newsletter may hold hundreds).
 MAX_LINKS = 30
+#: A message "before" the page load by less than this still counts as caused by it:
+#: the mailbox's clock and the browser's may differ a little.
+CLOCK_SLACK_S = 0.5
 LINK_TIMEOUT_MS = 10_000
 
 
@@ -82,9 +98,16 @@ def email_parts(html: str) -> tuple[list[tuple[str, str]], list[EmailImage]]:
     return links, parser.images
 
 
-def _shown_html(message: Message) -> str:
+#: What a mail client drops before it shows a message: a refresh that navigates away
+#: (no Content-Security-Policy stops it) and a base that re-points every relative link.
+_DROPPED = re.compile(r"<(?:meta\b[^>]*http-equiv\s*=\s*[\"']?\s*refresh|base\b)[^>]*>", re.I)
+
+
+def shown_html(message: Message) -> str:
+    """The page the journey shows for ``message``: its HTML without what a mail client
+    drops, else its text."""
     if message.html:
-        return message.html
+        return _DROPPED.sub("", message.html)
     # A text-only message is shown as its text: it is what a mail client shows.
     body = html_module.escape(message.text or "")
     title = html_module.escape(message.subject)
@@ -145,28 +168,35 @@ async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
         raise StepFailed(f"could not read {box.name}: {type(exc).__name__}: {exc}") from None
     ctx.variables["mail._taken"] = f"{taken} {message.id}".strip()
     links, images = email_parts(message.html or "")
+    remote = remote_content(message.html or "")
     base = ctx.base_url or ctx.page.url
     origin = urlsplit(base)
     if origin.scheme not in ("http", "https"):
         raise StepFailed("cannot show the email: the journey has no base_url (http or https)")
     address = f"{origin.scheme}://{origin.netloc}{EMAIL_PATH}{message.id}"
-    body = _shown_html(message)
+    body = shown_html(message)
+
+    csp = EMAIL_CSP_REMOTE if args.load_remote else EMAIL_CSP
 
     async def answer(route: Any) -> None:
         await route.fulfill(
             status=200,
-            headers={
-                "content-type": "text/html; charset=utf-8",
-                "content-security-policy": EMAIL_CSP,
-            },
+            headers={"content-type": "text/html; charset=utf-8", "content-security-policy": csp},
             body=body,
         )
 
     await ctx.page.route(address, answer, times=1)
     await ctx.page.goto(address, wait_until="load")
+    renderings, problems = (
+        await _render(ctx, message, address, body, csp) if args.draw else ([], [])
+    )
     delay = None
-    if caused_at is not None:
+    if caused_at is not None and message.received_at >= caused_at - CLOCK_SLACK_S:
         delay = round(max(0.0, message.received_at - caused_at) * 1000, 1)
+    else:
+        # It was there before the page began loading: that page did not cause it
+        # (a dispatch notice waited for after other steps); no delay to give.
+        caused_by = ""
     ctx.email = email_record(
         message,
         mailbox=box.name,
@@ -175,7 +205,43 @@ async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
         links=await _check_links(ctx, [(urljoin(base, h), t) for h, t in links]),
         images=images,
         own_hosts=sorted({h for h in (origin.hostname, urlsplit(ctx.page.url).hostname) if h}),
+        remote=remote[:EMAIL_REMOTE_KEPT],
+        remote_count=len(remote),
+        remote_loaded=args.load_remote,
+        renderings=renderings,
     )
+    if problems:
+        ctx.email = ctx.email.model_copy(update={"defects": [*ctx.email.defects, *problems]})
+
+
+async def _render(
+    ctx: ActionContext, message: Message, address: str, body: str, csp: str
+) -> tuple[list[EmailRendering], list[str]]:
+    """The message at a phone and a desktop width, each in a context of its own."""
+    shots, stem = None, ""
+    if ctx.output_dir is not None:
+        relative = Path(ctx.screenshot_stem)
+        if ctx.is_secret(f"{message.subject}\n{message.text or ''}\n{message.html or ''}"):
+            shots = None  # the message repeats a secret of the journey: no picture of it
+        else:
+            shots = ctx.output_dir / relative.parent
+            shots.mkdir(parents=True, exist_ok=True)
+            stem = relative.name
+    try:
+        browser = ctx.page.context.browser
+    except Exception:
+        browser = None
+    renderings, problems = await render_widths(browser, address, body, csp, shots, stem)
+    if shots is not None:
+        parent = Path(ctx.screenshot_stem).parent
+        renderings = [
+            r.model_copy(update={"screenshot": (parent / r.screenshot).as_posix()})
+            if r.screenshot
+            else r
+            for r in renderings
+        ]
+        ctx.artifacts.extend(r.screenshot for r in renderings if r.screenshot)
+    return renderings, problems
 
 
 def email_record(message: Message, **gathered: Any) -> EmailRecord:
@@ -184,6 +250,8 @@ def email_record(message: Message, **gathered: Any) -> EmailRecord:
     lines, used = [], 0
     for line in html_lines(message.html or ""):
         if used + len(line) > EMAIL_TEXT_CHARS:
+            if used < EMAIL_TEXT_CHARS:  # a line longer than all the room: its start
+                lines.append(line[: EMAIL_TEXT_CHARS - used])
             break
         lines.append(line)
         used += len(line)

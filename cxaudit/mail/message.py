@@ -15,6 +15,25 @@ from typing import Protocol
 
 #: A part bigger than this is cut: a huge message must not fill the report or the memory.
 MAX_PART_CHARS = 2_000_000
+#: A header value kept longer than this is cut (a subject is a line, not a page).
+MAX_HEADER_CHARS = 2000
+#: A header field longer than this in the raw message is cut before it is parsed: the
+#: standard library's header parser slows down with the square of a field's length.
+MAX_RAW_HEADER_BYTES = 8000
+#: Header fields read from one message; a sender's thousands more are left out.
+MAX_HEADER_FIELDS = 500
+#: Recipients kept from the headers (the envelope's are always kept).
+MAX_RECIPIENTS = 200
+#: Multipart containers one message may declare; past this its parts are not taken
+#: apart (the parser's cost grows with the square of the nesting) and its body is read as text.
+MAX_MULTIPARTS = 40
+
+#: Characters no header or text of a message may carry into a result, a report or a
+#: terminal: C0 and C1 controls (tab and line ends kept in text), and the bidirectional
+#: embeddings, overrides and isolates that make text read backwards (the marks are kept).
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_IN_HEADER = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 #: Headers kept in the step result (the rest may hold tracking ids or secrets).
 KEPT_HEADERS = (
@@ -52,6 +71,18 @@ class Message:
     #: Why the MIME could not be read fully, when it could not.
     defects: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Every mailbox's message passes here: whatever the sender wrote, what is kept is
+        # text a result, a report and a terminal can hold, and no bigger than its caps.
+        header = clean_header
+        fix = object.__setattr__
+        fix(self, "sender", header(self.sender))
+        fix(self, "subject", header(self.subject))
+        fix(self, "headers", {header(k)[:100]: header(v) for k, v in self.headers.items()})
+        fix(self, "to", tuple(dict.fromkeys(header(a)[:320] for a in self.to))[:MAX_RECIPIENTS])
+        fix(self, "html", None if self.html is None else clean_text(self.html))
+        fix(self, "text", None if self.text is None else clean_text(self.text))
+
     def plain(self) -> str:
         """The text a reader sees: the plain part, else the HTML without tags."""
         if self.text:
@@ -61,6 +92,78 @@ class Message:
     def summary(self) -> str:
         """One line: who it is to and what it is about (for a failure message)."""
         return f"to {', '.join(self.to) or '?'} from {self.sender or '?'}: {self.subject!r}"
+
+
+def clean_header(value: str) -> str:
+    """A header value on one line: controls, line breaks and bidi overrides become a space,
+    undecodable bytes U+FFFD, cut at :data:`MAX_HEADER_CHARS`."""
+    value = _SURROGATES.sub("\ufffd", value[: MAX_HEADER_CHARS * 2])
+    return _CONTROL_IN_HEADER.sub(" ", value).strip()[:MAX_HEADER_CHARS]
+
+
+def clean_text(value: str) -> str:
+    """A part's text without control characters (U+FFFD in their place), cut at
+    :data:`MAX_PART_CHARS`; tabs and line ends stay."""
+    value = value[:MAX_PART_CHARS]
+    return _CONTROL_IN_TEXT.sub("\ufffd", _SURROGATES.sub("\ufffd", value))
+
+
+_FIELD = re.compile(rb"[\x21-\x39\x3b-\x7e]+:")
+_MULTIPART = re.compile(rb"content-type:\s*multipart/", re.I)
+
+
+def _field_name(field: bytes) -> str:
+    found = _FIELD.match(field)
+    return found.group()[:-1].decode() if found else "?"
+
+
+def bounded(raw: bytes) -> tuple[bytes, list[str]]:
+    """``raw`` with its header block made safe to parse: each field (with its folded
+    lines) cut at :data:`MAX_RAW_HEADER_BYTES`, at most :data:`MAX_HEADER_FIELDS` fields.
+
+    The body is left as it is; what was cut is said in the returned defects.
+    """
+    end = raw.find(b"\r\n\r\n")
+    end = end if end >= 0 else raw.find(b"\n\n")
+    head, body = (raw, b"") if end < 0 else (raw[:end], raw[end:])
+    fields: list[bytes] = []
+    for line in head.splitlines(keepends=True):
+        if fields and line[:1] in (b" ", b"\t"):
+            fields[-1] += line
+        else:
+            fields.append(line)
+    defects = []
+    if len(fields) > MAX_HEADER_FIELDS:
+        defects.append(f"{len(fields)} header fields: the first {MAX_HEADER_FIELDS} read")
+        fields = fields[:MAX_HEADER_FIELDS]
+    cut = [f for f in fields if len(f) > MAX_RAW_HEADER_BYTES]
+    if cut:
+        names = sorted({_field_name(f) for f in cut})
+        defects.append(f"header cut at {MAX_RAW_HEADER_BYTES} bytes: {', '.join(names)[:200]}")
+        fields = [
+            f if len(f) <= MAX_RAW_HEADER_BYTES else f[:MAX_RAW_HEADER_BYTES].rstrip() + b"\r\n"
+            for f in fields
+        ]
+    if not defects:
+        return raw, []
+    return b"".join(fields).rstrip(b"\r\n") + body, defects
+
+
+def _as_text(raw: bytes) -> str:
+    """The body of ``raw`` as text a reader could make out (after the first blank line)."""
+    end = raw.find(b"\r\n\r\n")
+    end = end if end >= 0 else raw.find(b"\n\n")
+    return raw[end:].strip().decode("utf-8", "replace") if end >= 0 else ""
+
+
+def _content(part: EmailMessage) -> str:
+    """A part's decoded text; an unknown charset is read as UTF-8, whatever will not decode
+    as U+FFFD (a mail client shows something, not nothing)."""
+    try:
+        return str(part.get_content())
+    except (LookupError, UnicodeError, ValueError):
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
 
 
 def _addresses(values: Sequence[str]) -> tuple[str, ...]:
@@ -78,9 +181,15 @@ def parse_message(
 
     The envelope recipients count as addresses too: a BCC'd copy has none in its headers.
     """
-    defects: list[str] = []
+    raw, defects = bounded(raw)
+    multiparts = len(_MULTIPART.findall(raw))
     try:
-        msg = message_from_bytes(raw, policy=policy.default)
+        if multiparts > MAX_MULTIPARTS:
+            defects.append(f"{multiparts} multipart containers: the body is read as text")
+            head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+            msg = message_from_bytes(head + b"\r\n\r\n", policy=policy.default)
+        else:
+            msg = message_from_bytes(raw, policy=policy.default)
     except Exception as exc:  # the parser is lenient; this is the last line of defence
         return Message(
             id=id,
@@ -104,21 +213,26 @@ def parse_message(
             value = None
             defects.append(f"bad {name} header")
         if value is not None:
-            headers[name] = str(value)[:2000]
+            headers[name] = str(value)[:MAX_HEADER_CHARS]
     html = text = None
     try:
-        html_part = msg.get_body(preferencelist=("html",))
-        text_part = msg.get_body(preferencelist=("plain",))
-        html = _cut(html_part.get_content()) if html_part is not None else None
-        text = _cut(text_part.get_content()) if text_part is not None else None
+        if multiparts <= MAX_MULTIPARTS:
+            html_part = msg.get_body(preferencelist=("html",))
+            text_part = msg.get_body(preferencelist=("plain",))
+            html = _cut(_content(html_part)) if html_part is not None else None
+            text = _cut(_content(text_part)) if text_part is not None else None
     except Exception as exc:
         defects.append(f"body: {type(exc).__name__}")
+    if html is None and text is None and (defects or multiparts > MAX_MULTIPARTS):
+        # Nothing could be taken apart: the body as it came is the best a reader gets.
+        text = _cut(_as_text(raw)) or None
     to = _addresses([headers.get("To", ""), headers.get("Cc", "")])
-    extra = tuple(a for a in _addresses(envelope_to) if a not in to)
+    extra = tuple(a for a in _addresses(envelope_to) if a not in to)[:MAX_RECIPIENTS]
     return Message(
         id=id,
         sender=headers.get("From", ""),
-        to=to + extra,
+        # The envelope's recipients are who it was delivered to: kept whatever the headers say.
+        to=to[: MAX_RECIPIENTS - len(extra)] + extra,
         subject=headers.get("Subject", ""),
         headers=headers,
         html=html,

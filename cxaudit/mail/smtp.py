@@ -45,6 +45,8 @@ class SmtpSink(PollingMailbox):
         self.host = host
         self.port = port or free_port(host)
         self._messages: list[Message] = []
+        #: Each message's bytes as received, for a catcher API's ``raw`` view.
+        self._raw: dict[str, bytes] = {}
         self._lock = threading.Lock()
         self._controller: Any = None
 
@@ -65,7 +67,13 @@ class SmtpSink(PollingMailbox):
                 envelope_to=envelope_to,
             )
             self._messages.append(message)
+            self._raw[message.id] = raw
         return message
+
+    def raw(self, ident: str) -> bytes | None:
+        """The bytes of message ``ident`` as they were received, or None."""
+        with self._lock:
+            return self._raw.get(ident)
 
     def start(self) -> SmtpSink:
         from aiosmtpd.controller import Controller

@@ -445,6 +445,7 @@ ENV_SETTINGS = {
     "REPORT_CLIENT": "report.client",
     "RETRIES": "retries",
     "BLOCK_THIRD_PARTY": "third_party.block",
+    "MAILPIT": "mail.mailpit.url",
 }
 #: Settings that hold a list: comma-separated in the environment.
 _LIST_SETTINGS = {"channels", "journeys", "disable_checks"}

@@ -375,6 +375,17 @@ class WaitForEmailArgs(_Args):
     timeout: float = Field(
         default=30, gt=0, le=3600, description="Seconds to wait before the step fails."
     )
+    load_remote: bool = Field(
+        default=False,
+        description="Load the images, styles and fonts the message asks for from the network, "
+        "as a mail client set to show them does (its trackers then see an open). By default "
+        "they are blocked and counted.",
+    )
+    draw: bool = Field(
+        default=True,
+        description="Also draw the message at a phone and a desktop width in a browser context "
+        "of its own, for the email-fits-screen check (false saves a context and two pages).",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -650,10 +661,13 @@ declare(
     is read from the mailbox the project config names under `mail:` (IMAP,
     Mailpit), else from the SMTP sink cxaudit starts on 127.0.0.1 (sites
     under test send to the address in `CXAUDIT_SMTP`). Its HTML part (or its
-    text) becomes the page, with scripts off as in a mail client: `capture`,
-    `expect` and `click` work on it with the same locators, and a clicked
-    link opens in the web channel's own browser context. The step result
-    records sender, recipients, subject, headers, whether a plain-text part
-    exists, each link's answer, and how long the message took to arrive.
+    text) becomes the page, with scripts off and remote content (images,
+    styles, fonts, tracking pixels) blocked, as in a mail client that
+    protects its reader (`load_remote: true` loads it): `capture`, `expect`
+    and `click` work on it with the same locators, and a clicked link opens
+    in the web channel's own browser context. The step result records
+    sender, recipients, subject, headers, whether a plain-text part exists,
+    each link's answer, what remote content was blocked (trackers marked),
+    and how long the message took to arrive.
     """,
 )

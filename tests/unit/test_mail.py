@@ -7,9 +7,12 @@ import asyncio
 import json
 import smtplib
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -230,3 +233,39 @@ def test_the_same_journey_again_in_one_run_gets_another_address() -> None:
     assert first == "cx+r-again-desktop-guest-buys@cxaudit.test"
     assert again == "cx+r-again-desktop-guest-buys-2@cxaudit.test"
     assert session.mail_variables("", "desktop", "J") != session.mail_variables("", "desktop", "J")
+
+
+def test_a_run_in_another_process_reads_the_demo_shops_sink_through_its_mailpit_api() -> None:
+    """`cxaudit demo serve` and a `cxaudit run` elsewhere: the shop lists its sink's mail
+    under /_mail as Mailpit does, and the Mailpit mailbox reads it, headers and all."""
+    from cxaudit.demo import DemoShop
+    from cxaudit.mail.catcher import API_PATH
+
+    with SmtpSink() as sink, DemoShop(mailbox=sink) as shop:
+        assert shop.smtp == sink.address and shop.mail_url == shop.url + API_PATH
+        message = _message("cx+one@x.test", "Your order NW-5", html="<p>Total €5</p>")
+        message["List-Unsubscribe"] = "<https://shop.test/unsubscribe>"
+        with smtplib.SMTP(*sink.address, timeout=10) as client:
+            client.send_message(message, to_addrs=["cx+one@x.test", "cx+hidden@x.test"])
+        box = MailpitMailbox(shop.mail_url)
+        got = asyncio.run(box.wait_for(Match(to="cx+hidden@x.test"), 5))
+        (local,) = sink.snapshot()
+        assert got.subject == "Your order NW-5" and got.to == local.to
+        assert got.headers["List-Unsubscribe"] == "<https://shop.test/unsubscribe>"
+        assert got.html == local.html and got.text == local.text
+        assert got.received_at == pytest.approx(local.received_at, abs=0.001)
+        with urllib.request.urlopen(f"{shop.mail_url}/api/v1/message/{local.id}/raw") as raw:
+            assert b"Subject: Your order NW-5" in raw.read()
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{shop.mail_url}/api/v1/message/nope")
+        assert missing.value.code == 404
+    with DemoShop() as plain, pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(f"{plain.url}{API_PATH}/api/v1/messages")  # no sink: no API
+
+
+def test_CXAUDIT_MAILPIT_points_the_journeys_at_a_catcher(tmp_path: Path) -> None:
+    from cxaudit.project.config import load_settings
+
+    url = "http://127.0.0.1:8765/_mail"
+    settings = load_settings(cwd=tmp_path, environ={"CXAUDIT_MAILPIT": url})
+    assert settings.mail.mailpit is not None and settings.mail.mailpit.url == url

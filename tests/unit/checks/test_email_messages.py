@@ -14,7 +14,7 @@ import pytest
 from cxaudit.checks.email import mail_kind, site_domain, substance
 from cxaudit.mail.action import email_parts, email_record
 from cxaudit.mail.message import parse_message
-from cxaudit.results import Capture, EmailLink, EmailRecord, JourneyRun
+from cxaudit.results import Capture, EmailLink, EmailRecord, EmailRendering, JourneyRun
 from tests.unit.checks.builders import evaluate, page, run, statuses, step
 
 EMAILS = Path(__file__).resolve().parents[2] / "data" / "emails"
@@ -22,6 +22,7 @@ REPLY = "CX-TRUST-051"
 DOMAIN = "CX-TRUST-052"
 UNSUBSCRIBE = "CX-TRUST-053"
 TEXT_MATCHES = "CX-MSG-050"
+FITS = "CX-USE-050"
 SHOP = "www.northwind.com"
 
 
@@ -231,3 +232,41 @@ def test_the_demo_shops_confirmation_passes_the_sender_and_text_checks(fixed: bo
     }
     for code, wanted in expected.items():
         assert statuses(evaluate(code, subject(email))) == wanted, code
+
+
+def _drawn(phone_width: int, small_share: float = 0.0, desktop_width: int = 1280) -> EmailRecord:
+    """The recorded confirmation as the renderer measured it at the two widths."""
+    return record("order-confirmation").model_copy(
+        update={
+            "renderings": [
+                EmailRendering(
+                    name="phone",
+                    width=375,
+                    scroll_width=phone_width,
+                    smallest_px=9,
+                    small_text_share=small_share,
+                ),
+                EmailRendering(name="desktop", width=1280, scroll_width=desktop_width),
+            ]
+        }
+    )
+
+
+def test_an_email_that_fits_both_screens_passes_and_a_wide_one_fails() -> None:
+    fits = evaluate(FITS, subject(_drawn(375)))
+    assert statuses(fits) == ["pass"] and "phone 375 px, desktop 1280 px" in fits[0].message
+    wide = evaluate(FITS, subject(_drawn(900)))
+    assert statuses(wide) == ["fail"]
+    assert "900 px wide at the phone width of 375 px" in wide[0].message
+    both = evaluate(FITS, subject(_drawn(900, desktop_width=1400)))
+    assert statuses(both) == ["fail", "fail"]
+
+
+def test_small_text_on_a_phone_fails_past_the_share_allowed() -> None:
+    small = evaluate(FITS, subject(_drawn(375, small_share=0.55)))
+    assert statuses(small) == ["fail"] and "55% of the text" in small[0].message
+    assert "smallest 9 px" in small[0].message
+    allowed = evaluate(FITS, subject(_drawn(375, small_share=0.55)), max_small_share=0.6)
+    assert statuses(allowed) == ["pass"]
+    not_drawn = evaluate(FITS, subject(record("order-confirmation")))
+    assert statuses(not_drawn) == ["not_applicable"]

@@ -210,3 +210,28 @@ def test_a_page_alerting_in_a_loop_is_a_few_findings_not_fifty() -> None:
     loop = [Dialog(type="alert", message=f"error {i}") for i in range(50)]
     results = _evaluate("page-dialogs", _step(0, "click", "Click Pay", audited=True, dialogs=loop))
     assert [r.message.rsplit(" ", 1)[-1] for r in results] == ["0”", "1”", "2”", "3”", "4”"]
+
+
+def test_what_cxaudit_blocked_on_an_email_is_not_a_console_error_of_it() -> None:
+    """The email is shown with no script and no remote content: the browser's notes that
+    it refused them are cxaudit's doing. The same note on a web page is the site's."""
+    refused = ConsoleMessage(
+        type="error",
+        text="Refused to load the image 'https://tracker.test/open.gif' because it violates "
+        'the following Content Security Policy directive: "img-src data:".',
+    )
+    email = _step(
+        3,
+        "wait_for_email",
+        "Wait for the order email",
+        audited=True,
+        url="http://shop.test/__cxaudit/email/smtp-1",
+        console=[refused],
+    )
+    assert [r.status for r in _evaluate("console-errors", email)] == [Status.PASS]
+    web = _step(0, "goto", "Open the shop", audited=True, console=[refused])
+    assert [r.status for r in _evaluate("console-errors", web)] == [Status.FAIL]
+    thrown = email.model_copy(
+        update={"snapshot": email.snapshot.model_copy(update={"console": [refused, ERROR]})}  # type: ignore[union-attr]
+    )
+    assert [r.status for r in _evaluate("console-errors", thrown)] == [Status.FAIL]
