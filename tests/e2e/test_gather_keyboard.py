@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from cxaudit.checks import Result, Status, StepSubject
+from cxaudit.checks import Result, Status
 from cxaudit.gather.keyboard import MAX_STOPS, START_JS, KeyboardWalkDisturbed, walk_keyboard
 from cxaudit.gather.snapshot import SnapshotOptions
-from cxaudit.results import ChannelInfo, JourneyRun, Snapshot, StepResult
 from tests.e2e.pages import Visit, by_selector, visit_pages
-from tests.unit.checks.recorded import check, recorded
+from tests.unit.checks.recorded import verdict as verdict_on
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -61,21 +60,7 @@ async def disturbed_walk(page: Page) -> str:
 
 def verdict(slug: str, keyboard: dict[str, Any]) -> Result:
     """The one result of the check ``slug`` on what a walk saw."""
-    step = StepResult(
-        index=0,
-        stage="purchase",
-        action="goto",
-        name="walk",
-        status="passed",
-        snapshot=Snapshot(keyboard=keyboard, audited=True),
-    )
-    channel = ChannelInfo.model_validate(recorded("kb-good-desktop")["channel"])
-    run = JourneyRun(
-        journey="walk", file="walk.yaml", channel=channel.name, status="passed", steps=[step]
-    )
-    found = check(slug)
-    (result,) = found.evaluate(StepSubject(run=run, step=step, channel=channel), found.Options())
-    return result
+    return verdict_on(slug, keyboard=keyboard)
 
 
 #: Walked five times each in one browser: a finding must be the same on every run.
