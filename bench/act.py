@@ -436,6 +436,9 @@ def audited(result: Any) -> dict[str, Seen]:
             entry.error = f"step failed unaudited: {unaudited[0].message}"[:160]
     findings = [f for run in result.runs for f in run.findings] + list(result.findings)
     for finding in findings:
+        if finding.code == AXE_CODE and finding.status == "error":
+            # axe-core could not read the page (it navigated away mid-audit): not measured.
+            seen.setdefault(finding.journey, Seen()).error = finding.message[:160]
         if finding.status != "fail":
             continue
         entry = seen.setdefault(finding.journey, Seen())

@@ -243,6 +243,14 @@ def test_cxaudit_results_are_read_per_journey() -> None:
                     )
                 ],
             ),
+            # axe-core lost the page mid-audit: the page is not measured.
+            JourneyRun(
+                journey="ACT a 4",
+                file="f",
+                channel="desktop",
+                status="passed",
+                findings=[finding("ACT a 4", "CX-A11Y-001", status="error")],
+            ),
         ],
         # run-scope findings (across channels) are on the run result itself
         findings=[finding("ACT a 1", "CX-A11Y-006")],
@@ -253,6 +261,7 @@ def test_cxaudit_results_are_read_per_journey() -> None:
     assert seen["ACT a 2"].error
     assert seen["ACT a 3"].error.startswith("step failed unaudited: the navigation failed")
     assert not seen["ACT a 1"].error
+    assert seen["ACT a 4"].error == "m"
 
 
 def test_each_case_is_a_one_step_goto_journey() -> None:
