@@ -429,8 +429,17 @@ def audited(result: Any) -> dict[str, Seen]:
         entry = seen.setdefault(run.journey, Seen())
         if run.status not in ("passed", "failed") and not run.steps:
             entry.error = f"run {run.status}"
+        audited_steps = [s for s in run.steps if s.snapshot is not None and s.snapshot.audited]
+        unaudited = [s for s in run.steps if s.status == "failed" and s not in audited_steps]
+        if unaudited and not audited_steps:
+            # The page was never audited (it refreshed itself away onto the
+            # browser's error page before the audit, say): not measured, not missed.
+            entry.error = f"step failed unaudited: {unaudited[0].message}"[:160]
     findings = [f for run in result.runs for f in run.findings] + list(result.findings)
     for finding in findings:
+        if finding.code == AXE_CODE and finding.status == "error":
+            # axe-core could not read the page (it navigated away mid-audit): not measured.
+            seen.setdefault(finding.journey, Seen()).error = finding.message[:160]
         if finding.status != "fail":
             continue
         entry = seen.setdefault(finding.journey, Seen())

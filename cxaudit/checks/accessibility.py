@@ -346,7 +346,8 @@ class FocusVisible(Check):
     removes the browser's focus ring without drawing its own leaves them
     guessing. cxaudit presses Tab through the page and compares each
     element's look when focused with its look when not (outline, shadow,
-    border, background, colour, underline, size, on its parent too); it fails
+    border, background, colour, underline, size, on its parent and the
+    elements either side too: an indicator may be drawn beside it); it fails
     elements that do not change at all, or that are invisible while focused
     (WCAG 2.4.7 Focus Visible).
     """
@@ -476,6 +477,15 @@ def _page_sequence(raw: list[int], stops: list[dict[str, Any]]) -> list[int]:
 #: The name of a scripted skip control (a button, a ``role="link"``): its
 #: destination is script, so its words are what is read.
 SKIP_NAME = re.compile(r"^\s*(skip|jump)\b.*\b(content|main|navigation|nav|menu|links)\b", re.I)
+#: The name of a control that shows or hides the navigation (WCAG technique SCR28).
+COLLAPSE_NAME = re.compile(
+    r"^\s*(hide|show|toggle|collapse|expand|close|open)\b.*"
+    r"\b(navigation|nav|menu|table of contents?|contents|links)\b",
+    re.I,
+)
+#: Words of content before the first Tab stop that make it the content, not a
+#: line above the navigation: a sentence or more.
+CONTENT_FIRST_WORDS = 12
 #: Tab stops, from the top, where a skip link past the first one still counts.
 SKIP_STOPS = 10
 
@@ -489,6 +499,18 @@ def _skips(stop: Mapping[str, Any]) -> bool:
             or (target.get("after_link") and not target.get("in_nav") and not target.get("in_side"))
         )
     return bool(SKIP_NAME.match(str(stop.get("name") or "")))
+
+
+def _bypass(stop: Mapping[str, Any]) -> str | None:
+    """What a Tab stop offers to get past the repeated blocks, if anything."""
+    if _skips(stop):
+        return "a skip link"
+    named = COLLAPSE_NAME.match(str(stop.get("name") or ""))
+    if stop.get("visible") and (named or stop.get("controls_nav")):
+        # A control that collapses the navigation (ACT 3e12e1): one the
+        # customer can see, as SCR28 asks.
+        return "a control that hides the navigation"
+    return None
 
 
 class SkipLinkOptions(CheckOptions):
@@ -516,7 +538,12 @@ class SkipToContent(Check):
     navigation") counts by its name. A ``main`` landmark hidden with
     ``aria-hidden`` is no main landmark. A page with neither a main landmark
     nor a skip link passes when its content has a heading (outside the
-    navigation, asides and footer): screen reader users jump to it.
+    navigation, asides and footer): screen reader users jump to it. It also
+    passes when its content comes first, a sentence or more of text before
+    the first Tab stop (outside the navigation, asides and footer), and when
+    a visible control among the top Tab stops hides the navigation: one
+    named like "Hide table of contents" or "Toggle menu", or one whose
+    ``aria-controls`` names the navigation (WCAG technique SCR28).
     """
 
     code = "CX-A11Y-007"
@@ -544,20 +571,21 @@ class SkipToContent(Check):
             return
         first = order[0]
         target = first.get("skip_target")
-        if _skips(first):
+        bypass = _bypass(first)
+        if bypass:
             # Where the link lands is what counts, a <main> element or not.
-            yield Result(status=Status.PASS, message="the first Tab stop is a skip link")
+            yield Result(status=Status.PASS, message=f"the first Tab stop is {bypass}")
             return
         if first.get("in_main"):
             yield Result(status=Status.PASS, message="the first Tab stop is in the main content")
             return
         before = next((n for n, s in enumerate(order) if s.get("in_main")), len(order))
-        later = next((n for n, s in enumerate(order[:before][:SKIP_STOPS]) if _skips(s)), None)
+        later = next((n for n, s in enumerate(order[:before][:SKIP_STOPS]) if _bypass(s)), None)
         if later is not None:
             # Links at the top to each area of the page (WCAG technique G124).
-            yield Result(
-                status=Status.PASS, message=f"Tab stop {later + 1} is a skip link past the header"
-            )
+            what = _bypass(order[later])
+            past = "past the header" if what == "a skip link" else "before the main content"
+            yield Result(status=Status.PASS, message=f"Tab stop {later + 1} is {what} {past}")
             return
         if target and not target.get("exists"):
             why = f"the first Tab stop links to {target.get('href')}, which is not on the page"
@@ -569,6 +597,16 @@ class SkipToContent(Check):
             yield Result(
                 status=Status.PASS,
                 message="no main landmark or skip link, but the content has a heading to jump to",
+            )
+            return
+        elif (
+            not keyboard.get("has_main")
+            and int(keyboard.get("words_before_stops") or 0) >= CONTENT_FIRST_WORDS
+        ):
+            # The content comes before any Tab stop: no block before it to bypass.
+            yield Result(
+                status=Status.PASS,
+                message="the content comes before the first Tab stop, nothing to skip",
             )
             return
         elif not keyboard.get("has_main"):

@@ -32,9 +32,12 @@ The ``keyboard`` snapshot field:
   reached.
 - ``stops``: each element focus reached, once: ``selector``, ``tag``,
   ``name``, ``box`` while focused, ``visible`` while focused, ``indicator``
-  (its look changed when focused) with the ``changed`` properties,
+  (its look changed when focused) with the ``changed`` properties
+  (``parent``: its parent's look, ``beside``: an element's next to it),
   ``measured`` (false when its focused or unfocused look could not be read),
-  ``in_main``, ``in_modal``, and for same-page links ``skip_target``
+  ``in_main``, ``in_modal``, ``controls_nav`` (present, true, when its
+  ``aria-controls`` names the navigation or header), and for same-page
+  links ``skip_target``
   (``exists``, ``is_main``: the target is or holds the main content,
   ``after_link``: it comes after the link, ``in_nav``: it is inside the
   navigation or page header, ``in_side``: it lands among the content of an
@@ -42,6 +45,9 @@ The ``keyboard`` snapshot field:
 - ``has_main``: the page has a ``main`` landmark not hidden by ``aria-hidden``.
 - ``content_heading``: the page has a visible heading outside its
   navigation, header, asides and footer.
+- ``words_before_stops``: words of visible text before the first stop,
+  outside the navigation, header, asides and footer (content that comes
+  before any Tab stop).
 - ``document``: ``"not html"`` for a document without an HTML body (an SVG
   or other XML document), which has no stops and is not walked.
 """
@@ -84,6 +90,7 @@ const PROPS = ['outline-style', 'outline-width', 'outline-color', 'box-shadow',
   'border-top-width', 'border-right-width', 'border-bottom-width', 'border-left-width',
   'background-color', 'background-image', 'color', 'text-decoration-line',
   'text-decoration-color', 'opacity', 'transform', 'filter', 'clip', 'clip-path'];
+const NEAR = new Set(['parent', 'prev', 'next']);
 const group = (p) => p.replace(/^(outline|border|text-decoration|background)-.*/, '$1');
 const finish = (el) => {
   try { for (const a of el.getAnimations()) if (a instanceof CSSTransition) a.finish(); } catch (e) {}
@@ -91,8 +98,12 @@ const finish = (el) => {
 const look = (el) => {
   if (!el || el.nodeType !== 1) return {};
   const parts = {};
+  // The parent and the elements either side too: an indicator may be drawn
+  // beside the element (ACT oj04fd), not on it.
   for (const [key, node, pseudo] of [['', el, null], ['::before', el, '::before'],
-                                     ['::after', el, '::after'], ['parent', el.parentElement, null]]) {
+                                     ['::after', el, '::after'], ['parent', el.parentElement, null],
+                                     ['prev', el.previousElementSibling, null],
+                                     ['next', el.nextElementSibling, null]]) {
     if (!node) continue;
     finish(node);
     const s = getComputedStyle(node, pseudo);
@@ -100,7 +111,7 @@ const look = (el) => {
     for (const p of PROPS) {
       let v = s.getPropertyValue(p);
       if (p.startsWith('outline') && (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) === 0)) v = 'none';
-      if (key === 'parent' && !/^(outline|box-shadow|background-color|border-.*-color)/.test(p)) continue;
+      if (NEAR.has(key) && !/^(outline|box-shadow|background-color|border-.*-color)/.test(p)) continue;
       parts[(key ? key + ' ' : '') + group(p)] = (parts[(key ? key + ' ' : '') + group(p)] || '') + '|' + v;
     }
   }
@@ -239,7 +250,7 @@ FINISH_JS = page_function(
     r"""
 const st = window.__cxauditKeys;
 if (!st) return null;
-let stops = [], main = null, unreached = 0, heading = false;
+let stops = [], main = null, unreached = 0, heading = false, wordsFirst = 0;
 try {
   // Nothing focused while the unfocused look is read (blur handlers have run).
   st.start.focus({preventScroll: true});
@@ -265,6 +276,20 @@ try {
   heading = Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6, [role="heading"]')).some(
     (h) => !h.closest(NAV) && !h.closest(SIDE) && !h.closest('[aria-hidden="true"]')
       && h.getClientRects().length > 0 && (h.textContent || '').trim() !== '');
+  // Words of content (outside the navigation and side blocks) before the first
+  // Tab stop: content that comes first has no block before it to bypass (ACT g0m9ub).
+  const first = st.stops.length ? st.stops[0].el : null;
+  if (first) {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (first.contains(t) || (first.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)) break;
+      const parent = t.parentElement;
+      if (!parent || parent.closest('script, style, noscript, template, [aria-hidden="true"]')
+          || parent.closest(NAV) || parent.closest(SIDE) || parent.getClientRects().length === 0
+          || getComputedStyle(parent).visibility !== 'visible') continue;
+      wordsFirst += (t.data.match(/\S+/g) || []).length;
+    }
+  }
   stops = st.stops.map((s) => {
     const el = s.el;
     // An element that keeps focus while the others are read has no unfocused look.
@@ -273,10 +298,14 @@ try {
     const stop = {
       selector: cx.selector(el), tag: el.localName, name: cx.text(cx.name(el)[0], 60),
       box: s.box, visible: s.visible, measured: !!s.focused && !!blurred, indicator: changed.length > 0,
-      changed: Array.from(new Set(changed.map((k) => k.replace(/^parent .*/, 'parent')))),
+      changed: Array.from(new Set(changed.map((k) => k.replace(/^parent .*/, 'parent').replace(/^(prev|next) .*/, 'beside')))),
       in_main: !!el.closest('main, [role="main"]'),
       in_modal: !!el.closest('[aria-modal="true"], dialog[open]'),
     };
+    // A control that shows or hides the navigation (WCAG SCR28, ACT 3e12e1).
+    const controlled = (el.getAttribute('aria-controls') || '').split(/\s+/)
+      .map((id) => id && document.getElementById(id)).filter(Boolean);
+    if (controlled.some((c) => c.closest(NAV) || c.querySelector(NAV))) stop.controls_nav = true;
     const href = el.localName === 'a' ? (el.getAttribute('href') || '') : '';
     if (href.startsWith('#') && href.length > 1) {
       let target = null;
@@ -303,7 +332,7 @@ try {
   for (const s of st.stops) st.finish(s.el);
   scrollTo(st.x, st.y);
 }
-return {stops, has_main: !!main, content_heading: heading, unreached};
+return {stops, has_main: !!main, content_heading: heading, words_before_stops: wordsFirst, unreached};
 """,
     params="",
 )

@@ -46,7 +46,8 @@ def axe(custom_axe: Path) -> dict[str, dict[str, Any]]:
         "experimental": Visit("axe_rules.html", gatherers=("axe",), options={
             "axe_profile": AxeProfile(experimental=True)}),
         "included": Visit("axe_rules.html", gatherers=("axe",), options={
-            "axe_profile": AxeProfile(include_rules=("color-contrast-enhanced",))}),
+            "axe_profile": AxeProfile(
+                include_rules=("color-contrast-enhanced", "audio-caption"))}),
         "custom": Visit("axe_rules.html", gatherers=("axe",), options={
             "axe_profile": AxeProfile(axe_path=str(custom_axe))}),
     }  # fmt: skip
@@ -56,6 +57,11 @@ def axe(custom_axe: Path) -> dict[str, dict[str, Any]]:
 
 def _violations(result: dict[str, Any]) -> dict[str, list[list[str]]]:
     return {v["id"]: [n["target"] for n in v["nodes"]] for v in result["violations"]}
+
+
+def _ran(result: dict[str, Any]) -> set[str]:
+    """The rules that ran and found something to judge (failed, passed or to review)."""
+    return {r["id"] for part in ("violations", "passes", "incomplete") for r in result[part]}
 
 
 def test_the_vendored_axe_core_runs() -> None:
@@ -122,17 +128,23 @@ def test_level_a_and_aa_rules_run_by_default_experimental_or_not(
     # WCAG 2.5.3 (A) and 1.3.1 (A); axe marks table-fake-caption experimental.
     assert found["label-content-name-mismatch"] == [["#mismatch"]]
     assert found["table-fake-caption"] == [["#fake-caption"]]
+    # WCAG 1.3.4 (AA), experimental in axe: read from the style sheet, whatever the window.
+    assert "css-orientation-lock" in found
     assert not {"color-contrast-enhanced", "focus-order-semantics"} & set(found)
+    assert not {"identical-links-same-purpose", "audio-caption"} & _ran(axe["default"])
 
 
 def test_aaa_and_experimental_rules_run_when_asked(axe: dict[str, dict[str, Any]]) -> None:
     assert _violations(axe["aaa"])["color-contrast-enhanced"] == [["#aa-only"]]
+    assert "identical-links-same-purpose" in _ran(axe["aaa"])
     assert "focus-order-semantics" not in _violations(axe["aaa"])
     assert _violations(axe["experimental"])["focus-order-semantics"] == [["#focusable-div"]]
     assert "color-contrast-enhanced" not in _violations(axe["experimental"])
     included = _violations(axe["included"])
     assert included["color-contrast-enhanced"] == [["#aa-only"]]
     assert "label-content-name-mismatch" in included
+    # A rule axe deprecated runs only when named.
+    assert "audio-caption" in _ran(axe["included"])
 
 
 def test_a_missing_axe_path_is_a_usage_error(tmp_path: Path) -> None:

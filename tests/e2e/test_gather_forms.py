@@ -7,13 +7,24 @@ from typing import Any
 
 import pytest
 
+from cxaudit.checks import Status
 from tests.e2e.pages import Visit, by_selector, visit_pages
+from tests.unit.checks.recorded import selectors, verdict
 
 
 @pytest.fixture(scope="module")
-def forms() -> dict[str, Any]:
-    (result,) = visit_pages([Visit("forms.html", "desktop", ("forms",))])
-    return result["forms"]
+def pages() -> list[dict[str, Any]]:
+    return visit_pages(
+        [
+            Visit("forms.html", "desktop", ("forms",)),
+            Visit("forms-purpose.html", "desktop", ("forms",)),
+        ]
+    )
+
+
+@pytest.fixture(scope="module")
+def forms(pages: list[dict[str, Any]]) -> dict[str, Any]:
+    return pages[0]["forms"]
 
 
 def test_only_fields_a_customer_fills_are_listed(forms: dict[str, Any]) -> None:
@@ -99,3 +110,20 @@ def test_error_messages_are_found_beside_the_field_and_tied_or_not(
     assert bare["flagged"] is True and bare["error"] is None
     assert by_selector(fields, "#email")["error"] is None
     assert by_selector(fields, "#email")["flagged"] is False
+
+
+def test_purpose_by_autocomplete_and_errors_tied_without_aria_invalid(
+    pages: list[dict[str, Any]],
+) -> None:
+    """The two ways WCAG allows that the checks once refused, on a page of our own."""
+    forms = pages[1]["forms"]
+    # type="text" autocomplete="email": the purpose is named, the browser fills it in.
+    email = by_selector(forms["fields"], "#p-email")
+    assert (email["type"], email["autocomplete"]) == ("text", "email")
+    assert verdict("input-type", forms=forms).status == Status.PASS
+    # A message tied by aria-describedby passes without aria-invalid; one beside its
+    # field that nothing ties to it does not.
+    city = by_selector(forms["fields"], "#p-city")
+    assert (city["error"]["tied"], city["aria_invalid"]) == (True, "")
+    result = verdict("error-association", forms=forms)
+    assert (result.status, selectors(result)) == (Status.FAIL, ["#p-zip"])

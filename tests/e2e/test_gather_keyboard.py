@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from cxaudit.checks import Result, Status, StepSubject
+from cxaudit.checks import Result, Status
 from cxaudit.gather.keyboard import MAX_STOPS, START_JS, KeyboardWalkDisturbed, walk_keyboard
 from cxaudit.gather.snapshot import SnapshotOptions
-from cxaudit.results import ChannelInfo, JourneyRun, Snapshot, StepResult
 from tests.e2e.pages import Visit, by_selector, visit_pages
-from tests.unit.checks.recorded import check, recorded
+from tests.unit.checks.recorded import verdict as verdict_on
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -61,21 +60,7 @@ async def disturbed_walk(page: Page) -> str:
 
 def verdict(slug: str, keyboard: dict[str, Any]) -> Result:
     """The one result of the check ``slug`` on what a walk saw."""
-    step = StepResult(
-        index=0,
-        stage="purchase",
-        action="goto",
-        name="walk",
-        status="passed",
-        snapshot=Snapshot(keyboard=keyboard, audited=True),
-    )
-    channel = ChannelInfo.model_validate(recorded("kb-good-desktop")["channel"])
-    run = JourneyRun(
-        journey="walk", file="walk.yaml", channel=channel.name, status="passed", steps=[step]
-    )
-    found = check(slug)
-    (result,) = found.evaluate(StepSubject(run=run, step=step, channel=channel), found.Options())
-    return result
+    return verdict_on(slug, keyboard=keyboard)
 
 
 #: Walked five times each in one browser: a finding must be the same on every run.
@@ -104,6 +89,10 @@ VISITS = {
     "skip-aside": Visit("kb-skip-aside.html", gatherers=("keyboard",)),
     "skip-button": Visit("kb-skip-button.html", gatherers=("keyboard",)),
     "main-hidden": Visit("kb-main-hidden.html", gatherers=("keyboard",)),
+    "content-first": Visit("kb-content-first.html", gatherers=("keyboard",)),
+    "tagline-first": Visit("kb-tagline-first.html", gatherers=("keyboard",)),
+    "collapse-nav": Visit("kb-collapse-nav.html", gatherers=("keyboard",)),
+    "focus-beside": Visit("kb-focus-beside.html", gatherers=("keyboard",)),
     "xhtml": Visit("kb-xhtml.xml", gatherers=("keyboard",)),
     "svg": Visit("ok.svg", gatherers=("keyboard",)),
     "navigates": Visit("kb-navigates.html", gatherers=(), before=disturbed_walk),
@@ -308,6 +297,52 @@ def test_bypass_blocks_as_the_act_rules_test_them(walks: dict[str, dict[str, Any
     assert verdict("skip-to-content", hidden).message == (
         "the page has no main landmark and no skip link"
     )
+
+
+def test_bypass_without_a_main_landmark_heading_or_skip_link(
+    walks: dict[str, dict[str, Any]],
+) -> None:
+    """ACT cf77f2's other ways past the blocks: content first, a control that hides the menu."""
+    # A sentence of content before the first Tab stop: nothing comes before it to skip.
+    first = walks["content-first"]["keyboard"]
+    assert (first["has_main"], first["content_heading"], first["words_before_stops"]) == (
+        False,
+        False,
+        23,
+    )
+    result = verdict("skip-to-content", first)
+    assert (result.status, result.message) == (
+        Status.PASS,
+        "the content comes before the first Tab stop, nothing to skip",
+    )
+    # A short line above the links is no content first.
+    tagline = walks["tagline-first"]["keyboard"]
+    assert tagline["words_before_stops"] == 4
+    assert verdict("skip-to-content", tagline).message == (
+        "the page has no main landmark and no skip link"
+    )
+    # A visible button that hides the navigation (SCR28), by its name or its aria-controls.
+    collapse = walks["collapse-nav"]["keyboard"]
+    assert [s.get("controls_nav", False) for s in collapse["stops"][:3]] == [False, True, False]
+    result = verdict("skip-to-content", collapse)
+    assert (result.status, result.message) == (
+        Status.PASS,
+        "the first Tab stop is a control that hides the navigation",
+    )
+
+
+def test_a_focus_indicator_drawn_beside_the_element_is_visible(
+    walks: dict[str, dict[str, Any]],
+) -> None:
+    """ACT oj04fd: the look of the elements either side counts, not only the element's."""
+    stops = walks["focus-beside"]["keyboard"]["stops"]
+    assert [(s["name"], s["changed"]) for s in stops] == [
+        ("Small", ["beside"]),
+        ("Large", ["beside"]),
+        ("Other sizes", []),
+    ]
+    result = verdict("focus-visible", walks["focus-beside"]["keyboard"])
+    assert (result.status, [e.selector for e in result.evidence]) == (Status.FAIL, ["#plain"])
 
 
 def test_xml_documents_are_walked_or_not_applicable(walks: dict[str, dict[str, Any]]) -> None:

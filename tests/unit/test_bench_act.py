@@ -25,7 +25,7 @@ from bench.act import (
     summary,
     table,
 )
-from cxaudit.results import Finding, JourneyRun, RunResult
+from cxaudit.results import Finding, JourneyRun, RunResult, Snapshot, StepResult
 
 
 def case(rule: str, expected: str, n: int) -> dict[str, str]:
@@ -225,6 +225,32 @@ def test_cxaudit_results_are_read_per_journey() -> None:
                 ],
             ),
             JourneyRun(journey="ACT a 2", file="f", channel="desktop", status="error"),
+            # The page refreshed itself onto the browser's error page before its audit.
+            JourneyRun(
+                journey="ACT a 3",
+                file="f",
+                channel="desktop",
+                status="failed",
+                steps=[
+                    StepResult(
+                        index=0,
+                        stage="pre-purchase",
+                        action="goto",
+                        name="Open",
+                        status="failed",
+                        message="the navigation failed: the browser shows its own error page",
+                        snapshot=Snapshot(audited=False),
+                    )
+                ],
+            ),
+            # axe-core lost the page mid-audit: the page is not measured.
+            JourneyRun(
+                journey="ACT a 4",
+                file="f",
+                channel="desktop",
+                status="passed",
+                findings=[finding("ACT a 4", "CX-A11Y-001", status="error")],
+            ),
         ],
         # run-scope findings (across channels) are on the run result itself
         findings=[finding("ACT a 1", "CX-A11Y-006")],
@@ -233,6 +259,9 @@ def test_cxaudit_results_are_read_per_journey() -> None:
     assert seen["ACT a 1"].axe_rules == {"image-alt"}
     assert seen["ACT a 1"].checks == {"CX-A11Y-006"}
     assert seen["ACT a 2"].error
+    assert seen["ACT a 3"].error.startswith("step failed unaudited: the navigation failed")
+    assert not seen["ACT a 1"].error
+    assert seen["ACT a 4"].error == "m"
 
 
 def test_each_case_is_a_one_step_goto_journey() -> None:

@@ -63,3 +63,24 @@ def test_unknown_standard_is_reported_with_its_position(tmp_path: Path) -> None:
     text = str(caught.value)
     assert "cxaudit.yaml:2:" in text
     assert "wcag22aa" in text and "all" in text
+
+
+def test_doctor_says_which_axe_core_a_run_here_injects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    import cxaudit.cli.main
+    from cxaudit.gather.axe import VENDORED_SCRIPT
+    from cxaudit.gather.vendor_axe import VERSION
+
+    monkeypatch.setattr(cxaudit.cli.main, "browser_candidates", lambda path: [])  # no browser asked
+    monkeypatch.chdir(tmp_path)
+    vendored = CliRunner().invoke(cxaudit.cli.main, ["doctor"]).output.splitlines()[1]
+    assert vendored == f"axe-core {VERSION} (vendored: {VENDORED_SCRIPT})"
+    custom = tmp_path / "axe.min.js"
+    custom.write_text("/*! axe v9.9.9 */\nwindow.axe = {};\n", encoding="utf-8")
+    (tmp_path / "cxaudit.yaml").write_text("accessibility:\n  axe_path: axe.min.js\n")
+    pointed = CliRunner().invoke(cxaudit.cli.main, ["doctor"]).output.splitlines()[1]
+    assert pointed.startswith("axe-core 9.9.9 (accessibility.axe_path: ")
+    assert pointed.endswith("axe.min.js)")

@@ -28,15 +28,25 @@ def subject(name: str, edit: Any = None) -> StepSubject:
     data = recorded(name)
     if edit is not None:
         edit(data["snapshot"])
+    return _subject(name, data["snapshot"], data["channel"])
+
+
+def gathered_subject(**parts: Any) -> StepSubject:
+    """A step whose snapshot holds what gatherers just read (``keyboard=``, ``forms=``, ...)."""
+    channel = recorded("kb-good-desktop")["channel"]
+    return _subject("gathered", {**parts, "audited": True}, channel)
+
+
+def _subject(name: str, snapshot: dict[str, Any], channel_data: dict[str, Any]) -> StepSubject:
     step = StepResult(
         index=0,
         stage="purchase",
         action="goto",
         name=name,
         status="passed",
-        snapshot=Snapshot.model_validate(data["snapshot"]),
+        snapshot=Snapshot.model_validate(snapshot),
     )
-    channel = ChannelInfo.model_validate(data["channel"])
+    channel = ChannelInfo.model_validate(channel_data)
     run = JourneyRun(
         journey="recorded",
         file="recorded.yaml",
@@ -56,6 +66,12 @@ def run_check(slug: str, name: str, edit: Any = None, **options: Any) -> list[Re
     """Evaluate the check ``slug`` on a recorded case with ``options``."""
     found = check(slug)
     return list(found.evaluate(subject(name, edit), found.Options(**options)))
+
+
+def verdict(slug: str, **parts: Any) -> Result:
+    """The one result of the check ``slug`` (default options) on what gatherers read."""
+    found = check(slug)
+    return only(list(found.evaluate(gathered_subject(**parts), found.Options())))
 
 
 def only(results: list[Result]) -> Result:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cxaudit.checks import Status
-from cxaudit.checks.accessibility import wcag_criteria, wcag_level
+from cxaudit.checks.accessibility import CONTENT_FIRST_WORDS, wcag_criteria, wcag_level
 from cxaudit.checks.focus_order import trap_cycle as _trap_cycle
 from tests.unit.checks.recorded import only, run_check, selectors, statuses
 
@@ -327,4 +327,48 @@ def test_without_main_or_skip_link_a_heading_in_the_content_passes() -> None:
     assert (result.status, result.message) == (
         Status.PASS,
         "no main landmark or skip link, but the content has a heading to jump to",
+    )
+
+
+def test_a_visible_control_that_hides_the_navigation_counts() -> None:
+    # ACT cf77f2 by way of 3e12e1 (WCAG SCR28): collapsing the menu bypasses it.
+    def control(name: str, visible: bool = True, at: int = 0, **extra: Any) -> Any:
+        def edit(snapshot: dict[str, Any]) -> None:
+            stop = without_main(snapshot)["stops"][at]
+            stop.update(tag="button", name=name, visible=visible, **extra)
+
+        return only(run_check("skip-to-content", "kb-hidden-desktop", edit))
+
+    named = control("Toggle navigation")
+    assert (named.status, named.message) == (
+        Status.PASS,
+        "the first Tab stop is a control that hides the navigation",
+    )
+    assert control("Menu", controls_nav=True).status == Status.PASS
+    assert control("Menu").status == Status.FAIL  # a name that says nothing, no aria-controls
+    assert control("Hide table of contents", visible=False).status == Status.FAIL
+    later = control("Collapse menu", at=2)
+    assert (
+        later.message == "Tab stop 3 is a control that hides the navigation before the main content"
+    )
+
+
+def test_content_before_the_first_tab_stop_needs_nothing_to_skip() -> None:
+    # ACT cf77f2 by way of g0m9ub: no repeated block comes before the content.
+    def words(count: int, main: bool = False) -> Any:
+        def edit(snapshot: dict[str, Any]) -> None:
+            keyboard = snapshot["keyboard"] if main else without_main(snapshot)
+            keyboard["words_before_stops"] = count
+
+        return only(run_check("skip-to-content", "kb-hidden-desktop", edit))
+
+    assert words(CONTENT_FIRST_WORDS).message == (
+        "the content comes before the first Tab stop, nothing to skip"
+    )
+    assert (
+        words(CONTENT_FIRST_WORDS - 1).message == "the page has no main landmark and no skip link"
+    )
+    # With a main landmark, text before the links is not the main content.
+    assert words(40, main=True).message == (
+        "7 Tab stops come before the main content and there is no skip link"
     )
