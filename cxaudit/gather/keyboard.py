@@ -92,8 +92,14 @@ const finish = (el) => {
 const look = (el) => {
   if (!el || el.nodeType !== 1) return {};
   const parts = {};
+  // A wrapper may draw the indicator (react-select's control around its input,
+  // :focus-within rules): the parent and two more levels up, as far as the body.
+  const wrappers = [];
+  for (let a = el.parentElement, n = 0; a && a !== document.body && n < 3; a = a.parentElement, n++) {
+    wrappers.push(['parent' + (n ? n + 1 : ''), a, null]);
+  }
   for (const [key, node, pseudo] of [['', el, null], ['::before', el, '::before'],
-                                     ['::after', el, '::after'], ['parent', el.parentElement, null]]) {
+                                     ['::after', el, '::after'], ...wrappers]) {
     if (!node) continue;
     finish(node);
     const s = getComputedStyle(node, pseudo);
@@ -101,7 +107,7 @@ const look = (el) => {
     for (const p of PROPS) {
       let v = s.getPropertyValue(p);
       if (p.startsWith('outline') && (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) === 0)) v = 'none';
-      if (key === 'parent' && !/^(outline|box-shadow|background-color|border-.*-color)/.test(p)) continue;
+      if (key.startsWith('parent') && !/^(outline|box-shadow|background-color|border-.*-color)/.test(p)) continue;
       parts[(key ? key + ' ' : '') + group(p)] = (parts[(key ? key + ' ' : '') + group(p)] || '') + '|' + v;
     }
   }
@@ -274,7 +280,7 @@ try {
     const stop = {
       selector: cx.selector(el), tag: el.localName, name: cx.text(cx.name(el)[0], 60),
       box: s.box, visible: s.visible, measured: !!s.focused && !!blurred, indicator: changed.length > 0,
-      changed: Array.from(new Set(changed.map((k) => k.replace(/^parent .*/, 'parent')))),
+      changed: Array.from(new Set(changed.map((k) => k.replace(/^parent\d* .*/, 'parent')))),
       in_main: !!el.closest('main, [role="main"]'),
       in_modal: !!el.closest('[aria-modal="true"], dialog[open]'),
     };
