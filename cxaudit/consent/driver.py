@@ -97,7 +97,7 @@ SHADOW_FIND_JS = """(platforms) => {
   return walk(document, []);
 }"""
 #: Seconds between two looks for a banner in a shadow root, while it may still come.
-SHADOW_POLL_S = 0.25
+SHADOW_POLL_S = 0.5
 #: Seconds to wait for an action's result once sent.
 ACTION_WAIT_S = 10.0
 #: Seconds to let a settings layer open after its control was clicked.
@@ -317,7 +317,7 @@ async def handle_consent(
     in_shadow = looking.result() if looking.done() else None
     if in_shadow is not None and not detecting.done():
         await _cancel(detecting)
-        return await _handle_in_shadow(page, action, wait_ms, audit, record, in_shadow)
+        return await _handle_in_shadow(page, url, action, wait_ms, audit, record, in_shadow)
     session, cmp, shown = await detecting
     if shown or cmp:
         await _cancel(looking)
@@ -328,7 +328,7 @@ async def handle_consent(
         if cmp:
             return f"{cmp} detected, no banner showed", record.freeze()
         if in_shadow is not None:
-            return await _handle_in_shadow(page, action, wait_ms, audit, record, in_shadow)
+            return await _handle_in_shadow(page, url, action, wait_ms, audit, record, in_shadow)
         record.unknown_banner = await _unknown_banner(page)
         if record.unknown_banner:
             # Said as seen: a known platform too slow to show within the
@@ -403,6 +403,7 @@ async def _click_first_visible(page: Any, selectors: tuple[str, ...]) -> bool:
 
 async def _handle_in_shadow(
     page: Any,
+    url: str,
     action: str,
     wait_ms: float,
     audit: bool,
@@ -415,7 +416,7 @@ async def _handle_in_shadow(
     record.cmp, record.shown = cmp, True
     where = f"in a shadow root ({' >> '.join(chain[:-1])})"
     if audit and await _audit(page, (chain,), record):
-        await page.goto(page.url, wait_until="load")
+        await page.goto(url, wait_until="load")
         again = await _shadow_banner(page, wait_ms / 1000)
         if again is None:
             record.error = "the banner did not show again after its settings were read"
