@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint browser bench docs clean axe
+.PHONY: demo test lint browser bench docs clean axe react-shop
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cxaudit needs Python 3.11 or newer (set PYTHON=python3.x)")'
@@ -49,6 +49,11 @@ bench: browser $(BENCH_STAMP)
 # Refresh the vendored axe-core (AXE_VERSION=x.y.z for another than the default).
 axe: $(STAMP)
 	$(BIN)/python -m cxaudit.gather.vendor_axe $(AXE_VERSION)
+
+# Rebuild the React shop fixture (tests/data/react_shop/app.js, its pre-rendered page and
+# app.js.LICENSES.txt) from src/ and the npm packages its package-lock.json pins.
+react-shop:
+	cd tests/data/react_shop/src && npm ci --no-audit --no-fund && node build.mjs
 
 docs: $(STAMP)
 	$(BIN)/python -m cxaudit.project.docs

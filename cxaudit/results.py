@@ -178,6 +178,8 @@ class Snapshot(_Model):
     viewport: dict[str, int] = Field(default_factory=dict)
     timing: Timing | None = None
     screenshot: str | None = None
+    #: The config's ``visual.mask`` locators that covered nothing in the screenshot, and why.
+    masks_not_applied: list[str] = Field(default_factory=list)
     visible_text: str | None = None
     axe: dict[str, Any] | None = None
     layout: dict[str, Any] | None = None
@@ -360,6 +362,10 @@ class VisualDiff(_Model):
     ratio: float = 0.0
     threshold: float = 0.0
     tolerance: float = 0.0
+    #: The page's height changed: what is said of it (the common area was compared).
+    size_change: str = ""
+    #: ``visual.mask`` locators that covered nothing here or in the baseline, and why.
+    masks_not_applied: list[str] = Field(default_factory=list)
     #: The changed areas, largest first; ``more_regions`` more were only counted.
     regions: list[VisualRegion] = Field(default_factory=list)
     more_regions: int = 0

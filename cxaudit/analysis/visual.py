@@ -18,9 +18,12 @@ change by design (a clock, a date, a carousel) are listed under
 the moment it is taken (:mod:`cxaudit.gather.screenshot`).
 
 A pair that cannot be compared says why ("not compared"): the baseline has
-no such step, no screenshot of it, or a picture of another size (the page
-grew or shrank; a pixel comparison of two sizes would mark everything below
-the first difference).
+no such step, no screenshot of it, or a picture of another width (another
+viewport). A page that grew or shrank is compared over the height both
+pictures have, the change of height said (``size_change``), and the rows
+only one of them has count as changed pixels, so a page that grew past the
+threshold is a change. A mask that covered nothing (a selector the page
+rejects, or one that matches nothing there) is said too (``masks_not_applied``).
 
 Fast enough to run on every step: the changed pixels are found with Pillow's
 C loops (difference, per-pixel maximum, a lookup table, a 3 x 3 mean that
@@ -101,14 +104,17 @@ class PixelDiff:
     changed: int
     regions: tuple[Box, ...]
     more_regions: int = 0
+    #: The baseline picture's height, when it differs from this one's.
+    baseline_height: int | None = None
 
     @property
     def ratio(self) -> float:
-        return self.changed / max(1, self.width * self.height)
+        tallest = max(self.height, self.baseline_height or 0)
+        return self.changed / max(1, self.width * tallest)
 
 
 class SizeMismatch(ValueError):
-    """The two pictures are not the same size: they cannot be compared pixel by pixel."""
+    """The two pictures differ in width: they cannot be compared pixel by pixel."""
 
 
 def _open(path: Path) -> Image:
@@ -122,18 +128,34 @@ def _open(path: Path) -> Image:
 def diff_images(baseline: Image, current: Image, tolerance: float) -> PixelDiff:
     """The changed pixels of ``current`` against ``baseline`` (two PIL images) and their areas.
 
-    Raises :class:`SizeMismatch` when the sizes differ.
+    Two heights (the page grew or shrank) are compared over their common
+    height; the rows only one picture has count as changed (an area, when
+    they are this picture's). Raises :class:`SizeMismatch` when the widths differ.
     """
     from PIL import ImageChops, ImageFilter
 
-    if baseline.size != current.size:
+    if baseline.width != current.width:
         raise SizeMismatch(
-            f"the screenshots differ in size ({current.width}x{current.height} px here, "
+            f"the screenshots differ in width ({current.width}x{current.height} px here, "
             f"{baseline.width}x{baseline.height} px in the baseline)"
         )
     width, height = current.size
+    common = min(height, baseline.height)
     a = baseline if baseline.mode == "RGB" else baseline.convert("RGB")
     b = current if current.mode == "RGB" else current.convert("RGB")
+    if baseline.height != height:
+        a, b = a.crop((0, 0, width, common)), b.crop((0, 0, width, common))
+        diff = diff_images(a, b, tolerance)
+        strip = [Box(0, common, width, height - common)] if height > common else []
+        boxes = sorted((*diff.regions, *strip), key=lambda box: (-box.area, box.y, box.x))
+        return PixelDiff(
+            width,
+            height,
+            diff.changed + width * abs(height - baseline.height),
+            tuple(boxes[:MAX_REGIONS]),
+            more_regions=diff.more_regions + max(0, len(boxes) - MAX_REGIONS),
+            baseline_height=baseline.height,
+        )
     red, green, blue = ImageChops.difference(a, b).split()
     largest = ImageChops.lighter(ImageChops.lighter(red, green), blue)
     level = max(0, min(255, round(tolerance * 255)))
@@ -326,11 +348,16 @@ def compare_step(
     scale = screenshot_scale(channel, step, (diff.width, diff.height))
     changed = diff.ratio > options.threshold
     copy = _copy_baseline(old_path, old or "", where.current) if changed else ""
+    masks = [*snapshot.masks_not_applied]
+    if before.snapshot is not None:
+        masks += [f"{m} (baseline)" for m in before.snapshot.masks_not_applied if m not in masks]
     return VisualDiff(
         status="changed" if changed else "unchanged",
         ratio=round(diff.ratio, 6),
         threshold=options.threshold,
         tolerance=options.tolerance,
+        size_change=_size_change(diff, scale),
+        masks_not_applied=masks,
         regions=[
             VisualRegion(
                 x=round(box.x / scale, 1),
@@ -343,6 +370,19 @@ def compare_step(
         more_regions=diff.more_regions,
         baseline_screenshot=copy,
         baseline_run=run_id,
+    )
+
+
+def _size_change(diff: PixelDiff, scale: float) -> str:
+    """What a change of the page's height is said as ("" when it kept its height)."""
+    if diff.baseline_height is None or diff.baseline_height == diff.height:
+        return ""
+    now, was = round(diff.height / scale), round(diff.baseline_height / scale)
+    grew = now > was
+    return (
+        f"the page is {abs(now - was)} px {'taller' if grew else 'shorter'} than in the "
+        f"baseline ({now} px, was {was} px): the top {min(now, was)} px were compared, "
+        f"the rows {'added' if grew else 'gone'} count as changed"
     )
 
 

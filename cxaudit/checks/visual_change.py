@@ -46,8 +46,12 @@ class VisualChange(Check):
     was meant. Parts that change by design (clocks, dates, carousels) go
     under ``visual.mask`` and are painted over in every screenshot. Steps
     with nothing to compare with (no such step or no screenshot in the
-    baseline, or a picture of another size) are "not compared"; without
-    ``--baseline`` the check does not run.
+    baseline, or a picture of another width) are "not compared"; a page
+    whose height changed is compared over the common height, the rows only
+    one picture has counting as changed, and the change of height is said.
+    A mask that covered nothing (a selector the page rejects, or one that
+    matches nothing there) is said in the result. Without ``--baseline`` the
+    check does not run.
     """
 
     code = "CX-MSG-011"
@@ -72,11 +76,14 @@ class VisualChange(Check):
             yield Result(status=Status.NOT_APPLICABLE, message=f"not compared: {visual.reason}")
             return
         share = pixel_share(visual.ratio)
+        said = "".join(
+            f"; {note}" for note in (visual.size_change, *visual.masks_not_applied) if note
+        )
         if visual.status == "unchanged":
             message = (
                 f"{share} of the screenshot changed (threshold {pixel_share(visual.threshold)})"
             )
-            yield Result(status=Status.PASS, message=message)
+            yield Result(status=Status.PASS, message=message + said)
             return
         areas = len(visual.regions) + visual.more_regions
         largest = visual.regions[0] if visual.regions else None
@@ -91,7 +98,8 @@ class VisualChange(Check):
             severity="moderate" if visual.ratio >= options.moderate_from else "minor",
             message=f"{share} of the screenshot of {place(subject.run, subject.step)} changed "
             f"since the baseline run {visual.baseline_run} (threshold "
-            f"{pixel_share(visual.threshold)}), in {areas} area{'s' if areas != 1 else ''}{where}",
+            f"{pixel_share(visual.threshold)}), in {areas} area{'s' if areas != 1 else ''}{where}"
+            + said,
             evidence=tuple(
                 Evidence(
                     box={"x": r.x, "y": r.y, "width": r.width, "height": r.height},

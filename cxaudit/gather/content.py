@@ -97,9 +97,15 @@ CONTENT_JS = r"""
     if (li) return without(li.innerText || li.textContent, parts);
     const own = without(el.innerText || el.textContent || '', parts);
     if (own) return own;
-    const parent = el.parentElement;
-    const around = parent ? without(parent.innerText || parent.textContent || '', parts) : '';
-    if (around && around.length <= 80) return around;
+    // The text around it: its parent's, or its grandparent's when the parent holds only
+    // the price ("Total: " then <strong><span>£89.00</span></strong>, as React renders it).
+    for (let node = el.parentElement, up = 0; node && up < 2; node = node.parentElement, up++) {
+      const around = without(node.innerText || node.textContent || '', parts);
+      if (around) {
+        if (around.length <= 80) return around;
+        break;
+      }
+    }
     const labelled = el.closest('[aria-label]');
     if (labelled) return clean(labelled.getAttribute('aria-label'));
     for (let node = el, up = 0; node && up < 3; node = node.parentElement, up++) {

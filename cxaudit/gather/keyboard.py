@@ -98,10 +98,15 @@ const finish = (el) => {
 const look = (el) => {
   if (!el || el.nodeType !== 1) return {};
   const parts = {};
-  // The parent and the elements either side too: an indicator may be drawn
-  // beside the element (ACT oj04fd), not on it.
+  // An indicator may be drawn on a wrapper (react-select's control around its
+  // input, :focus-within rules: the parent and two more levels up, as far as the
+  // body) or beside the element (ACT oj04fd), not on the element itself.
+  const wrappers = [];
+  for (let a = el.parentElement, n = 0; a && a !== document.body && n < 3; a = a.parentElement, n++) {
+    wrappers.push(['parent' + (n ? n + 1 : ''), a, null]);
+  }
   for (const [key, node, pseudo] of [['', el, null], ['::before', el, '::before'],
-                                     ['::after', el, '::after'], ['parent', el.parentElement, null],
+                                     ['::after', el, '::after'], ...wrappers,
                                      ['prev', el.previousElementSibling, null],
                                      ['next', el.nextElementSibling, null]]) {
     if (!node) continue;
@@ -111,7 +116,7 @@ const look = (el) => {
     for (const p of PROPS) {
       let v = s.getPropertyValue(p);
       if (p.startsWith('outline') && (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) === 0)) v = 'none';
-      if (NEAR.has(key) && !/^(outline|box-shadow|background-color|border-.*-color)/.test(p)) continue;
+      if (NEAR.has(key.replace(/\d+$/, '')) && !/^(outline|box-shadow|background-color|border-.*-color)/.test(p)) continue;
       parts[(key ? key + ' ' : '') + group(p)] = (parts[(key ? key + ' ' : '') + group(p)] || '') + '|' + v;
     }
   }
@@ -298,7 +303,7 @@ try {
     const stop = {
       selector: cx.selector(el), tag: el.localName, name: cx.text(cx.name(el)[0], 60),
       box: s.box, visible: s.visible, measured: !!s.focused && !!blurred, indicator: changed.length > 0,
-      changed: Array.from(new Set(changed.map((k) => k.replace(/^parent .*/, 'parent').replace(/^(prev|next) .*/, 'beside')))),
+      changed: Array.from(new Set(changed.map((k) => k.replace(/^parent\d* .*/, 'parent').replace(/^(prev|next) .*/, 'beside')))),
       in_main: !!el.closest('main, [role="main"]'),
       in_modal: !!el.closest('[aria-modal="true"], dialog[open]'),
     };

@@ -252,22 +252,29 @@ async def cover_secrets(page: Page, redactor: Redactor, covered: str) -> list[di
     return boxes
 
 
-async def mark_painted(page: Page, masks: tuple[Locator, ...]) -> int:
+async def mark_painted(page: Page, masks: tuple[Locator, ...], notes: list[str]) -> int:
     """Mark the elements of the ``masks`` for the mask; how many were found.
 
-    A locator that finds nothing (or that the page cannot read: a CSS
-    selector it does not know) covers nothing: the picture is still taken.
+    A locator that finds nothing, or that the page cannot read (a CSS selector
+    it does not know), covers nothing: the picture is still taken, and
+    ``notes`` gets a line saying so ("mask css='#clock' not applied: ...").
     """
     found = 0
     for mask in masks:
         try:
-            found += await page_call(
+            count = await page_call(
                 mask.resolve(page).evaluate_all(PAINT_JS, PAINT_MARK), CAPTURE_TIMEOUT_S
             )
         except TimeoutError:
             raise
-        except Exception:
+        except Exception as exc:
+            why = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            why = why.split(": ", 1)[1] if why.startswith("Locator.") and ": " in why else why
+            notes.append(f"mask {mask.describe()} not applied: the page rejects it ({why[:200]})")
             continue
+        if not count:
+            notes.append(f"mask {mask.describe()} not applied: it matches nothing on this page")
+        found += count
     return found
 
 
@@ -277,8 +284,11 @@ async def capture(
     options: ScreenshotOptions,
     masked: tuple[str, ...],
     redactor: Redactor | None = None,
+    notes: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Write a full-page screenshot of ``page`` to ``path``, as ``options`` say.
+
+    A ``visual.mask`` locator that covered nothing is said in ``notes``.
 
     With a ``redactor`` holding the journey's secrets, the elements that show
     one are covered too; their boxes (page coordinates, CSS pixels) are
@@ -293,7 +303,9 @@ async def capture(
             masked = (*masked, ECHO_SELECTOR)
             boxes = await cover_secrets(page, redactor, ", ".join(masked))
         secrets = ", ".join(masked)
-        if options.mask and await mark_painted(page, options.mask):
+        if options.mask and await mark_painted(
+            page, options.mask, notes if notes is not None else []
+        ):
             painted = PAINT_SELECTOR
             masked = (*masked, PAINT_SELECTOR)
         size = await page.evaluate(

@@ -329,13 +329,22 @@ async def _gather(
     if options.screenshot:
         shots = options.screenshot_options
         name = PurePosixPath(options.screenshot_name).with_suffix(shots.suffix).as_posix()
+        notes: list[str] = []
         try:
             boxes = await _bounded(
-                capture(page, options.output_dir / name, shots, SENSITIVE_FIELDS, options.redactor),
+                capture(
+                    page,
+                    options.output_dir / name,
+                    shots,
+                    SENSITIVE_FIELDS,
+                    options.redactor,
+                    notes,
+                ),
                 limit,
                 gone,
             )
             data["screenshot"] = name
+            data["masks_not_applied"] = notes
             if boxes:
                 errors[MASKED_KEY] = (
                     f"covered {len(boxes)} element(s) that show a secret: {json.dumps(boxes)}"

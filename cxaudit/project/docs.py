@@ -377,7 +377,13 @@ custom elements such as Consentmo's `<csm-cookie-consent>`) are handled the
 same way: autoconsent's rules reach into them with chains of selectors, and
 the banner is read through them too; a control inside one is named with its
 host first (`#usercentrics-root >> button[data-testid="uc-deny-all-button"]`,
-a selector Playwright understands). A closed shadow root cannot be read.
+a selector Playwright understands). OneTrust and Cookiebot, whose
+autoconsent rules are code that looks in the page itself only, are found in
+an open shadow root by cxaudit (by the platforms' own element ids,
+`#onetrust-banner-sdk`, `#CybotCookiebotDialog`), read the same way, and
+answered by a click on the platform's own reject-all or accept-all button
+(the step says `Onetrust banner rejected in a shadow root (consent-shell),
+1 click(s)`). A closed shadow root cannot be read.
 
 A banner that does not show within `wait` ms is fine (a returning visitor,
 another region): the journey goes on and the banner is not judged. A cookie

@@ -484,6 +484,7 @@ class PageAuditor:
                 name=f"audit {snapshot.url}"[:90],
                 status="passed",
                 snapshot=snapshot,
+                timeout_ms=self.step_timeout_ms,
             )
         )
         run = self.suite.checked(self._run(), self.channel, keep=False)
@@ -500,7 +501,13 @@ class PageAuditor:
             started_at=self.started_at,
             stages=list(self.stages),
             steps=list(self.steps),
+            step_timeout_ms=self.step_timeout_ms,
         )
+
+    @property
+    def step_timeout_ms(self) -> float:
+        """The config's step timeout, as a journey's steps have it (the report states it)."""
+        return self.suite.run_options().step_timeout_ms
 
     def keep(self) -> None:
         """Add the run to the session's report (when anything was audited)."""

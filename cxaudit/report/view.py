@@ -490,10 +490,11 @@ def visual_card(step: StepResult, info: ChannelInfo | None, assets: Assets) -> V
     if visual.status == "not_compared":
         return VisualCard("not_compared", f"Not compared with the baseline: {visual.reason}")
     share = pixel_share(visual.ratio)
+    said = "".join(f" · {note}" for note in (visual.size_change, *visual.masks_not_applied) if note)
     if visual.status == "unchanged":
-        return VisualCard("unchanged", f"Looks as in the baseline ({share} changed)")
+        return VisualCard("unchanged", f"Looks as in the baseline ({share} changed){said}")
     areas = len(visual.regions) + visual.more_regions
-    text = f"Changed since the baseline: {share} of the picture, {areas} area{'s' if areas != 1 else ''}"
+    text = f"Changed since the baseline: {share} of the picture, {areas} area{'s' if areas != 1 else ''}{said}"
     shot = step.snapshot.screenshot if step.snapshot else None
     background = assets.css_url(shot)
     size = assets.size(shot) if background else None

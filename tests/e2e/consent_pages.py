@@ -23,15 +23,16 @@ from __future__ import annotations
 
 _SCRIPT = """
 <script>
-  const banner = document.getElementById('onetrust-banner-sdk');
-  const centre = document.getElementById('onetrust-pc-sdk');
+  const tree = %s;
+  const banner = tree.getElementById('onetrust-banner-sdk');
+  const centre = tree.getElementById('onetrust-pc-sdk');
   const say = (text) => { document.getElementById('choice').textContent = 'Cookies: ' + text; };
   const close = (text) => { banner.style.display = 'none'; centre.style.display = 'none'; say(text); };
-  document.getElementById('onetrust-accept-btn-handler').onclick = () => close('accepted');
-  const reject = document.getElementById('onetrust-reject-all-handler');
+  tree.getElementById('onetrust-accept-btn-handler').onclick = () => close('accepted');
+  const reject = tree.getElementById('onetrust-reject-all-handler');
   if (reject) reject.onclick = () => close('rejected');
-  document.getElementById('onetrust-pc-btn-handler').onclick = () => { centre.style.display = 'block'; };
-  document.querySelector('.save-preference-btn-handler').onclick = () => {
+  tree.getElementById('onetrust-pc-btn-handler').onclick = () => { centre.style.display = 'block'; };
+  tree.querySelector('.save-preference-btn-handler').onclick = () => {
     const on = [...centre.querySelectorAll('input.category-switch-handler:checked')];
     close(on.length ? 'saved with ' + on.map((i) => i.value).join(', ') : 'rejected');
   };
@@ -42,18 +43,21 @@ _BTN = "padding: 12px 20px; font-size: 16px; border: 0; margin: 4px;"
 _FILLED = f"{_BTN} background: #1f4f8b; color: #ffffff;"
 
 
-def onetrust_page(*, reject_on_first_layer: bool = True, pre_ticked: bool = False) -> str:
-    """A shop page with a OneTrust banner; its settings centre has two purposes."""
+def onetrust_page(
+    *, reject_on_first_layer: bool = True, pre_ticked: bool = False, in_shadow: bool = False
+) -> str:
+    """A shop page with a OneTrust banner; its settings centre has two purposes.
+
+    ``in_shadow``: the same markup inside the open shadow root of a site's own
+    ``<consent-shell>`` element, where autoconsent's OneTrust code cannot see it.
+    """
     reject = (
         f'<button id="onetrust-reject-all-handler" style="{_FILLED}">Reject All</button>'
         if reject_on_first_layer
         else ""
     )
     ticked = " checked" if pre_ticked else ""
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Shop</title></head><body>
-<main><h1>Shop</h1><p id="choice">Cookies: not chosen</p><a href="/contact">Contact us</a></main>
-<div id="onetrust-consent-sdk">
+    markup = f"""<div id="onetrust-consent-sdk">
   <div id="onetrust-banner-sdk" class="otFlat" role="region" aria-label="Cookie banner"
        style="position: fixed; bottom: 0; left: 0; right: 0; background: #ffffff; padding: 16px;">
     <div id="onetrust-policy"><h2 id="onetrust-policy-title">We value your privacy</h2>
@@ -78,9 +82,65 @@ def onetrust_page(*, reject_on_first_layer: bool = True, pre_ticked: bool = Fals
       <label for="ot-group-id-C0004">Targeting cookies</label></div>
     <button class="save-preference-btn-handler onetrust-close-btn-handler" style="{_FILLED}">Confirm My Choices</button>
   </div>
-</div>
-{_SCRIPT}
-</body></html>"""
+</div>"""
+    return _in_page_or_shadow(markup, in_shadow, _SCRIPT)
+
+
+def _in_page_or_shadow(markup: str, in_shadow: bool, script: str) -> str:
+    """The shop page with ``markup`` in it, or in ``<consent-shell>``'s open shadow root;
+    ``script`` (with ``%s`` for the tree it works in) wires the buttons."""
+    if not in_shadow:
+        return f"{_SHOP}{markup}\n{script % 'document'}</body></html>"
+    return f"""{_SHOP}<consent-shell></consent-shell>
+<script>
+  document.querySelector('consent-shell').attachShadow({{mode: 'open'}}).innerHTML = `{markup}`;
+</script>
+{script % "document.querySelector('consent-shell').shadowRoot"}</body></html>"""
+
+
+#: Cookiebot's dialog, by the element ids of the platform's own markup (the ids
+#: autoconsent's Cookiebot code looks for): Deny, Customize and Allow all on the
+#: first layer; Customize shows three purposes.
+_COOKIEBOT = f"""<div id="CybotCookiebotDialog" role="dialog" aria-label="Cookie consent"
+     style="position: fixed; bottom: 0; left: 0; right: 0; background: #ffffff; padding: 16px;">
+  <h2 id="CybotCookiebotDialogBodyContentTitle">This website uses cookies</h2>
+  <p id="CybotCookiebotDialogBodyContentText">We use cookies to personalise content and to
+    analyse our traffic.</p>
+  <div id="CybotCookiebotDialogBodyLevelWrapper" style="display: none">
+    <label><input type="checkbox" id="CybotCookiebotDialogBodyLevelButtonPreferences"{{ticked}}>
+      Preferences</label>
+    <label><input type="checkbox" id="CybotCookiebotDialogBodyLevelButtonStatistics"{{ticked}}>
+      Statistics</label>
+    <label><input type="checkbox" id="CybotCookiebotDialogBodyLevelButtonMarketing">
+      Marketing</label>
+  </div>
+  <div id="CybotCookiebotDialogFooter">
+    <button id="CybotCookiebotDialogBodyButtonDecline" style="{_FILLED}">Deny</button>
+    <button id="CybotCookiebotDialogBodyLevelButtonCustomize" style="{_BTN} background: #ffffff; color: #1f4f8b;">Customize</button>
+    <button id="CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll" style="{_FILLED}">Allow all</button>
+  </div>
+</div>"""
+_COOKIEBOT_SCRIPT = """
+<script>
+  const tree = %s;
+  const dialog = tree.getElementById('CybotCookiebotDialog');
+  const close = (text) => {
+    dialog.style.display = 'none';
+    document.getElementById('choice').textContent = 'Cookies: ' + text;
+  };
+  tree.getElementById('CybotCookiebotDialogBodyButtonDecline').onclick = () => close('rejected');
+  tree.getElementById('CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll').onclick = () => close('accepted');
+  tree.getElementById('CybotCookiebotDialogBodyLevelButtonCustomize').onclick = () => {
+    tree.getElementById('CybotCookiebotDialogBodyLevelWrapper').style.display = 'block';
+  };
+</script>
+"""
+
+
+def cookiebot_page(*, pre_ticked: bool = False, in_shadow: bool = True) -> str:
+    """A shop page with a Cookiebot dialog, by default in ``<consent-shell>``'s shadow root."""
+    markup = _COOKIEBOT.replace("{ticked}", " checked" if pre_ticked else "")
+    return _in_page_or_shadow(markup, in_shadow, _COOKIEBOT_SCRIPT)
 
 
 # Banners drawn inside an open shadow root. autoconsent's declarative rules

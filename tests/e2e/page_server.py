@@ -145,7 +145,7 @@ def serve_folder(root: Path, mounts: Sequence[str] = ()) -> Iterator[str]:
         yield url
 
 
-#: The client-rendered shop of bench/real_journey.py (a React-style app, one page for every address).
+#: The client-rendered shop of bench/real_journey.py (React from npm, one page for every address).
 REACT_SHOP = Path(__file__).resolve().parents[1] / "data" / "react_shop"
 #: The clean corpus's style sheet, which the shop builds on (``/assets/site.css``).
 CLEAN_ASSETS = (REACT_SHOP.parent / "clean" / "assets").resolve()
@@ -158,10 +158,13 @@ def serve_app(root: Path = REACT_SHOP, port: int = 0) -> Iterator[str]:
     ``/static/NAME`` is a file of ``root`` (``/assets/NAME`` one of the clean
     corpus's assets); ``GET /api/products`` is
     ``root/products.json``; ``POST /api/orders`` answers a new order number;
-    every other address answers ``root/index.html`` (the app routes in the
-    page). Shared by the benchmark and its test, so both drive the same shop.
+    an address rendered ahead of time answers its page under
+    ``root/prerendered/`` (``/product/fell-boot``: the Next-style page, hydrated
+    in the browser); every other address answers ``root/index.html`` (the app
+    routes in the page). Shared by the benchmark and its test, so both drive the same shop.
     """
     base = root.resolve()
+    prerendered = base / "prerendered"
     orders = iter(range(10001, 10**9))
     lock = threading.Lock()
 
@@ -186,6 +189,11 @@ def serve_app(root: Path = REACT_SHOP, port: int = 0) -> Iterator[str]:
                     self._send(404, "text/plain", b"not found")
             elif path == "/favicon.ico":
                 self._send(404, "text/plain", b"not found")
+            elif (
+                prerendered in (page := prerendered / f"{path.strip('/')}.html").resolve().parents
+                and page.is_file()
+            ):
+                self._send(200, "text/html; charset=utf-8", page.read_bytes())
             else:
                 self._send(200, "text/html; charset=utf-8", (base / "index.html").read_bytes())
 

@@ -16,6 +16,7 @@ from cxaudit.checks.base import REGISTRY, JourneySubject
 from cxaudit.results import ChannelInfo, RunResult, StepResult
 from tests.e2e.consent_pages import (
     consentmo_page,
+    cookiebot_page,
     onetrust_page,
     unknown_banner_page,
     usercentrics_page,
@@ -117,12 +118,14 @@ def test_no_banner_is_fine_and_judged_nothing(tmp_path: Path) -> None:
     assert _banner_findings(raw) == {}
 
 
-# Banners in open shadow roots: one browser run, five journeys, judged below.
+# Banners in open shadow roots: one browser run, seven journeys, judged below.
 SHADOW_PAGES = {
     "/uc": ("text/html", usercentrics_page(pre_ticked=True)),
     "/csm": ("text/html", consentmo_page()),
     "/unknown-shadow": ("text/html", unknown_banner_page(in_shadow=True)),
     "/unknown-page": ("text/html", unknown_banner_page(in_shadow=False)),
+    "/ot-shadow": ("text/html", onetrust_page(in_shadow=True)),
+    "/cb-shadow": ("text/html", cookiebot_page(pre_ticked=True)),
 }
 # A banner that shows ends the wait at once: a long one keeps a busy machine's
 # slow detection from passing for "no banner"; the unknown ones wait it out.
@@ -136,6 +139,16 @@ SHADOW_JOURNEYS = {
     "Consentmo accept": ("/csm", "{action: accept, wait: 30000}", "Cookies: accepted"),
     "Unknown in a shadow root": ("/unknown-shadow", "{action: reject, wait: 1500}", "not chosen"),
     "Unknown in the page": ("/unknown-page", "{action: reject, wait: 1500}", "not chosen"),
+    "OneTrust in a shadow root": (
+        "/ot-shadow",
+        "{action: reject, wait: 30000}",
+        "Cookies: rejected",
+    ),
+    "Cookiebot in a shadow root": (
+        "/cb-shadow",
+        "{action: accept, wait: 30000}",
+        "Cookies: accepted",
+    ),
 }
 
 
@@ -225,3 +238,40 @@ def test_an_unknown_banner_is_not_handled_alike_in_a_shadow_root_and_in_the_page
     assert (
         seen["Unknown in a shadow root"] == seen["Unknown in the page"] == {"not-handled": "error"}
     )
+
+
+def test_onetrust_and_cookiebot_in_a_shadow_root_are_read_and_answered(
+    shadow_runs: dict[str, RunResult],
+) -> None:
+    # autoconsent's rules for these two are code that looks in the light DOM only.
+    onetrust_step = _passed(shadow_runs["OneTrust in a shadow root"])
+    onetrust = onetrust_step.consent
+    assert onetrust is not None and onetrust.error == ""
+    assert (onetrust.cmp, onetrust.shown, onetrust.done, onetrust.clicks) == (
+        "Onetrust",
+        True,
+        True,
+        1,
+    )
+    assert onetrust_step.message.startswith(
+        "Onetrust banner rejected in a shadow root (consent-shell), 1 click(s)"
+    )
+    controls = {c.kind: c.selector for c in onetrust.first_layer}
+    assert controls == {
+        "accept": "consent-shell >> #onetrust-accept-btn-handler",
+        "reject": "consent-shell >> #onetrust-reject-all-handler",
+        "settings": "consent-shell >> #onetrust-pc-btn-handler",
+    }
+    assert onetrust.settings_opened and onetrust.purposes >= 2 and onetrust.pre_ticked == []
+    assert _banner_findings(shadow_runs["OneTrust in a shadow root"]) == {
+        "reject-first-layer": "pass",
+        "reject-prominence": "pass",
+        "no-pre-ticked": "pass",
+    }
+    cookiebot = _passed(shadow_runs["Cookiebot in a shadow root"]).consent
+    assert cookiebot is not None and cookiebot.error == ""
+    assert (cookiebot.cmp, cookiebot.action, cookiebot.done) == ("Cybotcookiebot", "accept", True)
+    assert {c.kind for c in cookiebot.first_layer} == {"accept", "reject", "settings"}
+    assert cookiebot.settings_opened and cookiebot.purposes == 3
+    assert cookiebot.pre_ticked == ["Preferences", "Statistics"]
+    assert _banner_findings(shadow_runs["Cookiebot in a shadow root"])["no-pre-ticked"] == "fail"

@@ -149,8 +149,11 @@ def test_xdist_workers_write_one_merged_report(
     result.stdout.fnmatch_lines([f"report: {out / 'index.html'}"])
 
 
-def test_fixtures_beside_pytest_playwright(pytester: pytest.Pytester, demo_shop: DemoShop) -> None:
+def test_fixtures_beside_pytest_playwright(
+    pytester: pytest.Pytester, demo_shop: DemoShop, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """cx fixtures and pytest-playwright's page in one session: no clash of loops."""
+    monkeypatch.setenv("CXAUDIT_TIMEOUT_MS", "7000")
     pytester.makeconftest(
         f"""
         import pytest
@@ -188,6 +191,9 @@ def test_fixtures_beside_pytest_playwright(pytester: pytest.Pytester, demo_shop:
             page.goto(SHOP + "/support")
             run = cx_audit_page(page, stage="post-purchase")
             assert [s.stage for s in run.steps] == ["pre-purchase", "post-purchase"]
+            # The config's step timeout (CXAUDIT_TIMEOUT_MS), as a journey's steps have it.
+            assert run.step_timeout_ms == 7000
+            assert [s.timeout_ms for s in run.steps] == [7000, 7000]
             assert page.title().startswith("Returns and support")
         """
     )
@@ -200,5 +206,9 @@ def test_fixtures_beside_pytest_playwright(pytester: pytest.Pytester, demo_shop:
     journeys = sorted(r["journey"] for r in written["runs"])
     assert journeys[0] == "Shopper sees a jacket"
     assert "test_audit_a_playwright_page[chromium]" in journeys
+    audited = next(r for r in written["runs"] if r["journey"].startswith("test_audit_a"))
+    assert audited["step_timeout_ms"] == 7000
+    page = (out / "playwright.html").read_text(encoding="utf-8")
+    assert "timeout: 7 s per step (no journey timeout)" in page
     assert "test_run_steps" in journeys
     assert len(written["runs"]) == 4

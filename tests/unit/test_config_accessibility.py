@@ -76,11 +76,11 @@ def test_doctor_says_which_axe_core_a_run_here_injects(
 
     monkeypatch.setattr(cxaudit.cli.main, "browser_candidates", lambda path: [])  # no browser asked
     monkeypatch.chdir(tmp_path)
-    vendored = CliRunner().invoke(cxaudit.cli.main, ["doctor"]).output.splitlines()[1]
+    vendored = CliRunner().invoke(cxaudit.cli.main.main, ["doctor"]).output.splitlines()[1]
     assert vendored == f"axe-core {VERSION} (vendored: {VENDORED_SCRIPT})"
     custom = tmp_path / "axe.min.js"
     custom.write_text("/*! axe v9.9.9 */\nwindow.axe = {};\n", encoding="utf-8")
     (tmp_path / "cxaudit.yaml").write_text("accessibility:\n  axe_path: axe.min.js\n")
-    pointed = CliRunner().invoke(cxaudit.cli.main, ["doctor"]).output.splitlines()[1]
+    pointed = CliRunner().invoke(cxaudit.cli.main.main, ["doctor"]).output.splitlines()[1]
     assert pointed.startswith("axe-core 9.9.9 (accessibility.axe_path: ")
     assert pointed.endswith("axe.min.js)")

@@ -105,10 +105,30 @@ def test_a_masked_area_is_the_same_in_both_runs_whatever_it_covers() -> None:
     assert diff_images(before, after, 0.1).changed == 0
 
 
-def test_pictures_of_two_sizes_are_not_compared() -> None:
+def test_pictures_of_two_widths_are_not_compared() -> None:
+    wider = Image.new("RGB", (WIDTH + 20, HEIGHT), "white")
+    with pytest.raises(SizeMismatch, match=r"140x80 px here, 120x80 px in the baseline"):
+        diff_images(page_picture(), wider, 0.1)
+
+
+def test_a_page_that_grew_is_compared_over_the_common_height() -> None:
+    # The same page with 20 rows more at the bottom and one block changed above them.
     taller = Image.new("RGB", (WIDTH, HEIGHT + 20), "white")
-    with pytest.raises(SizeMismatch, match=r"120x100 px here, 120x80 px in the baseline"):
-        diff_images(page_picture(), taller, 0.1)
+    taller.paste(page_picture(), (0, 0))
+    ImageDraw.Draw(taller).rectangle((30, 40, 49, 49), fill=(220, 0, 0))
+    common = diff_images(page_picture(), taller.crop((0, 0, WIDTH, HEIGHT)), 0.1)
+    diff = diff_images(page_picture(), taller, 0.1)
+    assert (diff.height, diff.baseline_height) == (HEIGHT + 20, HEIGHT)
+    assert diff.changed == common.changed + 20 * WIDTH  # the new rows count as changed
+    assert diff.ratio == pytest.approx(diff.changed / (WIDTH * (HEIGHT + 20)))
+    first = diff.regions[0]
+    assert (first.x, first.y, first.width, first.height) == (0, HEIGHT, WIDTH, 20)
+    assert len(diff.regions) == 2  # the block, and the rows added
+    # Shrunk: the rows gone count too, over the taller (the baseline's) height.
+    shorter = diff_images(taller, page_picture(), 0.1)
+    assert (shorter.height, shorter.baseline_height) == (HEIGHT, HEIGHT + 20)
+    assert shorter.ratio == pytest.approx(diff.ratio)
+    assert len(shorter.regions) == 1  # the rows gone are not in this picture
 
 
 def test_files_with_the_same_bytes_are_not_decoded(tmp_path: Path) -> None:
@@ -188,12 +208,16 @@ def test_each_audited_step_is_compared_with_the_same_step_of_the_baseline(
         "unchanged",
         "changed",
         "not_compared",
-        "not_compared",
+        "changed",  # the page grew by half: the common area and the new rows
         "not_compared",
         None,  # not audited: nothing was read after it
     ]
     assert visuals[2].reason == "step 3 of the baseline is a 'fill' step, not 'click'"
-    assert "differ in size (120x120 px here, 120x80 px in the baseline)" in visuals[3].reason
+    assert visuals[3].size_change == (
+        "the page is 40 px taller than in the baseline (120 px, was 80 px): "
+        "the top 80 px were compared, the rows added count as changed"
+    )
+    assert visuals[1].size_change == ""
     assert visuals[4].reason == "the baseline run has no such step"
     assert mobile.steps[0].visual.reason == "the baseline run has no run of 'Journey' on mobile"
     change = visuals[1]
@@ -273,6 +297,26 @@ def test_the_check_fails_a_changed_step_with_its_areas_as_evidence() -> None:
     assert big.severity == "moderate"
 
 
+NOT_APPLIED = "mask css='#clok' not applied: it matches nothing on this page"
+
+
+def test_the_check_says_a_change_of_height_and_masks_not_applied(tmp_path: Path) -> None:
+    current, baseline, new, old = two_runs(tmp_path)
+    # Step 2's mask covered nothing in this run, step 1's in the baseline's.
+    current.runs[0].steps[1].snapshot.masks_not_applied.append(NOT_APPLIED)
+    baseline.runs[0].steps[0].snapshot.masks_not_applied.append(NOT_APPLIED)
+    compared = compare_screenshots(current, baseline, new, old, VisualOptions()).runs[0]
+    assert compared.steps[1].visual.masks_not_applied == [NOT_APPLIED]
+    assert compared.steps[0].visual.masks_not_applied == [f"{NOT_APPLIED} (baseline)"]
+    [unchanged] = evaluate("CX-MSG-011", (compared, 0))
+    assert unchanged.status.value == "pass"
+    assert unchanged.message.endswith(f"(threshold 0.1 %); {NOT_APPLIED} (baseline)")
+    [grown] = evaluate("CX-MSG-011", (compared, 3))
+    assert grown.status.value == "fail" and grown.severity == "moderate"  # a third of it is new
+    assert "; the page is 40 px taller than in the baseline (120 px, was 80 px)" in grown.message
+    assert {"x": 0, "y": 80, "width": 120, "height": 40} in [e.box for e in grown.evidence]
+
+
 def test_the_check_passes_unchanged_steps_and_says_not_compared() -> None:
     steps = [
         step(0).model_copy(update={"visual": VisualDiff(status="unchanged", ratio=0.0002)}),
@@ -314,6 +358,17 @@ def test_the_step_card_outlines_the_areas_and_links_the_baseline(tmp_path: Path)
         update={"visual": VisualDiff(status="unchanged", ratio=0.0)}
     )
     assert visual_card(unchanged, None, Assets(tmp_path)).crop is None
+    # A change of height and a mask that covered nothing are said on the card.
+    grown = changed(0.02).model_copy(
+        update={"size_change": "the page is 40 px taller", "masks_not_applied": [NOT_APPLIED]}
+    )
+    said = visual_card(
+        step(0, shot("s1")).model_copy(update={"visual": grown}), None, Assets(tmp_path)
+    )
+    assert said.text == (
+        "Changed since the baseline: 2 % of the picture, 2 areas"
+        f" · the page is 40 px taller · {NOT_APPLIED}"
+    )
     assert visual_card(step(0, shot("s1")), None, Assets(tmp_path)) is None
 
 
@@ -353,4 +408,5 @@ def test_pytest_sessions_compare_each_journey_run_as_it_is_checked(tmp_path: Pat
     checked = suite.checked(current.runs[0], BUILTIN_CHANNELS["desktop"])
     assert [s.visual.status for s in checked.steps[:2]] == ["unchanged", "changed"]
     assert checked.steps[1].visual.threshold == 0.01
-    assert [f.step for f in checked.findings if f.code == "CX-MSG-011"] == [1]
+    # Step 2 changed; step 4 grew by half (its new rows count as changed).
+    assert sorted(f.step for f in checked.findings if f.code == "CX-MSG-011") == [1, 3]

@@ -10,6 +10,7 @@ on a fresh banner: the journey goes on from the page its author asked for.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import weakref
@@ -32,6 +33,71 @@ CODE_RULE_ROOTS: dict[str, tuple[str, ...]] = {
     "Uniconsent": (".unic .unic-box",),
     "Admiral": ("[class*='admiral']",),
 }
+
+
+@dataclass(frozen=True)
+class ShadowPlatform:
+    """Where a platform's banner and buttons are, by its own element ids.
+
+    For the platforms whose autoconsent rule is code that looks in the page's
+    light DOM only (``document.querySelector``): drawn inside an open shadow
+    root (a site's wrapper element, a tag manager's), autoconsent never finds
+    them. cxaudit finds them there itself and clicks the platform's buttons
+    (Playwright's CSS engine reaches into open shadow roots).
+    """
+
+    banner: str
+    #: Tried in order; the first visible one is clicked.
+    reject: tuple[str, ...]
+    accept: tuple[str, ...]
+    #: Opens the layer where the reject control is, when the first layer has none.
+    settings: str = ""
+
+
+SHADOW_PLATFORMS: dict[str, ShadowPlatform] = {
+    "Onetrust": ShadowPlatform(
+        banner="#onetrust-banner-sdk",
+        reject=("#onetrust-reject-all-handler", ".ot-pc-refuse-all-handler"),
+        accept=("#onetrust-accept-btn-handler", "#accept-recommended-btn-handler"),
+        settings="#onetrust-pc-btn-handler",
+    ),
+    "Cybotcookiebot": ShadowPlatform(
+        banner="#CybotCookiebotDialog",
+        reject=("#CybotCookiebotDialogBodyButtonDecline",),
+        accept=(
+            "#CybotCookiebotDialogBodyLevelButtonLevelOptinAllowAll",
+            "#CybotCookiebotDialogBodyButtonAccept",
+        ),
+    ),
+}
+#: Finds a platform's banner shown inside an open shadow root (not in the light DOM:
+#: that is autoconsent's). Returns [cmp, chain] (the hosts' selectors, then the
+#: banner's, as banner.js reads chains) or null.
+SHADOW_FIND_JS = """(platforms) => {
+  const own = (el) => el.id ? '#' + CSS.escape(el.id)
+    : el.tagName.toLowerCase() + [...el.classList].slice(0, 2).map((c) => '.' + CSS.escape(c)).join('');
+  const shown = (el) => {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    return box.width >= 1 && box.height >= 1 && style.visibility !== 'hidden' && style.display !== 'none';
+  };
+  const walk = (tree, hosts) => {
+    for (const el of tree.querySelectorAll('*')) {
+      if (!el.shadowRoot) continue;
+      const chain = [...hosts, own(el)];
+      for (const [cmp, banner] of platforms) {
+        const found = el.shadowRoot.querySelector(banner);
+        if (found && shown(found)) return [cmp, [...chain, banner]];
+      }
+      const deeper = walk(el.shadowRoot, chain);
+      if (deeper) return deeper;
+    }
+    return null;
+  };
+  return walk(document, []);
+}"""
+#: Seconds between two looks for a banner in a shadow root, while it may still come.
+SHADOW_POLL_S = 0.5
 #: Seconds to wait for an action's result once sent.
 ACTION_WAIT_S = 10.0
 #: Seconds to let a settings layer open after its control was clicked.
@@ -243,11 +309,26 @@ async def handle_consent(
     """
     record = _Record(action=action, library=version())
     url = page.url
-    session, cmp, shown = await _detect(page, wait_ms / 1000)
+    # autoconsent's rules, and beside them a look into shadow roots for the
+    # platforms whose rules cannot see there: whichever finds a banner first.
+    detecting = asyncio.ensure_future(_detect(page, wait_ms / 1000))
+    looking = asyncio.ensure_future(_shadow_banner(page, wait_ms / 1000))
+    await asyncio.wait({detecting, looking}, return_when=asyncio.FIRST_COMPLETED)
+    in_shadow = looking.result() if looking.done() else None
+    if in_shadow is not None and not detecting.done():
+        await _cancel(detecting)
+        return await _handle_in_shadow(page, url, action, wait_ms, audit, record, in_shadow)
+    session, cmp, shown = await detecting
+    if shown or cmp:
+        await _cancel(looking)
+    elif in_shadow is None:
+        in_shadow = await looking
     record.cmp, record.shown = cmp, shown
     if not shown:
         if cmp:
             return f"{cmp} detected, no banner showed", record.freeze()
+        if in_shadow is not None:
+            return await _handle_in_shadow(page, url, action, wait_ms, audit, record, in_shadow)
         record.unknown_banner = await _unknown_banner(page)
         if record.unknown_banner:
             # Said as seen: a known platform too slow to show within the
@@ -284,6 +365,88 @@ async def handle_consent(
         return f"{cmp} banner: could not be {verb} by autoconsent", record.freeze()
     clicks = f", {record.clicks} click(s)" if record.clicks is not None else ""
     return f"{cmp} banner {verb} (autoconsent{clicks})", record.freeze()
+
+
+async def _cancel(task: asyncio.Future[Any]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+
+
+async def _shadow_banner(page: Any, wait_s: float) -> tuple[str, tuple[str, ...]] | None:
+    """A banner of a :data:`SHADOW_PLATFORMS` platform in an open shadow root, within ``wait_s``."""
+    platforms = [[cmp, p.banner] for cmp, p in SHADOW_PLATFORMS.items()]
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            found = await page.evaluate(SHADOW_FIND_JS, platforms)
+        except Exception:
+            found = None  # a page that is gone or navigating shows none
+        if found:
+            return str(found[0]), tuple(str(part) for part in found[1])
+        if time.monotonic() >= deadline:
+            return None
+        await asyncio.sleep(SHADOW_POLL_S)
+
+
+async def _click_first_visible(page: Any, selectors: tuple[str, ...]) -> bool:
+    for selector in selectors:
+        target = page.locator(selector).first
+        try:
+            if await target.is_visible():
+                await target.click(timeout=ACTION_WAIT_S * 1000)
+                return True
+        except Exception:
+            continue
+    return False
+
+
+async def _handle_in_shadow(
+    page: Any,
+    url: str,
+    action: str,
+    wait_ms: float,
+    audit: bool,
+    record: _Record,
+    found: tuple[str, tuple[str, ...]],
+) -> tuple[str, ConsentBanner]:
+    """Read and answer a OneTrust or Cookiebot banner that sits in a shadow root."""
+    cmp, chain = found
+    platform = SHADOW_PLATFORMS[cmp]
+    record.cmp, record.shown = cmp, True
+    where = f"in a shadow root ({' >> '.join(chain[:-1])})"
+    if audit and await _audit(page, (chain,), record):
+        await page.goto(url, wait_until="load")
+        again = await _shadow_banner(page, wait_ms / 1000)
+        if again is None:
+            record.error = "the banner did not show again after its settings were read"
+            return f"{cmp} banner read {where}; it did not show again", record.freeze()
+        chain = again[1]
+    if action == "none":
+        return f"{cmp} banner {where} left as it is (consent: none)", record.freeze()
+    clicks = 0
+    wanted = platform.reject if action == "reject" else platform.accept
+    if await _click_first_visible(page, wanted):
+        clicks = 1
+    elif platform.settings and await _click_first_visible(page, (platform.settings,)):
+        await asyncio.sleep(SETTINGS_WAIT_S)
+        clicks = 2 if await _click_first_visible(page, wanted) else 0
+    verb = "rejected" if action == "reject" else "accepted"
+    try:
+        if clicks:
+            await page.locator(platform.banner).first.wait_for(
+                state="hidden", timeout=ACTION_WAIT_S * 1000
+            )
+    except Exception:
+        clicks = 0
+    record.done = bool(clicks)
+    record.clicks = clicks or None
+    if not record.done:
+        return f"{cmp} banner {where}: could not be {verb}", record.freeze()
+    return (
+        f"{cmp} banner {verb} {where}, {clicks} click(s): cxaudit's own rule "
+        "(autoconsent's looks in the page only)"
+    ), record.freeze()
 
 
 async def _unknown_banner(page: Any) -> str:

@@ -152,6 +152,18 @@ def test_focus_visible_fails_where_focus_cannot_be_seen() -> None:
     assert "#ring" in selectors(stricter)
 
 
+def test_focus_shown_on_a_wrapper_of_an_invisible_input_is_visible() -> None:
+    # react-select's input is a transparent sliver; its control's border shows the focus.
+    def widget(snapshot: dict[str, Any], changed: list[str]) -> None:
+        stop = next(s for s in snapshot["keyboard"]["stops"] if s["selector"] == "#ring")
+        stop.update(selector="#sort-input", visible=False, changed=changed)
+
+    shown = run_check("focus-visible", "kb-hidden-desktop", lambda s: widget(s, ["parent"]))
+    assert "#sort-input" not in selectors(only(shown))
+    hidden = run_check("focus-visible", "kb-hidden-desktop", lambda s: widget(s, ["outline"]))
+    assert "#sort-input" in selectors(only(hidden))
+
+
 def test_keyboard_trap_is_found_and_a_modal_dialog_is_not_one() -> None:
     trap = only(run_check("keyboard-trap", "kb-trap-desktop"))
     assert trap.status == Status.FAIL
