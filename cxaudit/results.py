@@ -26,7 +26,7 @@ from cxaudit.errors import CxauditError
 from cxaudit.sanitize import valid_model, valid_value
 from cxaudit.spec.yamlpos import NotRegularFile, read_limited
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 StepStatus = Literal["passed", "failed", "skipped", "error"]
 RunStatus = Literal["passed", "failed", "error"]

@@ -461,6 +461,32 @@ def _priced(finding: Finding, points: Mapping[str, float]) -> Finding:
     return finding.model_copy(update={"points": merged})
 
 
+def check_texts(checks: Iterable[Check], codes: Iterable[str]) -> dict[str, CheckText]:
+    """What each of ``codes`` is about, as results record it (:attr:`RunResult.checks`)."""
+    wanted = set(codes)
+    return {
+        check.code: CheckText(
+            title=check.title,
+            failure_title=check.failure_title,
+            category=check.category,
+            impact=check.impact(),
+        )
+        for check in sorted(checks, key=lambda c: c.code)
+        if check.code in wanted
+    }
+
+
+def with_check_texts(result: RunResult) -> RunResult:
+    """A result written before results carried their checks' texts (schema 1.0), given
+    them from this cxaudit's checks; a result that has them is returned as it is."""
+    missing = {f.code for f in result.all_findings()} - set(result.checks)
+    if not missing:
+        return result
+    return result.model_copy(
+        update={"checks": {**check_texts(all_checks(), missing), **result.checks}}
+    )
+
+
 def analyse(
     raw: RunResult,
     settings: AnalysisSettings | None = None,
@@ -530,22 +556,13 @@ def analyse(
     reported = {f.code for run in priced_runs for f in run.findings} | {
         f.code for f in run_findings
     }
-    texts = {
-        check.code: CheckText(
-            title=check.title,
-            failure_title=check.failure_title,
-            category=check.category,
-            impact=check.impact(),
-        )
-        for check in checks
-        if check.code in reported
-    }
+    texts = check_texts(checks, reported)
     return partial.model_copy(
         update={
             "runs": priced_runs,
             "outcomes": collect.outcomes,
             "findings": sorted(run_findings, key=finding_order),
             "scores": scores,
-            "checks": {**raw.checks, **dict(sorted(texts.items()))},
+            "checks": {**raw.checks, **texts},
         }
     )

@@ -614,7 +614,9 @@ def report(
 
     settings = load_settings(config_path=Path(config) if config else None)
     thresholds = _thresholds(settings, fail_under, fail_on, fail_on_new, baseline)
-    result = _known(settings, baseline).apply(read_results(Path(results)))
+    from cxaudit.analysis.analyse import with_check_texts
+
+    result = _known(settings, baseline).apply(with_check_texts(read_results(Path(results))))
     source = Path(results).parent
     out_dir = Path(output) if output else source
     started = time.perf_counter()

@@ -6,6 +6,7 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
+from cxaudit.analysis.analyse import with_check_texts
 from cxaudit.results import Finding, RunResult, read_results
 
 DEMO = Path(__file__).resolve().parent / "demo"
@@ -14,8 +15,9 @@ RESULTS = DEMO / "results.json"
 
 @lru_cache(maxsize=1)
 def recorded() -> RunResult:
-    """The recorded flawed-demo run: desktop and mobile, three journeys, analysed."""
-    return read_results(RESULTS)
+    """The recorded flawed-demo run: desktop and mobile, three journeys, analysed (schema
+    1.0, so read as ``cxaudit report`` reads it: with its checks' texts added)."""
+    return with_check_texts(read_results(RESULTS))
 
 
 def copy_demo(target: Path) -> Path:
