@@ -246,7 +246,8 @@ async def take_snapshot(
         if why:  # it left during the gathering: what was read may be the other site's
             if data.get("screenshot"):
                 shot = options.output_dir / data["screenshot"]
-                await asyncio.to_thread(written, shot)
+                if options.encode_beside:  # its picture may still be being written
+                    await asyncio.to_thread(written, shot)
                 shot.unlink(missing_ok=True)
             return _nothing_of(recorder, why), previous_time_origin
     if clock_start and clock_end and clock_start[0] == clock_end[0]:
