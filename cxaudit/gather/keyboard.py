@@ -53,7 +53,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from cxaudit.gather.dom import page_function
-from cxaudit.gather.session import page_session
+from cxaudit.gather.session import forget_session, page_session
 from cxaudit.gather.snapshot import SnapshotOptions, gatherer
 
 if TYPE_CHECKING:
@@ -388,9 +388,13 @@ async def _send_key(page: Page, key: str, session: CDPSession | None) -> None:
     if session is None:  # a synchronous page's view: no event loop to send them together on
         await page.keyboard.press(key)
         return
-    await asyncio.gather(
-        *(session.send("Input.dispatchKeyEvent", event) for event in key_events(key))
-    )
+    try:
+        await asyncio.gather(
+            *(session.send("Input.dispatchKeyEvent", event) for event in key_events(key))
+        )
+    except Exception:
+        forget_session(page)  # it may have gone with the renderer: the next walk opens another
+        raise
 
 
 async def _press(page: Page, key: str, session: CDPSession | None = None) -> list[int]:

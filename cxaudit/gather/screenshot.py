@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+import contextlib
 import io
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -399,7 +400,12 @@ def _encode_beside(png: bytes, path: Path, options: ScreenshotOptions) -> None:
 
 
 def written(path: Path | None = None) -> None:
-    """Wait until the pictures encoded beside the journey (or only ``path``) are written."""
+    """Wait until the pictures encoded beside the journey (or only ``path``) are written.
+
+    Never raises: a picture that could not be written (a full disk) is
+    missing, and the report and the visual comparison say so as for any
+    missing screenshot.
+    """
     with _LOCK:
         if path is None:
             pending = list(_PENDING.values())
@@ -407,7 +413,8 @@ def written(path: Path | None = None) -> None:
         else:
             pending = [f] if (f := _PENDING.pop(path, None)) is not None else []
     for future in pending:
-        future.result()
+        with contextlib.suppress(Exception):
+            future.result()
 
 
 class ScreenshotTimeout(Exception):

@@ -129,3 +129,8 @@ def test_written_waits_for_the_pictures_encoded_beside(tmp_path: Path) -> None:
     written()
     assert all(p.read_bytes()[8:12] == b"WEBP" for p in paths)
     assert screenshot._PENDING == {}
+    # A picture that cannot be written is missing; the run is not stopped by it.
+    gone = tmp_path / "no-such-folder" / "05-click.webp"
+    screenshot._encode_beside(_png(), gone, ScreenshotOptions())
+    written()
+    assert not gone.exists()
