@@ -54,15 +54,17 @@ The ``keyboard`` snapshot field:
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import TYPE_CHECKING, Any
 
 from cxaudit.checks.focus_order import trap_cycle
 from cxaudit.gather.dom import page_function
+from cxaudit.gather.session import forget_session, page_session
 from cxaudit.gather.snapshot import SnapshotOptions, gatherer
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page
+    from playwright.async_api import CDPSession, Page
 
 #: The walk never sends more Tab presses than this in its first pass.
 MAX_STOPS = 60
@@ -348,10 +350,68 @@ NAVIGATED = "the page navigated or reloaded during the keyboard walk"
 _LEFT_THE_PAGE = re.compile(r"context was destroyed|navigat|Target (page|closed)", re.I)
 
 
-async def _press(page: Page, key: str) -> list[int]:
+#: The keys the walk presses, as the DevTools protocol's key events (those Playwright sends).
+_KEYS: dict[str, dict[str, Any]] = {
+    "Tab": {
+        "key": "Tab",
+        "code": "Tab",
+        "windowsVirtualKeyCode": 9,
+        "location": 0,
+        "isKeypad": False,
+    },
+    "Shift": {
+        "key": "Shift",
+        "code": "ShiftLeft",
+        "windowsVirtualKeyCode": 16,
+        "location": 1,
+        "isKeypad": False,
+    },
+}
+_SHIFT = 8  # the protocol's modifier bit
+
+
+def key_events(key: str) -> list[dict[str, Any]]:
+    """The key events of one press of ``key`` ("Tab" or "Shift+Tab"), in order."""
+    *held, main = key.split("+")
+    shift = _SHIFT if held == ["Shift"] else 0
+    if main not in _KEYS or held not in ([], ["Shift"]):
+        raise ValueError(f"the keyboard walk does not press {key!r}")
+    press = [
+        {"type": "rawKeyDown", "modifiers": shift, **_KEYS[main]},
+        {"type": "keyUp", "modifiers": shift, **_KEYS[main]},
+    ]
+    if shift:
+        press.insert(0, {"type": "rawKeyDown", "modifiers": shift, **_KEYS["Shift"]})
+        press.append({"type": "keyUp", "modifiers": 0, **_KEYS["Shift"]})
+    return press
+
+
+async def _send_key(page: Page, key: str, session: CDPSession | None) -> None:
+    """Press ``key``: through ``session`` its key events are sent at once, not one by one.
+
+    Playwright sends a press as a key down, waits for the page to have
+    handled it, then sends the key up. The browser hands key events to the
+    page in the order they came and the page handles each in turn, so the
+    events need not wait for one another: sent together, a press costs one
+    wait for the browser instead of two. The call returns once the page has
+    handled the last one, as Playwright's does.
+    """
+    if session is None:  # a synchronous page's view: no event loop to send them together on
+        await page.keyboard.press(key)
+        return
+    try:
+        await asyncio.gather(
+            *(session.send("Input.dispatchKeyEvent", event) for event in key_events(key))
+        )
+    except Exception:
+        forget_session(page)  # it may have gone with the renderer: the next walk opens another
+        raise
+
+
+async def _press(page: Page, key: str, session: CDPSession | None = None) -> list[int]:
     """One key press, and where focus is once the page's handlers have run."""
     try:
-        await page.keyboard.press(key)
+        await _send_key(page, key, session)
         read = await page.evaluate(STEP_JS)
     except Exception as exc:
         if _LEFT_THE_PAGE.search(str(exc)):
@@ -365,10 +425,12 @@ async def _press(page: Page, key: str) -> list[int]:
     return [int(i) for i in read]
 
 
-async def _presses(page: Page, key: str, count: int) -> list[int]:
+async def _presses(
+    page: Page, key: str, count: int, session: CDPSession | None = None
+) -> list[int]:
     out: list[int] = []
     for _ in range(count):
-        out.extend(await _press(page, key))
+        out.extend(await _press(page, key, session))
     return out
 
 
@@ -387,18 +449,21 @@ async def walk_keyboard(page: Page, options: SnapshotOptions) -> dict[str, Any] 
             "document": "not html",
         }
     presses = min(int(started["expected"]) + 2, MAX_STOPS)
+    # Key events through the page's DevTools session (see _send_key); a
+    # synchronous page's view presses through Playwright.
+    session = await page_session(page) if options.gather_timeout_s is not None else None
     sequence = [int(started["at"])]
     confirm: dict[str, Any] | None = None
     walked: dict[str, Any] | None = None
     try:
-        sequence += await _presses(page, "Tab", presses)
+        sequence += await _presses(page, "Tab", presses, session)
         cycle = trap_cycle(sequence)
         if cycle is not None:
             # Once is no proof: go on round the cycle twice, then try the way back.
             confirm = {
                 "cycle": cycle,
-                "tab": await _presses(page, "Tab", 2 * len(cycle) + 1),
-                "shift_tab": await _presses(page, "Shift+Tab", len(cycle) + 1),
+                "tab": await _presses(page, "Tab", 2 * len(cycle) + 1, session),
+                "shift_tab": await _presses(page, "Shift+Tab", len(cycle) + 1, session),
             }
     finally:
         try:

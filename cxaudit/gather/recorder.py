@@ -17,6 +17,8 @@ MAX_EVENTS_PER_STEP = 200
 MAX_TEXT = 2000
 #: How Chromium reports a request cxaudit aborted (``--block-third-party``).
 BLOCKED_BY_CXAUDIT = "ERR_BLOCKED_BY_CLIENT"
+#: The quiet a settle needs once the step's change has been seen (see :meth:`PageRecorder.settle`).
+CHANGED_QUIET_MS = 50
 
 
 class PageRecorder:
@@ -30,6 +32,8 @@ class PageRecorder:
         self.inflight: set[Any] = set()
         self.last_activity = time.monotonic()
         self.main_status: int | None = None
+        #: When the main frame last began loading a document (``time.monotonic()``).
+        self.navigation_began = float("-inf")
         page.on("console", self._on_console)
         page.on("pageerror", self._on_page_error)
         page.on("request", self._on_request)
@@ -63,6 +67,8 @@ class PageRecorder:
     def _on_request(self, request: Request) -> None:
         self.inflight.add(request)
         self.last_activity = time.monotonic()
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            self.navigation_began = self.last_activity
 
     def _on_request_done(self, request: Request) -> None:
         self.inflight.discard(request)
@@ -97,25 +103,49 @@ class PageRecorder:
                 )
             )
 
-    async def settle(self, quiet_ms: float = 150, max_ms: float = 3000) -> float:
+    def changed_since(self, since: float, url_before: str) -> bool:
+        """Whether the page changed since ``since``: a document began loading, or the address moved."""
+        return self.navigation_began >= since or self.page.url != url_before
+
+    def quiet_needed(self, quiet_ms: float, change: tuple[float, str] | None = None) -> float:
+        """How long the network must be quiet: ``quiet_ms``, or less once the change was seen.
+
+        The long quiet after a click or key press is there for a navigation
+        that starts a moment after the action. Once the step's change has
+        been seen (``change``: the action's start and the address before it;
+        a document began loading since, or the address moved, as a
+        single-page app's router moves it), that wait has nothing left to
+        catch: what remains is the new page's late requests, for which a
+        goto's short quiet (:data:`CHANGED_QUIET_MS`) is enough.
+        """
+        if change is not None and self.changed_since(*change):
+            return min(quiet_ms, CHANGED_QUIET_MS)
+        return quiet_ms
+
+    async def settle(
+        self, quiet_ms: float = 150, max_ms: float = 3000, change: tuple[float, str] | None = None
+    ) -> float:
         """Wait until no request has been in flight for ``quiet_ms`` (at most ``max_ms``).
 
         Cheaper than Playwright's ``networkidle`` (a fixed 500 ms of silence),
-        and enough for pages that load late content after ``load``. Returns
-        the ``time.monotonic()`` at which the page went quiet: the quiet
-        period is the tool making sure, not time the customer waits.
+        and enough for pages that load late content after ``load``. With
+        ``change`` the quiet is shortened once the page has changed
+        (:meth:`quiet_needed`). Returns the ``time.monotonic()`` at which the
+        page went quiet: the quiet period is the tool making sure, not time
+        the customer waits.
         """
         start = time.monotonic()
         deadline = start + max_ms / 1000
         while time.monotonic() < deadline:
+            quiet = self.quiet_needed(quiet_ms, change) / 1000
             # Quiet counts from the action's end too: a navigation that a key
             # press starts a few milliseconds later must not be missed.
             quiet_since = max(self.last_activity, start)
             idle_for = time.monotonic() - quiet_since
-            if not self.inflight and idle_for * 1000 >= quiet_ms:
+            if not self.inflight and idle_for >= quiet:
                 return quiet_since
             # Wake when the quiet would be complete; while requests run, look again soon.
-            rest = quiet_ms / 1000 - idle_for if not self.inflight else 0.01
+            rest = quiet - idle_for if not self.inflight else 0.01
             await asyncio.sleep(min(max(rest, 0.005), 0.03))
         return time.monotonic()
 

@@ -17,12 +17,24 @@ the page: the text comes out and is matched here, in every form
 are covered like sensitive fields, and their boxes recorded. When the page
 still shows a secret after that (the page changed meanwhile, a frame shows
 it, the page undid the mask), no screenshot is kept: :class:`Withheld`.
+
+Encoding a WebP picture takes the browser longer than drawing it (about
+three times as long as a PNG encoded for speed), and the journey waits for
+it. With ``beside=True`` (:func:`capture`) the browser gives the picture as
+such a PNG and it is encoded to its format on a thread of this process
+while the journey goes on: the same pixels, the same codec (libwebp) and
+about the same size. :func:`written` waits for those pictures; the runner
+calls it when a journey run's page closes, before anything reads them.
 """
 
 from __future__ import annotations
 
 import base64
 import bisect
+import contextlib
+import io
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -48,6 +60,10 @@ ECHO_SELECTOR = f"[{ECHO_MARK}]"
 PAINT_MARK = "data-cxaudit-paint"
 PAINT_SELECTOR = f"[{PAINT_MARK}]"
 WITHHELD = "withheld"
+
+
+#: libwebp's effort (0-6) for pictures encoded here: about the browser's own size, in less time.
+WEBP_METHOD = 2
 
 
 class Withheld(Exception):
@@ -285,6 +301,7 @@ async def capture(
     masked: tuple[str, ...],
     redactor: Redactor | None = None,
     notes: list[str] | None = None,
+    beside: bool = False,
 ) -> list[dict[str, Any]]:
     """Write a full-page screenshot of ``page`` to ``path``, as ``options`` say.
 
@@ -294,6 +311,9 @@ async def capture(
     one are covered too; their boxes (page coordinates, CSS pixels) are
     returned. Raises :class:`Withheld`, writing nothing, when a secret
     shows and cannot be covered, or when the page undid the mask.
+
+    ``beside``: a WebP picture is encoded on a thread, after this returns
+    (see the module's notes and :func:`written`).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     boxes: list[dict[str, Any]] = []
@@ -315,8 +335,9 @@ async def capture(
         if redactor or options.mask:
             await page.evaluate(CLEANUP_JS, MARKS)
         raise
+    later = beside and options.format == "webp"  # JPEG and PNG: the browser is quick
     params: dict[str, object] = {
-        "format": options.format,
+        "format": "png" if later else options.format,
         "captureBeyondViewport": True,
         "clip": {
             "x": 0,
@@ -326,7 +347,9 @@ async def capture(
             "scale": 1 if options.scale == "css" else size["dpr"],
         },
     }
-    if options.format != "png":
+    if later:
+        params["optimizeForSpeed"] = True  # a fast PNG: only this process reads it
+    elif options.format != "png":
         params["quality"] = max(1, min(100, options.quality))
     intact = True
     try:
@@ -346,8 +369,64 @@ async def capture(
             intact = await page.evaluate(CLEANUP_JS, MARKS)
     if size["masked"] and not intact:
         raise Withheld("the page removed the mask before the picture was taken")
-    path.write_bytes(base64.b64decode(shot["data"]))
+    data = base64.b64decode(shot["data"])
+    if later:
+        _encode_beside(data, path, options)
+    else:
+        path.write_bytes(data)
     return boxes
+
+
+_POOL: ThreadPoolExecutor | None = None
+_PENDING: dict[Path, Future[None]] = {}
+_LOCK = threading.Lock()
+
+
+def encode(png: bytes, path: Path, options: ScreenshotOptions) -> None:
+    """Write the PNG picture ``png`` to ``path`` as WebP, at the quality ``options`` say.
+
+    Written under another name first and then renamed, so that a reader
+    never sees half a picture. A picture that cannot be encoded is kept as
+    the PNG it is (browsers and the image library read it by its content).
+    """
+    from PIL import Image
+
+    quality = max(1, min(100, options.quality))
+    part = path.with_name(path.name + ".part")
+    try:
+        with Image.open(io.BytesIO(png)) as image:
+            picture = image.convert("RGB")
+        picture.save(part, "WEBP", quality=quality, method=WEBP_METHOD)
+    except Exception:
+        part.write_bytes(png)
+    part.replace(path)
+
+
+def _encode_beside(png: bytes, path: Path, options: ScreenshotOptions) -> None:
+    global _POOL
+    with _LOCK:
+        if _POOL is None:
+            # One thread: the browser and the journey need the other core.
+            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cxaudit-screenshot")
+        _PENDING[path] = _POOL.submit(encode, png, path, options)
+
+
+def written(path: Path | None = None) -> None:
+    """Wait until the pictures encoded beside the journey (or only ``path``) are written.
+
+    Never raises: a picture that could not be written (a full disk) is
+    missing, and the report and the visual comparison say so as for any
+    missing screenshot.
+    """
+    with _LOCK:
+        if path is None:
+            pending = list(_PENDING.values())
+            _PENDING.clear()
+        else:
+            pending = [f] if (f := _PENDING.pop(path, None)) is not None else []
+    for future in pending:
+        with contextlib.suppress(Exception):
+            future.result()
 
 
 class ScreenshotTimeout(Exception):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from cxaudit.gather.axe import AxeProfile, run_axe
 from cxaudit.gather.deadline import Abandoned, within
 from cxaudit.gather.page_info import read_page_info
-from cxaudit.gather.screenshot import ScreenshotOptions, capture
+from cxaudit.gather.screenshot import ScreenshotOptions, capture, written
 from cxaudit.results import Snapshot, Timing
 from cxaudit.sanitize import valid_value
 
@@ -83,6 +83,10 @@ class SnapshotOptions:
     #: The journey's secrets, to cover where the page shows them in the
     #: screenshot. Held in memory only: never printed, compared or written.
     redactor: Redactor | None = field(default=None, repr=False, compare=False)
+    #: Encode the screenshot on a thread while the journey goes on (see
+    #: :func:`cxaudit.gather.screenshot.capture`); whoever sets it waits for
+    #: :func:`cxaudit.gather.screenshot.written` before reading the pictures.
+    encode_beside: bool = False
 
 
 GatherFn = Callable[["Page", SnapshotOptions], Awaitable[Any]]
@@ -242,7 +246,10 @@ async def take_snapshot(
         why = refusal(page.url) or refusal(str(data.get("url") or page.url))
         if why:  # it left during the gathering: what was read may be the other site's
             if data.get("screenshot"):
-                (options.output_dir / data["screenshot"]).unlink(missing_ok=True)
+                shot = options.output_dir / data["screenshot"]
+                if options.encode_beside:  # its picture may still be being written
+                    await asyncio.to_thread(written, shot)
+                shot.unlink(missing_ok=True)
             return _nothing_of(recorder, why), previous_time_origin
     if clock_start and clock_end and clock_start[0] == clock_end[0]:
         # Key presses of the keyboard walk are the tool's, not the customer's.
@@ -339,6 +346,7 @@ async def _gather(
                     SENSITIVE_FIELDS,
                     options.redactor,
                     notes,
+                    beside=options.encode_beside,
                 ),
                 limit,
                 gone,

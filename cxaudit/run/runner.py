@@ -14,7 +14,7 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
 from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.deadline import within
 from cxaudit.gather.screenshot import ScreenshotOptions
+from cxaudit.gather.screenshot import written as screenshots_written
 from cxaudit.gather.snapshot import GATHER_TIMEOUT_S, off_site, stuck
 from cxaudit.gather.throttle import Throttle
 from cxaudit.mail.session import mail_variables
@@ -537,6 +538,7 @@ class Runner:
                     consent=consent if step.action == "goto" else None,
                     timing_only=timing_only,
                     deadline=deadline,
+                    encode_beside=True,
                 )
                 result = result.model_copy(update={"file": _step_file(journey, step)})
                 if step.action == "goto" and result.status == "passed":
@@ -666,6 +668,7 @@ class Runner:
                 await within(live.context.tracing.stop(), limit)
         with contextlib.suppress(Exception):
             await within(live.context.close(), limit)
+        await asyncio.to_thread(screenshots_written)  # those encoded beside the journey
         return kept
 
     async def run_step(
@@ -680,11 +683,14 @@ class Runner:
         consent: Consent | None = None,
         timing_only: bool = False,
         deadline: float | None = None,
+        encode_beside: bool = False,
     ) -> tuple[StepResult, float | None]:
         """One step on an open page, audited as in a journey (the BDD steps use it too).
 
         ``consent`` is dismissed after a goto; ``timing_only`` skips the audit
-        and the screenshot (the repetitions of ``--repeat``).
+        and the screenshot (the repetitions of ``--repeat``); ``encode_beside``
+        encodes the screenshot while the journey goes on (written by the time
+        :meth:`close_page` returns).
         """
         ctx, recorder, throttle, guard = live.ctx, live.recorder, live.throttle, live.guard
         spec = REGISTRY[step.action]
@@ -736,7 +742,8 @@ class Runner:
                 # was sure of it; a load that came later still counts. A goto
                 # has already waited for its page: only late requests remain.
                 finished = await recorder.settle(
-                    GOTO_QUIET_MS if step.action == "goto" else ACTION_QUIET_MS
+                    GOTO_QUIET_MS if step.action == "goto" else ACTION_QUIET_MS,
+                    change=(t0, url_before),  # shorter once the change is seen
                 )
                 load_wait = time.monotonic()
                 await page_loaded(ctx)
@@ -777,7 +784,8 @@ class Runner:
             and (step.audit if step.audit is not None else spec.changes_page or moved)
         )
         if audit and moved and not spec.changes_page:
-            await recorder.settle(ACTION_QUIET_MS)  # the new route may still fetch its content
+            # The new route may still fetch its content (it moved: the short quiet).
+            await recorder.settle(ACTION_QUIET_MS, change=(t0, url_before))
         want_shot = (
             self.options.screenshots
             and not timing_only
@@ -793,6 +801,8 @@ class Runner:
                 want_shot,
                 live.redactor,
             )
+            if encode_beside:
+                snap_options = replace(snap_options, encode_beside=True)
             snapshot, time_origin = await take_snapshot(
                 ctx.page,
                 recorder,

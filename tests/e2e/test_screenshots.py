@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from cxaudit.gather import PageRecorder, SnapshotOptions, take_snapshot
-from cxaudit.gather.screenshot import ScreenshotOptions
+from cxaudit.gather.screenshot import ScreenshotOptions, written
 from cxaudit.gather.throttle import Throttle
 from cxaudit.run.browser import BrowserOptions, browser_session
 from cxaudit.spec.channels import BUILTIN_CHANNELS
@@ -78,9 +78,18 @@ MIME = {".webp": "image/webp", ".jpg": "image/jpeg", ".png": "image/png"}
 
 
 def shoot(
-    site: str, path: str, channel: str, shots: ScreenshotOptions, out: Path, points: list[Any]
+    site: str,
+    path: str,
+    channel: str,
+    shots: ScreenshotOptions,
+    out: Path,
+    points: list[Any],
+    beside: bool = False,
 ) -> tuple[str, dict[str, Any]]:
-    """Take an audit snapshot of ``path``; return the screenshot's name and its decoded pixels."""
+    """Take an audit snapshot of ``path``; return the screenshot's name and its decoded pixels.
+
+    ``beside``: the picture is encoded on a thread, as in a journey run.
+    """
 
     async def go() -> tuple[str, dict[str, Any]]:
         async with browser_session(BrowserOptions()) as (_pw, browser):
@@ -93,11 +102,13 @@ def shoot(
                 audit=False,
                 screenshot=True,
                 screenshot_options=shots,
+                encode_beside=beside,
             )
             snapshot, _ = await take_snapshot(
                 page, PageRecorder(page), Throttle(None, BUILTIN_CHANNELS[channel]), options, None
             )
             assert snapshot.screenshot, snapshot.errors
+            written()
             # The mask is gone again: the customer's page is as it was.
             assert (
                 await page.evaluate("document.querySelectorAll('[data-cxaudit-mask]').length") == 0
@@ -128,6 +139,31 @@ def test_sensitive_fields_are_masked(site: str, tmp_path: Path, fmt: str) -> Non
     *card, paragraph = image["pixels"]
     assert all(magenta(p) for p in card), card
     assert not magenta(paragraph) and paragraph[1] > 120  # the rest of the page is untouched
+
+
+@pytest.mark.parametrize("fmt", ["webp", "jpeg"])
+def test_a_picture_encoded_beside_the_journey_is_the_same_picture(
+    site: str, tmp_path: Path, fmt: str
+) -> None:
+    """WebP encoded on a thread from the browser's PNG (JPEG by the browser as before):
+    the same format, size, mask and pixels."""
+    field = [[x, 80] for x in (45, 100, 190, 280, 335)]
+    points = [*field, [190, 220], [600, 400]]
+    shots = ScreenshotOptions(format=fmt)  # type: ignore[arg-type]
+    name, here = shoot(site, "/form", "desktop", shots, tmp_path / "here", points, beside=True)
+    _, there = shoot(site, "/form", "desktop", shots, tmp_path / "there", points)
+    assert name == f"screenshots/01-goto{shots.suffix}"
+    magic = (tmp_path / "here" / name).read_bytes()[:12]
+    assert (b"WEBP" in magic) if fmt == "webp" else magic.startswith(b"\xff\xd8")
+    assert (here["width"], here["height"]) == (there["width"], there["height"])
+    card = here["pixels"][: len(field)]
+    assert all(magenta(p) for p in card), card
+    for mine, theirs in zip(here["pixels"], there["pixels"], strict=True):
+        assert max(abs(a - b) for a, b in zip(mine, theirs, strict=True)) < 24, (mine, theirs)
+    size_here = (tmp_path / "here" / name).stat().st_size
+    size_there = (tmp_path / "there" / name).stat().st_size
+    assert size_here < size_there * 1.5, (size_here, size_there)
+    assert not list((tmp_path / "here").rglob("*.part"))
 
 
 def test_css_scale_and_height_cap(site: str, tmp_path: Path) -> None:
