@@ -797,6 +797,7 @@ def read_results(path: Path, need_evidence: bool = False) -> RunResult:
         )
     if raw.get("evidence_file"):
         _join_evidence(raw, _read_evidence(Path(path), str(raw["evidence_file"]), need_evidence))
+        raw["evidence_file"] = ""  # joined: in memory the result holds its evidence itself
     try:
         return RunResult.model_validate(raw)
     except ValidationError as exc:

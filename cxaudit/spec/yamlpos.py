@@ -72,6 +72,20 @@ class Position:
     column: int
 
 
+def mark_position(mark: Any) -> Position:
+    """Where a YAML mark is, as an editor numbers it: lines end at a newline only.
+
+    YAML also breaks lines at U+0085, U+2028 and U+2029; an editor does not,
+    so a file holding them would be pointed at lines past its end.
+    """
+    text = getattr(mark, "buffer", None)
+    index = getattr(mark, "index", None)
+    if isinstance(text, str) and isinstance(index, int) and 0 <= index <= len(text):
+        start = text.rfind("\n", 0, index) + 1
+        return Position(text.count("\n", 0, index) + 1, index - start + 1)
+    return Position(mark.line + 1, mark.column + 1)
+
+
 @dataclass
 class Document:
     """A parsed YAML document: its plain data and where each value stood."""
@@ -124,7 +138,7 @@ class _Builder:
         self.issues: list[SpecIssue] = []
 
     def _pos(self, node: yaml.Node) -> Position:
-        return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+        return mark_position(node.start_mark)
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.count += 1
@@ -232,8 +246,7 @@ class _BoundedLoader(yaml.SafeLoader):
         self.cx_depth = 0
 
     def _here(self) -> Position:
-        mark = self.peek_event().start_mark
-        return Position(mark.line + 1, mark.column + 1)
+        return mark_position(self.peek_event().start_mark)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self.cx_nodes += 1
@@ -316,7 +329,8 @@ def load_document(text: str | bytes, file: str) -> tuple[Document | None, list[S
             mark = exc.context_mark
             problem = "this quoted value is never closed"
             hint = ": add the closing quote"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        where = mark_position(mark) if mark else Position(1, 1)
+        line, col = where.line, where.column
         if "found character '\\t'" in problem:
             hint = ": indent with spaces, not tabs"
         elif "expected <block end>" in problem or "mapping values are not allowed" in problem:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -15,7 +14,7 @@ import pytest
 
 from cxaudit.redact import MASK
 from tests.e2e.actions_page import PageServer
-from tests.results_files import results_text
+from tests.results_files import results_data, results_text
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "S3cr3t pa55!"  # a space and a "!": URL-encoded differently in a query
@@ -72,7 +71,8 @@ def test_secrets_are_redacted_everywhere(site: PageServer, tmp_path: Path) -> No
     assert done.returncode in (0, 1), done.stderr
     results = results_text(out / "results.json")
     # The run did see the secrets: the page echoed one, and the steps ran.
-    assert any(run["status"] == "passed" for run in json.loads(results)["runs"])
+    runs = results_data(out / "results.json")["runs"]
+    assert any(run["status"] == "passed" for run in runs)
     assert MASK in results
     assert "You typed [secret]" in results  # visible text of the echo page
     assert "login failed for [secret]" in results  # its console error

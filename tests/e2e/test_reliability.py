@@ -31,7 +31,6 @@ from tests.e2e.reliability_helpers import (
     start_cxaudit,
     write_journeys,
 )
-from tests.results_files import results_text
 
 FINE = """
 journey: Fine
@@ -416,7 +415,7 @@ def test_killed_process_leaves_the_finished_runs_in_results(
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-    text = results_text(out / "results.json")
+    text = (out / "results.json").read_text("utf-8")
     json.loads(text)  # whole, never half-written
     result = read_results(out / "results.json")
     assert result.interrupted  # it never finished, and says so

@@ -279,3 +279,17 @@ def test_loader_reads_a_fragment_only_once(tmp_path: Path) -> None:
     (journey,) = loader.journey_file(tmp_path / "j.yaml")
     assert len(journey.steps) == 2
     assert len(loader._fragments) == 1
+
+
+def test_positions_count_lines_as_an_editor_does(tmp_path: Path) -> None:
+    """YAML breaks lines at U+0085 too; an editor, and so a position, does not."""
+    from click.testing import CliRunner
+
+    from cxaudit.cli.main import main
+
+    path = tmp_path / "nel.yaml"
+    path.write_bytes(
+        "journey: 'a\u0085b\u0085c'\nstages:\n  purchase:\n    - goto: /\n    - click: [1, 2]\n".encode()
+    )
+    out = CliRunner().invoke(main, ["validate", str(path)]).output
+    assert "nel.yaml:5:14: stages.purchase[1].click" in out, out
