@@ -15,6 +15,7 @@ import gzip
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
@@ -686,6 +687,16 @@ EVIDENCE_FIELDS = ("axe", "layout", "forms", "keyboard", "content", "visible_tex
 MAX_EVIDENCE_BYTES = 1 << 30
 
 
+#: A JSON escape of a UTF-16 surrogate: the only way JSON brings back text no writer
+#: could write (``"\\udfff"``). Text without one needs no walk through every value.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _parsed(text: str) -> Any:
+    data = json.loads(text)
+    return valid_value(data) if _SURROGATE_ESCAPE.search(text) else data
+
+
 def evidence_name(path: Path) -> str:
     """The evidence file that goes with the results file ``path``."""
     return f"{path.stem}.evidence.json.gz"
@@ -765,10 +776,10 @@ def _read_evidence(path: Path, name: str, needed: bool) -> dict[str, Any]:
             raise ResultsFileError(
                 f"{sidecar}: more than {MAX_EVIDENCE_BYTES >> 20} MB of evidence"
             )
-        evidence = json.loads(text.decode("utf-8"))
+        evidence = _parsed(text.decode("utf-8"))
     except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ResultsFileError(f"{sidecar}: not a cxaudit evidence file ({exc})") from None
-    return valid_value(evidence) if isinstance(evidence, dict) else {}
+    return evidence if isinstance(evidence, dict) else {}
 
 
 def read_results(path: Path, need_evidence: bool = False) -> RunResult:
@@ -780,7 +791,7 @@ def read_results(path: Path, need_evidence: bool = False) -> RunResult:
     try:
         # A JSON escape (``"\\udfff"``) brings back what no writer could write.
         # Never a blocking read: a FIFO given as results or baseline would hang the command.
-        raw = valid_value(json.loads(read_limited(Path(path), None).decode("utf-8")))
+        raw = _parsed(read_limited(Path(path), None).decode("utf-8"))
     except FileNotFoundError:
         raise ResultsFileError(f"{path}: no such file") from None
     except NotRegularFile as exc:

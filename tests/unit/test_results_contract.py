@@ -121,3 +121,12 @@ def test_a_strange_evidence_file_is_a_clear_error(
         (tmp_path / name).write_bytes(content)
     with pytest.raises(ResultsFileError, match=message):
         read_results(path)
+
+
+def test_a_json_escape_of_a_lone_surrogate_is_read_as_valid_text(tmp_path: Path) -> None:
+    path = tmp_path / "results.json"
+    write_results(_recorded(), path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"run_id":"', '"run_id":"\\udfff', 1), encoding="utf-8")
+    run_id = read_results(path).run_id
+    assert "\udfff" not in run_id and run_id.encode("utf-8")
