@@ -12,7 +12,7 @@ from cxaudit.checks.usability import (
     parse_viewport,
 )
 from cxaudit.results import ChannelInfo, JourneyRun, Snapshot, StepResult, Timing
-from tests.unit.checks.recorded import check, only, run_check, selectors, statuses
+from tests.unit.checks.recorded import check, only, run_check, selectors, statuses, verdict
 
 
 def test_tiny_targets_close_together_fail_wcag_and_spaced_ones_pass() -> None:
@@ -297,3 +297,26 @@ def test_fields_outside_any_form_are_one_group() -> None:
 
     result = only(run_check("required-marked", "forms-desktop", unwrap))
     assert selectors(result) == ["#email", "#zip", "#mystery", "#card", "#errors"]
+
+
+def test_remote_content_cxaudit_blocks_on_a_message_is_not_the_sites_fault() -> None:
+    """An email is shown with its remote images blocked, as a mail client that protects
+    its reader does: cxaudit's own policy is no failed request and no broken image. The
+    same blocked image on the site's own page is the site's (its own policy blocks it)."""
+    src = "http://127.0.0.1:8765/static/img/trail-runner-2.svg"
+    images = {"total": 1, "broken": [{"selector": "img", "src": src, "alt": "Trail Runner"}]}
+    blocked = [{"url": src, "failure": "csp", "resource_type": "image"}]
+
+    def shown_at(path: str) -> dict[str, Any]:
+        return {
+            "url": f"http://127.0.0.1:8765{path}",
+            "failed_requests": blocked,
+            "layout": {"images": images},
+        }
+
+    email = shown_at("/__cxaudit/email/smtp-5")
+    web = shown_at("/product/trail-runner-2")
+    assert verdict("failed-requests", **email).status == Status.PASS
+    assert verdict("broken-images", **email).status == Status.PASS
+    assert verdict("failed-requests", **web).status == Status.FAIL
+    assert verdict("broken-images", **web).status == Status.FAIL
