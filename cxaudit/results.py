@@ -639,9 +639,6 @@ class RunResult(_Model):
     interrupted: bool = False
     #: The comparison with a previous run (``--baseline``), when one was given.
     baseline: BaselineSummary | None = None
-    #: The file beside this one that holds the raw gatherer evidence of every step
-    #: (see :data:`EVIDENCE_FIELDS`), or "" when it is written inline.
-    evidence_file: str = ""
 
     def to_json(self) -> str:
         """Compact JSON: a third smaller than indented (``jq .`` shows it indented).
@@ -683,6 +680,8 @@ UMASK = _umask()
 #: rest), and put back when the results are read. ``cxaudit report`` renders
 #: without it; ``cxaudit merge`` and ``--baseline`` re-read it.
 EVIDENCE_FIELDS = ("axe", "layout", "forms", "keyboard", "content", "visible_text")
+#: The key of results.json that names its evidence file (absent when there is none).
+EVIDENCE_KEY = "evidence_file"
 #: Decompressed size an evidence file may have (a 200-run suite holds about 20 MB).
 MAX_EVIDENCE_BYTES = 1 << 30
 
@@ -745,10 +744,10 @@ def write_results(result: RunResult, path: Path) -> None:
     a half-written file, and the evidence file is in place before the results name it."""
     data = json.loads(result.to_json())
     evidence = _split_evidence(data)
-    data["evidence_file"] = evidence_name(path) if evidence else ""
     if evidence:
+        data[EVIDENCE_KEY] = evidence_name(path)
         packed = json.dumps(evidence, separators=(",", ":"), ensure_ascii=False)
-        _write_atomic(path.parent / data["evidence_file"], gzip.compress(packed.encode(), 1))
+        _write_atomic(path.parent / data[EVIDENCE_KEY], gzip.compress(packed.encode(), 1))
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     _write_atomic(path, text.encode("utf-8"))
 
@@ -806,9 +805,10 @@ def read_results(path: Path, need_evidence: bool = False) -> RunResult:
             f"{path}: results schema {raw['schema_version']} is not supported by this "
             f"cxaudit (reads {SCHEMA_VERSION}); re-run the audit or use a matching version"
         )
-    if raw.get("evidence_file"):
-        _join_evidence(raw, _read_evidence(Path(path), str(raw["evidence_file"]), need_evidence))
-        raw["evidence_file"] = ""  # joined: in memory the result holds its evidence itself
+    # The file's own key, not the model's: once joined, the result holds its evidence itself.
+    evidence_file = raw.pop(EVIDENCE_KEY, "")
+    if evidence_file:
+        _join_evidence(raw, _read_evidence(Path(path), str(evidence_file), need_evidence))
     try:
         return RunResult.model_validate(raw)
     except ValidationError as exc:

@@ -28,15 +28,15 @@ from cxaudit.checks.elements import (
     part,
     quoted,
 )
-from cxaudit.results import EMAIL_VIEW_PATH, Dialog, Evidence, FailedRequest, Snapshot, StepResult
+from cxaudit.results import Dialog, Evidence, FailedRequest, StepResult
 
 
-def blocked_on_email_view(snapshot: Snapshot) -> set[str]:
+def blocked_on_email_view(step: StepResult) -> set[str]:
     """Addresses cxaudit's own policy blocked on a message it shows (remote content of an
     email, blocked as a mail client that protects its reader does): not the site's fault."""
-    if not urlsplit(snapshot.url).path.startswith(EMAIL_VIEW_PATH):
+    if not step.shows_email or step.snapshot is None:
         return set()
-    return {r.url for r in snapshot.failed_requests if r.failure == "csp"}
+    return {r.url for r in step.snapshot.failed_requests if r.failure == "csp"}
 
 
 @register
@@ -180,7 +180,7 @@ class FailedRequests(Check):
         snapshot = subject.step.snapshot
         if snapshot is None:
             return
-        ours = blocked_on_email_view(snapshot)
+        ours = blocked_on_email_view(subject.step)
         page_requests = [
             r
             for r in snapshot.failed_requests
@@ -1150,7 +1150,7 @@ class BrokenImages(Check):
         if not images.get("total"):
             yield Result(status=Status.NOT_APPLICABLE, message="no images")
             return
-        ours = blocked_on_email_view(subject.step.snapshot) if subject.step.snapshot else set()
+        ours = blocked_on_email_view(subject.step)
         broken = [b for b in images.get("broken") or [] if b.get("src") not in ours]
         if not broken:
             yield Result(status=Status.PASS, message=f"{images.get('total')} image(s) shown")
