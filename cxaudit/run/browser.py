@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxaudit.errors import BrowserNotFoundError, RunError
+from cxaudit.errors import BrowserNotFoundError, RunError, UsageError
 from cxaudit.spec.channels import Channel
 
 if TYPE_CHECKING:
@@ -227,6 +227,8 @@ async def launch(pw: Playwright, options: BrowserOptions) -> Browser:
     """Launch (or connect to) Chromium as the options say."""
     from playwright.async_api import Error as PlaywrightError
 
+    if not _DEVICES:
+        _DEVICES.update(pw.devices)
     remote = options.connect or options.cdp
     if remote:
         try:
@@ -288,8 +290,29 @@ async def browser_session(options: BrowserOptions) -> AsyncIterator[tuple[Playwr
                 await browser.close()
 
 
+#: Playwright's device descriptors, as the running Playwright gives them (the
+#: same for every Playwright started in this process): read once at launch.
+_DEVICES: dict[str, dict[str, Any]] = {}
+
+
+def device_user_agent(channel: Channel, devices: dict[str, dict[str, Any]]) -> str | None:
+    """The user agent ``channel`` presents: its own, else its Playwright device's."""
+    if channel.user_agent or not channel.device:
+        return channel.user_agent
+    if channel.device not in devices:
+        raise UsageError(
+            f"channel '{channel.name}' is of the device '{channel.device}', which this "
+            f"Playwright does not list (playwright.devices); set the channel's user_agent, "
+            "or upgrade Playwright"
+        )
+    return devices[channel.device].get("user_agent")
+
+
 async def new_context(browser: Browser, channel: Channel, **overrides: Any) -> BrowserContext:
     """A fresh, isolated context that looks like ``channel`` to the site."""
     options = channel.context_options()
+    agent = device_user_agent(channel, _DEVICES)
+    if agent:
+        options["user_agent"] = agent
     options.update(overrides)
     return await browser.new_context(**options)

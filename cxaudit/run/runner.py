@@ -452,10 +452,8 @@ class Runner:
         shots = screenshot_dir(channel.name, journey.file, journey.name)
         live: LivePage | None = None
         third_party: list[Any] = []
-        environ = dict(os.environ)
         secrets: set[str] = set()
         redactor = Redactor()
-        consent = journey.consent
         trace = ""
         notes: list[str] = []
         # A trace records screenshots, the DOM and network bodies: with a
@@ -464,93 +462,10 @@ class Runner:
         if options.tracing != "off" and not may_trace:
             notes.append(NO_TRACE_SECRETS)
         try:
-            try:
-                overrides = context_overrides(journey, environ, secrets)
-                cookies = journey_cookies(journey, base_url, environ, secrets)
-            except StepFailed as exc:
-                raise _SetupError(str(exc)) from None
-            live = await self.open_page(
-                browser,
-                channel,
-                base_url,
-                overrides=overrides,
-                cookies=cookies,
-                variables={
-                    **mail_variables(
-                        self._header.get("run_id") or options.run_id, channel.name, journey.name
-                    ),
-                    **journey.variables,
-                },
-                secrets=secrets,
-                allowed_origins=journey.allowed_origins,
-                trace=may_trace,
-            )
-            ctx, redactor = live.ctx, live.redactor
-            ctx.test_id_attribute = journey.test_id_attribute or options.test_id_attribute
-            # The journey's budget counts from its first step (the browser's start is not its).
-            deadline = (
-                time.perf_counter() + journey.timeout_ms / 1000 if journey.timeout_ms else None
-            )
-            time_origin: float | None = None
-            all_steps = journey.steps
-            for index, step in enumerate(all_steps):
-                stage = journey.stage_of(index)
-                if status == "passed" and deadline is not None and time.perf_counter() >= deadline:
-                    status = "failed"
-                    error = (
-                        f"the journey's timeout ({journey.timeout_ms / 1000:g} s) was spent "
-                        f"before step {index + 1} ({redactor.text(step.name)})"
-                    )
-                if status != "passed":
-                    steps.append(
-                        StepResult(
-                            index=index,
-                            stage=stage,
-                            action=step.action,
-                            name=redactor.text(_render_name(step.name, ctx.variables)),
-                            line=step.line,
-                            column=step.column,
-                            status="skipped",
-                            message="not run: an earlier step failed",
-                            file=_step_file(journey, step),
-                        )
-                    )
-                    continue
-                ctx.source_dir = Path(step.file or journey.file).parent
-                self._emit(
-                    Event(
-                        "step-started",
-                        journey.name,
-                        channel.name,
-                        total=len(all_steps),
-                        done=index,
-                        text=redactor.text(_render_name(step.name, ctx.variables)),
-                    )
-                )
-                result, time_origin = await self.run_step(
-                    live,
-                    channel,
-                    step,
-                    index,
-                    stage,
-                    shots,
-                    time_origin,
-                    consent=consent if step.action == "goto" else None,
-                    timing_only=timing_only,
-                    deadline=deadline,
-                    encode_beside=True,
-                )
-                result = result.model_copy(update={"file": _step_file(journey, step)})
-                if step.action == "goto" and result.status == "passed":
-                    consent = None  # accepted (or absent) once per journey
-                steps.append(result)
-                self._emit(Event("step-finished", journey.name, channel.name, step=result))
-                if result.status == "failed":
-                    status = "failed"
-                    error = f"step {index + 1} ({result.name}) failed: {result.message}"
-                elif result.status == "error":
-                    status = "error"
-                    error = f"step {index + 1} ({result.name}): {result.message}"
+            live = await self._open_journey(browser, journey, channel, base_url, secrets, may_trace)
+            redactor = live.redactor
+            live.ctx.test_id_attribute = journey.test_id_attribute or options.test_id_attribute
+            status, error = await self._run_steps(live, journey, channel, shots, steps, timing_only)
         except _SetupError as exc:
             status = "error"
             error = f"could not start the journey: {exc}"
@@ -565,12 +480,6 @@ class Runner:
                 third_party = live.guard.third_party()
                 if options.tracing != "off" and may_trace and not trace and secrets:
                     notes.append(NO_TRACE_SECRETS)
-        rules: dict[str, Any] = {}
-        if journey.messages:
-            rules["messages"] = journey.messages
-        budgets = {**options.budgets, **journey.budgets}
-        if budgets:
-            rules["budgets"] = budgets
         run = JourneyRun(
             journey=journey.name,
             file=journey.file,
@@ -581,7 +490,7 @@ class Runner:
             started_at=started_at,
             duration_ms=round((time.perf_counter() - t0) * 1000, 1),
             stages=[s.name for s in journey.stages],
-            rules=rules,
+            rules=journey_rules(journey, options.budgets),
             steps=steps,
             trace=trace,
             third_party=third_party,
@@ -592,6 +501,104 @@ class Runner:
         # Secrets learnt late (a captured secret) are masked in earlier steps too.
         redactor.update(secrets)
         return redact_model(valid_model(run), redactor)
+
+    async def _run_steps(
+        self,
+        live: LivePage,
+        journey: Journey,
+        channel: Channel,
+        shots: Path,
+        steps: list[StepResult],
+        timing_only: bool,
+    ) -> tuple[str, str]:
+        """Run the journey's steps in order into ``steps``; the run's status and error.
+
+        After a step that failed, the rest are listed as not run. ``steps``
+        holds every result as it comes, so a browser that breaks midway
+        leaves the run with what was gathered up to then.
+        """
+        ctx, redactor = live.ctx, live.redactor
+        status, error = "passed", ""
+        consent = journey.consent
+        # The journey's budget counts from its first step (the browser's start is not its).
+        deadline = time.perf_counter() + journey.timeout_ms / 1000 if journey.timeout_ms else None
+        time_origin: float | None = None
+        for index, step in enumerate(journey.steps):
+            stage = journey.stage_of(index)
+            if status == "passed" and deadline is not None and time.perf_counter() >= deadline:
+                status = "failed"
+                error = (
+                    f"the journey's timeout ({journey.timeout_ms / 1000:g} s) was spent "
+                    f"before step {index + 1} ({redactor.text(step.name)})"
+                )
+            if status != "passed":
+                steps.append(_not_run(journey, step, index, stage, ctx.variables, redactor))
+                continue
+            ctx.source_dir = Path(step.file or journey.file).parent
+            self._emit(
+                Event(
+                    "step-started",
+                    journey.name,
+                    channel.name,
+                    total=len(journey.steps),
+                    done=index,
+                    text=redactor.text(_render_name(step.name, ctx.variables)),
+                )
+            )
+            result, time_origin = await self.run_step(
+                live,
+                channel,
+                step,
+                index,
+                stage,
+                shots,
+                time_origin,
+                consent=consent if step.action == "goto" else None,
+                timing_only=timing_only,
+                deadline=deadline,
+                encode_beside=True,
+            )
+            result = result.model_copy(update={"file": _step_file(journey, step)})
+            if step.action == "goto" and result.status == "passed":
+                consent = None  # accepted (or absent) once per journey
+            steps.append(result)
+            self._emit(Event("step-finished", journey.name, channel.name, step=result))
+            if result.status == "failed":
+                status = "failed"
+                error = f"step {index + 1} ({result.name}) failed: {result.message}"
+            elif result.status == "error":
+                status = "error"
+                error = f"step {index + 1} ({result.name}): {result.message}"
+        return status, error
+
+    async def _open_journey(
+        self,
+        browser: Any,
+        journey: Journey,
+        channel: Channel,
+        base_url: str,
+        secrets: set[str],
+        may_trace: bool,
+    ) -> LivePage:
+        """The journey's page: its context settings, cookies and variables (mail addresses too)."""
+        environ = dict(os.environ)
+        try:
+            overrides = context_overrides(journey, environ, secrets)
+            cookies = journey_cookies(journey, base_url, environ, secrets)
+        except StepFailed as exc:
+            raise _SetupError(str(exc)) from None
+        run_id = self._header.get("run_id") or self.options.run_id
+        return await self.open_page(
+            browser,
+            channel,
+            base_url,
+            overrides=overrides,
+            cookies=cookies,
+            variables={**mail_variables(run_id, channel.name, journey.name), **journey.variables},
+            secrets=secrets,
+            allowed_origins=journey.allowed_origins,
+            trace=may_trace,
+        )
 
     async def run_one(self, browser: Any, journey: Journey, channel: Channel) -> JourneyRun:
         """One journey on one channel in a browser that is already open (pytest items)."""
@@ -692,142 +699,45 @@ class Runner:
         encodes the screenshot while the journey goes on (written by the time
         :meth:`close_page` returns).
         """
-        ctx, recorder, throttle, guard = live.ctx, live.recorder, live.throttle, live.guard
-        spec = REGISTRY[step.action]
-        carry_out = RUNS[step.action]
+        ctx, guard = live.ctx, live.guard
         ctx.timeout_ms = step.timeout_ms or self.options.step_timeout_ms
         if deadline is not None:  # what is left of the journey's own timeout
             ctx.timeout_ms = max(1.0, min(ctx.timeout_ms, (deadline - time.perf_counter()) * 1000))
         ctx.wait_until = step.wait_until
         TEST_ID_ATTRIBUTE.set(ctx.test_id_attribute)
-        soft_failure: SoftFailure | None = None
         ctx.captures = []
         ctx.artifacts = []
         ctx.email = None
         ctx.screenshot_stem = str(shots / f"{index + 1:02d}")
         name = _render_name(step.name, ctx.variables)
-        status = "passed"
-        message = ""
-        attempts = Attempts()
-        banner: ConsentBanner | None = None
-        t0 = time.monotonic()
-        finished: float | None = None
-        url_before = ctx.page.url
+        step_start = _StepStart(time.monotonic(), ctx.page.url)
+        done = _Outcome()
         try:
-            raw = substitute(step.raw_args, ctx.variables, dict(os.environ), ctx.secrets)
-            try:
-                args = spec.args.model_validate(raw)
-            except ValidationError as exc:
-                raise StepFailed(
-                    f"after substituting variables: {exc.errors()[0]['msg']}"
-                ) from None
-            retries = self.options.retries if step.action in RETRYABLE_ACTIONS else 0
-            attempts = await with_retries(lambda: carry_out(ctx, args), retries)
-            if attempts.error is not None:
-                raise attempts.error
-            if consent is not None and consent.action is not None:
-                message, banner = await handle_consent(
-                    ctx.page, consent.action, consent.wait_ms, consent.audit
-                )
-                if banner.done is False:
-                    raise StepFailed(message)
-            elif consent is not None and consent.accept is not None:
-                message = await dismiss_consent(
-                    ctx, consent.accept, consent.banner, consent.wait_ms
-                )
-            if spec.changes_page:
-                # A key press or click may start a navigation a moment later:
-                # let the network go quiet first, then wait for the new page.
-                # The step ends when the page went quiet, not when the tool
-                # was sure of it; a load that came later still counts. A goto
-                # has already waited for its page: only late requests remain.
-                finished = await recorder.settle(
-                    GOTO_QUIET_MS if step.action == "goto" else ACTION_QUIET_MS,
-                    change=(t0, url_before),  # shorter once the change is seen
-                )
-                load_wait = time.monotonic()
-                await page_loaded(ctx)
-                if time.monotonic() - load_wait > 0.05:
-                    finished = time.monotonic()
-            if step.wait_for is not None:
-                await wait_for_element(ctx, step.wait_for)
-                finished = time.monotonic()
-            landed_on_error(ctx.page.url, recorder.main_status)
-            if reason := on_error_page(ctx.page.url, recorder.failed):
-                raise StepFailed(reason)
+            await self._carry_out(live, step, consent, step_start, done)
         except SiteUnreachable as exc:
-            status = "error"
-            message = str(exc)
+            done.status, done.message = "error", str(exc)
         except StepFailed as exc:
             if step.soft:  # a finding (CX-USE-022), and the journey goes on
-                message = f"soft check failed: {exc}"
-                soft_failure = SoftFailure(message=str(exc), severity=step.severity)
+                done.message = f"soft check failed: {exc}"
+                done.soft_failure = SoftFailure(message=str(exc), severity=step.severity)
+            elif step.optional:
+                done.status, done.message = "skipped", f"optional step not done: {exc}"
             else:
-                status = "skipped" if step.optional else "failed"
-                message = str(exc) if not step.optional else f"optional step not done: {exc}"
+                done.status, done.message = "failed", str(exc)
         except Exception as exc:
-            status = "error"
-            message = f"{type(exc).__name__}: {_short(exc)}"
-        duration_ms = round(((finished or time.monotonic()) - t0) * 1000, 1)
+            done.status, done.message = "error", f"{type(exc).__name__}: {_short(exc)}"
+        duration_ms = round(((done.finished or time.monotonic()) - step_start.t0) * 1000, 1)
         events = await guard.take()
         if events.crashed:
-            status, message = "error", PAGE_CRASHED
+            done.status, done.message = "error", PAGE_CRASHED
         elif events.violation:
-            status, message = "failed", events.violation
-        # A single-page app's router changes the address without loading a
-        # document: that is a new page to the customer, whatever the action.
-        moved = not ctx.page.is_closed() and changed_page(url_before, ctx.page.url)
-        audit = (
-            self.options.audit
-            and not timing_only
-            and status == "passed"
-            and (step.audit if step.audit is not None else spec.changes_page or moved)
-        )
-        if audit and moved and not spec.changes_page:
-            # The new route may still fetch its content (it moved: the short quiet).
-            await recorder.settle(ACTION_QUIET_MS, change=(t0, url_before))
-        want_shot = (
-            self.options.screenshots
-            and not timing_only
-            and (audit or status == "failed" or soft_failure is not None)
-        )
+            done.status, done.message = "failed", events.violation
         snapshot = None
-        if not events.crashed and (status != "error" or not ctx.page.is_closed()):
-            live.redactor.update(ctx.secrets)  # those learnt in this step too
-            snap_options = self.options.snapshot_options(
-                str(shots / f"{index + 1:02d}-{step.action}"),
-                channel,
-                audit,
-                want_shot,
-                live.redactor,
-            )
-            if encode_beside:
-                snap_options = replace(snap_options, encode_beside=True)
-            snapshot, time_origin = await take_snapshot(
-                ctx.page,
-                recorder,
-                throttle,
-                snap_options,
-                time_origin,
-                guard.navigation.watch,
-                guard.gone,
-            )
-            if guard.crashed:  # while it was read: what was read may be half of it
-                status, message = "error", PAGE_CRASHED
-            elif stuck(snapshot):  # whatever the step said: its page no longer answers
-                status, message = "error", stuck(snapshot)
-            elif off_site(snapshot) and status != "error":  # it went away by itself meanwhile
-                status, message = "failed", events.violation or off_site(snapshot)
-            elif status == "passed" and (
-                reason := on_error_page(snapshot.url, snapshot.failed_requests)
-            ):  # the page navigated away meanwhile, and that failed: nothing of it is the site's
-                status, message = "failed", reason
-                snapshot = Snapshot(
-                    url=snapshot.url,
-                    screenshot=snapshot.screenshot,
-                    console=snapshot.console,
-                    failed_requests=snapshot.failed_requests,
-                )
+        if not events.crashed and (done.status != "error" or not ctx.page.is_closed()):
+            snapshot, time_origin = await self._read_after(
+                live, channel, step, f"{index + 1:02d}-{step.action}", shots, time_origin,
+                step_start, done, events, timing_only=timing_only, encode_beside=encode_beside,
+            )  # fmt: skip
         result = StepResult(
             index=index,
             stage=stage,
@@ -835,28 +745,204 @@ class Runner:
             name=name,
             line=step.line,
             column=step.column,
-            status=status,  # type: ignore[arg-type]
-            message=message,
+            status=done.status,  # type: ignore[arg-type]
+            message=done.message,
             duration_ms=duration_ms,
             captures=list(ctx.captures),
             snapshot=snapshot,
             overrides=dict(step.overrides),
             file=step.file,
             screenshots=list(ctx.artifacts),
-            attempts=attempts.count,
-            flaky=status == "passed" and bool(attempts.failures),
-            retried=attempts.failures,
+            attempts=done.attempts.count,
+            flaky=done.status == "passed" and bool(done.attempts.failures),
+            retried=done.attempts.failures,
             dialogs=events.dialogs,
             popups=events.popups,
-            consent=banner,
+            consent=done.banner,
             email=ctx.email,
-            soft_failure=soft_failure,
+            soft_failure=done.soft_failure,
             timeout_ms=ctx.timeout_ms,
         )
         # Every step result leaves here masked and valid (page text in messages,
         # captures and dialogs too): journeys and BDD steps alike.
         live.redactor.update(ctx.secrets)
         return redact_model(valid_model(result), live.redactor), time_origin
+
+    async def _carry_out(
+        self, live: LivePage, step: Step, consent: Consent | None, start: _StepStart, done: _Outcome
+    ) -> None:
+        """Do the step's action (with its retries), answer the consent banner, wait for its page.
+
+        What it came to goes into ``done`` as it happens; a failure raises
+        (``StepFailed``, ``SiteUnreachable``...), and what was filled before stays.
+        """
+        ctx, recorder = live.ctx, live.recorder
+        spec = REGISTRY[step.action]
+        raw = substitute(step.raw_args, ctx.variables, dict(os.environ), ctx.secrets)
+        try:
+            args = spec.args.model_validate(raw)
+        except ValidationError as exc:
+            raise StepFailed(f"after substituting variables: {exc.errors()[0]['msg']}") from None
+        retries = self.options.retries if step.action in RETRYABLE_ACTIONS else 0
+        done.attempts = await with_retries(lambda: RUNS[step.action](ctx, args), retries)
+        if done.attempts.error is not None:
+            raise done.attempts.error
+        if consent is not None and consent.action is not None:
+            done.message, done.banner = await handle_consent(
+                ctx.page, consent.action, consent.wait_ms, consent.audit
+            )
+            if done.banner.done is False:
+                raise StepFailed(done.message)
+        elif consent is not None and consent.accept is not None:
+            done.message = await dismiss_consent(
+                ctx, consent.accept, consent.banner, consent.wait_ms
+            )
+        if spec.changes_page:
+            # A key press or click may start a navigation a moment later:
+            # let the network go quiet first, then wait for the new page.
+            # The step ends when the page went quiet, not when the tool
+            # was sure of it; a load that came later still counts. A goto
+            # has already waited for its page: only late requests remain.
+            done.finished = await recorder.settle(
+                GOTO_QUIET_MS if step.action == "goto" else ACTION_QUIET_MS,
+                change=(start.t0, start.url),  # shorter once the change is seen
+            )
+            load_wait = time.monotonic()
+            await page_loaded(ctx)
+            if time.monotonic() - load_wait > 0.05:
+                done.finished = time.monotonic()
+        if step.wait_for is not None:
+            await wait_for_element(ctx, step.wait_for)
+            done.finished = time.monotonic()
+        landed_on_error(ctx.page.url, recorder.main_status)
+        if reason := on_error_page(ctx.page.url, recorder.failed):
+            raise StepFailed(reason)
+
+    async def _read_after(
+        self,
+        live: LivePage,
+        channel: Channel,
+        step: Step,
+        stem: str,
+        shots: Path,
+        time_origin: float | None,
+        start: _StepStart,
+        done: _Outcome,
+        events: Any,
+        *,
+        timing_only: bool,
+        encode_beside: bool,
+    ) -> tuple[Snapshot, float | None]:
+        """Read the page after a step (audited when it showed a new page), and judge what was read.
+
+        What the reading shows overrides the step's own verdict: a page that
+        crashed or stopped answering meanwhile, or left the site, or landed on
+        the browser's error page.
+        """
+        ctx, guard = live.ctx, live.guard
+        spec = REGISTRY[step.action]
+        # A single-page app's router changes the address without loading a
+        # document: that is a new page to the customer, whatever the action.
+        moved = not ctx.page.is_closed() and changed_page(start.url, ctx.page.url)
+        audit = (
+            self.options.audit
+            and not timing_only
+            and done.status == "passed"
+            and (step.audit if step.audit is not None else spec.changes_page or moved)
+        )
+        if audit and moved and not spec.changes_page:
+            # The new route may still fetch its content (it moved: the short quiet).
+            await live.recorder.settle(ACTION_QUIET_MS, change=(start.t0, start.url))
+        want_shot = (
+            self.options.screenshots
+            and not timing_only
+            and (audit or done.status == "failed" or done.soft_failure is not None)
+        )
+        live.redactor.update(ctx.secrets)  # those learnt in this step too
+        snap_options = self.options.snapshot_options(
+            str(shots / stem), channel, audit, want_shot, live.redactor
+        )
+        if encode_beside:
+            snap_options = replace(snap_options, encode_beside=True)
+        snapshot, time_origin = await take_snapshot(
+            ctx.page,
+            live.recorder,
+            live.throttle,
+            snap_options,
+            time_origin,
+            guard.navigation.watch,
+            guard.gone,
+        )
+        if guard.crashed:  # while it was read: what was read may be half of it
+            done.status, done.message = "error", PAGE_CRASHED
+        elif stuck(snapshot):  # whatever the step said: its page no longer answers
+            done.status, done.message = "error", stuck(snapshot)
+        elif off_site(snapshot) and done.status != "error":  # it went away by itself meanwhile
+            done.status, done.message = "failed", events.violation or off_site(snapshot)
+        elif done.status == "passed" and (
+            reason := on_error_page(snapshot.url, snapshot.failed_requests)
+        ):  # the page navigated away meanwhile, and that failed: nothing of it is the site's
+            done.status, done.message = "failed", reason
+            snapshot = Snapshot(
+                url=snapshot.url,
+                screenshot=snapshot.screenshot,
+                console=snapshot.console,
+                failed_requests=snapshot.failed_requests,
+            )
+        return snapshot, time_origin
+
+
+def journey_rules(journey: Journey, default_budgets: Mapping[str, Any]) -> dict[str, Any]:
+    """What the checks judge a run of ``journey`` by: its message rules and budgets."""
+    rules: dict[str, Any] = {}
+    if journey.messages:
+        rules["messages"] = journey.messages
+    budgets = {**default_budgets, **journey.budgets}
+    if budgets:
+        rules["budgets"] = budgets
+    return rules
+
+
+def _not_run(
+    journey: Journey,
+    step: Step,
+    index: int,
+    stage: str,
+    variables: Mapping[str, str],
+    redactor: Redactor,
+) -> StepResult:
+    """A step after the one that failed: listed, not run."""
+    return StepResult(
+        index=index,
+        stage=stage,
+        action=step.action,
+        name=redactor.text(_render_name(step.name, variables)),
+        line=step.line,
+        column=step.column,
+        status="skipped",
+        message="not run: an earlier step failed",
+        file=_step_file(journey, step),
+    )
+
+
+@dataclass(frozen=True)
+class _StepStart:
+    """When a step began (monotonic seconds) and the address it began on."""
+
+    t0: float
+    url: str
+
+
+@dataclass
+class _Outcome:
+    """What one step came to, filled in as it is carried out (a failure may cut it short)."""
+
+    status: str = "passed"
+    message: str = ""
+    attempts: Attempts = field(default_factory=Attempts)
+    banner: ConsentBanner | None = None
+    finished: float | None = None
+    soft_failure: SoftFailure | None = None
 
 
 def on_error_page(url: str, failed: Sequence[FailedRequest]) -> str:

@@ -51,10 +51,14 @@ class Channel:
     color_scheme: str = "light"
     network: NetworkProfile | None = None
     cpu_slowdown: float = 1.0
+    #: The device in Playwright's list (``playwright.devices``) this profile is
+    #: of: its user agent is taken from there when the browser starts, so it
+    #: follows the installed Playwright instead of a string copied here.
+    device: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def context_options(self) -> dict[str, Any]:
-        """Keyword arguments for ``browser.new_context``."""
+        """Keyword arguments for ``browser.new_context`` (the device's user agent added by the runner)."""
         options: dict[str, Any] = {
             "viewport": dict(self.viewport),
             "device_scale_factor": self.device_scale_factor,
@@ -84,15 +88,9 @@ class Channel:
         }
 
 
-# Pixel 7 as Playwright's device list describes it: a current Chromium phone.
-_PIXEL_7_UA = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"
-)
-_IPAD_UA = (
-    "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
-)
+#: The fields of a Playwright device descriptor a built-in profile declares
+#: itself (its user agent comes from Playwright); a test keeps them equal.
+DEVICE_FIELDS = ("viewport", "device_scale_factor", "is_mobile", "has_touch")
 
 BUILTIN_CHANNELS: dict[str, Channel] = {
     "desktop": Channel(
@@ -107,18 +105,18 @@ BUILTIN_CHANNELS: dict[str, Channel] = {
         device_scale_factor=2.625,
         is_mobile=True,
         has_touch=True,
-        user_agent=_PIXEL_7_UA,
+        device="Pixel 7",
         network=SLOW_4G,
         cpu_slowdown=4.0,
     ),
     "tablet": Channel(
         name="tablet",
-        description="Tablet (iPad profile), unthrottled",
-        viewport={"width": 820, "height": 1180},
+        description="Tablet (iPad Pro 11 profile), unthrottled",
+        viewport={"width": 834, "height": 1194},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
-        user_agent=_IPAD_UA,
+        device="iPad Pro 11",
     ),
 }
 

@@ -163,7 +163,8 @@ def test_throttling_applies_over_cdp(cdp_url: str, tmp_path: Path) -> None:
 
     async def connection() -> list[float | str]:
         runner = Runner(options)
-        async with browser_session(options.browser) as (_pw, browser):
+        async with browser_session(options.browser) as (pw, browser):
+            expected_agent.append(pw.devices["Pixel 7"]["user_agent"])
             live = await runner.open_page(browser, channel, "")
             try:
                 await live.page.goto("data:text/html,<title>t</title>")
@@ -174,10 +175,11 @@ def test_throttling_applies_over_cdp(cdp_url: str, tmp_path: Path) -> None:
             finally:
                 await live.context.close()
 
+    expected_agent: list[str] = []
     rtt, downlink, agent = asyncio.run(connection())
     assert rtt == pytest.approx(800, rel=0.2)
     assert 0.1 < float(downlink) < 0.5  # Mbps, rounded coarsely by Chromium
-    assert agent == channel.user_agent
+    assert agent == expected_agent[0]  # the mobile channel is Playwright's Pixel 7
 
 
 def test_run_over_playwright_server(server_url: str, demo_shop: DemoShop, tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ class FakeChromium:
 class FakePlaywright:
     def __init__(self, path: str) -> None:
         self.chromium = FakeChromium(path)
+        self.devices: dict[str, Any] = {}
 
 
 @pytest.fixture()
