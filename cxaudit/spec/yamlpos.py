@@ -154,15 +154,8 @@ class _Builder:
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    pos = self._pos(key_node)
-                    self.issues.append(
-                        SpecIssue(
-                            self.doc.file,
-                            pos.line,
-                            pos.column,
-                            format_path(path),
-                            "a mapping key must be a plain value, not a list or mapping",
-                        )
+                    self._issue(
+                        key_node, path, "a mapping key must be a plain value, not a list or mapping"
                     )
                     continue
                 key = self._scalar(key_node, path)
@@ -173,17 +166,10 @@ class _Builder:
                     key = key_node.value
                 child_path = (*path, key)
                 if key in out:
-                    pos = self._pos(key_node)
                     first = self.doc.key_positions.get(child_path)
                     where = f" (first defined on line {first.line})" if first else ""
-                    self.issues.append(
-                        SpecIssue(
-                            self.doc.file,
-                            pos.line,
-                            pos.column,
-                            format_path(child_path),
-                            f"duplicate key '{key}'{where}: remove one of them",
-                        )
+                    self._issue(
+                        key_node, child_path, f"duplicate key '{key}'{where}: remove one of them"
                     )
                     continue
                 self.doc.key_positions[child_path] = self._pos(key_node)
@@ -196,19 +182,21 @@ class _Builder:
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError, OverflowError):
-            pos = self._pos(node)
             tag = node.tag.rsplit(":", 1)[-1]
-            self.issues.append(
-                SpecIssue(
-                    self.doc.file,
-                    pos.line,
-                    pos.column,
-                    format_path(path),
-                    f"{node.value[:40]!r} is not a valid !!{tag} value: "
-                    "remove the tag, or quote the value to keep it as text",
-                )
+            self._issue(
+                node,
+                path,
+                f"{node.value[:40]!r} is not a valid !!{tag} value: "
+                "remove the tag, or quote the value to keep it as text",
             )
             return node.value
+
+    def _issue(self, node: yaml.Node, path: PathKey, message: str) -> None:
+        """Record what is wrong at ``node`` (its line and column as an editor counts them)."""
+        pos = self._pos(node)
+        self.issues.append(
+            SpecIssue(self.doc.file, pos.line, pos.column, format_path(path), message)
+        )
 
 
 class _TooLarge(Exception):
