@@ -299,6 +299,12 @@ def device_user_agent(channel: Channel, devices: dict[str, dict[str, Any]]) -> s
     """The user agent ``channel`` presents: its own, else its Playwright device's."""
     if channel.user_agent or not channel.device:
         return channel.user_agent
+    if not devices:
+        raise UsageError(
+            f"channel '{channel.name}' is of the device '{channel.device}', but Playwright's "
+            "device list was not read: start the browser with cxaudit.run.browser.launch "
+            "(or browser_session), or set the channel's user_agent"
+        )
     if channel.device not in devices:
         raise UsageError(
             f"channel '{channel.name}' is of the device '{channel.device}', which this "

@@ -55,7 +55,7 @@ from cxaudit.run.actions import (
 )
 from cxaudit.run.browser import BrowserOptions, new_context
 from cxaudit.run.consent import handle_consent
-from cxaudit.run.policy import NavigationPolicy, PageGuard, PagePolicy
+from cxaudit.run.policy import NavigationPolicy, PageGuard, PagePolicy, StepEvents
 from cxaudit.run.resilience import (
     BROWSER_DIED,
     DEFAULT_RETRIES,
@@ -828,7 +828,7 @@ class Runner:
         time_origin: float | None,
         start: _StepStart,
         done: _Outcome,
-        events: Any,
+        events: StepEvents,
         *,
         timing_only: bool,
         encode_beside: bool,

@@ -52,5 +52,7 @@ def test_a_user_agent_of_its_own_wins_and_an_unknown_device_is_named(
     assert device_user_agent(own, devices) == "Kiosk/1.0"
     assert device_user_agent(BUILTIN_CHANNELS["desktop"], devices) is None
     gone = replace(BUILTIN_CHANNELS["mobile"], name="old", device="Nokia 3310")
-    with pytest.raises(UsageError, match="'old' is of the device 'Nokia 3310'.*user_agent"):
+    with pytest.raises(UsageError, match=r"'old' is of the device 'Nokia 3310'.*user_agent"):
         device_user_agent(gone, devices)
+    with pytest.raises(UsageError, match="device list was not read"):
+        device_user_agent(BUILTIN_CHANNELS["mobile"], {})
