@@ -298,6 +298,19 @@ class EmailRendering(_Model):
     small_text_share: float = 0.0
     #: Relative to the run's output folder; "" when none was taken.
     screenshot: str = ""
+    #: Whether axe-core (and at the phone width the layout gatherer) ran on this drawing;
+    #: False in results of runs that did not audit, or written before they did.
+    audited: bool = False
+    #: axe-core's result on the message as drawn at this width (as ``Snapshot.axe``).
+    axe: dict[str, Any] | None = None
+    #: The layout gatherer's reading at the phone width (as ``Snapshot.layout``).
+    layout: dict[str, Any] | None = None
+    #: Why an audit of this drawing failed, by gatherer (``axe``, ``layout``).
+    errors: dict[str, str] = Field(default_factory=dict)
+
+    def measures(self) -> dict[str, Any]:
+        """What was measured of the drawing, without the audits (for a finding's evidence)."""
+        return self.model_dump(exclude={"audited", "axe", "layout", "errors"})
 
 
 #: Remote addresses of one email the step result keeps.
@@ -324,6 +337,8 @@ class EmailRecord(_Model):
     size: int = 0
     #: From the start of the page load that placed the order to the message's arrival.
     delay_ms: float | None = None
+    #: The step's own arrival budget (``wait_for_email: {budget_ms: ...}``); None: the check's.
+    budget_ms: float | None = None
     caused_by: str = ""
     links: list[EmailLink] = Field(default_factory=list)
     images: list[EmailImage] = Field(default_factory=list)

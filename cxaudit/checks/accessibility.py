@@ -15,6 +15,7 @@ from pydantic import Field
 
 from cxaudit.checks.base import IMPACT_WEIGHTS, Check, Result, Status, StepSubject, register
 from cxaudit.checks.elements import CheckOptions, element, fields, part, quoted
+from cxaudit.checks.email import audited_renderings
 from cxaudit.checks.focus_order import trap_cycle
 from cxaudit.results import Evidence
 
@@ -113,7 +114,9 @@ class AxeRules(Check):
     Which rules run is set by the standards profile (``accessibility:
     standard``, ``best_practices``, ``disabled_rules``, ``exclude`` in
     cxaudit.yaml); a journey step can switch rules off for itself with
-    ``audit: {disable: [rule-id]}``.
+    ``audit: {disable: [rule-id]}``. A received email shown as a step's page
+    is audited where its reader meets it, at a phone and a desktop width, and
+    reported there by email-accessibility (CX-A11Y-052), not again here.
     """
 
     code = "CX-A11Y-001"
@@ -128,39 +131,53 @@ class AxeRules(Check):
     Options = AxeOptions
 
     def evaluate(self, subject: StepSubject, options: AxeOptions) -> Iterable[Result]:
-        violations = _axe_rules(subject, options, "violations")
-        if subject.shows_email:
-            # An email is shown inside the mail client's page: its landmarks and
-            # bypass blocks are the client's, not the sender's to provide.
-            violations = [r for r in violations if r["id"] not in PAGE_STRUCTURE_RULES]
-        for rule in violations:
-            impact = rule.get("impact") or "moderate"
-            wcag = _wcag_text(rule)
-            help_text = rule.get("help") or rule["id"]
+        if audited_renderings(subject.run, subject.step):
+            # The message shown as this page was audited where a reader meets it, at a
+            # phone and a desktop width: CX-A11Y-052 reports it there, once.
             yield Result(
-                status=Status.FAIL,
-                rule=rule["id"],
-                title=help_text,
-                message=f"{rule.get('description') or help_text}" + (f" [{wcag}]" if wcag else ""),
-                weight=IMPACT_WEIGHTS.get(impact, 3.0),
-                severity=impact,
-                evidence=_axe_nodes(rule),
-                advice=f"{help_text}. See the rule's page for how to fix it"
-                + (f"; it maps to {wcag}." if wcag else "."),
-                help_url=rule.get("helpUrl") or AXE_RULES_URL,
-                identity=rule["id"],
+                status=Status.NOT_APPLICABLE,
+                message="an email: audited at its own widths by email-accessibility (CX-A11Y-052)",
             )
-        # axe lists a rule under passes too when some elements pass it; a rule
-        # scores once per page, and any failing element fails it.
-        skip = {rule["id"] for rule in violations} | set(options.disabled_rules)
-        if subject.shows_email:
-            skip |= PAGE_STRUCTURE_RULES
-        for rule in part(subject, "axe").get("passes") or []:
-            rule_id = rule["id"] if isinstance(rule, dict) else rule
-            if rule_id in skip:
-                continue
-            impact = (rule.get("impact") if isinstance(rule, dict) else None) or "moderate"
-            yield Result(status=Status.PASS, rule=rule_id, weight=IMPACT_WEIGHTS.get(impact, 3.0))
+            return
+        yield from axe_results(subject, options)
+
+
+def axe_results(subject: StepSubject, options: AxeOptions) -> Iterable[Result]:
+    """A result per axe-core rule of the step's ``axe`` field: a failure per violated rule
+    (with its elements), a pass per rule that passed and none failed (CX-A11Y-001)."""
+    violations = _axe_rules(subject, options, "violations")
+    if subject.shows_email:
+        # An email is shown inside the mail client's page: its landmarks and
+        # bypass blocks are the client's, not the sender's to provide.
+        violations = [r for r in violations if r["id"] not in PAGE_STRUCTURE_RULES]
+    for rule in violations:
+        impact = rule.get("impact") or "moderate"
+        wcag = _wcag_text(rule)
+        help_text = rule.get("help") or rule["id"]
+        yield Result(
+            status=Status.FAIL,
+            rule=rule["id"],
+            title=help_text,
+            message=f"{rule.get('description') or help_text}" + (f" [{wcag}]" if wcag else ""),
+            weight=IMPACT_WEIGHTS.get(impact, 3.0),
+            severity=impact,
+            evidence=_axe_nodes(rule),
+            advice=f"{help_text}. See the rule's page for how to fix it"
+            + (f"; it maps to {wcag}." if wcag else "."),
+            help_url=rule.get("helpUrl") or AXE_RULES_URL,
+            identity=rule["id"],
+        )
+    # axe lists a rule under passes too when some elements pass it; a rule
+    # scores once per page, and any failing element fails it.
+    skip = {rule["id"] for rule in violations} | set(options.disabled_rules)
+    if subject.shows_email:
+        skip |= PAGE_STRUCTURE_RULES
+    for rule in part(subject, "axe").get("passes") or []:
+        rule_id = rule["id"] if isinstance(rule, dict) else rule
+        if rule_id in skip:
+            continue
+        impact = (rule.get("impact") if isinstance(rule, dict) else None) or "moderate"
+        yield Result(status=Status.PASS, rule=rule_id, weight=IMPACT_WEIGHTS.get(impact, 3.0))
 
 
 @register

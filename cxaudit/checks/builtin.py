@@ -7,6 +7,7 @@ from cxaudit.checks import (  # noqa: F401
     consent,
     consistency,
     email,
+    email_audit,
     expectations,
     images,
     performance,

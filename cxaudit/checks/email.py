@@ -62,6 +62,26 @@ def _link_problem(link: EmailLink, own: set[str]) -> str:
     return ""
 
 
+def shown_email(run: JourneyRun, step: StepResult) -> EmailRecord | None:
+    """The message shown as ``step``'s page: the one its own wait received, or the one the
+    wait before it received when the steps between kept showing it (None on a web page)."""
+    if not step.shows_email and step.email is None:
+        return None
+    for earlier in reversed(run.steps[: step.index + 1]):
+        if earlier.email is not None:
+            return earlier.email
+        if not earlier.shows_email:
+            return None
+    return None
+
+
+def audited_renderings(run: JourneyRun, step: StepResult) -> bool:
+    """Whether the message shown as ``step``'s page was audited at its own widths (then
+    the email checks report its accessibility, not the page's checks)."""
+    email = shown_email(run, step)
+    return email is not None and any(r.axe is not None for r in email.renderings)
+
+
 class EmailCheck(Check):
     """A check of the message a ``wait_for_email`` step received; other steps give no result."""
 
@@ -171,8 +191,10 @@ class EmailFitsScreen(EmailCheck):
     (375 px, as a mail app shows it) and at a desktop width (1280 px), in a
     browser context of its own with scripts and remote content off; it
     fails when it is wider than the screen at either, or when more than
-    ``max_small_share`` of its text is smaller than 12 px at the phone width.
-    Not applicable when the message could not be drawn (the step says why).
+    ``max_small_share`` of its text is smaller than 12 px at the phone width
+    (when the run audited the drawing, email-tap-targets, CX-USE-051, judges
+    the text from the layout instead, once). Not applicable when the message
+    could not be drawn (the step says why).
     """
 
     code = "CX-USE-050"
@@ -204,16 +226,18 @@ class EmailFitsScreen(EmailCheck):
                     message=f"“{email.subject}” is {drawn.scroll_width} px wide at the "
                     f"{drawn.name} width of {drawn.width} px: it scrolls sideways (at {where})",
                     identity=f"wide-{drawn.name}",
-                    evidence=(Evidence(values=drawn.model_dump()),),
+                    evidence=(Evidence(values=drawn.measures()),),
                 )
-            if drawn.name == "phone" and drawn.small_text_share > options.max_small_share:
+            small = drawn.small_text_share > options.max_small_share
+            # With a layout read at the phone width, email-tap-targets judges the text.
+            if drawn.name == "phone" and drawn.layout is None and small:
                 failed = True
                 yield Result(
                     status=Status.FAIL,
                     message=f"{drawn.small_text_share:.0%} of the text of “{email.subject}” is "
                     f"smaller than 12 px on a phone (smallest {drawn.smallest_px:g} px, at {where})",
                     identity="small-text",
-                    evidence=(Evidence(values=drawn.model_dump()),),
+                    evidence=(Evidence(values=drawn.measures()),),
                 )
         if not failed:
             widths = ", ".join(f"{d.name} {d.width} px" for d in email.renderings)
@@ -235,7 +259,11 @@ class EmailArrival(EmailCheck):
     A customer who has paid and gets no confirmation within a couple of
     minutes writes to support or orders again. The delay runs from the start
     of the page load that placed the order (the step before the wait) to the
-    mailbox's arrival time; without that start it is not measured.
+    mailbox's arrival time; without that start it is not measured. A wait
+    made while an earlier email is the page counts from the page load that
+    email was counted from (a dispatch notice waited for from the order
+    confirmation: from the order). The budget is ``budget_ms``, or the wait
+    step's own ``budget_ms`` when it sets one.
     """
 
     code = "CX-PERF-050"
@@ -257,14 +285,15 @@ class EmailArrival(EmailCheck):
                 message="not measured: no page load before the wait to count from",
             )
             return
-        values = {"delay_ms": email.delay_ms, "budget_ms": options.budget_ms}
-        if email.delay_ms <= options.budget_ms:
+        budget = email.budget_ms if email.budget_ms is not None else options.budget_ms
+        values = {"delay_ms": email.delay_ms, "budget_ms": budget}
+        if email.delay_ms <= budget:
             yield Result(status=Status.PASS, message=f"arrived after {email.delay_ms:.0f} ms")
             return
         yield Result(
             status=Status.FAIL,
             message=f"“{email.subject}” arrived {email.delay_ms / 1000:.1f} s after "
-            f"{email.caused_by or 'the step that caused it'} (budget {options.budget_ms / 1000:g} s)",
+            f"{email.caused_by or 'the step that caused it'} (budget {budget / 1000:g} s)",
             identity="late",
             evidence=(Evidence(values=values),),
         )

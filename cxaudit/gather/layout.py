@@ -193,6 +193,11 @@ return out;
 @gatherer("layout", "layout")
 async def read_layout(page: Page, options: SnapshotOptions) -> dict[str, Any]:
     """Tap targets, text sizes, page width, viewport meta, images and overlays."""
+    return await layout_of(page)
+
+
+async def layout_of(page: Page) -> dict[str, Any]:
+    """The layout of ``page`` as drawn now (also read from a received email's renderings)."""
     return await page.evaluate(
         LAYOUT_JS,
         {

@@ -135,15 +135,28 @@ async def _check_links(ctx: ActionContext, links: list[tuple[str, str]]) -> list
     return out
 
 
+#: Where a wait keeps the page load it counted from, for a wait made from the message it showed.
+_CAUSED_AT, _CAUSED_BY = "mail._caused_at", "mail._caused_by"
+
+
 async def _caused_at(ctx: ActionContext) -> tuple[float | None, str]:
-    """When the page that led to the message began loading (its navigation start)."""
+    """When the page that led to the message began loading (its navigation start).
+
+    A wait made while an email is the page (a dispatch notice waited for from the
+    order confirmation) counts from the page load that email was counted from: reading
+    an email loads nothing of the site's.
+    """
     try:
         origin = await ctx.page.evaluate("performance.timeOrigin")
         url = ctx.page.url
     except Exception:
         return None, ""
-    if not isinstance(origin, int | float) or urlsplit(url).path.startswith(EMAIL_PATH):
+    if urlsplit(url).path.startswith(EMAIL_PATH):
+        kept = ctx.variables.get(_CAUSED_AT)
+        return (float(kept), ctx.variables.get(_CAUSED_BY, "")) if kept else (None, "")
+    if not isinstance(origin, int | float):
         return None, ""
+    ctx.variables[_CAUSED_AT], ctx.variables[_CAUSED_BY] = repr(float(origin) / 1000), url
     return float(origin) / 1000, url
 
 
@@ -209,6 +222,7 @@ async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
         remote_count=len(remote),
         remote_loaded=args.load_remote,
         renderings=renderings,
+        budget_ms=args.budget_ms,
     )
     if problems:
         ctx.email = ctx.email.model_copy(update={"defects": [*ctx.email.defects, *problems]})
@@ -217,7 +231,8 @@ async def wait_for_email(ctx: ActionContext, args: WaitForEmailArgs) -> None:
 async def _render(
     ctx: ActionContext, message: Message, address: str, body: str, csp: str
 ) -> tuple[list[EmailRendering], list[str]]:
-    """The message at a phone and a desktop width, each in a context of its own."""
+    """The message at a phone and a desktop width, in a context of its own (audited when
+    the run audits)."""
     shots, stem = None, ""
     if ctx.output_dir is not None:
         relative = Path(ctx.screenshot_stem)
@@ -231,7 +246,9 @@ async def _render(
         browser = ctx.page.context.browser
     except Exception:
         browser = None
-    renderings, problems = await render_widths(browser, address, body, csp, shots, stem)
+    renderings, problems = await render_widths(
+        browser, address, body, csp, shots, stem, ctx.axe_profile
+    )
     if shots is not None:
         parent = Path(ctx.screenshot_stem).parent
         renderings = [

@@ -103,6 +103,9 @@ class ActionContext:
     wait_until: str | None = None
     #: The attribute ``test_id`` locators match (data-testid, data-qa...).
     test_id_attribute: str = DEFAULT_TEST_ID_ATTRIBUTE
+    #: The run's axe-core profile (a ``cxaudit.gather.axe.AxeProfile``) when it audits, so
+    #: what a step draws of its own (an email's renderings) is audited too; None: not.
+    axe_profile: Any = None
 
     def url(self, target: str) -> str:
         """``target`` resolved against the journey's base URL."""

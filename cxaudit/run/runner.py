@@ -652,6 +652,7 @@ class Runner:
             timeout_ms=options.step_timeout_ms,
             output_dir=options.output_dir,
             refuse_url=guard.refusal,
+            axe_profile=options.axe_profile if options.audit else None,
         )
         return LivePage(context, page, throttle, recorder, ctx, guard)
 

@@ -384,7 +384,17 @@ class WaitForEmailArgs(_Args):
     draw: bool = Field(
         default=True,
         description="Also draw the message at a phone and a desktop width in a browser context "
-        "of its own, for the email-fits-screen check (false saves a context and two pages).",
+        "of its own, audited there with axe-core and the layout gatherer, for the "
+        "email-fits-screen, email-accessibility and email-tap-targets checks (false saves a "
+        "context and the audits).",
+    )
+    budget_ms: float | None = Field(
+        default=None,
+        gt=0,
+        description="Longest this message may take to arrive after the page load that caused "
+        "it, in ms (the email-arrival check; default: that check's `budget_ms`). When the "
+        "wait is made from an email shown by an earlier wait, it counts from the page load "
+        "that email was counted from.",
     )
 
 
