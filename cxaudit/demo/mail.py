@@ -4,7 +4,9 @@ The order confirmation, flawed: the total leaves out shipping (the web
 confirmation includes it), the logo has no alt text, the tracking link leads
 to a page that does not exist, and there is no plain-text part. The dispatch
 notice, flawed: it comes from a no-reply address and offers no other way to
-answer. ``fixed`` sends them right.
+answer, and it is sent :data:`DISPATCH_DELAY_S` after the order. The newsletter,
+flawed: marketing mail without a List-Unsubscribe header. ``fixed`` sends them
+right.
 """
 
 from __future__ import annotations
@@ -122,6 +124,42 @@ has left our warehouse.</p>
 <p>Delivery: <span data-testid="delivery-estimate">{delivery_estimate(fixed)}</span></p>
 {_button(track, "Track your parcel")}
 {contact}""",
+    )
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+#: How long after the order the flawed shop's warehouse sends the dispatch notice
+#: (MAIL-DISPATCH-LATE: the order-email journey gives it 2.5 s); the fixed shop sends it at once.
+DISPATCH_DELAY_S = 4.0
+
+
+def newsletter(order: Order, base_url: str, fixed: bool) -> EmailMessage:
+    """The newsletter a customer who ordered is signed up to: marketing mail, which needs a
+    way out (MAIL-NO-UNSUBSCRIBE: the flawed shop's has no List-Unsubscribe header)."""
+    message = EmailMessage()
+    message["From"] = SENDER
+    message["Reply-To"] = REPLY_TO
+    _headers(message, order, "New arrivals at Northwind: 10% off trail shoes this week")
+    message["Precedence"] = "bulk"
+    message["List-Id"] = "Northwind news <news.northwind.test>"
+    if fixed:
+        message["List-Unsubscribe"] = (
+            "<mailto:unsubscribe@northwind.test?subject=unsubscribe>, "
+            "<https://northwind.test/unsubscribe>"
+        )
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(
+        f"Hello {order.name},\n\nTrail Runner 3 has arrived, and every trail shoe is 10% off "
+        f"this week.\n\nSee the new arrivals: {base_url}/\n"
+    )
+    html = _page(
+        "New arrivals at Northwind",
+        base_url,
+        ' alt="Northwind Outfitters"',
+        f"""<h1>New arrivals</h1>
+<p>Hello {e(order.name)}, Trail Runner 3 has arrived, and every trail shoe is 10% off this week.</p>
+{_button(base_url + "/", "See the new arrivals")}""",
     )
     message.add_alternative(html, subtype="html")
     return message

@@ -11,6 +11,7 @@ import re
 import secrets
 import threading
 import time
+from email.message import EmailMessage
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -62,6 +63,17 @@ class _ShopServer(ThreadingHTTPServer):
         self.smtp = smtp
         #: The sink whose messages the shop lists under /_mail (Mailpit's read API).
         self.mailbox = mailbox
+        #: Mail to send later (the flawed shop's late dispatch notice), cancelled at stop.
+        self.timers: list[threading.Timer] = []
+
+    def send_later(self, delay_s: float, message: EmailMessage) -> None:
+        """Hand ``message`` to the shop's SMTP server ``delay_s`` from now."""
+        if self.smtp is None:
+            return
+        timer = threading.Timer(delay_s, mail.send, (self.smtp, message))
+        timer.daemon = True
+        self.timers = [t for t in self.timers if t.is_alive()] + [timer]
+        timer.start()
 
 
 class _Response(Exception):
@@ -309,9 +321,14 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.smtp is not None:
             host, port = self.server.server_address[:2]
             base = f"http://{self.headers.get('Host') or f'{host}:{port}'}"
-            # Both at once: the demo's warehouse packs in no time (the confirmation first).
-            mail.send(self.server.smtp, mail.order_confirmation(order, base, self.server.fixed))
-            mail.send(self.server.smtp, mail.dispatch_notice(order, base, self.server.fixed))
+            fixed = self.server.fixed
+            mail.send(self.server.smtp, mail.order_confirmation(order, base, fixed))
+            mail.send(self.server.smtp, mail.newsletter(order, base, fixed))
+            dispatch = mail.dispatch_notice(order, base, fixed)
+            if fixed:  # the fixed shop's warehouse packs in no time
+                mail.send(self.server.smtp, dispatch)
+            else:  # MAIL-DISPATCH-LATE
+                self.server.send_later(mail.DISPATCH_DELAY_S, dispatch)
         raise _Response(303, location=f"/order/{order.number}/confirmation")
 
     def _orders(self, number: str) -> str:
@@ -398,6 +415,8 @@ class DemoShop:
         if server is not None:
             server.shutdown()
             server.server_close()
+            for timer in server.timers:
+                timer.cancel()
         if thread is not None:
             thread.join(timeout=5)
 

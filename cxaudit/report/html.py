@@ -191,6 +191,8 @@ def _index_context(result: RunResult, channels: list[str], assets: view.Assets) 
         ),
         "category_gauges": view.category_gauges(result.scores, result),
         "matrix": view.channel_matrix(result, channels),
+        "email_column": view.email_column(result),
+        "email_cells": view.email_cells(result),
         "consistency": consistency,
         "journeys": journeys,
         "grid": grid,

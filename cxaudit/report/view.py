@@ -17,7 +17,14 @@ from typing import Any
 from urllib.parse import quote
 
 from cxaudit.analysis.analyse import SEVERITY_ORDER, problem_identity
-from cxaudit.analysis.scoring import BAND_LABELS, Profile, band, capped_band, ordered_categories
+from cxaudit.analysis.scoring import (
+    BAND_LABELS,
+    Profile,
+    band,
+    capped_band,
+    ordered_categories,
+    scorecard,
+)
 from cxaudit.checks.pages import match_groups
 from cxaudit.checks.values import comparable
 from cxaudit.checks.visual_change import pixel_share
@@ -554,6 +561,32 @@ class StepCard:
     visual: VisualCard | None = None
     #: Where the customer met the step: "web", or "email" (waiting for it, reading it).
     touchpoint: str = "web"
+    #: The received email as drawn at a phone and a desktop width (its wait step only).
+    drawings: tuple[Drawing, ...] = ()
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A picture of a received email drawn at one width, as its step card shows it."""
+
+    href: str
+    label: str  # "phone, 375 px"
+    alt: str
+
+
+def drawings(step: StepResult, assets: Assets) -> tuple[Drawing, ...]:
+    """The pictures of the step's email at each width it was drawn at (those still there)."""
+    if step.email is None:
+        return ()
+    out = []
+    for drawn in step.email.renderings:
+        href = assets.href(drawn.screenshot)
+        if href is None:
+            continue
+        label = f"{drawn.name}, {drawn.width} px"
+        alt = f"The email “{step.email.subject}” drawn at the {drawn.name} width ({drawn.width} px)"
+        out.append(Drawing(href, label, alt))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -611,6 +644,7 @@ def journey_map(
                     capped_by=worst.get(step.index, "") if capped and score is not None else "",
                     visual=visual_card(step, info, assets),
                     touchpoint=step.touchpoint,
+                    drawings=drawings(step, assets),
                 )
             )
         stage_scores = run.scores.get("stages", {}).get(stage, {})
@@ -723,10 +757,67 @@ class MatrixRow:
     label: str
     kind: str  # overall | category | stage
     cells: list[Gauge]
+    #: The email touchpoint's score in this row (None: no journey met an email, or nothing
+    #: of the row was measured on one).
+    email: Gauge | None = None
+
+
+def email_steps(run: JourneyRun) -> set[int]:
+    """The steps of ``run`` at the email touchpoint (waiting for a message, reading it)."""
+    return {s.index for s in run.steps if s.touchpoint == "email"}
+
+
+def email_scorecard(run: JourneyRun, profile: Profile) -> dict[str, Any] | None:
+    """The score card of ``run``'s steps at the email touchpoint, as a journey run's
+    (categories, overall, stages), from their outcomes; None when it met no email."""
+    steps = email_steps(run)
+    if not steps:
+        return None
+    mine = [o for o in run.outcomes if o.step in steps]
+    card = scorecard(mine, profile).as_dict()
+    card["stages"] = {
+        stage: scorecard([o for o in mine if o.stage == stage], profile).overall
+        for stage in dict.fromkeys(o.stage for o in mine if o.stage)
+    }
+    return card
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def email_column(result: RunResult) -> dict[str, Any] | None:
+    """The email touchpoint across every channel: the mean of the journey runs' email
+    score cards (overall, per category, per stage), as a channel's is of its runs'.
+
+    Shown beside the channels; not a channel of its own, so not counted again in the
+    overall score (its steps count in their channel's journey runs).
+    """
+    profile = profile_of(result)
+    cards = [c for c in (email_scorecard(r, profile) for r in result.runs) if c is not None]
+    if not cards:
+        return None
+    categories = ordered_categories(k for c in cards for k in c.get("categories", {}))
+    stages = list(dict.fromkeys(k for c in cards for k in c.get("stages", {})))
+    return {
+        "overall": _mean(c.get("overall") for c in cards),
+        "categories": {k: _mean(c["categories"].get(k) for c in cards) for k in categories},
+        "stages": {k: _mean(c["stages"].get(k) for c in cards) for k in stages},
+        "runs": len(cards),
+    }
 
 
 def channel_matrix(result: RunResult, channels: Sequence[str]) -> list[MatrixRow]:
     per = result.scores.get("channels", {})
+    email = email_column(result)
+
+    def at_email(kind: str, key: str = "") -> Gauge | None:
+        if email is None:
+            return None
+        value = email["overall"] if kind == "overall" else email[kind].get(key)
+        return Gauge("email", value)
+
     rows = [
         MatrixRow(
             "Overall",
@@ -735,6 +826,7 @@ def channel_matrix(result: RunResult, channels: Sequence[str]) -> list[MatrixRow
                 Gauge(c, per.get(c, {}).get("overall"), delta_of(result, "channels", c, "overall"))
                 for c in channels
             ],
+            at_email("overall"),
         )
     ]
     for category in ordered_categories(c for ch in per.values() for c in shown_categories(ch)):
@@ -750,6 +842,7 @@ def channel_matrix(result: RunResult, channels: Sequence[str]) -> list[MatrixRow
                     )
                     for c in channels
                 ],
+                at_email("categories", category),
             )
         )
     stages: list[str] = []
@@ -761,9 +854,49 @@ def channel_matrix(result: RunResult, channels: Sequence[str]) -> list[MatrixRow
                 f"Stage: {stage}",
                 "stage",
                 [Gauge(c, per.get(c, {}).get("stages", {}).get(stage)) for c in channels],
+                at_email("stages", stage),
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class EmailCell:
+    """One journey's email touchpoint, over its channels, for the journeys table."""
+
+    score: float | None
+    #: Messages received (wait steps that read one), over every channel.
+    messages: int
+    #: The slowest arrival measured, in ms (None: none measured).
+    slowest_ms: float | None
+    #: Failing findings met on its email steps.
+    findings: int
+
+
+def email_cells(result: RunResult) -> dict[str, EmailCell]:
+    """Per journey (by name) that met an email: its email touchpoint's cell."""
+    profile = profile_of(result)
+    out: dict[str, EmailCell] = {}
+    for journey in dict.fromkeys(r.journey for r in result.runs):
+        runs = [r for r in result.runs if r.journey == journey]
+        cards = [(r, email_scorecard(r, profile)) for r in runs]
+        cards = [(r, c) for r, c in cards if c is not None]
+        if not cards:
+            continue
+        emails = [s.email for r, _ in cards for s in r.steps if s.email is not None]
+        delays = [e.delay_ms for e in emails if e.delay_ms is not None]
+        out[journey] = EmailCell(
+            score=_mean(c.get("overall") for _, c in cards),
+            messages=len(emails),
+            slowest_ms=max(delays) if delays else None,
+            findings=sum(
+                1
+                for r, _ in cards
+                for f in findings_of_run(result, r)
+                if f.status == "fail" and set(steps_of(f)) & email_steps(r)
+            ),
+        )
+    return out
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import pytest
 from cxaudit.analysis.analyse import analyse
 from cxaudit.demo import DemoShop
 from cxaudit.demo.flaws import Flaw, load_flaws
+from cxaudit.demo.mail import DISPATCH_DELAY_S
 from cxaudit.mail import session
 from cxaudit.mail.smtp import SmtpSink
 from cxaudit.results import Finding, JourneyRun, RunResult
@@ -103,7 +104,8 @@ def detected_on(result: RunResult, flaw: Flaw) -> set[str]:
 
 def test_the_catalogue_has_the_email_flaws() -> None:
     assert {f.id for f in FLAWS} == {
-        *("MAIL-TOTAL", "MAIL-IMG-ALT", "MAIL-DEAD-LINK", "MAIL-NO-TEXT", "MAIL-NO-REPLY")
+        *("MAIL-TOTAL", "MAIL-IMG-ALT", "MAIL-DEAD-LINK", "MAIL-NO-TEXT", "MAIL-NO-REPLY"),
+        *("MAIL-DISPATCH-LATE", "MAIL-NO-UNSUBSCRIBE"),
     }
 
 
@@ -117,21 +119,25 @@ def test_the_confirmation_email_is_found_on_every_channel(flawed: RunResult) -> 
         assert email.sender.endswith("<orders@northwind.test>")
         assert email.has_html and not email.has_text
         assert email.delay_ms is not None and email.delay_ms >= 0
-        # The email became the page: its values were captured with the web's locators...
+        # The email became the page: its values were captured with the web's locators.
         assert _capture(run, "email_order") == _capture(run, "order")
-        # ...and its link was followed back into the shop, in the web channel's context.
-        paths = [urlsplit(s.snapshot.url).path for s in run.steps if s.snapshot is not None]
-        assert "/support" in paths
-        # The dispatch notice came next, about the same order, and its link tracks it.
-        dispatch = [s for s in run.steps if s.action == "wait_for_email"][1].email
+        # The newsletter and the dispatch notice came next, waited for from the emails.
+        _, newsletter, dispatch = (s.email for s in run.steps if s.action == "wait_for_email")
+        assert newsletter is not None and newsletter.headers.get("Precedence") == "bulk"
+        assert not newsletter.renderings  # draw: false
         assert dispatch is not None and dispatch.subject.endswith(
             f"(order {_capture(run, 'order')})"
         )
         assert dispatch.sender.endswith("<no-reply@northwind.test>")
         assert _capture(run, "dispatch_order") == _capture(run, "order")
+        # Its tracking link was followed back into the shop, in the web channel's context.
+        paths = [urlsplit(s.snapshot.url).path for s in run.steps if s.snapshot is not None]
         assert paths[-1] == f"/orders/{_capture(run, 'order')}"
-        # It was in the mailbox before the help page it was waited on from: no delay is given.
-        assert dispatch.delay_ms is None
+        # Waited for while an email was the page, its arrival counts from the order page,
+        # as the confirmation's does: it was sent DISPATCH_DELAY_S after the order.
+        assert dispatch.caused_by == email.caused_by and "/confirmation" in email.caused_by
+        assert dispatch.budget_ms == 2500
+        assert dispatch.delay_ms is not None and dispatch.delay_ms >= DISPATCH_DELAY_S * 1000
 
 
 def test_parallel_runs_read_only_their_own_mail(flawed: RunResult) -> None:
@@ -190,3 +196,39 @@ def test_no_message_in_time_is_a_failed_step_saying_what_arrived(
         assert f"-{run.channel}-" in step.message  # the address it waited at
         assert "Your Northwind order NW-" in step.message  # what did arrive
         assert run.steps[-1].status == "skipped"
+
+
+def test_the_email_is_audited_at_a_phone_and_a_desktop_width(flawed: RunResult) -> None:
+    """axe-core at both widths and the layout at the phone width, on the page the
+    renderings were drawn in; the journey page showing the email is not audited twice."""
+    for run in flawed.runs:
+        step = _email_step(run)
+        assert step.email is not None
+        phone, desktop = step.email.renderings
+        assert (phone.name, phone.width, desktop.name, desktop.width) == (
+            *("phone", 375, "desktop", 1280),
+        )
+        for drawn in (phone, desktop):
+            assert drawn.audited and drawn.axe is not None and not drawn.errors
+            assert "image-alt" in {v["id"] for v in drawn.axe["violations"]}  # MAIL-IMG-ALT
+        assert phone.layout is not None and desktop.layout is None
+        assert phone.layout["viewport"]["width"] == 375
+        assert "Track your order" in {t["name"] for t in phone.layout["targets"]}
+        mine = [f for f in run.findings if f.step == step.index]
+        alt = [f for f in mine if f.slug == "email-accessibility" and f.rule == "image-alt"]
+        assert len(alt) == 1 and "phone (375 px) and desktop (1280 px)" in alt[0].message
+        assert not [f for f in mine if f.slug == "axe-rules"]
+
+
+def test_the_fixed_shops_emails_pass_their_own_audits(fixed: RunResult) -> None:
+    for run in fixed.runs:
+        drawn = [s.email for s in run.steps if s.email is not None and s.email.renderings]
+        assert len(drawn) == 2  # the confirmation and the dispatch notice
+        assert all(r.audited and r.axe is not None for e in drawn for r in e.renderings)
+        failing = [
+            (f.slug, f.rule, f.message)
+            for f in run.findings
+            if f.slug in ("email-accessibility", "email-tap-targets", "email-fits-screen")
+            and f.status != "pass"
+        ]
+        assert failing == []
