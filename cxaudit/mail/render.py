@@ -68,18 +68,24 @@ AUDIT_TIMEOUT_S = 60.0
 
 
 async def _audit(page: Any, name: str, profile: AxeProfile, errors: dict[str, str]) -> Any:
-    """axe-core on the page as drawn now, and at the phone width the layout; failures
-    are said in ``errors`` (``axe``, ``layout``), never raised."""
-    found: dict[str, Any] = {}
-    jobs = [("axe", run_axe(page, profile=profile))]
+    """axe-core on the page as drawn now, and at the phone width the layout (both at once,
+    as a snapshot's readers run); failures are said in ``errors`` (``axe``, ``layout``),
+    never raised."""
+    jobs = {"axe": run_axe(page, profile=profile)}
     if name == "phone":
-        jobs.append(("layout", layout_of(page)))
-    for key, job in jobs:
-        try:
-            found[key] = await asyncio.wait_for(job, AUDIT_TIMEOUT_S)
-        except Exception as exc:
-            text = str(exc).strip().splitlines()
-            errors[key] = f"{type(exc).__name__}: {text[0] if text else ''}"[:300]
+        jobs["layout"] = layout_of(page)
+    answers = await asyncio.gather(
+        *(asyncio.wait_for(job, AUDIT_TIMEOUT_S) for job in jobs.values()),
+        return_exceptions=True,
+    )
+    found: dict[str, Any] = {}
+    for key, answer in zip(jobs, answers, strict=True):
+        if isinstance(answer, Exception):
+            errors[key] = _said(answer)
+        elif isinstance(answer, BaseException):
+            raise answer
+        else:
+            found[key] = answer
     return found
 
 

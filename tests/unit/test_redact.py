@@ -245,3 +245,25 @@ def test_a_secret_in_a_received_email_is_masked() -> None:
     assert "Hunter2-xyz" not in masked.model_dump_json()
     assert masked.email is not None and masked.email.html_lines[1] == "Total €94.00"
     assert masked.email.text == f"Log in with {MASK}"
+
+
+def test_a_secret_in_an_emails_audited_drawings_is_masked() -> None:
+    """What axe-core and the layout read of the drawn email (element HTML, names) is the
+    message's text too."""
+    from cxaudit.results import EmailRecord, EmailRendering
+
+    drawn = EmailRendering(
+        name="phone",
+        width=375,
+        audited=True,
+        axe={"violations": [{"id": "link-name", "nodes": [{"html": "<a>Hunter2-xyz</a>"}]}]},
+        layout={"targets": [{"selector": "a", "name": "Reset Hunter2-xyz"}]},
+    )
+    step = StepResult(index=0, stage="s", action="wait_for_email", name="n", status="passed")
+    email = EmailRecord(subject="Welcome", renderings=[drawn])
+    masked = redact_model(step.model_copy(update={"email": email}), Redactor(["Hunter2-xyz"]))
+    assert "Hunter2-xyz" not in masked.model_dump_json()
+    assert masked.email is not None
+    assert masked.email.renderings[0].layout == {
+        "targets": [{"selector": "a", "name": f"Reset {MASK}"}]
+    }
