@@ -465,6 +465,8 @@ class Runner:
             live = await self._open_journey(browser, journey, channel, base_url, secrets, may_trace)
             redactor = live.redactor
             live.ctx.test_id_attribute = journey.test_id_attribute or options.test_id_attribute
+            if timing_only:  # timings only: what a step draws of its own is not audited
+                live.ctx.axe_profile = None
             status, error = await self._run_steps(live, journey, channel, shots, steps, timing_only)
         except _SetupError as exc:
             status = "error"
