@@ -252,19 +252,19 @@ async def goto(ctx: ActionContext, args: GotoArgs) -> None:
         raise kind(f"{url} answered HTTP {response.status}")
 
 
-@runs("click")
-async def click(ctx: ActionContext, args: ClickArgs) -> None:
-    await _on_element(ctx, args, lambda el: el.click(timeout=ctx.timeout_ms))
+def _element_method(action: str) -> ActionFn:
+    """An action that is one call of the Playwright element method of its own name."""
+
+    async def carry_out(ctx: ActionContext, args: ClickArgs) -> None:
+        await _on_element(ctx, args, lambda el: getattr(el, action)(timeout=ctx.timeout_ms))
+
+    carry_out.__name__ = carry_out.__qualname__ = action
+    return carry_out
 
 
-@runs("dblclick")
-async def dblclick(ctx: ActionContext, args: ClickArgs) -> None:
-    await _on_element(ctx, args, lambda el: el.dblclick(timeout=ctx.timeout_ms))
-
-
-@runs("hover")
-async def hover(ctx: ActionContext, args: ClickArgs) -> None:
-    await _on_element(ctx, args, lambda el: el.hover(timeout=ctx.timeout_ms))
+# click, dblclick and hover here; clear, check and uncheck are actions on form fields.
+for _action in ("click", "dblclick", "hover", "clear", "check", "uncheck"):
+    runs(_action)(_element_method(_action))
 
 
 @runs("scroll")
@@ -310,11 +310,6 @@ async def type_text(ctx: ActionContext, args: TypeArgs) -> None:
     await _on_element(ctx, args, op)
 
 
-@runs("clear")
-async def clear(ctx: ActionContext, args: ClickArgs) -> None:
-    await _on_element(ctx, args, lambda el: el.clear(timeout=ctx.timeout_ms))
-
-
 @runs("select")
 async def select(ctx: ActionContext, args: SelectArgs) -> None:
     async def choose(el: Any) -> None:
@@ -326,16 +321,6 @@ async def select(ctx: ActionContext, args: SelectArgs) -> None:
             await el.select_option(value=args.option, timeout=ctx.timeout_ms)
 
     await _on_element(ctx, args, choose)
-
-
-@runs("check")
-async def check(ctx: ActionContext, args: ClickArgs) -> None:
-    await _on_element(ctx, args, lambda el: el.check(timeout=ctx.timeout_ms))
-
-
-@runs("uncheck")
-async def uncheck(ctx: ActionContext, args: ClickArgs) -> None:
-    await _on_element(ctx, args, lambda el: el.uncheck(timeout=ctx.timeout_ms))
 
 
 @runs("press")
