@@ -624,10 +624,11 @@ def _reference(found: re.Match[str]) -> str:
 
 
 def _email_captures(run: JourneyRun, step: StepResult) -> list[Capture]:
-    """Values the journey captured while this email was the page (the steps after the wait)."""
+    """Values the journey captured while this email was the page (the steps after the wait,
+    up to a step that leaves it or shows another message)."""
     found: list[Capture] = []
     for later in run.steps[step.index + 1 :]:
-        if not later.shows_email:
+        if not later.shows_email or later.email is not None:
             break
         found.extend(c for c in later.captures if not c.secret and c.text.strip())
     return found

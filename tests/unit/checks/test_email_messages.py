@@ -192,6 +192,25 @@ def test_values_captured_from_the_email_are_compared_too() -> None:
     assert statuses(evaluate(TEXT_MATCHES, subject(said, (delivery,)))) == ["pass"]
 
 
+def test_values_captured_from_the_next_message_are_not_this_ones() -> None:
+    """A wait right after another (the demo's newsletter, then its dispatch notice): what is
+    captured from the second message was charged to the first's text part."""
+    shown = page("/__cxaudit/email/smtp-1", origin=f"https://{SHOP}")
+    first = step(1, shown, action="wait_for_email", stage="post-purchase").model_copy(
+        update={"email": record("newsletter")}
+    )
+    second = step(2, shown, action="wait_for_email", stage="post-purchase").model_copy(
+        update={"email": record("order-confirmation")}
+    )
+    read = step(3, shown, action="capture", stage="post-purchase").model_copy(
+        update={"captures": [Capture(name="dispatch_order", text="NW-100234")]}
+    )
+    journey = run([step(0), first, second, read])
+    results = evaluate(TEXT_MATCHES, (journey, 1))
+    assert "dispatch_order" not in " ".join(r.message for r in results)
+    assert statuses(evaluate(TEXT_MATCHES, (journey, 2))) == ["pass"]
+
+
 def test_no_text_part_is_left_to_the_plain_text_check() -> None:
     got, message = one(TEXT_MATCHES, "newsletter-no-unsubscribe")
     assert got == ["not_applicable"] and "no text part" in message
