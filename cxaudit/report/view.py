@@ -816,7 +816,8 @@ def channel_matrix(result: RunResult, channels: Sequence[str]) -> list[MatrixRow
         if email is None:
             return None
         value = email["overall"] if kind == "overall" else email[kind].get(key)
-        return Gauge("email", value)
+        # A stage no journey met an email in has no email score (not "not measured").
+        return Gauge("email", value) if value is not None or kind == "overall" else None
 
     rows = [
         MatrixRow(

@@ -125,6 +125,10 @@ def test_the_overview_has_an_email_column_beside_the_channels() -> None:
     assert column["overall"] == expected
     rows = channel_matrix(result, channel_names(result))
     assert rows[0].email is not None and rows[0].email.score == expected
+    stages = {row.label: row.email for row in rows if row.kind == "stage"}
+    assert stages.pop(f"Stage: {waited.stage}") is not None
+    # The stages no email was met in: an empty cell, not "not measured".
+    assert stages and all(cell is None for cell in stages.values())
     # The web channels' scores are as before: the email column is not a channel.
     assert [g.score for g in rows[0].cells] == [
         g.score for g in channel_matrix(recorded(), channel_names(result))[0].cells
