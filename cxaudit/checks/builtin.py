@@ -11,7 +11,9 @@ from cxaudit.checks import (  # noqa: F401
     expectations,
     images,
     performance,
+    pricing,
     trust,
     usability,
     visual_change,
+    wording,
 )
