@@ -8,9 +8,12 @@ from cxaudit.checks import (  # noqa: F401
     consistency,
     email,
     expectations,
+    forms,
     images,
+    journey,
+    layout,
+    page_errors,
     performance,
     trust,
-    usability,
     visual_change,
 )

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
 from cxaudit.checks.elements import element, fields, part
+from cxaudit.checks.forms import field_purpose
 from cxaudit.checks.pages import audited_steps, place, price_summary
-from cxaudit.checks.usability import field_purpose
 from cxaudit.results import Evidence, JourneyRun, PageContent, StepResult
 
 _RETURNS_TEXT = re.compile(

@@ -5,12 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from cxaudit.checks import JourneySubject, Status
-from cxaudit.checks.usability import (
-    autocomplete_token,
-    field_purpose,
-    measure_effort,
-    parse_viewport,
-)
+from cxaudit.checks.forms import autocomplete_token, field_purpose
+from cxaudit.checks.journey import measure_effort
+from cxaudit.checks.layout import parse_viewport
 from cxaudit.results import ChannelInfo, JourneyRun, Snapshot, StepResult, Timing
 from tests.unit.checks.recorded import check, only, run_check, selectors, statuses, verdict
 
