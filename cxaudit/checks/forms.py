@@ -7,12 +7,12 @@ They read the ``forms`` snapshot field (see :mod:`cxaudit.gather.forms`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import Field
 
+from cxaudit.artifacts import FormField
 from cxaudit.checks.base import Check, Result, Status, StepSubject, register
 from cxaudit.checks.elements import (
     CheckOptions,
@@ -20,18 +20,18 @@ from cxaudit.checks.elements import (
     covered_note,
     element,
     fields,
-    part,
+    forms_of,
     quoted,
 )
 from cxaudit.results import Evidence
 
 
 def uncovered(
-    check: Check, subject: StepSubject, items: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], dict[str, list[Mapping[str, Any]]]]:
+    check: Check, subject: StepSubject, items: list[FormField]
+) -> tuple[list[FormField], dict[str, list[FormField]]]:
     """``items`` split into those still to charge and, by axe rule, those axe reported."""
-    left: list[dict[str, Any]] = []
-    covered: dict[str, list[Mapping[str, Any]]] = {}
+    left: list[FormField] = []
+    covered: dict[str, list[FormField]] = {}
     for item in items:
         rule = axe_covered(check, subject, item)
         if rule is None:
@@ -73,7 +73,7 @@ class FieldName(Check):
         if not found:
             yield Result(status=Status.NOT_APPLICABLE, message="no form fields")
             return
-        bad, covered = uncovered(self, subject, [f for f in found if not f.get("name")])
+        bad, covered = uncovered(self, subject, [f for f in found if not f.name])
         if not bad:
             if covered:
                 yield Result(
@@ -86,7 +86,7 @@ class FieldName(Check):
         yield Result(
             status=Status.FAIL,
             message=f"{len(bad)} field(s) without any name: " + quoted(bad, "selector"),
-            evidence=tuple(element(f, type=f.get("type"), field=f.get("name_attr")) for f in bad),
+            evidence=tuple(element(f, type=f.type, field=f.name_attr) for f in bad),
             identity="field-name",
         )
 
@@ -142,7 +142,7 @@ NO_PURPOSE_TYPES = frozenset(
 )
 
 
-def field_purpose(field: Mapping[str, Any]) -> Purpose | None:
+def field_purpose(field: FormField) -> Purpose | None:
     """The purpose of a text-like field, from the words around it.
 
     An autocomplete token the page already gives settles it; otherwise hints
@@ -150,14 +150,14 @@ def field_purpose(field: Mapping[str, Any]) -> Purpose | None:
     and placeholder, so that "Quantity for City Sneaker" named ``quantity``
     is a quantity, not a city.
     """
-    if field.get("tag") == "select" or field.get("type") in NO_PURPOSE_TYPES:
+    if field.tag == "select" or field.type in NO_PURPOSE_TYPES:
         return None
-    token = autocomplete_token(str(field.get("autocomplete") or ""))
+    token = autocomplete_token(field.autocomplete)
     for purpose in PURPOSES:
         if token in purpose.tokens:
             return purpose
     for key in ("name_attr", "id", "label", "name", "placeholder"):
-        hint = str(field.get(key) or "").strip().lower()
+        hint = str(getattr(field, key) or "").strip().lower()
         if not hint:
             continue
         for purpose in PURPOSES:
@@ -217,19 +217,19 @@ class InputType(Check):
         if not recognised:
             yield Result(status=Status.NOT_APPLICABLE, message="no field with a known purpose")
             return
-        bad: list[tuple[dict[str, Any], Purpose, list[str]]] = []
+        bad: list[tuple[FormField, Purpose, list[str]]] = []
         for field, purpose in recognised:
             problems = []
-            token = autocomplete_token(str(field.get("autocomplete") or ""))
+            token = autocomplete_token(field.autocomplete)
             # A valid autocomplete token identifies the purpose (WCAG 1.3.5) and lets the
             # browser fill the field: the keyboard then matters little, and is not charged.
             filled = bool(purpose.tokens) and token in purpose.tokens
             if (
                 purpose.keyboards
                 and not filled
-                and not ({field.get("type"), field.get("inputmode")} & set(purpose.keyboards))
+                and not ({field.type, field.inputmode} & set(purpose.keyboards))
             ):
-                shown = field.get("inputmode") or field.get("type") or "text"
+                shown = field.inputmode or field.type or "text"
                 problems.append(f"keyboard '{shown}', expected {' or '.join(purpose.keyboards)}")
             if purpose.tokens and options.require_autocomplete and token not in purpose.tokens:
                 found = f"autocomplete '{token}'" if token else "no autocomplete"
@@ -243,16 +243,16 @@ class InputType(Check):
         yield Result(
             status=Status.FAIL,
             message=f"{len(bad)} of {len(recognised)} field(s) with a known purpose lack the right "
-            f"type or autocomplete; {purpose.name} field '{first.get('name') or first.get('selector')}': "
+            f"type or autocomplete; {purpose.name} field '{first.name or first.selector}': "
             + "; ".join(problems),
             evidence=tuple(
                 element(
                     f,
                     purpose=p.name,
                     problems=probs,
-                    type=f.get("type"),
-                    inputmode=f.get("inputmode"),
-                    autocomplete=f.get("autocomplete"),
+                    type=f.type,
+                    inputmode=f.inputmode,
+                    autocomplete=f.autocomplete,
                 )
                 for f, p, probs in bad
             ),
@@ -272,18 +272,16 @@ class RequiredMarkedOptions(CheckOptions):
 CHOICE_TYPES = frozenset({"checkbox", "radio", "range", "color", "file", "search"})
 
 
-def entry_field(field: Mapping[str, Any]) -> bool:
+def entry_field(field: FormField) -> bool:
     """A field the customer types into (not a checkbox, a radio, a select or a search box)."""
-    if field.get("tag") == "textarea":
+    if field.tag == "textarea":
         return True
-    return field.get("tag") == "input" and field.get("type") not in CHOICE_TYPES
+    return field.tag == "input" and field.type not in CHOICE_TYPES
 
 
-def _marked(field: Mapping[str, Any]) -> bool:
+def _marked(field: FormField) -> bool:
     return bool(
-        field.get("required")
-        or field.get("aria_required")
-        or field.get("label_marker") in ("required", "optional")
+        field.required or field.aria_required or field.label_marker in ("required", "optional")
     )
 
 
@@ -316,14 +314,14 @@ class RequiredMarked(Check):
 
     def evaluate(self, subject: StepSubject, options: RequiredMarkedOptions) -> Iterable[Result]:
         found = fields(subject)
-        forms = {f.get("index"): f for f in part(subject, "forms").get("forms") or []}
-        groups: dict[int, list[dict[str, Any]]] = {}
+        forms = {f.index: f for f in forms_of(subject).forms}
+        groups: dict[int, list[FormField]] = {}
         for f in found:
-            groups.setdefault(int(f.get("form", -1)), []).append(f)
+            groups.setdefault(f.form, []).append(f)
         checked = {
             k: v
             for k, v in groups.items()
-            if not (forms.get(k) or {}).get("search")
+            if not (k in forms and forms[k].search)
             and sum(entry_field(f) for f in v) >= options.min_fields
         }
         if not checked:
@@ -334,18 +332,18 @@ class RequiredMarked(Check):
         unmarked = [
             (index, group)
             for index, group in sorted(checked.items())
-            if not (forms.get(index) or {}).get("note") and not any(_marked(f) for f in group)
+            if not (index in forms and forms[index].note) and not any(_marked(f) for f in group)
         ]
         if not unmarked:
             yield Result(status=Status.PASS)
             return
         evidence: list[Evidence] = []
         for index, group in unmarked:
-            names = [f.get("name") or f.get("selector") for f in group]
+            names = [f.name or f.selector for f in group]
             if index in forms:  # the form itself; fields outside any form one by one
                 evidence.append(element(forms[index], fields=names))
             else:
-                evidence.extend(element(f, name=f.get("name")) for f in group)
+                evidence.extend(element(f, name=f.name) for f in group)
         group = unmarked[0][1]
         yield Result(
             status=Status.FAIL,
@@ -380,19 +378,17 @@ class ErrorPlacement(Check):
     help_url = "https://www.w3.org/WAI/tutorials/forms/notifications/"
 
     def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
-        flagged = [
-            f for f in fields(subject) if f.get("aria_invalid") == "true" or f.get("flagged")
-        ]
+        flagged = [f for f in fields(subject) if f.aria_invalid == "true" or f.flagged]
         if not flagged:
             yield Result(status=Status.NOT_APPLICABLE, message="no field is marked in error")
             return
-        bad = [f for f in flagged if not f.get("error")]
+        bad = [f for f in flagged if f.error is None]
         if not bad:
             yield Result(status=Status.PASS)
             return
         yield Result(
             status=Status.FAIL,
             message=f"{len(bad)} field(s) in error have no message beside them: " + quoted(bad),
-            evidence=tuple(element(f, name=f.get("name")) for f in bad),
+            evidence=tuple(element(f, name=f.name) for f in bad),
             identity="error-placement",
         )

@@ -9,32 +9,28 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import Field
 
+from cxaudit.artifacts import Box, Element, Layout, TapTarget
 from cxaudit.checks.base import Check, Result, Status, StepSubject, register
 from cxaudit.checks.elements import (
     CheckOptions,
     axe_covered,
     covered_note,
     element,
-    part,
+    layout_of,
     quoted,
 )
 from cxaudit.checks.page_errors import blocked_on_email_view
 from cxaudit.results import Evidence
 
 
-def _layout(subject: StepSubject) -> dict[str, Any]:
-    return part(subject, "layout")
-
-
-def _touch_only(layout: Mapping[str, Any], touch_only: bool) -> Result | None:
+def _touch_only(layout: Layout, touch_only: bool) -> Result | None:
     """NOT_APPLICABLE for a phone-only check on a channel without touch."""
-    if touch_only and not layout.get("touch"):
+    if touch_only and not layout.touch:
         return Result(status=Status.NOT_APPLICABLE, message="not a touch channel")
     return None
 
@@ -47,14 +43,9 @@ class _Box:
     height: float
 
     @classmethod
-    def of(cls, item: Mapping[str, Any]) -> _Box:
-        b = item.get("box") or {}
-        return cls(
-            float(b.get("x", 0)),
-            float(b.get("y", 0)),
-            float(b.get("width", 0)),
-            float(b.get("height", 0)),
-        )
+    def of(cls, item: Element) -> _Box:
+        b = item.box or Box()
+        return cls(b.x, b.y, b.width, b.height)
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -131,20 +122,20 @@ class TapTargetSize(Check):
     overlaps_axe = ("target-size",)
 
     def evaluate(self, subject: StepSubject, options: TapTargetOptions) -> Iterable[Result]:
-        layout = _layout(subject)
-        targets = [t for t in layout.get("targets") or [] if isinstance(t, Mapping)]
+        layout = layout_of(subject)
+        targets = layout.targets
         if not targets:
             yield Result(status=Status.NOT_APPLICABLE, message="no tap targets")
             return
         boxes = [_Box.of(t) for t in targets]
-        exempt = {i for i, t in enumerate(targets) if t.get("inline") or t.get("labelled")}
+        exempt = {i for i, t in enumerate(targets) if t.inline or t.labelled}
         undersized = {
             i
             for i, b in enumerate(boxes)
             if i not in exempt and (b.width < options.min_px or b.height < options.min_px)
         }
         failing: list[tuple[int, int]] = []
-        covered: dict[str, list[Mapping[str, Any]]] = {}
+        covered: dict[str, list[TapTarget]] = {}
         for i in sorted(undersized):
             other = _too_close(i, boxes, undersized, options.min_px / 2)
             rule = axe_covered(self, subject, targets[i]) if other is not None else None
@@ -170,9 +161,9 @@ class TapTargetSize(Check):
                 evidence=tuple(
                     element(
                         targets[i],
-                        name=targets[i].get("name"),
+                        name=targets[i].name,
                         size=f"{boxes[i].width:g} x {boxes[i].height:g} px",
-                        too_close_to=targets[o].get("selector"),
+                        too_close_to=targets[o].selector,
                     )
                     for i, o in failing
                 ),
@@ -180,7 +171,7 @@ class TapTargetSize(Check):
             )
         else:
             yield Result(status=Status.PASS, rule="target-size-minimum")
-        if not layout.get("touch"):
+        if not layout.touch:
             return
         failed = {i for i, _ in failing}
         small = [
@@ -205,7 +196,7 @@ class TapTargetSize(Check):
             evidence=tuple(
                 element(
                     targets[i],
-                    name=targets[i].get("name"),
+                    name=targets[i].name,
                     size=f"{boxes[i].width:g} x {boxes[i].height:g} px",
                 )
                 for i in small
@@ -252,20 +243,18 @@ class LegibleText(Check):
     Options = LegibleTextOptions
 
     def evaluate(self, subject: StepSubject, options: LegibleTextOptions) -> Iterable[Result]:
-        layout = _layout(subject)
+        layout = layout_of(subject)
         skip = _touch_only(layout, options.touch_only)
         if skip:
             yield skip
             return
-        text = layout.get("text") or {}
-        scale = float((layout.get("viewport") or {}).get("scale") or 1)
-        total = sum(chars for _, chars in text.get("histogram") or [])
+        text = layout.text
+        scale = float(layout.viewport.scale or 1)
+        total = sum(chars for _, chars in text.histogram)
         if not total:
             yield Result(status=Status.NOT_APPLICABLE, message="no text")
             return
-        small = sum(
-            chars for size, chars in text.get("histogram") or [] if size * scale < options.min_px
-        )
+        small = sum(chars for size, chars in text.histogram if size * scale < options.min_px)
         share = small / total
         summary = f"{share:.0%} of the text is smaller than {options.min_px:g} px as shown"
         if scale < 1:
@@ -273,15 +262,12 @@ class LegibleText(Check):
         if share <= options.max_small_share:
             yield Result(status=Status.PASS, message=summary)
             return
-        samples = [
-            s for s in text.get("small") or [] if float(s.get("size", 0)) * scale < options.min_px
-        ]
+        samples = [s for s in text.small if s.size * scale < options.min_px]
         yield Result(
             status=Status.FAIL,
             message=summary,
             evidence=tuple(
-                element(s, size=f"{float(s.get('size', 0)) * scale:.1f} px", text=s.get("text"))
-                for s in samples
+                element(s, size=f"{s.size * scale:.1f} px", text=s.text) for s in samples
             ),
             identity="legible-text",
         )
@@ -317,8 +303,8 @@ class HorizontalScroll(Check):
     Options = HorizontalScrollOptions
 
     def evaluate(self, subject: StepSubject, options: HorizontalScrollOptions) -> Iterable[Result]:
-        doc = _layout(subject).get("document") or {}
-        width, viewport = doc.get("scroll_width"), doc.get("client_width")
+        doc = layout_of(subject).document
+        width, viewport = doc.scroll_width, doc.client_width
         if not width or not viewport:
             yield Result(status=Status.NOT_APPLICABLE, message="page width not measured")
             return
@@ -326,14 +312,14 @@ class HorizontalScroll(Check):
         if extra <= options.tolerance_px:
             yield Result(status=Status.PASS)
             return
-        clipped = any(v in ("hidden", "clip") for v in doc.get("overflow_x") or [])
+        clipped = any(v in ("hidden", "clip") for v in doc.overflow_x)
         what = "is cut off at" if clipped else "scrolls sideways past"
-        offenders = doc.get("offenders") or []
+        offenders = doc.offenders
         yield Result(
             status=Status.FAIL,
             message=f"the page is {width} px wide and {what} the {viewport} px screen"
-            + (f"; widest: {offenders[0].get('selector')}" if offenders else ""),
-            evidence=tuple(element(o, width=(o.get("box") or {}).get("width")) for o in offenders),
+            + (f"; widest: {offenders[0].selector}" if offenders else ""),
+            evidence=tuple(element(o, width=o.box.width if o.box else None) for o in offenders),
             identity="horizontal-scroll",
         )
 
@@ -381,12 +367,12 @@ class ViewportMeta(Check):
     overlaps_axe = ("meta-viewport",)
 
     def evaluate(self, subject: StepSubject, options: ViewportMetaOptions) -> Iterable[Result]:
-        layout = _layout(subject)
+        layout = layout_of(subject)
         skip = _touch_only(layout, options.touch_only)
         if skip:
             yield skip
             return
-        content = layout.get("viewport_meta")
+        content = layout.viewport_meta
         problems = []
         # Blocked zoom is what axe's meta-viewport judges, on the page's one viewport meta.
         zoom_rule = next(
@@ -452,19 +438,19 @@ class BrokenImages(Check):
     advice = "Fix the image addresses (or files) listed; check the failed requests of the step."
 
     def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
-        images = _layout(subject).get("images") or {}
-        if not images.get("total"):
+        images = layout_of(subject).images
+        if not images.total:
             yield Result(status=Status.NOT_APPLICABLE, message="no images")
             return
         ours = blocked_on_email_view(subject.step)
-        broken = [b for b in images.get("broken") or [] if b.get("src") not in ours]
+        broken = [b for b in images.broken if b.src not in ours]
         if not broken:
-            yield Result(status=Status.PASS, message=f"{images.get('total')} image(s) shown")
+            yield Result(status=Status.PASS, message=f"{images.total} image(s) shown")
             return
         yield Result(
             status=Status.FAIL,
-            message=f"{len(broken)} of {images.get('total')} image(s) do not show; first {broken[0].get('src')}",
-            evidence=tuple(element(b, src=b.get("src"), alt=b.get("alt")) for b in broken),
+            message=f"{len(broken)} of {images.total} image(s) do not show; first {broken[0].src}",
+            evidence=tuple(element(b, src=b.src, alt=b.alt) for b in broken),
             identity="broken-images",
         )
 
@@ -501,24 +487,20 @@ class OverlayCoverage(Check):
     Options = OverlayOptions
 
     def evaluate(self, subject: StepSubject, options: OverlayOptions) -> Iterable[Result]:
-        layout = _layout(subject)
+        layout = layout_of(subject)
         skip = _touch_only(layout, options.touch_only)
         if skip:
             yield skip
             return
-        big = [
-            o for o in layout.get("overlays") or [] if float(o.get("share", 0)) > options.max_share
-        ]
+        big = [o for o in layout.overlays if o.share > options.max_share]
         if not big:
             yield Result(status=Status.PASS)
             return
         top = big[0]
         yield Result(
             status=Status.FAIL,
-            message=f"a {top.get('position')} layer covers {float(top.get('share', 0)):.0%} of the screen"
-            + (f': "{top.get("text")}"' if top.get("text") else ""),
-            evidence=tuple(
-                element(o, share=f"{float(o.get('share', 0)):.0%}", text=o.get("text")) for o in big
-            ),
+            message=f"a {top.position} layer covers {top.share:.0%} of the screen"
+            + (f': "{top.text}"' if top.text else ""),
+            evidence=tuple(element(o, share=f"{o.share:.0%}", text=o.text) for o in big),
             identity="overlay-coverage",
         )

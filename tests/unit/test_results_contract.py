@@ -27,6 +27,9 @@ DATA = Path(__file__).parents[1] / "data" / "results"
 #: Analysed and written by cxaudit 0.1.0 before results carried their checks' texts.
 OLD = DATA / "analysed-schema-1.0.json"
 RAW = DATA / "demo-flawed-consistency-and-speed.json"
+#: Written by cxaudit before the gatherers' artifacts were typed (schema 1.1): the demo's
+#: guest checkout on desktop and mobile, analysed, its raw evidence in the gzip file beside it.
+UNTYPED = DATA / "schema-1.1" / "results.json"
 
 
 def test_a_results_file_of_schema_1_0_renders_its_report(tmp_path: Path) -> None:
@@ -38,6 +41,37 @@ def test_a_results_file_of_schema_1_0_renders_its_report(tmp_path: Path) -> None
     old = json.loads(OLD.read_text(encoding="utf-8"))
     failed = {f["title"] for run in old["runs"] for f in run["findings"] if f["status"] == "fail"}
     assert failed and {t for t in failed if t not in pages} == set()
+
+
+def test_a_results_file_of_schema_1_1_renders_its_report(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    got = CliRunner().invoke(main, ["report", str(UNTYPED), "--output", str(out)])
+    assert got.exit_code in (0, 1), got.output
+    pages = " ".join(html.unescape(p.read_text(encoding="utf-8")) for p in out.glob("*.html"))
+    old = json.loads(UNTYPED.read_text(encoding="utf-8"))
+    failed = {f["title"] for run in old["runs"] for f in run["findings"] if f["status"] == "fail"}
+    assert failed and {t for t in failed if t not in pages} == set()
+
+
+def test_the_typed_artifacts_of_schema_1_1_are_judged_as_that_cxaudit_judged_them() -> None:
+    """The checks read attributes of the typed artifacts where they read dicts before:
+    on the same evidence they find the same problems, with the same words and elements."""
+    old = read_results(UNTYPED, need_evidence=True)
+    steps = [s for run in old.runs for s in run.steps if s.snapshot and s.snapshot.audited]
+    assert steps and all(s.snapshot.axe and s.snapshot.layout and s.snapshot.forms for s in steps)
+    cleared = [
+        r.model_copy(update={"findings": [], "outcomes": [], "scores": {}}) for r in old.runs
+    ]
+    again = analyse(old.model_copy(update={"runs": cleared, "findings": [], "outcomes": []}))
+
+    def seen(result: RunResult) -> list[tuple[object, ...]]:
+        return sorted(
+            (f.fingerprint, f.status, f.message, tuple(e.selector for e in f.evidence))
+            for f in result.all_findings()
+        )
+
+    assert seen(again) == seen(old)
+    assert old.schema_version == "1.1"
 
 
 def test_a_run_writes_what_each_reporting_check_is_about() -> None:

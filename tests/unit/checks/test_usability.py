@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cxaudit.artifacts import FormField
 from cxaudit.checks import JourneySubject, Status
 from cxaudit.checks.forms import autocomplete_token, field_purpose
 from cxaudit.checks.journey import measure_effort
@@ -146,7 +147,7 @@ def test_input_type_without_autocomplete_requirement() -> None:
 
 def test_field_purposes_come_from_the_most_precise_hint() -> None:
     def purpose(**field: str) -> str | None:
-        found = field_purpose(field)
+        found = field_purpose(FormField(**field))
         return found.name if found else None
 
     assert purpose(label="Quantity for City Sneaker", name_attr="quantity") == "quantity"
