@@ -24,11 +24,19 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cxaudit.artifacts import AxeResult, Forms, KeyboardWalk, Layout
 from cxaudit.errors import CxauditError
 from cxaudit.sanitize import valid_model, valid_value
+from cxaudit.spec.messages import MessageRules, parse_rules
 from cxaudit.spec.yamlpos import NotRegularFile, read_limited
 
 SCHEMA_VERSION = "1.2"
@@ -542,6 +550,30 @@ class Repetition(_Model):
     steps: list[StepMetrics] = Field(default_factory=list)
 
 
+class JourneyRules(_Model):
+    """The journey's own rules that checks read, parsed once by the journey loader and
+    kept in each run so that results.json alone is enough to check it again."""
+
+    #: Its ``messages:`` (CX-MSG-001 and the other message checks, the report's captures).
+    messages: MessageRules = Field(default_factory=MessageRules)
+    #: Its ``budgets:`` over the config's, per metric and channel (the budget checks).
+    budgets: dict[str, Any] = Field(default_factory=dict)
+    #: Why the recorded message rules could not be read back ("" when they were):
+    #: a file edited by hand still loads, and the checks that need them say why not.
+    unreadable: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _readable(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "messages" not in data:
+            return data
+        try:
+            parse_rules(data["messages"])
+        except ValueError as exc:
+            return {**data, "messages": {}, "unreadable": str(exc)}
+        return data
+
+
 class JourneyRun(_Model):
     """One journey on one channel."""
 
@@ -554,9 +586,7 @@ class JourneyRun(_Model):
     started_at: str = ""
     duration_ms: float = 0.0
     stages: list[str] = Field(default_factory=list)
-    #: The journey's own rules that checks read (``messages``, ``budgets``),
-    #: kept here so results.json alone is enough to check a run again.
-    rules: dict[str, Any] = Field(default_factory=dict)
+    rules: JourneyRules = Field(default_factory=JourneyRules)
     steps: list[StepResult] = Field(default_factory=list)
     #: With ``--repeat N`` (N > 1): every repetition's figures, the first one
     #: (whose snapshots are in ``steps``) included; timing checks judge the median.

@@ -164,3 +164,20 @@ def test_a_json_escape_of_a_lone_surrogate_is_read_as_valid_text(tmp_path: Path)
     path.write_text(text.replace('"run_id":"', '"run_id":"\\udfff', 1), encoding="utf-8")
     run_id = read_results(path).run_id
     assert "\udfff" not in run_id and run_id.encode("utf-8")
+
+
+def test_message_rules_that_cannot_be_read_back_still_load_and_are_not_measured(
+    tmp_path: Path,
+) -> None:
+    data = json.loads(RAW.read_text(encoding="utf-8"))
+    for run in data["runs"]:
+        run["rules"] = {"messages": {"must_match": [["one"]]}, "budgets": {"lcp_ms": 2000}}
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = read_results(path)
+    rules = result.runs[0].rules
+    assert "at least two names" in rules.unreadable and rules.budgets == {"lcp_ms": 2000}
+    analysed = analyse(result)
+    errors = [f for f in analysed.all_findings() if f.code == "CX-MSG-001"]
+    assert errors and all(f.status == "error" for f in errors)
+    assert "at least two names" in errors[0].message
