@@ -14,6 +14,8 @@ from cxaudit.checks import (  # noqa: F401
     layout,
     page_errors,
     performance,
+    pricing,
     trust,
     visual_change,
+    wording,
 )
