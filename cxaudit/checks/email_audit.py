@@ -29,11 +29,7 @@ def _drawn_as_page(subject: StepSubject, drawn: EmailRendering) -> StepSubject:
     """The step as if its page were ``drawn``: the web pages' checks then read its audits."""
     shown = subject.step.snapshot.url if subject.step.snapshot is not None else ""
     snapshot = Snapshot(url=shown, axe=drawn.axe, layout=drawn.layout, audited=True)
-    failing = {
-        str(rule.get("id")): _axe_nodes(rule)
-        for rule in (drawn.axe or {}).get("violations") or []
-        if isinstance(rule, dict)
-    }
+    failing = {rule.id: _axe_nodes(rule) for rule in drawn.axe.violations} if drawn.axe else {}
     return StepSubject(
         run=subject.run,
         step=subject.step.model_copy(update={"snapshot": snapshot}),
@@ -209,7 +205,7 @@ class EmailTapTargets(EmailCheck):
             )
             return
         # A phone is a touch screen, whatever the context it was drawn in.
-        touch = phone.model_copy(update={"layout": {**phone.layout, "touch": True}})
+        touch = phone.model_copy(update={"layout": phone.layout.model_copy(update={"touch": True})})
         page = _drawn_as_page(subject, touch)
         targets, text = _page_check("tap-target-size"), _page_check("legible-text")
         judged = [

@@ -210,10 +210,10 @@ def test_the_email_is_audited_at_a_phone_and_a_desktop_width(flawed: RunResult) 
         )
         for drawn in (phone, desktop):
             assert drawn.audited and drawn.axe is not None and not drawn.errors
-            assert "image-alt" in {v["id"] for v in drawn.axe["violations"]}  # MAIL-IMG-ALT
+            assert "image-alt" in {v.id for v in drawn.axe.violations}  # MAIL-IMG-ALT
         assert phone.layout is not None and desktop.layout is None
-        assert phone.layout["viewport"]["width"] == 375
-        assert "Track your order" in {t["name"] for t in phone.layout["targets"]}
+        assert phone.layout.viewport.width == 375
+        assert "Track your order" in {t.name for t in phone.layout.targets}
         mine = [f for f in run.findings if f.step == step.index]
         alt = [f for f in mine if f.slug == "email-accessibility" and f.rule == "image-alt"]
         assert len(alt) == 1 and "phone (375 px) and desktop (1280 px)" in alt[0].message

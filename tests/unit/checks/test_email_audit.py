@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cxaudit.artifacts import AxeResult
 from cxaudit.checks.base import Status
 from cxaudit.results import EmailRecord, EmailRendering, JourneyRun, RunResult
 from tests.unit.checks.builders import evaluate, page, result_of, run, statuses, step
@@ -26,7 +27,9 @@ def drawn(name: str) -> list[EmailRendering]:
 
 def _journey(renderings: list[EmailRendering], axe: dict[str, Any] | None = None) -> JourneyRun:
     """An order page, the wait that showed the message, and a step still reading it."""
-    shown = page(EMAIL_VIEW).model_copy(update={"axe": axe} if axe is not None else {})
+    shown = page(EMAIL_VIEW).model_copy(
+        update={"axe": AxeResult.model_validate(axe)} if axe is not None else {}
+    )
     record = EmailRecord(subject="New arrivals", renderings=renderings)
     waited = step(1, shown, action="wait_for_email", stage="post-purchase")
     reading = step(2, shown, action="capture", stage="post-purchase")
