@@ -103,12 +103,8 @@ def gate_from(settings: Settings, values: Mapping[str, Any]) -> Gate:
         baseline=values.get("baseline"),
         fail_on_new=bool(values.get("fail_on_new")),
     )
-    for entry in gate.expired():
-        click.echo(
-            f"cxaudit: warning: accept entry {entry.label!r} expired on {entry.expires} "
-            f"({entry.reason}); its findings count again",
-            err=True,
-        )
+    for line in gate.warnings():
+        click.echo(f"cxaudit: warning: {line}", err=True)
     return gate
 
 

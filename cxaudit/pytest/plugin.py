@@ -2,7 +2,10 @@
 
 Registered with the ``pytest11`` entry point as ``cxaudit`` (turn it off with
 ``-p no:cxaudit``). Thin: collection, options and fixtures here; running,
-checking, verdicts and reports in :mod:`cxaudit.pytest.suite`.
+checking, verdicts and reports in :mod:`cxaudit.pytest.suite`. The options
+are not written here: each is declared once with its setting
+(:mod:`cxaudit.project.options`), so ``--cx-timeout`` takes what
+``cxaudit run --timeout`` and ``CXAUDIT_TIMEOUT_MS`` take, in the same layers.
 
 What is collected: a ``.yaml``/``.yml`` file with a top-level ``journey:``
 key that lies under a journey directory (``--cx-journeys PATH``, else the
@@ -391,6 +394,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     suite = config.stash.get(SUITE, None)
     terminalreporter.write_sep("-", "cxaudit")
+    for line in suite.gate.warnings() if suite is not None else ():
+        terminalreporter.write_line(f"cxaudit: warning: {line}", yellow=True)
     if suite is not None and suite.runs.runs:
         terminalreporter.write_line(f"{len(suite.runs.runs)} journey run(s) in this process")
     terminalreporter.write_line(f"report: {index}")

@@ -125,6 +125,14 @@ class Gate:
         """Accept entries past their date: their findings count again (worth a warning)."""
         return expired_entries(self.known.accept, today or date.today())
 
+    def warnings(self, today: date | None = None) -> list[str]:
+        """What the user should hear before the verdict: accept entries that expired."""
+        return [
+            f"accept entry {entry.label!r} expired on {entry.expires} ({entry.reason}); "
+            "its findings count again"
+            for entry in self.expired(today)
+        ]
+
     def verdict(self, result: RunResult) -> Verdict:
         return evaluate(result, self.thresholds)
 

@@ -50,6 +50,9 @@ def test_an_option_and_a_variable_reach_the_run(
             assert cx_suite.settings.thresholds.fail_under == 100
         """
     )
+    (pytester.path / "cxaudit.yaml").write_text(
+        "accept:\n  - pattern: CX-USE-9*\n    reason: the old theme\n    expires: 2020-01-31\n"
+    )
     # The variables fill retries, the step timeout and the minimum score;
     # --cx-timeout wins over CXAUDIT_TIMEOUT_MS, as --timeout does in the CLI.
     monkeypatch.setenv("CXAUDIT_RETRIES", "3")
@@ -66,6 +69,10 @@ def test_an_option_and_a_variable_reach_the_run(
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         ["*Shopper opens the trail shoes [[]desktop[]]: overall score * is below 100"]
+    )
+    # The gate's warning, as `cxaudit run` prints it.
+    result.stdout.fnmatch_lines(
+        ["cxaudit: warning: accept entry 'CX-USE-9*' expired on 2020-01-31*"]
     )
     written = read_results(out / "results.json")
     assert [s.timeout_ms for s in written.runs[0].steps] == [6000, 6000]
