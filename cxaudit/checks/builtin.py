@@ -10,7 +10,9 @@ from cxaudit.checks import (  # noqa: F401
     expectations,
     images,
     performance,
+    pricing,
     trust,
     usability,
     visual_change,
+    wording,
 )
