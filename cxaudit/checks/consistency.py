@@ -18,7 +18,7 @@ from cxaudit.checks.pages import (
     Promise,
     delivery_promises,
     mask_volatile,
-    message_rules,
+    match_groups,
     money,
     place,
     runs_by_journey,
@@ -55,11 +55,11 @@ class CapturedValuesMatch(Check):
     def evaluate(self, subject: RunResult, options: object) -> Iterable[Result]:
         for journey, runs in runs_by_journey(subject).items():
             try:
-                rules = message_rules(runs[0])
+                groups = match_groups(runs)
             except ValueError as exc:
                 yield Result(status=Status.ERROR, message=str(exc), journey=journey)
                 continue
-            for group in rules.match_groups():
+            for group in groups:
                 yield from self._group(journey, runs, group)
 
     def _group(

@@ -365,7 +365,7 @@ def _limits(
     return resolve_limits(
         [
             ("config budget", defaults),
-            ("journey budget", subject_run.rules.get("budgets")),
+            ("journey budget", subject_run.rules.budgets),
             ("step budget", step_budget),
         ],
         channel,
