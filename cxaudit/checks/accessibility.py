@@ -15,7 +15,7 @@ from pydantic import Field
 
 from cxaudit.checks.base import IMPACT_WEIGHTS, Check, Result, Status, StepSubject, register
 from cxaudit.checks.elements import CheckOptions, element, fields, part, quoted
-from cxaudit.checks.focus_order import trap_cycle
+from cxaudit.checks.focus_order import kept_in, trap_cycle
 from cxaudit.results import Evidence
 
 AXE_RULES_URL = "https://github.com/dequelabs/axe-core/blob/develop/doc/rule-descriptions.md"
@@ -409,9 +409,14 @@ class KeyboardTrap(Check):
     handlers have run. When focus comes back to an element without ever
     leaving the page, cxaudit goes on pressing Tab and tries Shift+Tab; it
     reports a trap (WCAG 2.1.2 No Keyboard Trap) only when focus stayed among
-    those elements all along while others on the page were never reached.
-    Focus that goes round the whole page, and focus that cycles inside an open
-    modal dialog, pass. A walk the page disturbed is not measured.
+    those elements all along while others on the page were never reached
+    (focus that leaves for the browser only to be pulled back into them is
+    still trapped). Focus that goes round the whole page, and focus that
+    cycles inside an open modal dialog, pass. So does a trap whose page says
+    how to leave it ("Press Ctrl+M to exit", in its text or behind a help
+    control inside the trap) when pressing those keys does let focus go
+    (WCAG technique G21, ACT ebe86a). A walk the page disturbed is not
+    measured.
     """
 
     code = "CX-A11Y-006"
@@ -451,19 +456,42 @@ class KeyboardTrap(Check):
                 "and the walk did not confirm it (Tab again, Shift+Tab)",
             )
             return
-        further = _page_sequence(list(confirm.get("tab") or []), stops)
-        back = _page_sequence(list(confirm.get("shift_tab") or []), stops)
-        if not further or not back or any(i not in cycle for i in further + back):
+        if not (_held(confirm, "tab", stops, cycle) and _held(confirm, "shift_tab", stops, cycle)):
             yield passed  # pressing on (or back) let focus go
             return
+        advice = confirm.get("advice") or {}
+        if advice.get("keys") and advice.get("left"):
+            # The page says how to leave and it works (WCAG G21, ACT ebe86a).
+            yield Result(
+                status=Status.PASS,
+                message=f"Tab and Shift+Tab keep focus among {len(cycle)} element(s), "
+                f"but the page says how to leave ('{advice.get('text')}') and it works",
+            )
+            return
         names = quoted([stops[i] for i in cycle])
+        said = (
+            f"; the page advises '{advice.get('text')}', which does not let focus go"
+            if advice.get("keys")
+            else ""
+        )
         yield Result(
             status=Status.FAIL,
             message=f"Tab and Shift+Tab keep focus among {len(cycle)} element(s) "
-            f"and never leave them: {names}",
+            f"and never leave them: {names}{said}",
             evidence=tuple(element(stops[i], name=stops[i].get("name")) for i in cycle),
             identity="keyboard-trap",
         )
+
+
+def _held(
+    confirm: Mapping[str, Any], key: str, stops: list[dict[str, Any]], cycle: list[int]
+) -> bool:
+    """Whether the further presses of ``key`` ("tab", "shift_tab") all left focus in the cycle."""
+    ends = confirm.get(f"{key}_ends")
+    if ends is not None:  # where each press ended: focus pulled back from the browser is held
+        return kept_in(list(ends), cycle)
+    seen = _page_sequence(list(confirm.get(key) or []), stops)
+    return bool(seen) and all(i in cycle for i in seen)  # a walk that read no ends: -1 let go
 
 
 def _page_sequence(raw: list[int], stops: list[dict[str, Any]]) -> list[int]:

@@ -245,6 +245,43 @@ def test_a_trap_is_reported_only_when_the_walk_confirmed_it() -> None:
     assert only(run_check("keyboard-trap", "kb-trap-desktop", left)).status == Status.PASS
 
 
+def test_focus_taken_back_from_the_browser_within_a_press_is_still_trapped() -> None:
+    # ACT a1b64e: Shift+Tab sends focus to the browser, the page's blur handler
+    # takes it back before the press is over. Where each press ended says so.
+    def pulled_back(snapshot: dict[str, Any]) -> None:
+        confirm = snapshot["keyboard"]["confirm"]
+        confirm["shift_tab"] = [1, -1, 2, 1]
+        confirm["tab_ends"] = [2, 1, 2, 1, 2]
+        confirm["shift_tab_ends"] = [1, 2, 1]
+
+    assert only(run_check("keyboard-trap", "kb-trap-desktop", pulled_back)).status == Status.FAIL
+
+    def stayed_out(snapshot: dict[str, Any]) -> None:
+        pulled_back(snapshot)
+        snapshot["keyboard"]["confirm"]["shift_tab_ends"] = [1, -1, 1]  # one press ended outside
+
+    assert only(run_check("keyboard-trap", "kb-trap-desktop", stayed_out)).status == Status.PASS
+
+
+def test_a_trap_with_working_advice_to_leave_passes_and_broken_advice_fails() -> None:
+    def advised(left: bool):
+        def change(snapshot: dict[str, Any]) -> None:
+            snapshot["keyboard"]["confirm"]["advice"] = {
+                "text": "Press Ctrl+M to exit",
+                "keys": "Control+m",
+                "via": "text",
+                "after": [3] if left else [1],
+                "left": left,
+            }
+
+        return change
+
+    result = only(run_check("keyboard-trap", "kb-trap-desktop", advised(True)))
+    assert result.status == Status.PASS and "Press Ctrl+M to exit" in result.message
+    result = only(run_check("keyboard-trap", "kb-trap-desktop", advised(False)))
+    assert result.status == Status.FAIL and "which does not let focus go" in result.message
+
+
 def test_focus_going_round_the_whole_page_is_no_trap() -> None:
     # The wrap from the last element to the first, read without seeing focus leave.
     def wrapped(snapshot: dict[str, Any]) -> None:
