@@ -253,6 +253,127 @@ class PlaceholderLabel(Check):
         )
 
 
+#: Words that say a value is wrong without saying what is wrong with it, or
+#: how to put it right: a message made of these and the field's own label
+#: ("Invalid value for age.") describes nothing (WCAG 3.3.1, ACT 36b590).
+VAGUE_WORDS = frozenset(
+    [
+        "please",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "field",
+        "fields",
+        "value",
+        "values",
+        "input",
+        "entry",
+        "data",
+        "is",
+        "are",
+        "was",
+        "be",
+        "has",
+        "have",
+        "invalid",
+        "incorrect",
+        "wrong",
+        "error",
+        "errors",
+        "not",
+        "valid",
+        "correctly",
+        "correct",
+        "properly",
+        "fill",
+        "in",
+        "out",
+        "for",
+        "of",
+        "check",
+        "your",
+        "try",
+        "again",
+        "there",
+        "problem",
+        "with",
+        "form",
+        "something",
+        "went",
+        "it",
+        "occurred",
+        "oops",
+        "sorry",
+    ]
+)
+#: What a label carries besides the field's name.
+_LABEL_MARKS = re.compile(r"\([^)]*\)|\*|:|\b(required|optional|mandatory)\b", re.I)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
+
+
+def _label_of(field: Mapping[str, Any]) -> str:
+    """A field's label without its marks ("Name (required)" -> "name")."""
+    text = str(field.get("label") or field.get("name") or "")
+    return " ".join(_words(_LABEL_MARKS.sub(" ", text)))
+
+
+def vague_message(text: str, named: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether an error message only says something is wrong ("Invalid value for age.").
+
+    It is vague when every word is a word for "wrong" or a word of the labels
+    of the fields it is about; words of any other language count as saying
+    more (only English is read).
+    """
+    words = _words(text)
+    said = " ".join(words)  # a message written inside the label is not the label
+    labels = {w for f in named for w in _words(_label_of(f).replace(said, " "))}
+    return bool(words) and all(w in VAGUE_WORDS or w in labels for w in words)
+
+
+def _names(text: str, label: str) -> bool:
+    return bool(label) and re.search(rf"\b{re.escape(label)}\b", " ".join(_words(text))) is not None
+
+
+def form_error_problem(error: Mapping[str, Any], members: list[dict[str, Any]]) -> str | None:
+    """What is wrong with a message of a whole form, if anything (WCAG 3.3.1, ACT 36b590).
+
+    It must be read by screen readers, name (or link to) a field it is about,
+    and name it so that it is one field: a label several fields share
+    ("Name" under Shipping and under Billing) needs its group as well. And
+    it must say what is wrong or how to fix it.
+    """
+    text = str(error.get("text") or "")
+    if error.get("aria_hidden"):
+        return "it is hidden from screen readers (aria-hidden)"
+    linked = set(error.get("links") or [])
+    named = [
+        f for f in members if _names(text, _label_of(f)) or (f.get("id") and f["id"] in linked)
+    ]
+    if not named:
+        return "it names none of the form's fields"
+    counts: dict[str, int] = {}
+    for f in members:
+        counts[_label_of(f)] = counts.get(_label_of(f), 0) + 1
+    clear = [
+        f
+        for f in named
+        if (f.get("id") and f["id"] in linked)
+        or counts[_label_of(f)] == 1
+        or _names(text, " ".join(_words(str(f.get("legend") or ""))))
+    ]
+    if not clear:
+        shared = _label_of(named[0])
+        return f"'{shared}' is the label of {counts[shared]} fields and it does not say which"
+    if vague_message(text, named):
+        return "it does not say what is wrong or how to fix it"
+    return None
+
+
 def _announced_with(field: Mapping[str, Any], text: str) -> bool:
     """Whether an error message is written inside the field's label (read with its name)."""
     said = " ".join(str(field.get(key) or "") for key in ("name", "label")).casefold()
@@ -271,7 +392,14 @@ class ErrorAssociation(Check):
     message is not tied to them (WCAG 3.3.1 Error Identification, 1.3.1
     Info and Relationships). ``aria-invalid="true"`` helps but WCAG does
     not demand it: a tied message passes without it, and a field marked
-    invalid with no message at all fails.
+    invalid with no message at all fails. A message placed right after its
+    field counts as the field's, tied or not. A message hidden from screen
+    readers (``aria-hidden``) fails, and so does one that only says the value
+    is wrong ("Invalid value for age.": WCAG 3.3.1 asks what is wrong or how
+    to fix it). A message of the whole form (a line at its top) must name a
+    field it is about, so that it is one field ("Name" under both Shipping
+    and Billing needs its group), and say what is wrong (ACT 36b590). Only
+    English messages are read for what they say.
     """
 
     code = "CX-A11Y-004"
@@ -289,27 +417,46 @@ class ErrorAssociation(Check):
     help_url = "https://www.w3.org/WAI/WCAG22/Techniques/aria/ARIA21"
 
     def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
-        in_error = [f for f in fields(subject) if f.get("error") or f.get("aria_invalid") == "true"]
-        if not in_error:
+        found = fields(subject)
+        in_error = [f for f in found if f.get("error") or f.get("aria_invalid") == "true"]
+        forms = [f for f in part(subject, "forms").get("forms") or [] if f.get("errors")]
+        if not in_error and not forms:
             yield Result(status=Status.NOT_APPLICABLE, message="no field shows an error")
             return
         problems: list[tuple[dict[str, Any], str]] = []
         for f in in_error:
             error = f.get("error") or {}
+            text = str(error.get("text") or "")
             if not error:
                 problems.append((f, "it is marked invalid but no message is tied to it"))
-            elif not (error.get("tied") or _announced_with(f, str(error.get("text") or ""))):
-                problems.append(
-                    (f, "its message is not referenced by aria-describedby or aria-errormessage")
+                continue
+            reasons = []
+            if error.get("aria_hidden"):
+                reasons.append("its message is hidden from screen readers (aria-hidden)")
+            elif not (error.get("tied") or _announced_with(f, text)):
+                reasons.append(
+                    "its message is not referenced by aria-describedby or aria-errormessage"
                 )
+            if vague_message(text, [f]):
+                reasons.append("its message does not say what is wrong or how to fix it")
+            if reasons:
+                problems.append((f, "; ".join(reasons)))
+        for form in forms:
+            members = [f for f in found if f.get("form") == form.get("index")]
+            for error in form.get("errors") or []:
+                why = form_error_problem(error, members)
+                if why:
+                    problems.append(
+                        ({**error, "name": error.get("text")}, f"the form's message: {why}")
+                    )
         if not problems:
             yield Result(status=Status.PASS)
             return
         first, why = problems[0]
         yield Result(
             status=Status.FAIL,
-            message=f"{len(problems)} field(s) in error are not announced as such; "
-            f"'{first.get('name') or first.get('selector')}': {why}",
+            message=f"{len(problems)} error message(s) do not reach screen reader users "
+            f"or do not say what is wrong; '{first.get('name') or first.get('selector')}': {why}",
             evidence=tuple(
                 element(f, problem=why, error=(f.get("error") or {}).get("text"))
                 for f, why in problems
