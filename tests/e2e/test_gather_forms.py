@@ -19,6 +19,7 @@ def pages() -> list[dict[str, Any]]:
             Visit("forms.html", "desktop", ("forms",)),
             Visit("forms-purpose.html", "desktop", ("forms",)),
             Visit("forms-errors.html", "desktop", ("forms",)),
+            Visit("forms-autocomplete.html", "desktop", ("forms",)),
         ]
     )
 
@@ -158,3 +159,16 @@ def test_error_messages_as_act_36b590_tests_them(pages: list[dict[str, Any]]) ->
     assert "does not say what is wrong" in problems["#years"]
     assert "names none of the form's fields" in problems["#vague-error"]
     assert "'street' is the label of 2 fields" in problems["#twice-error"]
+
+
+def test_autocomplete_values_out_of_the_standards_order_identify_nothing(
+    pages: list[dict[str, Any]],
+) -> None:
+    # ACT 73f2c2: section-*, then shipping/billing, then home/work/mobile... only
+    # before a telephone or email field, the field name, then webauthn.
+    forms = pages[3]["forms"]
+    result = verdict("input-type", forms=forms)
+    assert result.status == Status.FAIL
+    assert selectors(result) == ["#order-email", "#back-phone", "#zip"]
+    problems = {e.selector: " ".join(e.values["problems"]) for e in result.evidence}
+    assert "autocomplete 'work shipping email' is not a valid value" in problems["#order-email"]
