@@ -985,6 +985,15 @@ def autocomplete_token(value: str) -> str:
     return ""
 
 
+#: A label asking for someone else's details ("Friend's first name"): WCAG
+#: 1.3.5 asks autocomplete only of what the customer gives about themself.
+OTHER_PERSON = re.compile(
+    r"\b(friend|partner|spouse|husband|wife|child|son|daughter|colleague|referee|guest)(?:'s|s'|\u2019s)"
+    r"|\bemergency contact\b",
+    re.I,
+)
+
+
 class InputTypeOptions(CheckOptions):
     require_autocomplete: bool = Field(
         default=True,
@@ -1008,6 +1017,8 @@ class InputType(Check):
     browser fills it in, so its keyboard is not charged. A value out of the
     HTML standard's order (``work shipping email``, ``email invalid``) names
     no purpose: the browser ignores it, and it counts as none (ACT 73f2c2).
+    A field for someone else's details ("Friend's first name") needs no
+    token: 1.3.5 is about what customers give about themselves.
     """
 
     code = "CX-USE-007"
@@ -1042,7 +1053,13 @@ class InputType(Check):
             ):
                 shown = field.get("inputmode") or field.get("type") or "text"
                 problems.append(f"keyboard '{shown}', expected {' or '.join(purpose.keyboards)}")
-            if purpose.tokens and options.require_autocomplete and token not in purpose.tokens:
+            theirs = OTHER_PERSON.search(str(field.get("label") or field.get("name") or ""))
+            if (
+                purpose.tokens
+                and options.require_autocomplete
+                and token not in purpose.tokens
+                and not theirs
+            ):
                 written = str(field.get("autocomplete") or "")
                 found = (
                     f"autocomplete '{token}'"
