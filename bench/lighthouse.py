@@ -108,7 +108,7 @@ def cxaudit_pages(result: Any) -> dict[str, set[str]]:
             snap = step.snapshot
             if snap is None or not snap.audited or not snap.url:
                 continue
-            ids = {v["id"] for v in (snap.axe or {}).get("violations", [])}
+            ids = {v.id for v in snap.axe.violations} if snap.axe else set()
             pages.setdefault(snap.url.split("#")[0], set()).update(ids)
     return pages
 

@@ -31,6 +31,8 @@ from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel, ValidationError
 
+from cxaudit.artifacts import Artifact
+
 MASK = "[secret]"
 #: A secret shorter than this is also met inside ordinary words: worth a warning.
 SHORT_SECRET = 4
@@ -435,14 +437,23 @@ class Redactor:
         return value
 
     def model(self, model: M) -> M:
-        """A copy of ``model`` with the site's and journey's text masked (not validated)."""
-        own = OWN_FIELDS | OWN_FIELDS_OF.get(type(model).__name__, frozenset())
+        """A copy of ``model`` with the site's and journey's text masked (not validated).
+
+        A gathered artifact's fields are the page data's keys (:data:`OWN_KEYS` are
+        codes there), and the keys it does not know are masked as well.
+        """
+        if isinstance(model, Artifact):
+            own = OWN_KEYS
+            names = [*type(model).model_fields, *(model.__pydantic_extra__ or {})]
+        else:
+            own = OWN_FIELDS | OWN_FIELDS_OF.get(type(model).__name__, frozenset())
+            names = list(type(model).model_fields)
         updates: dict[str, Any] = {}
-        for name in type(model).model_fields:
+        for name in names:
             if name in own:
                 continue
             old = getattr(model, name)
-            new = self.value(old)
+            new = self.value(old, name if isinstance(model, Artifact) else None)
             if new is not old:
                 updates[name] = new
         return model.model_copy(update=updates) if updates else model

@@ -11,23 +11,35 @@ values inside came from audited sites and are untrusted text.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import io
 import json
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from cxaudit.artifacts import AxeResult, Forms, KeyboardWalk, Layout
 from cxaudit.errors import CxauditError
 from cxaudit.sanitize import valid_model, valid_value
+from cxaudit.spec.messages import MessageRules, parse_rules
 from cxaudit.spec.yamlpos import NotRegularFile, read_limited
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 StepStatus = Literal["passed", "failed", "skipped", "error"]
 RunStatus = Literal["passed", "failed", "error"]
@@ -182,15 +194,21 @@ class Snapshot(_Model):
     #: The config's ``visual.mask`` locators that covered nothing in the screenshot, and why.
     masks_not_applied: list[str] = Field(default_factory=list)
     visible_text: str | None = None
-    axe: dict[str, Any] | None = None
-    layout: dict[str, Any] | None = None
+    axe: AxeResult | None = None
+    layout: Layout | None = None
     content: PageContent | None = None
-    forms: dict[str, Any] | None = None
-    keyboard: dict[str, Any] | None = None
+    forms: Forms | None = None
+    keyboard: KeyboardWalk | None = None
     console: list[ConsoleMessage] = Field(default_factory=list)
     failed_requests: list[FailedRequest] = Field(default_factory=list)
     audited: bool = False
     errors: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("axe", "layout", "forms", "keyboard", mode="before")
+    @classmethod
+    def _empty_is_missing(cls, value: Any) -> Any:
+        """An empty artifact recorded as ``{}`` is one that was not read."""
+        return None if value == {} else value
 
 
 class Dialog(_Model):
@@ -532,6 +550,30 @@ class Repetition(_Model):
     steps: list[StepMetrics] = Field(default_factory=list)
 
 
+class JourneyRules(_Model):
+    """The journey's own rules that checks read, parsed once by the journey loader and
+    kept in each run so that results.json alone is enough to check it again."""
+
+    #: Its ``messages:`` (CX-MSG-001 and the other message checks, the report's captures).
+    messages: MessageRules = Field(default_factory=MessageRules)
+    #: Its ``budgets:`` over the config's, per metric and channel (the budget checks).
+    budgets: dict[str, Any] = Field(default_factory=dict)
+    #: Why the recorded message rules could not be read back ("" when they were):
+    #: a file edited by hand still loads, and the checks that need them say why not.
+    unreadable: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _readable(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "messages" not in data:
+            return data
+        try:
+            parse_rules(data["messages"])
+        except ValueError as exc:
+            return {**data, "messages": {}, "unreadable": str(exc)}
+        return data
+
+
 class JourneyRun(_Model):
     """One journey on one channel."""
 
@@ -544,9 +586,7 @@ class JourneyRun(_Model):
     started_at: str = ""
     duration_ms: float = 0.0
     stages: list[str] = Field(default_factory=list)
-    #: The journey's own rules that checks read (``messages``, ``budgets``),
-    #: kept here so results.json alone is enough to check a run again.
-    rules: dict[str, Any] = Field(default_factory=dict)
+    rules: JourneyRules = Field(default_factory=JourneyRules)
     steps: list[StepResult] = Field(default_factory=list)
     #: With ``--repeat N`` (N > 1): every repetition's figures, the first one
     #: (whose snapshots are in ``steps``) included; timing checks judge the median.
@@ -781,12 +821,37 @@ def _read_evidence(path: Path, name: str, needed: bool) -> dict[str, Any]:
     return evidence if isinstance(evidence, dict) else {}
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while a results file becomes models, or a
+    report is rendered from them.
+
+    A 200-run file with its evidence is some 200,000 parsed objects and as many
+    small models, which make no reference cycles; without the pause the collector
+    walks all of them again and again as they are made (three times the work of
+    the validation itself), and again as a report's pages are made. What cycles
+    a report's templates leave are collected once, when the collector resumes.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_results(path: Path, need_evidence: bool = False) -> RunResult:
     """Read a results.json, with a clear error for a missing or foreign file.
 
     Its evidence file is read too when it is there; ``need_evidence`` (for
     commands that run the checks again) makes a missing one an error.
     """
+    with collector_paused():
+        return _read_results(path, need_evidence)
+
+
+def _read_results(path: Path, need_evidence: bool) -> RunResult:
     try:
         # A JSON escape (``"\\udfff"``) brings back what no writer could write.
         # Never a blocking read: a FIFO given as results or baseline would hang the command.

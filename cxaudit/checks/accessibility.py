@@ -8,13 +8,22 @@ a walk through the page with the Tab key (``keyboard``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
+from typing import Literal
 
 from pydantic import Field
 
+from cxaudit.artifacts import AxeRule, FormError, FormField, KeyboardWalk, TabStop
 from cxaudit.checks.base import IMPACT_WEIGHTS, Check, Result, Status, StepSubject, register
-from cxaudit.checks.elements import CheckOptions, element, fields, part, quoted
+from cxaudit.checks.elements import (
+    CheckOptions,
+    axe_of,
+    element,
+    fields,
+    forms_of,
+    keyboard_of,
+    quoted,
+)
 from cxaudit.checks.focus_order import kept_in, trap_cycle
 from cxaudit.results import Evidence
 
@@ -47,8 +56,8 @@ def wcag_level(tags: Iterable[str]) -> str:
     return ""
 
 
-def _wcag_text(rule: Mapping[str, Any]) -> str:
-    tags = rule.get("tags") or []
+def _wcag_text(rule: AxeRule) -> str:
+    tags = rule.tags
     criteria = wcag_criteria(tags)
     if not criteria:
         return "best practice" if "best-practice" in tags else ""
@@ -56,30 +65,31 @@ def _wcag_text(rule: Mapping[str, Any]) -> str:
     return f"WCAG {', '.join(criteria)}" + (f" ({level})" if level else "")
 
 
-def _axe_nodes(rule: Mapping[str, Any]) -> tuple[Evidence, ...]:
+def _axe_nodes(rule: AxeRule) -> tuple[Evidence, ...]:
     return tuple(
         Evidence(
-            selector=" ".join(map(str, node.get("target") or [])) or None,
-            html=node.get("html"),
-            box=node.get("box"),
+            selector=" ".join(map(str, node.target)) or None,
+            html=node.html,
+            box=node.box.model_dump() if node.box is not None else None,
             values={
                 k: v
                 for k, v in (
-                    ("impact", node.get("impact")),
-                    ("summary", node.get("failureSummary")),
+                    ("impact", node.impact),
+                    ("summary", node.failureSummary),
                 )
                 if v
             },
         )
-        for node in rule.get("nodes", [])
+        for node in rule.nodes
     )
 
 
-def _axe_rules(subject: StepSubject, options: AxeOptions, group: str) -> list[dict[str, Any]]:
+def _axe_rules(
+    subject: StepSubject, options: AxeOptions, group: Literal["violations", "incomplete"]
+) -> list[AxeRule]:
     """The rules of one group of axe's result (violations, incomplete) not switched off."""
     disabled = set(options.disabled_rules)
-    rules = part(subject, "axe").get(group) or []
-    return [r for r in rules if isinstance(r, dict) and r.get("id") not in disabled]
+    return [r for r in getattr(axe_of(subject), group) if r.id not in disabled]
 
 
 #: axe-core rules about a web page's own structure, which an email does not have.
@@ -132,35 +142,34 @@ class AxeRules(Check):
         if subject.shows_email:
             # An email is shown inside the mail client's page: its landmarks and
             # bypass blocks are the client's, not the sender's to provide.
-            violations = [r for r in violations if r["id"] not in PAGE_STRUCTURE_RULES]
+            violations = [r for r in violations if r.id not in PAGE_STRUCTURE_RULES]
         for rule in violations:
-            impact = rule.get("impact") or "moderate"
+            impact = rule.impact or "moderate"
             wcag = _wcag_text(rule)
-            help_text = rule.get("help") or rule["id"]
+            help_text = rule.help or rule.id
             yield Result(
                 status=Status.FAIL,
-                rule=rule["id"],
+                rule=rule.id,
                 title=help_text,
-                message=f"{rule.get('description') or help_text}" + (f" [{wcag}]" if wcag else ""),
+                message=f"{rule.description or help_text}" + (f" [{wcag}]" if wcag else ""),
                 weight=IMPACT_WEIGHTS.get(impact, 3.0),
                 severity=impact,
                 evidence=_axe_nodes(rule),
                 advice=f"{help_text}. See the rule's page for how to fix it"
                 + (f"; it maps to {wcag}." if wcag else "."),
-                help_url=rule.get("helpUrl") or AXE_RULES_URL,
-                identity=rule["id"],
+                help_url=rule.helpUrl or AXE_RULES_URL,
+                identity=rule.id,
             )
         # axe lists a rule under passes too when some elements pass it; a rule
         # scores once per page, and any failing element fails it.
-        skip = {rule["id"] for rule in violations} | set(options.disabled_rules)
+        skip = {rule.id for rule in violations} | set(options.disabled_rules)
         if subject.shows_email:
             skip |= PAGE_STRUCTURE_RULES
-        for rule in part(subject, "axe").get("passes") or []:
-            rule_id = rule["id"] if isinstance(rule, dict) else rule
-            if rule_id in skip:
+        for passed in axe_of(subject).passes:
+            if passed.id in skip:
                 continue
-            impact = (rule.get("impact") if isinstance(rule, dict) else None) or "moderate"
-            yield Result(status=Status.PASS, rule=rule_id, weight=IMPACT_WEIGHTS.get(impact, 3.0))
+            impact = passed.impact or "moderate"
+            yield Result(status=Status.PASS, rule=passed.id, weight=IMPACT_WEIGHTS.get(impact, 3.0))
 
 
 @register
@@ -189,15 +198,15 @@ class AxeNeedsReview(Check):
             wcag = _wcag_text(rule)
             yield Result(
                 status=Status.INFORMATIVE,
-                rule=rule["id"],
-                title=f"Needs review: {rule.get('help') or rule['id']}",
+                rule=rule.id,
+                title=f"Needs review: {rule.help or rule.id}",
                 message="axe could not decide on these elements; a person should check them"
                 + (f" [{wcag}]" if wcag else ""),
                 weight=0.0,
                 severity="info",
-                help_url=rule.get("helpUrl") or AXE_RULES_URL,
+                help_url=rule.helpUrl or AXE_RULES_URL,
                 evidence=_axe_nodes(rule),
-                identity=rule["id"],
+                identity=rule.id,
             )
 
 
@@ -237,17 +246,16 @@ class PlaceholderLabel(Check):
             yield Result(status=Status.NOT_APPLICABLE, message="no form fields")
             return
         sources = set(options.name_sources)
-        bad = [f for f in found if f.get("name_source") in sources]
+        bad = [f for f in found if f.name_source in sources]
         if not bad:
             yield Result(status=Status.PASS)
             return
         names = quoted(bad)
         yield Result(
             status=Status.FAIL,
-            message=f"{len(bad)} field(s) named only by a {bad[0].get('name_source')}: {names}",
+            message=f"{len(bad)} field(s) named only by a {bad[0].name_source}: {names}",
             evidence=tuple(
-                element(f, placeholder=f.get("placeholder"), name_source=f.get("name_source"))
-                for f in bad
+                element(f, placeholder=f.placeholder, name_source=f.name_source) for f in bad
             ),
             identity="placeholder-label",
         )
@@ -316,13 +324,13 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.casefold())
 
 
-def _label_of(field: Mapping[str, Any]) -> str:
+def _label_of(field: FormField) -> str:
     """A field's label without its marks ("Name (required)" -> "name")."""
-    text = str(field.get("label") or field.get("name") or "")
+    text = field.label or field.name
     return " ".join(_words(_LABEL_MARKS.sub(" ", text)))
 
 
-def vague_message(text: str, named: Iterable[Mapping[str, Any]]) -> bool:
+def vague_message(text: str, named: Iterable[FormField]) -> bool:
     """Whether an error message only says something is wrong ("Invalid value for age.").
 
     It is vague when every word is a word for "wrong" or a word of the labels
@@ -339,7 +347,7 @@ def _names(text: str, label: str) -> bool:
     return bool(label) and re.search(rf"\b{re.escape(label)}\b", " ".join(_words(text))) is not None
 
 
-def form_error_problem(error: Mapping[str, Any], members: list[dict[str, Any]]) -> str | None:
+def form_error_problem(error: FormError, members: list[FormField]) -> str | None:
     """What is wrong with a message of a whole form, if anything (WCAG 3.3.1, ACT 36b590).
 
     It must be read by screen readers, name (or link to) a field it is about,
@@ -347,13 +355,11 @@ def form_error_problem(error: Mapping[str, Any], members: list[dict[str, Any]]) 
     ("Name" under Shipping and under Billing) needs its group as well. And
     it must say what is wrong or how to fix it.
     """
-    text = str(error.get("text") or "")
-    if error.get("aria_hidden"):
+    text = error.text
+    if error.aria_hidden:
         return "it is hidden from screen readers (aria-hidden)"
-    linked = set(error.get("links") or [])
-    named = [
-        f for f in members if _names(text, _label_of(f)) or (f.get("id") and f["id"] in linked)
-    ]
+    linked = set(error.links)
+    named = [f for f in members if _names(text, _label_of(f)) or (f.id and f.id in linked)]
     if not named:
         return "it names none of the form's fields"
     counts: dict[str, int] = {}
@@ -362,9 +368,9 @@ def form_error_problem(error: Mapping[str, Any], members: list[dict[str, Any]]) 
     clear = [
         f
         for f in named
-        if (f.get("id") and f["id"] in linked)
+        if (f.id and f.id in linked)
         or counts[_label_of(f)] == 1
-        or _names(text, " ".join(_words(str(f.get("legend") or ""))))
+        or _names(text, " ".join(_words(f.legend)))
     ]
     if not clear:
         shared = _label_of(named[0])
@@ -374,9 +380,9 @@ def form_error_problem(error: Mapping[str, Any], members: list[dict[str, Any]]) 
     return None
 
 
-def _announced_with(field: Mapping[str, Any], text: str) -> bool:
+def _announced_with(field: FormField, text: str) -> bool:
     """Whether an error message is written inside the field's label (read with its name)."""
-    said = " ".join(str(field.get(key) or "") for key in ("name", "label")).casefold()
+    said = f"{field.name} {field.label}".casefold()
     return bool(text.strip()) and text.strip().casefold() in said
 
 
@@ -418,37 +424,34 @@ class ErrorAssociation(Check):
 
     def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
         found = fields(subject)
-        in_error = [f for f in found if f.get("error") or f.get("aria_invalid") == "true"]
-        forms = [f for f in part(subject, "forms").get("forms") or [] if f.get("errors")]
+        in_error = [f for f in found if f.error is not None or f.aria_invalid == "true"]
+        forms = [f for f in forms_of(subject).forms if f.errors]
         if not in_error and not forms:
             yield Result(status=Status.NOT_APPLICABLE, message="no field shows an error")
             return
-        problems: list[tuple[dict[str, Any], str]] = []
+        problems: list[tuple[FormField | FormError, str]] = []
         for f in in_error:
-            error = f.get("error") or {}
-            text = str(error.get("text") or "")
-            if not error:
+            error = f.error
+            if error is None:
                 problems.append((f, "it is marked invalid but no message is tied to it"))
                 continue
             reasons = []
-            if error.get("aria_hidden"):
+            if error.aria_hidden:
                 reasons.append("its message is hidden from screen readers (aria-hidden)")
-            elif not (error.get("tied") or _announced_with(f, text)):
+            elif not (error.tied or _announced_with(f, error.text)):
                 reasons.append(
                     "its message is not referenced by aria-describedby or aria-errormessage"
                 )
-            if vague_message(text, [f]):
+            if vague_message(error.text, [f]):
                 reasons.append("its message does not say what is wrong or how to fix it")
             if reasons:
                 problems.append((f, "; ".join(reasons)))
         for form in forms:
-            members = [f for f in found if f.get("form") == form.get("index")]
-            for error in form.get("errors") or []:
-                why = form_error_problem(error, members)
+            members = [f for f in found if f.form == form.index]
+            for message in form.errors:
+                why = form_error_problem(message, members)
                 if why:
-                    problems.append(
-                        ({**error, "name": error.get("text")}, f"the form's message: {why}")
-                    )
+                    problems.append((message, f"the form's message: {why}"))
         if not problems:
             yield Result(status=Status.PASS)
             return
@@ -456,22 +459,32 @@ class ErrorAssociation(Check):
         yield Result(
             status=Status.FAIL,
             message=f"{len(problems)} error message(s) do not reach screen reader users "
-            f"or do not say what is wrong; '{first.get('name') or first.get('selector')}': {why}",
-            evidence=tuple(
-                element(f, problem=why, error=(f.get("error") or {}).get("text"))
-                for f, why in problems
-            ),
+            f"or do not say what is wrong; '{_said(first)}': {why}",
+            evidence=tuple(element(f, problem=why, error=_message_text(f)) for f, why in problems),
             identity="error-association",
         )
+
+
+def _said(item: FormField | FormError) -> str:
+    """How a field, or a form's message, is named in a finding."""
+    if isinstance(item, FormError):
+        return item.text or item.selector
+    return item.name or item.selector
+
+
+def _message_text(item: FormField | FormError) -> str | None:
+    if isinstance(item, FormError):
+        return item.text
+    return item.error.text if item.error is not None else None
 
 
 #: Elements whose inside the walk cannot see: focus moves within them.
 OPAQUE_TAGS = frozenset({"iframe", "object", "embed"})
 
 
-def _first_visits(keyboard: Mapping[str, Any]) -> list[int]:
+def _first_visits(keyboard: KeyboardWalk) -> list[int]:
     seen: list[int] = []
-    for index in keyboard.get("sequence") or []:
+    for index in keyboard.sequence:
         if index >= 0 and index not in seen:
             seen.append(index)
     return seen
@@ -514,22 +527,18 @@ class FocusVisible(Check):
     Options = FocusVisibleOptions
 
     def evaluate(self, subject: StepSubject, options: FocusVisibleOptions) -> Iterable[Result]:
-        stops = [
-            s
-            for s in part(subject, "keyboard").get("stops") or []
-            if s.get("tag") not in OPAQUE_TAGS
-        ]
-        measured = [s for s in stops if s.get("measured")]
+        stops = [s for s in keyboard_of(subject).stops if s.tag not in OPAQUE_TAGS]
+        measured = [s for s in stops if s.measured]
         if not measured:
             yield Result(status=Status.NOT_APPLICABLE, message="no keyboard focus stops")
             return
         ignored = set(options.ignore_changes)
-        bad: list[tuple[dict[str, Any], str]] = []
+        bad: list[tuple[TabStop, str]] = []
         for stop in measured:
-            changes = [c for c in stop.get("changed") or [] if c not in ignored]
+            changes = [c for c in stop.changed if c not in ignored]
             # A widget's own input may be a transparent sliver (react-select's) inside a
             # box that shows the focus: the wrapper's change is what the customer sees.
-            if not stop.get("visible") and "parent" not in changes:
+            if not stop.visible and "parent" not in changes:
                 bad.append((stop, "the element is not visible while it has focus"))
             elif not changes:
                 bad.append((stop, "its look does not change when it has focus"))
@@ -540,7 +549,7 @@ class FocusVisible(Check):
             status=Status.FAIL,
             message=f"{len(bad)} of {len(measured)} focus stops show no focus: "
             + quoted([s for s, _ in bad]),
-            evidence=tuple(element(s, problem=why, name=s.get("name")) for s, why in bad),
+            evidence=tuple(element(s, problem=why, name=s.name) for s, why in bad),
             identity="focus-visible",
         )
 
@@ -579,73 +588,75 @@ class KeyboardTrap(Check):
     help_url = "https://www.w3.org/WAI/WCAG22/Understanding/no-keyboard-trap.html"
 
     def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
-        keyboard = part(subject, "keyboard")
-        stops = keyboard.get("stops") or []
+        keyboard = keyboard_of(subject)
+        stops = keyboard.stops
         if not stops:
             yield Result(status=Status.NOT_APPLICABLE, message="no keyboard focus stops")
             return
         passed = Result(
             status=Status.PASS, message=f"{len(_first_visits(keyboard))} focus stops, no trap"
         )
-        cycle = trap_cycle(_page_sequence(keyboard.get("sequence") or [], stops))
-        if cycle is None or all(stops[i].get("in_modal") for i in cycle):
+        cycle = trap_cycle(_page_sequence(keyboard.sequence, stops))
+        if cycle is None or all(stops[i].in_modal for i in cycle):
             yield passed
             return
-        reached = {i for i in keyboard.get("sequence") or [] if i >= 0}
-        if reached <= set(cycle) and not keyboard.get("unreached"):
+        reached = {i for i in keyboard.sequence if i >= 0}
+        if reached <= set(cycle) and not keyboard.unreached:
             yield passed  # focus went round every element the page has
             return
-        confirm = keyboard.get("confirm") or {}
-        if confirm.get("cycle") != cycle:
+        confirm = keyboard.confirm
+        if confirm is None or confirm.cycle != cycle:
             yield Result(
                 status=Status.ERROR,
                 message="not measured: focus came back to an element once, "
                 "and the walk did not confirm it (Tab again, Shift+Tab)",
             )
             return
-        if not (_held(confirm, "tab", stops, cycle) and _held(confirm, "shift_tab", stops, cycle)):
+        if not (
+            _held(confirm.tab, confirm.tab_ends, stops, cycle)
+            and _held(confirm.shift_tab, confirm.shift_tab_ends, stops, cycle)
+        ):
             yield passed  # pressing on (or back) let focus go
             return
-        advice = confirm.get("advice") or {}
-        if advice.get("keys") and advice.get("left"):
+        advice = confirm.advice
+        if advice is not None and advice.keys and advice.left:
             # The page says how to leave and it works (WCAG G21, ACT ebe86a).
             yield Result(
                 status=Status.PASS,
                 message=f"Tab and Shift+Tab keep focus among {len(cycle)} element(s), "
-                f"but the page says how to leave ('{advice.get('text')}') and it works",
+                f"but the page says how to leave ('{advice.text}') and it works",
             )
             return
         names = quoted([stops[i] for i in cycle])
         said = (
-            f"; the page advises '{advice.get('text')}', which does not let focus go"
-            if advice.get("keys")
+            f"; the page advises '{advice.text}', which does not let focus go"
+            if advice is not None and advice.keys
             else ""
         )
         yield Result(
             status=Status.FAIL,
             message=f"Tab and Shift+Tab keep focus among {len(cycle)} element(s) "
             f"and never leave them: {names}{said}",
-            evidence=tuple(element(stops[i], name=stops[i].get("name")) for i in cycle),
+            evidence=tuple(element(stops[i], name=stops[i].name) for i in cycle),
             identity="keyboard-trap",
         )
 
 
 def _held(
-    confirm: Mapping[str, Any], key: str, stops: list[dict[str, Any]], cycle: list[int]
+    presses: list[int], ends: list[int] | None, stops: list[TabStop], cycle: list[int]
 ) -> bool:
-    """Whether the further presses of ``key`` ("tab", "shift_tab") all left focus in the cycle."""
-    ends = confirm.get(f"{key}_ends")
+    """Whether further presses (Tab, or Shift+Tab) all left focus in the cycle."""
     if ends is not None:  # where each press ended: focus pulled back from the browser is held
-        return kept_in(list(ends), cycle)
-    seen = _page_sequence(list(confirm.get(key) or []), stops)
+        return kept_in(ends, cycle)
+    seen = _page_sequence(presses, stops)
     return bool(seen) and all(i in cycle for i in seen)  # a walk that read no ends: -1 let go
 
 
-def _page_sequence(raw: list[int], stops: list[dict[str, Any]]) -> list[int]:
+def _page_sequence(raw: list[int], stops: list[TabStop]) -> list[int]:
     """The sequence as the page sees it: focus moving inside a frame stays on the frame."""
     sequence: list[int] = []
     for index in raw:
-        opaque = 0 <= index < len(stops) and stops[index].get("tag") in OPAQUE_TAGS
+        opaque = 0 <= index < len(stops) and stops[index].tag in OPAQUE_TAGS
         if opaque and sequence and sequence[-1] == index:
             continue  # focus moves inside the frame; the page sees the frame
         sequence.append(index)
@@ -668,23 +679,20 @@ CONTENT_FIRST_WORDS = 12
 SKIP_STOPS = 10
 
 
-def _skips(stop: Mapping[str, Any]) -> bool:
+def _skips(stop: TabStop) -> bool:
     """Whether a Tab stop is an instrument to move past the repeated blocks."""
-    target = stop.get("skip_target")
-    if target:
-        return bool(
-            target.get("is_main")
-            or (target.get("after_link") and not target.get("in_nav") and not target.get("in_side"))
-        )
-    return bool(SKIP_NAME.match(str(stop.get("name") or "")))
+    target = stop.skip_target
+    if target is not None:
+        return target.is_main or (target.after_link and not target.in_nav and not target.in_side)
+    return bool(SKIP_NAME.match(stop.name))
 
 
-def _bypass(stop: Mapping[str, Any]) -> str | None:
+def _bypass(stop: TabStop) -> str | None:
     """What a Tab stop offers to get past the repeated blocks, if anything."""
     if _skips(stop):
         return "a skip link"
-    named = COLLAPSE_NAME.match(str(stop.get("name") or ""))
-    if stop.get("visible") and (named or stop.get("controls_nav")):
+    named = COLLAPSE_NAME.match(stop.name)
+    if stop.visible and (named or stop.controls_nav):
         # A control that collapses the navigation (ACT 3e12e1): one the
         # customer can see, as SCR28 asks.
         return "a control that hides the navigation"
@@ -741,23 +749,23 @@ class SkipToContent(Check):
         if subject.shows_email:
             yield Result(status=Status.NOT_APPLICABLE, message="an email has no header to skip")
             return
-        keyboard = part(subject, "keyboard")
-        stops = keyboard.get("stops") or []
+        keyboard = keyboard_of(subject)
+        stops = keyboard.stops
         order = [stops[i] for i in _first_visits(keyboard) if i < len(stops)]
         if not order:
             yield Result(status=Status.NOT_APPLICABLE, message="no keyboard focus stops")
             return
         first = order[0]
-        target = first.get("skip_target")
+        target = first.skip_target
         bypass = _bypass(first)
         if bypass:
             # Where the link lands is what counts, a <main> element or not.
             yield Result(status=Status.PASS, message=f"the first Tab stop is {bypass}")
             return
-        if first.get("in_main"):
+        if first.in_main:
             yield Result(status=Status.PASS, message="the first Tab stop is in the main content")
             return
-        before = next((n for n, s in enumerate(order) if s.get("in_main")), len(order))
+        before = next((n for n, s in enumerate(order) if s.in_main), len(order))
         later = next((n for n, s in enumerate(order[:before][:SKIP_STOPS]) if _bypass(s)), None)
         if later is not None:
             # Links at the top to each area of the page (WCAG technique G124).
@@ -765,29 +773,26 @@ class SkipToContent(Check):
             past = "past the header" if what == "a skip link" else "before the main content"
             yield Result(status=Status.PASS, message=f"Tab stop {later + 1} is {what} {past}")
             return
-        if target and not target.get("exists"):
-            why = f"the first Tab stop links to {target.get('href')}, which is not on the page"
-        elif target and target.get("in_nav"):
-            why = f"the first Tab stop links to {target.get('href')}, inside the navigation"
-        elif target and target.get("in_side"):
-            why = f"the first Tab stop links to {target.get('href')}, into an aside or footer"
-        elif not keyboard.get("has_main") and keyboard.get("content_heading"):
+        if target is not None and not target.exists:
+            why = f"the first Tab stop links to {target.href}, which is not on the page"
+        elif target is not None and target.in_nav:
+            why = f"the first Tab stop links to {target.href}, inside the navigation"
+        elif target is not None and target.in_side:
+            why = f"the first Tab stop links to {target.href}, into an aside or footer"
+        elif not keyboard.has_main and keyboard.content_heading:
             yield Result(
                 status=Status.PASS,
                 message="no main landmark or skip link, but the content has a heading to jump to",
             )
             return
-        elif (
-            not keyboard.get("has_main")
-            and int(keyboard.get("words_before_stops") or 0) >= CONTENT_FIRST_WORDS
-        ):
+        elif not keyboard.has_main and keyboard.words_before_stops >= CONTENT_FIRST_WORDS:
             # The content comes before any Tab stop: no block before it to bypass.
             yield Result(
                 status=Status.PASS,
                 message="the content comes before the first Tab stop, nothing to skip",
             )
             return
-        elif not keyboard.get("has_main"):
+        elif not keyboard.has_main:
             why = "the page has no main landmark and no skip link"
         elif before <= options.max_stops_before_main:
             yield Result(
@@ -799,6 +804,6 @@ class SkipToContent(Check):
         yield Result(
             status=Status.FAIL,
             message=why,
-            evidence=(element(first, name=first.get("name"), problem="first Tab stop"),),
+            evidence=(element(first, name=first.name, problem="first Tab stop"),),
             identity="skip-to-content",
         )

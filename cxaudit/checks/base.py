@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from cxaudit.results import ChannelInfo, Evidence, JourneyRun, StepResult
+from cxaudit.results import ChannelInfo, Evidence, JourneyRules, JourneyRun, StepResult
 from cxaudit.spec.journey_file import SEVERITIES as FINDING_SEVERITIES
 
 CATEGORIES = ("accessibility", "usability", "consistency", "performance", "trust")
@@ -113,7 +113,7 @@ class JourneySubject:
     channel: ChannelInfo
 
     @property
-    def rules(self) -> dict[str, Any]:
+    def rules(self) -> JourneyRules:
         """The journey's own rules (``messages``, ``budgets``), as recorded in the run."""
         return self.run.rules
 

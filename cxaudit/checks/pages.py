@@ -5,13 +5,13 @@ promises, where a thing was seen. Shared by the consistency and trust checks.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from cxaudit.checks.values import normalise_text, parse_number
 from cxaudit.results import Capture, JourneyRun, PageContent, RunResult, StepResult
-from cxaudit.spec.messages import MessageRules, TextOrPattern, parse_rules
+from cxaudit.spec.messages import MessageRules, TextOrPattern
 
 
 def place(run: JourneyRun, step: StepResult, journey: bool = False) -> str:
@@ -210,13 +210,22 @@ def shown(capture: Capture) -> str:
 
 
 def message_rules(run: JourneyRun) -> MessageRules:
-    return parse_rules(run.rules.get("messages"))
+    """The journey's ``messages:`` rules as its run recorded them; ``ValueError`` when they
+    could not be read back (a results file edited by hand)."""
+    if run.rules.unreadable:
+        raise ValueError(run.rules.unreadable)
+    return run.rules.messages
 
 
-def match_groups(run: JourneyRun) -> list[tuple[str, ...]]:
-    """The journey's ``must_match`` rules as CX-MSG-001 compares them: groups of capture
-    names (a single name is a group of one). Raises ``ValueError`` on broken rules."""
-    return message_rules(run).match_groups()
+def match_groups(runs: Iterable[JourneyRun]) -> list[tuple[str, ...]]:
+    """A journey's ``must_match`` rules as CX-MSG-001 compares them and the report marks
+    them: groups of capture names (a single name is a group of one), of every run of the
+    journey, each group once. A rule that one run added (a BDD step that compares prices)
+    binds the journey's other runs too. Raises ``ValueError`` on broken rules."""
+    groups: dict[tuple[str, ...], None] = {}
+    for run in runs:
+        groups.update(dict.fromkeys(message_rules(run).match_groups()))
+    return list(groups)
 
 
 def rule_matches(rule: TextOrPattern, text: str) -> bool:

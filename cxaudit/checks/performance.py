@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from cxaudit.analysis.metrics import (
     METRICS,
@@ -174,6 +174,28 @@ class CurveOptions(NoiseOptions):
     mobile: ControlPoints
 
 
+def curve_options(desktop: tuple[float, float], mobile: tuple[float, float]) -> type[CurveOptions]:
+    """A metric check's Options: its (good, typical) control points on each kind of channel."""
+    return create_model(
+        "Options",
+        __base__=CurveOptions,
+        desktop=(
+            ControlPoints,
+            Field(
+                default=ControlPoints(p10=desktop[0], median=desktop[1]),
+                description="Control points (value scoring 0.9, value scoring 0.5) on desktop-like channels.",
+            ),
+        ),
+        mobile=(
+            ControlPoints,
+            Field(
+                default=ControlPoints(p10=mobile[0], median=mobile[1]),
+                description="Control points on mobile channels (throttled network and CPU).",
+            ),
+        ),
+    )
+
+
 class MetricCheck(Check):
     """A step metric scored on a log-normal curve (subclasses set ``metric`` and Options)."""
 
@@ -245,15 +267,7 @@ class ServerResponseTime(MetricCheck):
     )
     help_url = "https://web.dev/articles/ttfb"
 
-    class Options(CurveOptions):
-        desktop: ControlPoints = Field(
-            default=ControlPoints(p10=800, median=1800),
-            description="Control points (value scoring 0.9, value scoring 0.5) on desktop-like channels.",
-        )
-        mobile: ControlPoints = Field(
-            default=ControlPoints(p10=800, median=1800),
-            description="Control points on mobile channels (throttled network and CPU).",
-        )
+    Options = curve_options(desktop=(800, 1800), mobile=(800, 1800))
 
 
 @register
@@ -273,15 +287,7 @@ class FirstContentfulPaint(MetricCheck):
     advice = "Send less render-blocking CSS and JavaScript, and answer faster (see the TTFB)."
     help_url = "https://web.dev/articles/fcp"
 
-    class Options(CurveOptions):
-        desktop: ControlPoints = Field(
-            default=ControlPoints(p10=934, median=1600),
-            description="Control points (value scoring 0.9, value scoring 0.5) on desktop-like channels.",
-        )
-        mobile: ControlPoints = Field(
-            default=ControlPoints(p10=1800, median=3000),
-            description="Control points on mobile channels (throttled network and CPU).",
-        )
+    Options = curve_options(desktop=(934, 1600), mobile=(1800, 3000))
 
 
 @register
@@ -301,15 +307,7 @@ class LargestContentfulPaint(MetricCheck):
     advice = "Make the largest element (often the hero image) smaller and load it first."
     help_url = "https://web.dev/articles/lcp"
 
-    class Options(CurveOptions):
-        desktop: ControlPoints = Field(
-            default=ControlPoints(p10=1200, median=2400),
-            description="Control points (value scoring 0.9, value scoring 0.5) on desktop-like channels.",
-        )
-        mobile: ControlPoints = Field(
-            default=ControlPoints(p10=2500, median=4000),
-            description="Control points on mobile channels (throttled network and CPU).",
-        )
+    Options = curve_options(desktop=(1200, 2400), mobile=(2500, 4000))
 
 
 @register
@@ -330,15 +328,7 @@ class LayoutShift(MetricCheck):
     advice = "Give images and embeds a width and height, and reserve room for late banners."
     help_url = "https://web.dev/articles/cls"
 
-    class Options(CurveOptions):
-        desktop: ControlPoints = Field(
-            default=ControlPoints(p10=0.1, median=0.25),
-            description="Control points (value scoring 0.9, value scoring 0.5) on desktop-like channels.",
-        )
-        mobile: ControlPoints = Field(
-            default=ControlPoints(p10=0.1, median=0.25),
-            description="Control points on mobile channels (throttled network and CPU).",
-        )
+    Options = curve_options(desktop=(0.1, 0.25), mobile=(0.1, 0.25))
 
 
 @register
@@ -359,15 +349,7 @@ class InteractionLatency(MetricCheck):
     advice = "Break up long JavaScript tasks in the click handlers; show feedback before slow work."
     help_url = "https://web.dev/articles/inp"
 
-    class Options(CurveOptions):
-        desktop: ControlPoints = Field(
-            default=ControlPoints(p10=200, median=500),
-            description="Control points (value scoring 0.9, value scoring 0.5) on desktop-like channels.",
-        )
-        mobile: ControlPoints = Field(
-            default=ControlPoints(p10=200, median=500),
-            description="Control points on mobile channels (throttled network and CPU).",
-        )
+    Options = curve_options(desktop=(200, 500), mobile=(200, 500))
 
 
 class BudgetOptions(NoiseOptions):
@@ -383,7 +365,7 @@ def _limits(
     return resolve_limits(
         [
             ("config budget", defaults),
-            ("journey budget", subject_run.rules.get("budgets")),
+            ("journey budget", subject_run.rules.budgets),
             ("step budget", step_budget),
         ],
         channel,

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from cxaudit.artifacts import FormField
 from cxaudit.checks.base import Check, JourneySubject, Result, Status, StepSubject, register
-from cxaudit.checks.elements import element, fields, part
+from cxaudit.checks.elements import element, fields, forms_of
+from cxaudit.checks.forms import field_purpose
 from cxaudit.checks.pages import audited_steps, place, price_summary
-from cxaudit.checks.usability import field_purpose
 from cxaudit.results import Evidence, JourneyRun, PageContent, StepResult
 
 _RETURNS_TEXT = re.compile(
@@ -296,9 +296,9 @@ class PrivacyOnForms(Check):
 _CARD_PURPOSES = frozenset({"card number", "card security code"})
 
 
-def _secret_kind(field: Mapping[str, Any]) -> str | None:
+def _secret_kind(field: FormField) -> str | None:
     """'password' or the card purpose of a field, else None."""
-    if field.get("type") == "password":
+    if field.type == "password":
         return "password"
     purpose = field_purpose(field)
     if purpose is not None and purpose.name in _CARD_PURPOSES:
@@ -333,27 +333,27 @@ class SecretsNotInUrl(Check):
     help_url = "https://owasp.org/www-community/vulnerabilities/Information_exposure_through_query_strings_in_url"
 
     def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
-        secret: dict[int, list[tuple[dict[str, Any], str]]] = {}
+        secret: dict[int, list[tuple[FormField, str]]] = {}
         for field in fields(subject):
             kind = _secret_kind(field)
-            if kind is not None and int(field.get("form", -1)) >= 0:
-                secret.setdefault(int(field["form"]), []).append((field, kind))
+            if kind is not None and field.form >= 0:
+                secret.setdefault(field.form, []).append((field, kind))
         if not secret:
             yield Result(
                 status=Status.NOT_APPLICABLE, message="no form asks for a password or card"
             )
             return
-        forms = {f.get("index"): f for f in part(subject, "forms").get("forms") or []}
+        forms = {f.index: f for f in forms_of(subject).forms}
         bad = []
         for index, found in sorted(secret.items()):
-            form = forms.get(index) or {}
-            if "method" not in form:  # read by a cxaudit that did not record methods
+            form = forms.get(index)
+            if form is None or form.method is None:  # recorded by a cxaudit without methods
                 yield Result(
                     status=Status.ERROR,
                     message="not measured: the forms were recorded without their method",
                 )
                 return
-            if form["method"] == "get":
+            if form.method == "get":
                 bad.append((form, found))
         if not bad:
             yield Result(status=Status.PASS, message=f"{len(secret)} form(s) submit with POST")
@@ -362,21 +362,21 @@ class SecretsNotInUrl(Check):
         kinds = sorted({kind for _, kind in found})
         how = (
             "submits with method GET"
-            if form.get("method_attr") == "get"
+            if form.method_attr == "get"
             else "has no method, so the browser submits it with GET"
         )
         yield Result(
             status=Status.FAIL,
-            message=f"the form {form.get('selector') or ''} asks for a {' and '.join(kinds)} and "
+            message=f"the form {form.selector} asks for a {' and '.join(kinds)} and "
             f"{how}: the value goes into the URL"
-            + (f" ({form.get('action')})" if form.get("action") else "")
+            + (f" ({form.action})" if form.action else "")
             + (f"; and {len(bad) - 1} more form(s)" if len(bad) > 1 else ""),
             evidence=tuple(
                 element(
                     form,
-                    method=form.get("method_attr") or "(none: GET)",
-                    action=form.get("action"),
-                    fields=[f.get("name_attr") or f.get("selector") for f, _ in found],
+                    method=form.method_attr or "(none: GET)",
+                    action=form.action,
+                    fields=[f.name_attr or f.selector for f, _ in found],
                 )
                 for form, found in bad
             ),

@@ -338,6 +338,6 @@ async def read_content(page: Page) -> PageContent:
     return build_content(raw)
 
 
-@gatherer("content", "content")
+@gatherer("content")
 async def _content(page: Page, options: SnapshotOptions) -> PageContent:
     return await read_content(page)

@@ -195,7 +195,7 @@ return {fields, forms: formInfo};
 )
 
 
-@gatherer("forms", "forms")
+@gatherer("forms")
 async def read_forms(page: Page, options: SnapshotOptions) -> dict[str, Any]:
     """Every visible form field with its name, type, tokens, marking and error state."""
     return await page.evaluate(FORMS_JS, {"maxFields": MAX_FIELDS})

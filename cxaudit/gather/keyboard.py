@@ -544,7 +544,7 @@ async def _presses(
     return out
 
 
-@gatherer("keyboard", "keyboard", exclusive=True)
+@gatherer("keyboard", exclusive=True)
 async def walk_keyboard(page: Page, options: SnapshotOptions) -> dict[str, Any] | None:
     """Tab through the page (bounded), confirm any cycle, record every stop and its look."""
     started = await page.evaluate(START_JS)

@@ -190,7 +190,7 @@ return out;
 )
 
 
-@gatherer("layout", "layout")
+@gatherer("layout")
 async def read_layout(page: Page, options: SnapshotOptions) -> dict[str, Any]:
     """Tap targets, text sizes, page width, viewport meta, images and overlays."""
     return await page.evaluate(

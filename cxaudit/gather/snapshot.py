@@ -8,7 +8,9 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+from pydantic import BaseModel, ValidationError
 
 from cxaudit.gather.axe import AxeProfile, run_axe
 from cxaudit.gather.deadline import Abandoned, within
@@ -103,33 +105,78 @@ class Gatherer:
     readers (their calls wait on the browser together, not one after the
     other); an ``exclusive`` one drives the page (key presses that move
     focus and scroll) and runs alone, after them.
+
+    ``model`` is the type of its field in :class:`Snapshot` (the contract):
+    an answer that does not fit it is the gatherer's failure, recorded under
+    its name like any other.
     """
 
     name: str
     field: str
     run: GatherFn
+    model: type[BaseModel]
     when: Literal["always", "audit"] = "audit"
     exclusive: bool = False
+
+    def fit(self, answer: Any) -> BaseModel | None:
+        """``answer`` as the field's model (text made valid); raises :class:`UnfitAnswer`."""
+        if answer is None:
+            return None
+        try:
+            return self.model.model_validate(valid_value(answer))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "the top"
+            raise UnfitAnswer(
+                f"its answer does not fit {self.model.__name__} at {where}: {first['msg']} "
+                f"({exc.error_count()} problem(s)); nothing of it was kept"
+            ) from None
+
+
+class UnfitAnswer(Exception):
+    """A gatherer answered with data its Snapshot field's model does not accept."""
+
+
+def field_model(field: str) -> type[BaseModel]:
+    """The model of the :class:`Snapshot` field ``field`` (``X | None`` -> ``X``)."""
+    info = Snapshot.model_fields.get(field)
+    if info is None:
+        raise ValueError(f"Snapshot has no field {field!r}: add it to cxaudit/results.py first")
+    annotation = info.annotation
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    raise ValueError(f"Snapshot.{field} is not a model: a gatherer's field must be one")
 
 
 GATHERERS: dict[str, Gatherer] = {}
 
 
 def gatherer(
-    name: str, field: str, when: Literal["always", "audit"] = "audit", exclusive: bool = False
+    name: str,
+    field: str | None = None,
+    when: Literal["always", "audit"] = "audit",
+    exclusive: bool = False,
 ) -> Callable[[GatherFn], GatherFn]:
-    """Register a gatherer; its failures are recorded under ``name`` in ``errors``."""
+    """Register a gatherer of the :class:`Snapshot` field ``field`` (by default ``name``).
+
+    Its model is that field's type; its failures are recorded under ``name`` in ``errors``.
+    """
+    target = field or name
+    model = field_model(target)
 
     def register(fn: GatherFn) -> GatherFn:
         if name in GATHERERS:
             raise ValueError(f"gatherer {name!r} is registered twice")
-        GATHERERS[name] = Gatherer(name=name, field=field, run=fn, when=when, exclusive=exclusive)
+        GATHERERS[name] = Gatherer(
+            name=name, field=target, run=fn, model=model, when=when, exclusive=exclusive
+        )
         return fn
 
     return register
 
 
-@gatherer("axe", "axe")
+@gatherer("axe")
 async def _axe(page: Page, options: SnapshotOptions) -> dict[str, Any]:
     return await run_axe(page, profile=options.axe_profile)
 
@@ -321,14 +368,17 @@ async def _gather(
         elif isinstance(answer, BaseException):
             raise answer
         else:
-            data[item.field] = answer
+            try:
+                data[item.field] = item.fit(answer)
+            except UnfitAnswer as exc:
+                errors[item.name] = str(exc)
     if stuck_page is not None:
         raise stuck_page
     for item in due:
         if not item.exclusive:
             continue
         try:
-            data[item.field] = await _bounded(item.run(page, options), limit, gone)
+            data[item.field] = item.fit(await _bounded(item.run(page, options), limit, gone))
         except PageStuck:
             raise
         except Exception as exc:

@@ -32,7 +32,7 @@ from cxaudit.results import (
     EmailRecord,
     EmailRendering,
 )
-from cxaudit.run.actions import ActionContext, StepFailed, runs
+from cxaudit.run.actions.base import ActionContext, StepFailed, runs
 from cxaudit.spec.actions import WaitForEmailArgs
 
 #: Where the message is shown, under the site's origin.

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from cxaudit import __version__
 from cxaudit.analysis.analyse import AnalysisSettings, analyse_run, enabled_checks
 from cxaudit.redact import redact_model
-from cxaudit.results import ChannelInfo, JourneyRun, RunResult, StepResult
+from cxaudit.results import ChannelInfo, JourneyRules, JourneyRun, RunResult, StepResult
 from cxaudit.run.browser import browser_session
 from cxaudit.run.runner import LivePage, Runner, RunOptions, now_iso, screenshot_dir
 from cxaudit.sanitize import valid_model
@@ -155,7 +155,7 @@ class LiveJourney:
     channel: Channel
     steps: list[StepResult] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
-    rules: dict[str, Any] = field(default_factory=dict)
+    rules: JourneyRules = field(default_factory=JourneyRules)
     status: str = "passed"
     error: str = ""
     trace: str = ""
@@ -264,7 +264,7 @@ class LiveJourney:
             started_at=self.started_at,
             duration_ms=round((time.perf_counter() - self._t0) * 1000, 1),
             stages=list(self.stages),
-            rules=dict(self.rules),
+            rules=self.rules,
             steps=list(self.steps),
             trace=self.trace,
             step_timeout_ms=self.host.runner.options.step_timeout_ms,

@@ -161,9 +161,8 @@ def screenshot_scale(info: ChannelInfo | None, step: StepResult, size: tuple[int
     """
     snapshot = step.snapshot
     viewport = (snapshot.viewport.get("width") if snapshot else None) or 0
-    document = ((snapshot.layout or {}).get("document") or {}) if snapshot else {}
-    scroll = document.get("scroll_width") if isinstance(document, dict) else None
-    if viewport and isinstance(scroll, (int, float)):
+    scroll = snapshot.layout.document.scroll_width if snapshot and snapshot.layout else None
+    if viewport and scroll is not None:
         return size[0] / max(viewport, min(scroll, 2 * viewport))
     density = (info.device_scale_factor if info else None) or 1.0
     if not viewport:

@@ -31,7 +31,7 @@ from cxaudit.ci.baseline import is_new
 from cxaudit.ci.thresholds import evaluate
 from cxaudit.report import view
 from cxaudit.report.options import ReportOptions
-from cxaudit.results import Finding, RunResult
+from cxaudit.results import Finding, RunResult, collector_paused
 from cxaudit.sanitize import safe_name
 
 CSP = (
@@ -216,6 +216,13 @@ def render_html(
     assets: view.Assets | None = None,
 ) -> dict[str, str]:
     """File name -> HTML for the index, every channel page and the print version."""
+    with collector_paused():
+        return _render_html(result, options, assets)
+
+
+def _render_html(
+    result: RunResult, options: ReportOptions | None, assets: view.Assets | None
+) -> dict[str, str]:
     options = options or ReportOptions()
     assets = assets or view.Assets(None)
     env = _env()

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from cxaudit.analysis.analyse import SEVERITY_ORDER, problem_identity
 from cxaudit.analysis.scoring import BAND_LABELS, Profile, band, capped_band, ordered_categories
-from cxaudit.checks.pages import match_groups
+from cxaudit.checks.pages import match_groups, runs_by_journey
 from cxaudit.checks.values import comparable
 from cxaudit.checks.visual_change import pixel_share
 from cxaudit.ci.baseline import is_new
@@ -694,11 +694,12 @@ def capture_rows(result: RunResult) -> list[CaptureRow]:
     names: dict[tuple[str, int], str] = {}
     must: dict[str, set[str]] = defaultdict(set)
     order: list[tuple[str, int, str]] = []
-    for run in result.runs:
+    for journey, runs in runs_by_journey(result).items():
         try:  # the rules as CX-MSG-001 reads them: a group's names each must match
-            must[run.journey].update(name for group in match_groups(run) for name in group)
+            must[journey].update(name for group in match_groups(runs) for name in group)
         except ValueError:
             pass  # broken rules: CX-MSG-001 reports them as not measured
+    for run in result.runs:
         for step in run.steps:
             names[(run.journey, step.index)] = step.name
             for capture in step.captures:

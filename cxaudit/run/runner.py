@@ -37,6 +37,7 @@ from cxaudit.results import (
     ChannelInfo,
     ConsentBanner,
     FailedRequest,
+    JourneyRules,
     JourneyRun,
     RunResult,
     Snapshot,
@@ -892,15 +893,9 @@ class Runner:
         return snapshot, time_origin
 
 
-def journey_rules(journey: Journey, default_budgets: Mapping[str, Any]) -> dict[str, Any]:
+def journey_rules(journey: Journey, default_budgets: Mapping[str, Any]) -> JourneyRules:
     """What the checks judge a run of ``journey`` by: its message rules and budgets."""
-    rules: dict[str, Any] = {}
-    if journey.messages:
-        rules["messages"] = journey.messages
-    budgets = {**default_budgets, **journey.budgets}
-    if budgets:
-        rules["budgets"] = budgets
-    return rules
+    return JourneyRules(messages=journey.messages, budgets={**default_budgets, **journey.budgets})
 
 
 def _not_run(

@@ -33,7 +33,7 @@ from cxaudit.spec.journey_file import (
     JourneyFile,
     StepOptions,
 )
-from cxaudit.spec.messages import validate_messages
+from cxaudit.spec.messages import MessageRules, validate_messages
 from cxaudit.spec.model import CANONICAL_STAGES, Consent, Journey, Stage, Step
 from cxaudit.spec.names import step_name
 from cxaudit.spec.paths import exists, is_dir, is_file
@@ -648,7 +648,7 @@ class Loader:
         columns = set().union(*rows) if rows else set()
         self._check_variables(doc, parsed, columns)
         self._check_environment(doc, parsed)
-        messages: dict[str, Any] = {}
+        messages = MessageRules()
         if top is not None and top.messages:
             messages, found = validate_messages(
                 doc, top.messages, [s.name for s in stages], self.known_channels

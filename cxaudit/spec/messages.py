@@ -12,7 +12,8 @@ never show (``forbidden``)::
       forbidden: ["Northwind Outfiters", {pattern: "TODO|FIXME"}]
 
 The journey loader validates them here (errors at their line and column);
-the consistency checks read them back from ``JourneyRun.rules["messages"]``.
+the runner carries the parsed rules into results (``JourneyRun.rules.messages``),
+where the consistency checks and the report read them.
 """
 
 from __future__ import annotations
@@ -124,21 +125,21 @@ def validate_messages(
     raw: Any,
     stages: Sequence[str],
     known_channels: Sequence[str] | None = None,
-) -> tuple[dict[str, Any], list[SpecIssue]]:
+) -> tuple[MessageRules, list[SpecIssue]]:
     """Check a journey's ``messages:`` against :class:`MessageRules` and its stages.
 
-    Returns the rules as plain data (what the runner records in results) and
-    the problems, each at its position.
+    Returns the parsed rules (what the runner records in results) and the
+    problems, each at its position.
     """
     from cxaudit.spec.issues import pydantic_issues
 
     if not raw:
-        return {}, []
+        return MessageRules(), []
     try:
         rules = MessageRules.model_validate(raw)
     except ValidationError as exc:
         # pydantic names the member of a union it tried ("str"): not part of the document's path
-        return {}, [
+        return MessageRules(), [
             replace(issue, path=_UNION_TAG.sub("", issue.path))
             for issue in pydantic_issues(doc, ("messages",), exc, MessageRules)
         ]
@@ -160,7 +161,7 @@ def validate_messages(
                         f"unknown channel '{channel}'; known: {', '.join(known_channels)}",
                     )
                 )
-    return rules.model_dump(exclude_defaults=True), issues
+    return rules, issues
 
 
 def parse_rules(raw: Any) -> MessageRules:

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cxaudit.spec.locators import Locator
+from cxaudit.spec.messages import MessageRules
 
 #: The three stages of a purchase, in the order a customer meets them.
 CANONICAL_STAGES = ("pre-purchase", "purchase", "post-purchase")
@@ -90,7 +91,8 @@ class Journey:
     tags: tuple[str, ...] = ()
     base_url: str | None = None
     channels: tuple[str, ...] | None = None
-    messages: dict[str, Any] = field(default_factory=dict)
+    #: Its ``messages:`` rules, parsed once here; results carry them (``JourneyRun.rules``).
+    messages: MessageRules = field(default_factory=MessageRules)
     budgets: dict[str, float] = field(default_factory=dict)
     allowed_origins: tuple[str, ...] = ()
     locale: str | None = None

@@ -19,12 +19,12 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from cxaudit.analysis.analyse import analyse  # noqa: E402
+from cxaudit.artifacts import AxePass, AxeResult, AxeRule  # noqa: E402
 from cxaudit.demo import DemoShop  # noqa: E402
 from cxaudit.results import RunResult  # noqa: E402
 from cxaudit.run.runner import RunOptions, plan, run_journeys  # noqa: E402
@@ -38,25 +38,38 @@ MAX_HTML = 240
 MAX_TEXT = 600
 
 
-def _trim_axe(axe: dict[str, Any] | None) -> dict[str, Any] | None:
-    if not axe:
+def _trim_axe(axe: AxeResult | None) -> AxeResult | None:
+    if axe is None:
         return axe
-    out = dict(axe)
-    for group in ("violations", "incomplete"):
-        rules = []
-        for rule in axe.get(group, []):
-            rule = dict(rule)
-            nodes = []
-            for node in rule.get("nodes", [])[:MAX_NODES]:
-                node = {k: v for k, v in node.items() if k not in ("any", "all", "none")}
-                node["html"] = (node.get("html") or "")[:MAX_HTML]
-                nodes.append(node)
-            rule["nodes"] = nodes
-            rules.append(rule)
-        out[group] = rules
-    out["passes"] = [{"id": p["id"], "impact": p.get("impact")} for p in axe.get("passes", [])]
-    out["inapplicable"] = []
-    return out
+
+    def rules(group: list[AxeRule]) -> list[AxeRule]:
+        return [
+            rule.model_copy(
+                update={
+                    "nodes": [
+                        node.model_copy(
+                            update={
+                                "html": (node.html or "")[:MAX_HTML],
+                                "any": [],
+                                "all": [],
+                                "none": [],
+                            }
+                        )
+                        for node in rule.nodes[:MAX_NODES]
+                    ]
+                }
+            )
+            for rule in group
+        ]
+
+    return axe.model_copy(
+        update={
+            "violations": rules(axe.violations),
+            "incomplete": rules(axe.incomplete),
+            "passes": [AxePass(id=p.id, impact=p.impact) for p in axe.passes],
+            "inapplicable": [],
+        }
+    )
 
 
 def trim(raw: RunResult) -> RunResult:

@@ -80,6 +80,8 @@ async def _visit_all(base_url: str, visits: Sequence[Visit]) -> list[dict[str, A
                 options = SnapshotOptions(output_dir=Path("."), screenshot_name="", **visit.options)
                 for name in visit.gatherers:
                     out[name] = await GATHERERS[name].run(page, options)
+                    # What the page answered fits the artifact model it is recorded as.
+                    GATHERERS[name].fit(out[name])
                 if visit.after is not None:
                     out["after"] = await visit.after(page)
                 results.append(out)

@@ -286,7 +286,7 @@ def test_fragments_data_rows_and_overrides_at_run_time(site: PageServer, tmp_pat
     assert sorted(r.journey for r in result.runs) == ["Search for boots", "Search for hat"]
     for journey_run in result.runs:
         assert journey_run.status == "passed", journey_run.error
-        assert journey_run.rules["budgets"] == {"lcp_ms": 2000}
+        assert journey_run.rules.budgets == {"lcp_ms": 2000}
         goto, typed, _expect = journey_run.steps
         assert goto.overrides == {"disable": ["color-contrast"], "budget": {"step_ms": 5000}}
         assert goto.file == ""  # the journey's own file

@@ -71,7 +71,7 @@ def test_scenarios_are_journey_runs_with_stages_and_positions(
     purchase = next(r for r in result.runs if r.journey == "A guest buys trail shoes on mobile")
     assert purchase.file == "features/purchase.feature" and purchase.line == 5
     assert purchase.stages == ["pre-purchase", "purchase"]
-    assert purchase.rules == {"messages": {"must_match": ["price"]}}
+    assert purchase.rules.messages.must_match == ["price"]
     add = next(s for s in purchase.steps if s.name == "And they add it to the cart")
     assert (add.stage, add.line, add.action) == ("purchase", 13, "click")
     prices = [c for s in purchase.steps for c in s.captures if c.name == "price"]

@@ -59,9 +59,9 @@ def test_snapshots_hold_the_raw_material(demo_run: tuple[RunResult, Path]) -> No
     assert first.url.endswith("/product/trail-runner-2")
     assert "Trail Runner 2" in first.title
     assert first.timing is not None and first.timing.navigated and first.timing.ttfb_ms is not None
-    assert first.axe is not None and first.axe["passes"]
+    assert first.axe is not None and first.axe.passes
     # The demo shop's product photo has no alt text: axe reports it as a violation.
-    assert "image-alt" in {v["id"] for v in first.axe["violations"]}
+    assert "image-alt" in {v.id for v in first.axe.violations}
     assert first.screenshot and (out / first.screenshot).stat().st_size > 1000
     assert "€89.00" in (first.visible_text or "")
     price = run.steps[1].captures[0]

@@ -85,7 +85,7 @@ def test_results_record_the_engine_version(axe: dict[str, dict[str, Any]], tmp_p
     assert result.axe_version == "4.14.1"
     snapshot = result.runs[0].steps[0].snapshot
     assert snapshot is not None and snapshot.axe is not None
-    assert snapshot.axe["version"] == "4.14.1"
+    assert snapshot.axe.version == "4.14.1"
 
 
 def test_a_configured_axe_file_is_the_one_that_runs(

@@ -80,8 +80,8 @@ def test_the_client_rendered_shop_journey(shop: tuple[RunResult, list[object]]) 
     # Every audited view was audited as it was then, not from an earlier answer.
     for snapshot in audited:
         assert snapshot.axe is not None and not snapshot.errors, snapshot.errors
-        assert snapshot.axe["url"] == snapshot.url
-        assert snapshot.axe["passes"]
+        assert snapshot.axe.url == snapshot.url
+        assert snapshot.axe.passes
     assert len({s.url for s in audited}) >= 8
     # Three documents in all (this journey's one, the other's two): one injection each.
     assert len(injected) == 3
@@ -129,10 +129,10 @@ def test_react_select_and_the_listing_controls(shop: tuple[RunResult, list[objec
     run = _run(result, "points.yaml")
     listing = _step(run, "Click Shoes")
     assert listing.snapshot is not None and listing.snapshot.keyboard is not None
-    stops = {s["name"]: s for s in listing.snapshot.keyboard["stops"]}
+    stops = {s.name: s for s in listing.snapshot.keyboard.stops}
     # react-select's input is a transparent sliver; its control shows the focus.
     sort = stops["Sort by"]
-    assert sort["tag"] == "input" and not sort["visible"] and "parent" in sort["changed"]
+    assert sort.tag == "input" and not sort.visible and "parent" in sort.changed
     assert {"Under £100", "£100 and over", "Search"} <= set(stops)
     on_listing = {o.slug: o.status for o in run.outcomes if o.step == listing.index}
     # Tabbing through the widget is no trap; a search box and filters are no form to mark.

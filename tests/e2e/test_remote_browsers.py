@@ -129,7 +129,7 @@ def check_run(done: subprocess.CompletedProcess[str], out: Path) -> None:
     assert [(r.channel, r.status) for r in result.runs] == [("mobile", "passed")]
     assert result.browser.startswith("Chromium ")
     shots = [s.snapshot for s in result.runs[0].steps if s.snapshot and s.snapshot.screenshot]
-    assert shots and shots[0].axe and shots[0].axe["passes"]
+    assert shots and shots[0].axe and shots[0].axe.passes
 
 
 def test_run_over_cdp(cdp_url: str, demo_shop: DemoShop, tmp_path: Path) -> None:

@@ -104,9 +104,7 @@ def steps(runs: list[JourneyRun]) -> list[tuple[Any, ...]]:
     for run in runs:
         for step in run.steps:
             snap = step.snapshot
-            violations = (
-                sorted(v["id"] for v in (snap.axe or {}).get("violations", [])) if snap else []
-            )
+            violations = sorted(v.id for v in snap.axe.violations) if snap and snap.axe else []
             out.append(
                 (
                     run.key,

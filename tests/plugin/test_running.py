@@ -185,7 +185,7 @@ def test_fixtures_beside_pytest_playwright(
             page.goto(SHOP + "/product/trail-runner-2")
             run = cx_audit_page(page)
             axe = run.steps[0].snapshot.axe
-            assert "image-alt" in {{v["id"] for v in axe["violations"]}}
+            assert "image-alt" in {{v.id for v in axe.violations}}
             assert any(f.code == "CX-A11Y-001" and f.severity == "critical" for f in run.findings)
             assert run.scores["categories"]["accessibility"] < 100
             page.goto(SHOP + "/support")

@@ -29,7 +29,7 @@ def load(tmp_path: Path, messages: str) -> tuple[object, list[str]]:
     return journey, [str(i).split(":", 1)[1] for i in issues]
 
 
-def test_valid_rules_are_kept_as_plain_data(tmp_path: Path) -> None:
+def test_valid_rules_are_parsed_once_by_the_loader(tmp_path: Path) -> None:
     journey, issues = load(
         tmp_path,
         """
@@ -42,7 +42,8 @@ def test_valid_rules_are_kept_as_plain_data(tmp_path: Path) -> None:
         """,
     )
     assert issues == []
-    assert journey.messages == {  # type: ignore[attr-defined]
+    assert isinstance(journey.messages, MessageRules)  # type: ignore[attr-defined]
+    assert journey.messages.model_dump(exclude_defaults=True) == {  # type: ignore[attr-defined]
         "must_match": ["price", ["cart_total", "order_total"]],
         "required": [
             {"text": "30-day free returns", "stages": ["purchase"], "channels": ["mobile"]},
@@ -50,7 +51,7 @@ def test_valid_rules_are_kept_as_plain_data(tmp_path: Path) -> None:
         ],
         "forbidden": [{"text": "TODO"}, {"text": "404"}, {"pattern": "lorem"}],
     }
-    rules = parse_rules(journey.messages)  # type: ignore[attr-defined]
+    rules = journey.messages  # type: ignore[attr-defined]
     assert rules.match_groups() == [("price",), ("cart_total", "order_total")]
 
 

@@ -337,6 +337,27 @@ def test_the_capture_table_reads_must_match_groups_as_the_check_does() -> None:
     assert not rows["confirmation_ref"].identifier and rows["confirmation_ref"].differs
 
 
+def test_the_check_and_the_capture_table_read_one_journeys_rules_from_all_its_runs() -> None:
+    """The two readers of ``must_match`` disagreed when a journey's runs carried different
+    rules (a BDD step that compares prices adds the rule to the run it ran in): the table
+    marked the price "must match" from the mobile run while CX-MSG-001 read the desktop
+    run's rules alone and compared nothing. Both now read the parsed rules of every run."""
+    from cxaudit.checks.base import Status
+    from tests.unit.checks.builders import evaluate, page, result_of, run, step
+
+    desktop = run([step(0, page("/p"), captures=[("price", "£89.00")])])
+    mobile = run(
+        [step(0, page("/p"), captures=[("price", "£94.00")])],
+        rules={"messages": {"must_match": ["price"]}},
+        channel="mobile",
+    )
+    result = result_of(desktop, mobile)
+    assert desktop.rules.messages.must_match == [] and mobile.rules.messages.must_match
+    assert [r.status for r in evaluate("CX-MSG-001", result)] == [Status.FAIL]
+    (row,) = capture_rows(result)
+    assert row.must_match and row.differs
+
+
 def test_evidence_dicts_read_as_text_not_a_python_repr() -> None:
     """Defect 13: price arithmetic's charges showed as ``{'Delivery': 6.95, ...}``."""
     result = recorded()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from cxaudit.artifacts import Layout
 from cxaudit.report import ReportOptions, render_html
 from cxaudit.report.evidence import image_size
 from cxaudit.report.view import Assets
@@ -65,8 +66,10 @@ def _one_finding_on(
     )
     step = run.steps[0]
     assert step.snapshot is not None
-    layout = dict(step.snapshot.layout or {})
-    layout["document"] = {**layout.get("document", {}), "scroll_width": viewport_width}
+    layout = step.snapshot.layout or Layout()
+    layout = layout.model_copy(
+        update={"document": layout.document.model_copy(update={"scroll_width": viewport_width})}
+    )
     snapshot = step.snapshot.model_copy(
         update={
             "screenshot": f"shots/{name}",

@@ -27,6 +27,9 @@ DATA = Path(__file__).parents[1] / "data" / "results"
 #: Analysed and written by cxaudit 0.1.0 before results carried their checks' texts.
 OLD = DATA / "analysed-schema-1.0.json"
 RAW = DATA / "demo-flawed-consistency-and-speed.json"
+#: Written by cxaudit before the gatherers' artifacts were typed (schema 1.1): the demo's
+#: guest checkout on desktop and mobile, analysed, its raw evidence in the gzip file beside it.
+UNTYPED = DATA / "schema-1.1" / "results.json"
 
 
 def test_a_results_file_of_schema_1_0_renders_its_report(tmp_path: Path) -> None:
@@ -38,6 +41,37 @@ def test_a_results_file_of_schema_1_0_renders_its_report(tmp_path: Path) -> None
     old = json.loads(OLD.read_text(encoding="utf-8"))
     failed = {f["title"] for run in old["runs"] for f in run["findings"] if f["status"] == "fail"}
     assert failed and {t for t in failed if t not in pages} == set()
+
+
+def test_a_results_file_of_schema_1_1_renders_its_report(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    got = CliRunner().invoke(main, ["report", str(UNTYPED), "--output", str(out)])
+    assert got.exit_code in (0, 1), got.output
+    pages = " ".join(html.unescape(p.read_text(encoding="utf-8")) for p in out.glob("*.html"))
+    old = json.loads(UNTYPED.read_text(encoding="utf-8"))
+    failed = {f["title"] for run in old["runs"] for f in run["findings"] if f["status"] == "fail"}
+    assert failed and {t for t in failed if t not in pages} == set()
+
+
+def test_the_typed_artifacts_of_schema_1_1_are_judged_as_that_cxaudit_judged_them() -> None:
+    """The checks read attributes of the typed artifacts where they read dicts before:
+    on the same evidence they find the same problems, with the same words and elements."""
+    old = read_results(UNTYPED, need_evidence=True)
+    steps = [s for run in old.runs for s in run.steps if s.snapshot and s.snapshot.audited]
+    assert steps and all(s.snapshot.axe and s.snapshot.layout and s.snapshot.forms for s in steps)
+    cleared = [
+        r.model_copy(update={"findings": [], "outcomes": [], "scores": {}}) for r in old.runs
+    ]
+    again = analyse(old.model_copy(update={"runs": cleared, "findings": [], "outcomes": []}))
+
+    def seen(result: RunResult) -> list[tuple[object, ...]]:
+        return sorted(
+            (f.fingerprint, f.status, f.message, tuple(e.selector for e in f.evidence))
+            for f in result.all_findings()
+        )
+
+    assert seen(again) == seen(old)
+    assert old.schema_version == "1.1"
 
 
 def test_a_run_writes_what_each_reporting_check_is_about() -> None:
@@ -130,3 +164,20 @@ def test_a_json_escape_of_a_lone_surrogate_is_read_as_valid_text(tmp_path: Path)
     path.write_text(text.replace('"run_id":"', '"run_id":"\\udfff', 1), encoding="utf-8")
     run_id = read_results(path).run_id
     assert "\udfff" not in run_id and run_id.encode("utf-8")
+
+
+def test_message_rules_that_cannot_be_read_back_still_load_and_are_not_measured(
+    tmp_path: Path,
+) -> None:
+    data = json.loads(RAW.read_text(encoding="utf-8"))
+    for run in data["runs"]:
+        run["rules"] = {"messages": {"must_match": [["one"]]}, "budgets": {"lcp_ms": 2000}}
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = read_results(path)
+    rules = result.runs[0].rules
+    assert "at least two names" in rules.unreadable and rules.budgets == {"lcp_ms": 2000}
+    analysed = analyse(result)
+    errors = [f for f in analysed.all_findings() if f.code == "CX-MSG-001"]
+    assert errors and all(f.status == "error" for f in errors)
+    assert "at least two names" in errors[0].message

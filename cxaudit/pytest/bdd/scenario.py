@@ -179,7 +179,8 @@ class Scenario:
         product = before[-1]
         if "price" not in self.must_match:
             self.must_match.append("price")
-            live.rules.setdefault("messages", {})["must_match"] = list(self.must_match)
+            messages = live.rules.messages.model_copy(update={"must_match": list(self.must_match)})
+            live.rules = live.rules.model_copy(update={"messages": messages})
         done = self.run_actions("current_price", {})
         now = next(c for s in reversed(done) for c in s.captures if c.name == "price")
         same = (

@@ -424,28 +424,30 @@ def test_content_before_the_first_tab_stop_needs_nothing_to_skip() -> None:
 
 
 def test_what_an_error_message_says_is_read_for_its_cause() -> None:
+    from cxaudit.artifacts import FormError, FormField
     from cxaudit.checks.accessibility import form_error_problem, vague_message
 
-    age = {"label": "Age (years)", "id": "age"}
+    def said(text: str, **more: Any) -> str | None:
+        return form_error_problem(FormError(text=text, **more), names)
+
+    age = FormField(label="Age (years)", id="age")
     # ACT 36b590 failed 2 and passed 1.
     assert vague_message("Invalid value for age.", [age])
     assert not vague_message("Invalid value for age. Age must be at least 1.", [age])
     assert not vague_message(
-        "Enter your full name.", [{"label": "Full name Enter your full name."}]
+        "Enter your full name.", [FormField(label="Full name Enter your full name.")]
     )
     assert not vague_message("Ungültiges Alter.", [age])  # only English is read
     names = [
-        {"label": "Name", "legend": "Shipping"},
-        {"label": "Name", "legend": "Billing"},
-        {"label": "Address", "legend": "Shipping"},
+        FormField(label="Name", legend="Shipping"),
+        FormField(label="Name", legend="Billing"),
+        FormField(label="Address", legend="Shipping"),
     ]
     # ACT 36b590 failed 5, failed 1 and passed 2.
-    assert "label of 2 fields" in str(form_error_problem({"text": "Please fill Name."}, names))
-    assert form_error_problem({"text": "Please fill the billing name."}, names) is None
-    assert "names none" in str(
-        form_error_problem({"text": "Please fill the field correctly."}, names)
-    )
-    assert form_error_problem({"text": "Address cannot be empty."}, names) is None
-    assert "hidden" in str(form_error_problem({"text": "x", "aria_hidden": True}, names))
-    linked = {"text": "Please fill the field correctly.", "links": ["n1"]}
-    assert "does not say" in str(form_error_problem(linked, [{"label": "Name", "id": "n1"}]))
+    assert "label of 2 fields" in str(said("Please fill Name."))
+    assert said("Please fill the billing name.") is None
+    assert "names none" in str(said("Please fill the field correctly."))
+    assert said("Address cannot be empty.") is None
+    assert "hidden" in str(said("x", aria_hidden=True))
+    linked = FormError(text="Please fill the field correctly.", links=["n1"])
+    assert "does not say" in str(form_error_problem(linked, [FormField(label="Name", id="n1")]))

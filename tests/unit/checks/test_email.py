@@ -81,21 +81,26 @@ def test_images_need_an_alt_attribute_but_may_be_decorative() -> None:
 def test_a_web_pages_structure_is_not_asked_of_an_email() -> None:
     """An email shown as a step's page has no landmarks or skip link of its own to give:
     the fixed demo shop's confirmation was charged 'no main landmark' and 'no skip link'."""
+    from cxaudit.artifacts import AxeResult, KeyboardWalk
     from cxaudit.checks.base import Status
     from tests.unit.checks.builders import evaluate, page, run, step
 
     def shown(path: str) -> object:
         snapshot = page(path).model_copy(
             update={
-                "axe": {
-                    "violations": [
-                        {"id": "region", "impact": "moderate", "nodes": []},
-                        {"id": "landmark-one-main", "impact": "moderate", "nodes": []},
-                        {"id": "image-alt", "impact": "critical", "nodes": []},
-                    ],
-                    "passes": [],
-                },
-                "keyboard": {"stops": [{"selector": "a", "in_main": False}]},
+                "axe": AxeResult.model_validate(
+                    {
+                        "violations": [
+                            {"id": "region", "impact": "moderate", "nodes": []},
+                            {"id": "landmark-one-main", "impact": "moderate", "nodes": []},
+                            {"id": "image-alt", "impact": "critical", "nodes": []},
+                        ],
+                        "passes": [],
+                    }
+                ),
+                "keyboard": KeyboardWalk.model_validate(
+                    {"stops": [{"selector": "a", "in_main": False}]}
+                ),
             }
         )
         return (run([step(0, snapshot)]), 0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from cxaudit.analysis.analyse import AnalysisSettings, analyse_run
 from cxaudit.analysis.metrics import changed_page, new_pages
 from cxaudit.checks import JourneySubject, Status, StepSubject, all_checks
-from cxaudit.checks.usability import measure_effort
+from cxaudit.checks.journey import measure_effort
 from cxaudit.results import (
     ChannelInfo,
     ConsoleMessage,

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from cxaudit.artifacts import FormField
 from cxaudit.checks import JourneySubject, Status
-from cxaudit.checks.usability import (
-    autocomplete_token,
-    field_purpose,
-    measure_effort,
-    parse_viewport,
-)
+from cxaudit.checks.forms import autocomplete_token, field_purpose
+from cxaudit.checks.journey import measure_effort
+from cxaudit.checks.layout import parse_viewport
 from cxaudit.results import ChannelInfo, JourneyRun, Snapshot, StepResult, Timing
 from tests.unit.checks.recorded import check, only, run_check, selectors, statuses, verdict
 
@@ -149,7 +147,7 @@ def test_input_type_without_autocomplete_requirement() -> None:
 
 def test_field_purposes_come_from_the_most_precise_hint() -> None:
     def purpose(**field: str) -> str | None:
-        found = field_purpose(field)
+        found = field_purpose(FormField(**field))
         return found.name if found else None
 
     assert purpose(label="Quantity for City Sneaker", name_attr="quantity") == "quantity"
