@@ -152,6 +152,10 @@ class FieldError(Element):
     in_group: bool = False
     #: Referenced by the field's ``aria-describedby`` or ``aria-errormessage``.
     tied: bool = False
+    #: Placed right after the field, in a container it shares with other fields.
+    after: bool = False
+    #: Hidden from screen readers (``aria-hidden``).
+    aria_hidden: bool = False
 
 
 class FormField(Element):
@@ -175,12 +179,23 @@ class FormField(Element):
     name_source: str = ""
     #: ``required`` or ``optional`` when its label says so.
     label_marker: str = ""
+    #: The legend of its fieldset.
+    legend: str = ""
     described_by: list[Description] = Field(default_factory=list)
     error: FieldError | None = None
     #: An error summary links to it.
     flagged: bool = False
     #: Index of its form; -1 outside any form.
     form: int = -1
+
+
+class FormError(Element):
+    """An error message of a whole form, belonging to no one field."""
+
+    text: str = ""
+    aria_hidden: bool = False
+    #: The ids its same-page links point at.
+    links: list[str] = Field(default_factory=list)
 
 
 class FormOnPage(Element):
@@ -196,6 +211,7 @@ class FormOnPage(Element):
     method_attr: str = ""
     action: str = ""
     search: bool = False
+    errors: list[FormError] = Field(default_factory=list)
 
 
 class Forms(Artifact):
@@ -236,12 +252,29 @@ class TabStop(Element):
     skip_target: SkipTarget | None = None
 
 
+class TrapAdvice(Artifact):
+    """What the page says to leave a trap, and where pressing it left focus."""
+
+    text: str = ""
+    #: As pressed (``Control+m``).
+    keys: str = ""
+    #: ``text`` or ``help control``.
+    via: str = ""
+    after: list[int] = Field(default_factory=list)
+    #: Focus left the cycle.
+    left: bool = False
+
+
 class TrapConfirm(Artifact):
     """Further presses after a candidate trap: where focus went."""
 
     cycle: list[int] = Field(default_factory=list)
     tab: list[int] = Field(default_factory=list)
     shift_tab: list[int] = Field(default_factory=list)
+    #: Where focus was once each further press was over (None: not recorded).
+    tab_ends: list[int] | None = None
+    shift_tab_ends: list[int] | None = None
+    advice: TrapAdvice | None = None
 
 
 class KeyboardWalk(Artifact):

@@ -54,8 +54,8 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-class Timing(_Model):
-    """Navigation and paint timing of the document shown after a step, in ms.
+class DocumentTimings(_Model):
+    """The timings of a loaded document, in ms (CLS has no unit): a step's and a repetition's.
 
     ``navigated`` is false when the step did not load a new document (a click
     that only changed the page in place); the document timings then belong to
@@ -69,6 +69,11 @@ class Timing(_Model):
     cls: float | None = None
     dom_content_loaded_ms: float | None = None
     load_ms: float | None = None
+
+
+class Timing(DocumentTimings):
+    """Navigation and paint timing of the document shown after a step, in ms."""
+
     requests: int | None = None
     transfer_bytes: int | None = None
     #: What the step itself cost, whichever documents it touched: the requests
@@ -536,7 +541,7 @@ class CheckOutcome(_Model):
     count: int = 1
 
 
-class StepMetrics(_Model):
+class StepMetrics(DocumentTimings):
     """The timing figures of one step in one repetition of a journey run.
 
     ``requests`` and ``bytes`` are the step's own (see :class:`Timing`);
@@ -544,14 +549,7 @@ class StepMetrics(_Model):
     """
 
     index: int
-    navigated: bool = False
     step_ms: float | None = None
-    ttfb_ms: float | None = None
-    fcp_ms: float | None = None
-    lcp_ms: float | None = None
-    cls: float | None = None
-    dom_content_loaded_ms: float | None = None
-    load_ms: float | None = None
     interaction_ms: float | None = None
     requests: int | None = None
     bytes: int | None = None

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cxaudit.analysis.stats import Summary, summarise
-from cxaudit.results import JourneyRun, Repetition, StepMetrics, StepResult
+from cxaudit.results import DocumentTimings, JourneyRun, Repetition, StepMetrics, StepResult
 from cxaudit.spec.budgets import Budget, BudgetLimits
 
 
@@ -89,14 +89,7 @@ def step_metrics(step: StepResult) -> StepMetrics:
             bytes=timing.step_bytes,
         )
         if timing.navigated:
-            values.update(
-                ttfb_ms=timing.ttfb_ms,
-                fcp_ms=timing.fcp_ms,
-                lcp_ms=timing.lcp_ms,
-                cls=timing.cls,
-                dom_content_loaded_ms=timing.dom_content_loaded_ms,
-                load_ms=timing.load_ms,
-            )
+            values.update(timing.model_dump(include=set(DocumentTimings.model_fields)))
     return StepMetrics(**values)
 
 

@@ -13,11 +13,19 @@ from typing import Literal
 
 from pydantic import Field
 
-from cxaudit.artifacts import AxeRule, FormField, KeyboardWalk, TabStop
+from cxaudit.artifacts import AxeRule, FormError, FormField, KeyboardWalk, TabStop
 from cxaudit.checks.base import IMPACT_WEIGHTS, Check, Result, Status, StepSubject, register
-from cxaudit.checks.elements import CheckOptions, axe_of, element, fields, keyboard_of, quoted
+from cxaudit.checks.elements import (
+    CheckOptions,
+    axe_of,
+    element,
+    fields,
+    forms_of,
+    keyboard_of,
+    quoted,
+)
 from cxaudit.checks.email import audited_renderings
-from cxaudit.checks.focus_order import trap_cycle
+from cxaudit.checks.focus_order import kept_in, trap_cycle
 from cxaudit.results import Evidence
 
 AXE_RULES_URL = "https://github.com/dequelabs/axe-core/blob/develop/doc/rule-descriptions.md"
@@ -270,6 +278,125 @@ class PlaceholderLabel(Check):
         )
 
 
+#: Words that say a value is wrong without saying what is wrong with it, or
+#: how to put it right: a message made of these and the field's own label
+#: ("Invalid value for age.") describes nothing (WCAG 3.3.1, ACT 36b590).
+VAGUE_WORDS = frozenset(
+    [
+        "please",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "field",
+        "fields",
+        "value",
+        "values",
+        "input",
+        "entry",
+        "data",
+        "is",
+        "are",
+        "was",
+        "be",
+        "has",
+        "have",
+        "invalid",
+        "incorrect",
+        "wrong",
+        "error",
+        "errors",
+        "not",
+        "valid",
+        "correctly",
+        "correct",
+        "properly",
+        "fill",
+        "in",
+        "out",
+        "for",
+        "of",
+        "check",
+        "your",
+        "try",
+        "again",
+        "there",
+        "problem",
+        "with",
+        "form",
+        "something",
+        "went",
+        "it",
+        "occurred",
+        "oops",
+        "sorry",
+    ]
+)
+#: What a label carries besides the field's name.
+_LABEL_MARKS = re.compile(r"\([^)]*\)|\*|:|\b(required|optional|mandatory)\b", re.I)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
+
+
+def _label_of(field: FormField) -> str:
+    """A field's label without its marks ("Name (required)" -> "name")."""
+    text = field.label or field.name
+    return " ".join(_words(_LABEL_MARKS.sub(" ", text)))
+
+
+def vague_message(text: str, named: Iterable[FormField]) -> bool:
+    """Whether an error message only says something is wrong ("Invalid value for age.").
+
+    It is vague when every word is a word for "wrong" or a word of the labels
+    of the fields it is about; words of any other language count as saying
+    more (only English is read).
+    """
+    words = _words(text)
+    said = " ".join(words)  # a message written inside the label is not the label
+    labels = {w for f in named for w in _words(_label_of(f).replace(said, " "))}
+    return bool(words) and all(w in VAGUE_WORDS or w in labels for w in words)
+
+
+def _names(text: str, label: str) -> bool:
+    return bool(label) and re.search(rf"\b{re.escape(label)}\b", " ".join(_words(text))) is not None
+
+
+def form_error_problem(error: FormError, members: list[FormField]) -> str | None:
+    """What is wrong with a message of a whole form, if anything (WCAG 3.3.1, ACT 36b590).
+
+    It must be read by screen readers, name (or link to) a field it is about,
+    and name it so that it is one field: a label several fields share
+    ("Name" under Shipping and under Billing) needs its group as well. And
+    it must say what is wrong or how to fix it.
+    """
+    text = error.text
+    if error.aria_hidden:
+        return "it is hidden from screen readers (aria-hidden)"
+    linked = set(error.links)
+    named = [f for f in members if _names(text, _label_of(f)) or (f.id and f.id in linked)]
+    if not named:
+        return "it names none of the form's fields"
+    counts: dict[str, int] = {}
+    for f in members:
+        counts[_label_of(f)] = counts.get(_label_of(f), 0) + 1
+    clear = [
+        f
+        for f in named
+        if (f.id and f.id in linked)
+        or counts[_label_of(f)] == 1
+        or _names(text, " ".join(_words(f.legend)))
+    ]
+    if not clear:
+        shared = _label_of(named[0])
+        return f"'{shared}' is the label of {counts[shared]} fields and it does not say which"
+    if vague_message(text, named):
+        return "it does not say what is wrong or how to fix it"
+    return None
+
+
 def _announced_with(field: FormField, text: str) -> bool:
     """Whether an error message is written inside the field's label (read with its name)."""
     said = f"{field.name} {field.label}".casefold()
@@ -288,7 +415,14 @@ class ErrorAssociation(Check):
     message is not tied to them (WCAG 3.3.1 Error Identification, 1.3.1
     Info and Relationships). ``aria-invalid="true"`` helps but WCAG does
     not demand it: a tied message passes without it, and a field marked
-    invalid with no message at all fails.
+    invalid with no message at all fails. A message placed right after its
+    field counts as the field's, tied or not. A message hidden from screen
+    readers (``aria-hidden``) fails, and so does one that only says the value
+    is wrong ("Invalid value for age.": WCAG 3.3.1 asks what is wrong or how
+    to fix it). A message of the whole form (a line at its top) must name a
+    field it is about, so that it is one field ("Name" under both Shipping
+    and Billing needs its group), and say what is wrong (ACT 36b590). Only
+    English messages are read for what they say.
     """
 
     code = "CX-A11Y-004"
@@ -306,33 +440,59 @@ class ErrorAssociation(Check):
     help_url = "https://www.w3.org/WAI/WCAG22/Techniques/aria/ARIA21"
 
     def evaluate(self, subject: StepSubject, options: object) -> Iterable[Result]:
-        in_error = [f for f in fields(subject) if f.error is not None or f.aria_invalid == "true"]
-        if not in_error:
+        found = fields(subject)
+        in_error = [f for f in found if f.error is not None or f.aria_invalid == "true"]
+        forms = [f for f in forms_of(subject).forms if f.errors]
+        if not in_error and not forms:
             yield Result(status=Status.NOT_APPLICABLE, message="no field shows an error")
             return
-        problems: list[tuple[FormField, str]] = []
+        problems: list[tuple[FormField | FormError, str]] = []
         for f in in_error:
             error = f.error
             if error is None:
                 problems.append((f, "it is marked invalid but no message is tied to it"))
+                continue
+            reasons = []
+            if error.aria_hidden:
+                reasons.append("its message is hidden from screen readers (aria-hidden)")
             elif not (error.tied or _announced_with(f, error.text)):
-                problems.append(
-                    (f, "its message is not referenced by aria-describedby or aria-errormessage")
+                reasons.append(
+                    "its message is not referenced by aria-describedby or aria-errormessage"
                 )
+            if vague_message(error.text, [f]):
+                reasons.append("its message does not say what is wrong or how to fix it")
+            if reasons:
+                problems.append((f, "; ".join(reasons)))
+        for form in forms:
+            members = [f for f in found if f.form == form.index]
+            for message in form.errors:
+                why = form_error_problem(message, members)
+                if why:
+                    problems.append((message, f"the form's message: {why}"))
         if not problems:
             yield Result(status=Status.PASS)
             return
         first, why = problems[0]
         yield Result(
             status=Status.FAIL,
-            message=f"{len(problems)} field(s) in error are not announced as such; "
-            f"'{first.name or first.selector}': {why}",
-            evidence=tuple(
-                element(f, problem=why, error=f.error.text if f.error is not None else None)
-                for f, why in problems
-            ),
+            message=f"{len(problems)} error message(s) do not reach screen reader users "
+            f"or do not say what is wrong; '{_said(first)}': {why}",
+            evidence=tuple(element(f, problem=why, error=_message_text(f)) for f, why in problems),
             identity="error-association",
         )
+
+
+def _said(item: FormField | FormError) -> str:
+    """How a field, or a form's message, is named in a finding."""
+    if isinstance(item, FormError):
+        return item.text or item.selector
+    return item.name or item.selector
+
+
+def _message_text(item: FormField | FormError) -> str | None:
+    if isinstance(item, FormError):
+        return item.text
+    return item.error.text if item.error is not None else None
 
 
 #: Elements whose inside the walk cannot see: focus moves within them.
@@ -422,9 +582,14 @@ class KeyboardTrap(Check):
     handlers have run. When focus comes back to an element without ever
     leaving the page, cxaudit goes on pressing Tab and tries Shift+Tab; it
     reports a trap (WCAG 2.1.2 No Keyboard Trap) only when focus stayed among
-    those elements all along while others on the page were never reached.
-    Focus that goes round the whole page, and focus that cycles inside an open
-    modal dialog, pass. A walk the page disturbed is not measured.
+    those elements all along while others on the page were never reached
+    (focus that leaves for the browser only to be pulled back into them is
+    still trapped). Focus that goes round the whole page, and focus that
+    cycles inside an open modal dialog, pass. So does a trap whose page says
+    how to leave it ("Press Ctrl+M to exit", in its text or behind a help
+    control inside the trap) when pressing those keys does let focus go
+    (WCAG technique G21, ACT ebe86a). A walk the page disturbed is not
+    measured.
     """
 
     code = "CX-A11Y-006"
@@ -464,19 +629,44 @@ class KeyboardTrap(Check):
                 "and the walk did not confirm it (Tab again, Shift+Tab)",
             )
             return
-        further = _page_sequence(confirm.tab, stops)
-        back = _page_sequence(confirm.shift_tab, stops)
-        if not further or not back or any(i not in cycle for i in further + back):
+        if not (
+            _held(confirm.tab, confirm.tab_ends, stops, cycle)
+            and _held(confirm.shift_tab, confirm.shift_tab_ends, stops, cycle)
+        ):
             yield passed  # pressing on (or back) let focus go
             return
+        advice = confirm.advice
+        if advice is not None and advice.keys and advice.left:
+            # The page says how to leave and it works (WCAG G21, ACT ebe86a).
+            yield Result(
+                status=Status.PASS,
+                message=f"Tab and Shift+Tab keep focus among {len(cycle)} element(s), "
+                f"but the page says how to leave ('{advice.text}') and it works",
+            )
+            return
         names = quoted([stops[i] for i in cycle])
+        said = (
+            f"; the page advises '{advice.text}', which does not let focus go"
+            if advice is not None and advice.keys
+            else ""
+        )
         yield Result(
             status=Status.FAIL,
             message=f"Tab and Shift+Tab keep focus among {len(cycle)} element(s) "
-            f"and never leave them: {names}",
+            f"and never leave them: {names}{said}",
             evidence=tuple(element(stops[i], name=stops[i].name) for i in cycle),
             identity="keyboard-trap",
         )
+
+
+def _held(
+    presses: list[int], ends: list[int] | None, stops: list[TabStop], cycle: list[int]
+) -> bool:
+    """Whether further presses (Tab, or Shift+Tab) all left focus in the cycle."""
+    if ends is not None:  # where each press ended: focus pulled back from the browser is held
+        return kept_in(ends, cycle)
+    seen = _page_sequence(presses, stops)
+    return bool(seen) and all(i in cycle for i in seen)  # a walk that read no ends: -1 let go
 
 
 def _page_sequence(raw: list[int], stops: list[TabStop]) -> list[int]:

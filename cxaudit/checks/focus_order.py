@@ -29,3 +29,14 @@ def trap_cycle(sequence: Sequence[int]) -> list[int] | None:
             return cycle
         last_seen[index] = position
     return None
+
+
+def kept_in(ends: Sequence[int], cycle: Sequence[int]) -> bool:
+    """Whether focus was in ``cycle`` at the end of every one of these presses.
+
+    ``ends`` is where focus was once each press's handlers had run. Focus that
+    left for the browser during a press and was taken back into the cycle
+    before the press was over is still held (ACT a1b64e); a press after which
+    focus is outside the page, or on another element, let it go.
+    """
+    return bool(ends) and all(i in cycle for i in ends)

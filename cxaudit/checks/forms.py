@@ -166,14 +166,105 @@ def field_purpose(field: FormField) -> Purpose | None:
     return None
 
 
-def autocomplete_token(value: str) -> str:
-    """The field-name token of an autocomplete value (``shipping postal-code`` -> ``postal-code``)."""
-    words = [
-        w
-        for w in value.split()
-        if w not in ("shipping", "billing", "webauthn") and not w.startswith("section-")
+#: The autofill field names of the HTML standard ("Autofill detail tokens").
+AUTOFILL_FIELDS = frozenset(
+    [
+        "name",
+        "honorific-prefix",
+        "given-name",
+        "additional-name",
+        "family-name",
+        "honorific-suffix",
+        "nickname",
+        "username",
+        "new-password",
+        "current-password",
+        "one-time-code",
+        "organization-title",
+        "organization",
+        "street-address",
+        "address-line1",
+        "address-line2",
+        "address-line3",
+        "address-level4",
+        "address-level3",
+        "address-level2",
+        "address-level1",
+        "country",
+        "country-name",
+        "postal-code",
+        "cc-name",
+        "cc-given-name",
+        "cc-additional-name",
+        "cc-family-name",
+        "cc-number",
+        "cc-exp",
+        "cc-exp-month",
+        "cc-exp-year",
+        "cc-csc",
+        "cc-type",
+        "transaction-currency",
+        "transaction-amount",
+        "language",
+        "bday",
+        "bday-day",
+        "bday-month",
+        "bday-year",
+        "sex",
+        "url",
+        "photo",
     ]
-    return words[-1] if words else ""
+)
+#: Field names a contact token (``work``, ``mobile``...) may stand before.
+AUTOFILL_CONTACT_FIELDS = frozenset(
+    [
+        "tel",
+        "tel-country-code",
+        "tel-national",
+        "tel-area-code",
+        "tel-local",
+        "tel-local-prefix",
+        "tel-local-suffix",
+        "tel-extension",
+        "email",
+        "impp",
+    ]
+)
+AUTOFILL_CONTACTS = frozenset({"home", "work", "mobile", "fax", "pager"})
+
+
+def autocomplete_token(value: str) -> str:
+    """The field-name token of a valid autocomplete value (``shipping postal-code`` -> ``postal-code``).
+
+    The value must follow the HTML standard's order, or the browser ignores
+    it and the purpose is not identified (WCAG 1.3.5, ACT 73f2c2): an
+    optional ``section-*``, an optional ``shipping`` or ``billing``, an
+    optional ``home``/``work``/``mobile``/``fax``/``pager`` only before a
+    telephone, email or impp field, the one field name, then an optional
+    ``webauthn``. Anything else ("work shipping email", "work photo",
+    "email invalid") gives no token.
+    """
+    words = value.casefold().split()
+    if words and words[-1] == "webauthn":
+        words = words[:-1]
+    if words and words[0].startswith("section-"):
+        words = words[1:]
+    if words and words[0] in ("shipping", "billing"):
+        words = words[1:]
+    if len(words) == 2 and words[0] in AUTOFILL_CONTACTS and words[1] in AUTOFILL_CONTACT_FIELDS:
+        words = words[1:]
+    if len(words) == 1 and words[0] in AUTOFILL_FIELDS | AUTOFILL_CONTACT_FIELDS:
+        return words[0]
+    return ""
+
+
+#: A label asking for someone else's details ("Friend's first name"): WCAG
+#: 1.3.5 asks autocomplete only of what the customer gives about themself.
+OTHER_PERSON = re.compile(
+    r"\b(friend|partner|spouse|husband|wife|child|son|daughter|colleague|referee|guest)(?:'s|s'|\u2019s)"
+    r"|\bemergency contact\b",
+    re.I,
+)
 
 
 class InputTypeOptions(CheckOptions):
@@ -196,7 +287,11 @@ class InputType(Check):
     email, phone, card, name, address, postcode, city, country and quantity
     fields by their label, name and id. A field with the valid autocomplete
     token of its purpose (``type="text" autocomplete="email"``) passes: the
-    browser fills it in, so its keyboard is not charged.
+    browser fills it in, so its keyboard is not charged. A value out of the
+    HTML standard's order (``work shipping email``, ``email invalid``) names
+    no purpose: the browser ignores it, and it counts as none (ACT 73f2c2).
+    A field for someone else's details ("Friend's first name") needs no
+    token: 1.3.5 is about what customers give about themselves.
     """
 
     code = "CX-USE-007"
@@ -231,8 +326,21 @@ class InputType(Check):
             ):
                 shown = field.inputmode or field.type or "text"
                 problems.append(f"keyboard '{shown}', expected {' or '.join(purpose.keyboards)}")
-            if purpose.tokens and options.require_autocomplete and token not in purpose.tokens:
-                found = f"autocomplete '{token}'" if token else "no autocomplete"
+            theirs = OTHER_PERSON.search(field.label or field.name)
+            if (
+                purpose.tokens
+                and options.require_autocomplete
+                and token not in purpose.tokens
+                and not theirs
+            ):
+                written = field.autocomplete
+                found = (
+                    f"autocomplete '{token}'"
+                    if token
+                    else f"autocomplete '{written}' is not a valid value"
+                    if written and written not in ("on", "off")
+                    else "no autocomplete"
+                )
                 problems.append(f"{found}, expected {purpose.tokens[0]}")
             if problems:
                 bad.append((field, purpose, problems))

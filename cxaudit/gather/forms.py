@@ -8,15 +8,20 @@ its ``selector``, ``tag``, ``type`` (the type the browser uses) and
 ``name_source`` it came from (``label``, ``aria-label``,
 ``aria-labelledby``, ``title``, ``placeholder`` or empty), a
 ``label_marker`` (``required`` for a ``*`` or "required" in the label,
-``optional``), the elements ``described_by`` points at, the ``error``
+``optional``), the ``legend`` of its fieldset, the elements ``described_by`` points at, the ``error``
 message shown for it (found in the field's own group or through
-``aria-describedby``/``aria-errormessage``; ``in_group`` and ``tied`` say
-which), ``flagged`` when an error summary links to it, the index of its
+``aria-describedby``/``aria-errormessage``, or placed right after the
+field in a container it shares with other fields; ``in_group``, ``tied``
+and ``after`` say which, ``aria_hidden`` that it is hidden from screen
+readers), ``flagged`` when an error summary links to it, the index of its
 ``form`` (-1 outside any form), its ``box`` and its opening tag as ``html``
 (without a ``value``). Values are never read.
 
 Each form has its ``index``, ``selector``, ``fields`` (how many),
 ``note``: a sentence such as "All fields are required" outside the labels,
+``errors``: the error messages it shows that belong to no one field (a list
+at its top: ``selector``, ``text``, ``aria_hidden``, and the ids its
+same-page ``links`` point at),
 the ``method`` it submits with as the browser reads it (``get`` when none is
 written) and ``method_attr`` as written, its ``action`` as written, and
 ``search`` when it is a search form (``role="search"`` on it or around it,
@@ -63,10 +68,30 @@ for (const a of document.querySelectorAll('a[href^="#"]')) {
   while (box && box !== document.body && !errorish(box)) box = box.parentElement;
   if (box && box !== document.body && cx.rendered(a)) flaggedIds.add(decodeURIComponent(a.getAttribute('href').slice(1)));
 }
-const message = (el, node, inGroup, tiedIds) => ({
-  selector: cx.selector(node), id: node.id || '', text: cx.text(node.textContent, 160),
-  in_group: inGroup, tied: !!node.id && tiedIds.includes(node.id),
-});
+const errorNodes = new Set();
+const message = (el, node, inGroup, tiedIds, after = false) => {
+  errorNodes.add(node);
+  return {
+    selector: cx.selector(node), id: node.id || '', text: cx.text(node.textContent, 160),
+    in_group: inGroup, tied: !!node.id && tiedIds.includes(node.id), after,
+    aria_hidden: !!node.closest('[aria-hidden="true"]'),
+  };
+};
+const shown = (n) => cx.rendered(n) && !!cx.text(n.textContent, 5);
+// A message right after the field (or the label around it), in a container it
+// shares with other fields: the next few siblings, up to the next label or field.
+const messageAfter = (el) => {
+  const label = el.closest('label');
+  let n = (label && countIn(label) === 1 ? label : el).nextElementSibling;
+  for (let seen = 0; n && seen < 3; n = n.nextElementSibling) {
+    if (n.localName === 'label' || n.matches(CONTROLS + ', button') || countIn(n) > 0) return null;
+    if (n.localName === 'br') continue;
+    seen++;
+    const hit = errorish(n) ? n : Array.from(n.querySelectorAll('*')).find(errorish);
+    if (hit && shown(hit)) return hit;
+  }
+  return null;
+};
 // The field's opening tag, without its value (values are never read).
 const openTag = (el) => {
   const copy = el.cloneNode(false);
@@ -109,6 +134,13 @@ for (const el of controls) {
       }
     }
   }
+  if (!error && group === el) {
+    const n = messageAfter(el);
+    if (n && !errorNodes.has(n)) error = message(el, n, false, tiedIds, true);
+  }
+  const fieldset = el.closest('fieldset');
+  const legendEl = fieldset && fieldset.querySelector('legend');
+  const legend = legendEl ? cx.text(legendEl.textContent, 80) : '';
   let marker = '';
   if (/\*|\brequired\b/i.test(labelText)) marker = 'required';
   else if (/\boptional\b/i.test(labelText)) marker = 'optional';
@@ -120,7 +152,7 @@ for (const el of controls) {
     placeholder: cx.text(el.getAttribute('placeholder'), 120),
     required: !!el.required, aria_required: el.getAttribute('aria-required') === 'true',
     aria_invalid: (el.getAttribute('aria-invalid') || '').toLowerCase(),
-    label: labelText, name, name_source: source, label_marker: marker,
+    label: labelText, name, name_source: source, label_marker: marker, legend,
     described_by: described, error, flagged: !!el.id && flaggedIds.has(el.id),
     form: el.form ? forms.indexOf(el.form) : -1, box: cx.box(el), html: openTag(el),
   });
@@ -139,7 +171,20 @@ const formInfo = forms.map((form, index) => {
     note = t;
     break;
   }
+  // Error messages of the form as a whole (not one field's): a list at its top,
+  // a line by the submit button. The outermost of each, shown, with its text.
+  const errors = [];
+  for (const n of form.querySelectorAll('*')) {
+    if (errors.length >= 10) break;
+    if (!errorish(n) || n.matches(CONTROLS + ', button') || n.closest('label') || countIn(n) > 0) continue;
+    if (errors.some((e) => e.node.contains(n))) continue;
+    if (Array.from(errorNodes).some((m) => m.contains(n) || n.contains(m)) || !shown(n)) continue;
+    errors.push({node: n, selector: cx.selector(n), text: cx.text(n.textContent, 300),
+      aria_hidden: !!n.closest('[aria-hidden="true"]'),
+      links: Array.from(n.querySelectorAll('a[href^="#"]')).map((a) => decodeURIComponent(a.getAttribute('href').slice(1)))});
+  }
   return {index, selector: cx.selector(form), fields: fields.filter((f) => f.form === index).length, note,
+    errors: errors.map(({node, ...e}) => e),
     method: (form.method || 'get').toLowerCase(),
     method_attr: (form.getAttribute('method') || '').toLowerCase().trim(),
     action: form.getAttribute('action') || '',

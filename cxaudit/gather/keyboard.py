@@ -27,7 +27,18 @@ The ``keyboard`` snapshot field:
   stop it came back to.
 - ``confirm`` (only when the first pass saw a cycle): ``cycle`` (the stops),
   ``tab`` and ``shift_tab`` (where focus was after each further Tab and
-  Shift+Tab press, as in ``sequence``).
+  Shift+Tab press, as in ``sequence``), ``tab_ends`` and ``shift_tab_ends``
+  (where focus was once each of those presses was over: one entry a press,
+  so that focus the page pulled back from the browser during a press is told
+  from focus that stayed out); when focus stayed in the cycle after every
+  press, ``advice`` (present when the page says how to leave: visible
+  text such as "Press Ctrl+M to exit", or text a help control inside the
+  cycle shows when Enter is pressed on it): its ``text``, the ``keys`` as
+  pressed (``Control+m``), ``via`` (``text`` or ``help control``), ``after``
+  (where focus was after pressing them, as in ``sequence``) and ``left``
+  (focus left the cycle). Pressing the advised keys and the help control is
+  the one thing the walk does that a page may not undo (the help it shows
+  stays shown).
 - ``unreached``: focusable elements (as counted for ``expected``) focus never
   reached.
 - ``stops``: each element focus reached, once: ``selector``, ``tag``,
@@ -58,7 +69,7 @@ import asyncio
 import re
 from typing import TYPE_CHECKING, Any
 
-from cxaudit.checks.focus_order import trap_cycle
+from cxaudit.checks.focus_order import kept_in, trap_cycle
 from cxaudit.gather.dom import page_function
 from cxaudit.gather.session import forget_session, page_session
 from cxaudit.gather.snapshot import SnapshotOptions, gatherer
@@ -345,6 +356,97 @@ return {stops, has_main: !!main, content_heading: heading, words_before_stops: w
 )
 
 
+#: Where the page tells a keyboard user how to leave a trap (WCAG G21, ACT
+#: ebe86a): visible text, and help controls inside the trap that show it.
+ADVICE_JS = page_function(
+    r"""
+const st = window.__cxauditKeys;
+if (!st) return null;
+const {cycle} = arg;
+const ADVICE = /\b(?:press|use|hit|type|push)\s+(?:the\s+)?((?:(?:ctrl|control|alt|option|shift|meta|cmd|command)\s*[+-]\s*)*(?:escape|esc|enter|f\d{1,2}|[a-z0-9])(?![\w+-]))/i;
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+  const parent = t.parentElement;
+  if (!parent || parent.closest('script, style, noscript, template, [aria-hidden="true"]')) continue;
+  const found = ADVICE.exec(t.data);
+  if (found && cx.rendered(parent)) return {text: cx.text(parent.textContent, 120), combo: found[1]};
+}
+// A help control inside the trap, whose activation stays on the page.
+const HELP = /\bhelp\b|\bhow to\b|\binstructions?\b|\bkeyboard shortcuts?\b/i;
+for (const i of cycle) {
+  const el = st.stops[i] && st.stops[i].el;
+  if (!el || !HELP.test(cx.name(el)[0] || '')) continue;
+  const href = el.localName === 'a' ? (el.getAttribute('href') || '').trim() : null;
+  if (href === null ? el.localName === 'button' || el.getAttribute('role') === 'button'
+                    : href === '' || href.startsWith('#') || /^javascript:/i.test(href)) {
+    return {control: i};
+  }
+}
+return {};
+""",
+)
+
+#: The names of modifier and named keys in advice, as Playwright presses them.
+_KEY_NAMES = {
+    "ctrl": "Control",
+    "control": "Control",
+    "alt": "Alt",
+    "option": "Alt",
+    "shift": "Shift",
+    "meta": "Meta",
+    "cmd": "Meta",
+    "command": "Meta",
+    "esc": "Escape",
+    "escape": "Escape",
+    "enter": "Enter",
+}
+
+
+def advised_keys(combo: str) -> str:
+    """The keys a page's advice names ("Ctrl+M", "ctrl - m", "Esc"), as Playwright presses them."""
+    parts = [p.strip().lower() for p in re.split(r"\s*[+-]\s*", combo.strip()) if p.strip()]
+    keys = [_KEY_NAMES.get(p, p.upper() if re.fullmatch(r"f\d{1,2}", p) else p) for p in parts]
+    return "+".join(keys)
+
+
+async def _read_focus(page: Page) -> list[int]:
+    read = await page.evaluate(STEP_JS)
+    if read is None:
+        raise KeyboardWalkDisturbed(NAVIGATED)
+    return [int(i) for i in read]
+
+
+async def _follow_advice(
+    page: Page, cycle: list[int], session: CDPSession | None
+) -> dict[str, Any] | None:
+    """Press what the page advises to leave the trap; where focus went after it."""
+    found = await page.evaluate(ADVICE_JS, {"cycle": cycle})
+    via = "text"
+    if found and "control" in found:
+        # Tab round the cycle to the help control, as a user does, and press Enter on it.
+        for _ in range(len(cycle) + 1):
+            if (await _press(page, "Tab", session))[-1] == found["control"]:
+                await page.keyboard.press("Enter")
+                await _read_focus(page)
+                found = await page.evaluate(ADVICE_JS, {"cycle": []})
+                via = "help control"
+                break
+        else:
+            found = None
+    if not found or "combo" not in found:
+        return None
+    keys = advised_keys(found["combo"])
+    await page.keyboard.press(keys)
+    after = await _read_focus(page)
+    return {
+        "text": found["text"],
+        "keys": keys,
+        "via": via,
+        "after": after,
+        "left": after[-1] == -1 or after[-1] not in cycle,
+    }
+
+
 NAVIGATED = "the page navigated or reloaded during the keyboard walk"
 #: What Playwright says when the page the walk reads has gone (a navigation, a reload).
 _LEFT_THE_PAGE = re.compile(r"context was destroyed|navigat|Target (page|closed)", re.I)
@@ -426,11 +528,19 @@ async def _press(page: Page, key: str, session: CDPSession | None = None) -> lis
 
 
 async def _presses(
-    page: Page, key: str, count: int, session: CDPSession | None = None
+    page: Page,
+    key: str,
+    count: int,
+    session: CDPSession | None = None,
+    ends: list[int] | None = None,
 ) -> list[int]:
+    """``count`` presses of ``key``; ``ends`` (when given) gets where focus was after each."""
     out: list[int] = []
     for _ in range(count):
-        out.extend(await _press(page, key, session))
+        read = await _press(page, key, session)
+        out.extend(read)
+        if ends is not None:
+            ends.append(read[-1])
     return out
 
 
@@ -460,11 +570,20 @@ async def walk_keyboard(page: Page, options: SnapshotOptions) -> dict[str, Any] 
         cycle = trap_cycle(sequence)
         if cycle is not None:
             # Once is no proof: go on round the cycle twice, then try the way back.
+            tab_ends: list[int] = []
+            back_ends: list[int] = []
             confirm = {
                 "cycle": cycle,
-                "tab": await _presses(page, "Tab", 2 * len(cycle) + 1, session),
-                "shift_tab": await _presses(page, "Shift+Tab", len(cycle) + 1, session),
+                "tab": await _presses(page, "Tab", 2 * len(cycle) + 1, session, tab_ends),
+                "shift_tab": await _presses(page, "Shift+Tab", len(cycle) + 1, session, back_ends),
+                "tab_ends": tab_ends,
+                "shift_tab_ends": back_ends,
             }
+            if kept_in(tab_ends, cycle) and kept_in(back_ends, cycle):
+                # Trapped: does the page say how to leave, and does that work?
+                advice = await _follow_advice(page, cycle, session)
+                if advice is not None:
+                    confirm["advice"] = advice
     finally:
         try:
             walked = await page.evaluate(FINISH_JS)

@@ -9,8 +9,11 @@ accessibility.axe_path) are relative to
 the file, so a run from a subfolder finds the same things.
 
 To add a setting: add a field (with a description: docs/config.md is
-generated from it) to :class:`Settings` or one of its sections, and, when it
-should be settable from the environment, a line to :data:`ENV_SETTINGS`.
+generated from it) to :class:`Settings` or one of its sections and, when the
+command line, the environment or pytest should set it, an
+:class:`~cxaudit.project.options.Option` in its ``Annotated`` metadata: the
+click option, the ``CXAUDIT_*`` variable and the pytest option are derived
+from it (:mod:`cxaudit.project.options`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -33,6 +36,7 @@ from cxaudit.errors import SpecError, SpecIssue, UsageError
 from cxaudit.gather.axe import AxeProfile
 from cxaudit.gather.screenshot import ScreenshotOptions
 from cxaudit.mail.settings import MailSettings
+from cxaudit.project.options import ENV_PREFIX, Option, Surface, env_overrides, name_of
 from cxaudit.spec.channels import BUILTIN_CHANNELS, Channel, NetworkProfile
 from cxaudit.spec.issues import pydantic_issues
 from cxaudit.spec.journey_file import Budgets, Severity, check_test_id_attribute
@@ -42,7 +46,6 @@ from cxaudit.spec.messages import Glossary
 from cxaudit.spec.yamlpos import Document, load_document, read_limited
 
 CONFIG_FILES = ("cxaudit.yaml", "cxaudit.yml")
-ENV_PREFIX = "CXAUDIT_"
 #: ``scheme://`` at the start of an address (http://, https://, file://...).
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -130,8 +133,12 @@ class ChannelConfig(_Section):
 
 
 class ReportConfig(_Section):
-    title: str = Field(default="Customer experience audit", description="Report heading.")
-    client: str | None = Field(default=None, description="Whose site it is, shown in the header.")
+    title: Annotated[str, Option("report-title", surfaces=("env",))] = Field(
+        default="Customer experience audit", description="Report heading."
+    )
+    client: Annotated[str | None, Option("report-client", surfaces=("env",))] = Field(
+        default=None, description="Whose site it is, shown in the header."
+    )
     logo: str | None = Field(
         default=None, description="Path of an image shown in the report header."
     )
@@ -185,7 +192,9 @@ class AccessibilityConfig(_Section):
 
 
 class ScreenshotConfig(_Section):
-    format: Literal["webp", "jpeg", "png"] = Field(
+    format: Annotated[
+        Literal["webp", "jpeg", "png"], Option("screenshot-format", surfaces=("env",))
+    ] = Field(
         default="webp",
         description="Image format of audit screenshots: webp is about half the size of jpeg.",
     )
@@ -236,15 +245,27 @@ class VisualConfig(_Section):
 
 
 class ThresholdConfig(_Section):
-    fail_under: float | None = Field(
-        default=None, ge=0, le=100, description="Minimum overall score."
-    )
+    fail_under: Annotated[
+        float | None,
+        Option(
+            "fail-under",
+            "Fail (exit 1) when the overall score is below SCORE, 0-100.",
+            group="gate",
+            metavar="SCORE",
+        ),
+    ] = Field(default=None, ge=0, le=100, description="Minimum overall score.")
     categories: dict[str, float] = Field(
         default_factory=dict, description="Minimum score per category."
     )
-    fail_on: Severity | None = Field(
-        default=None, description="Fail on any finding at or above this severity."
-    )
+    fail_on: Annotated[
+        Severity | None,
+        Option(
+            "fail-on",
+            "Fail (exit 1) on any finding at or above this severity.",
+            group="gate",
+            metavar="SEVERITY",
+        ),
+    ] = Field(default=None, description="Fail on any finding at or above this severity.")
     not_measured_fails: bool = Field(
         default=True, description="A check that could not measure fails a threshold."
     )
@@ -278,7 +299,15 @@ class AcceptConfig(_Section):
 class ThirdPartyConfig(_Section):
     """Requests to hosts outside the site under test (its base_url and allowed_origins)."""
 
-    block: bool = Field(
+    block: Annotated[
+        bool,
+        Option(
+            "block-third-party",
+            "Abort requests to hosts outside the site under test "
+            "(third_party.allow in the config lists exceptions).",
+            sets=True,
+        ),
+    ] = Field(
         default=False,
         description="Abort them (--block-third-party): the audit stays on the site under test.",
     )
@@ -291,8 +320,22 @@ class ThirdPartyConfig(_Section):
 class Settings(_Section):
     """Everything a run can be told; every field has a working default."""
 
-    base_url: str | None = Field(default=None, description="Site to audit (or --base-url).")
-    channels: list[str] = Field(
+    base_url: Annotated[
+        str | None,
+        Option(
+            "base-url", "Site to audit; relative goto steps join it.", group="site", metavar="URL"
+        ),
+    ] = Field(default=None, description="Site to audit (or --base-url).")
+    channels: Annotated[
+        list[str],
+        Option(
+            "channel",
+            "Channel to run on (repeatable; comma-separated in the environment): built in "
+            f"{', '.join(BUILTIN_CHANNELS)}, or one of channel_profiles.",
+            env="CHANNELS",
+            metavar="NAME",
+        ),
+    ] = Field(
         default_factory=lambda: ["desktop", "mobile"],
         min_length=1,
         description="Channels to run by default.",
@@ -304,30 +347,76 @@ class Settings(_Section):
     journeys: list[str] = Field(
         default_factory=lambda: ["journeys"], description="Where journeys are."
     )
-    output_dir: str = Field(default="reports", description="Where reports go (one folder per run).")
-    workers: int | None = Field(
+    output_dir: Annotated[str, Option("output-dir", surfaces=("env",), env="OUTPUT")] = Field(
+        default="reports", description="Where reports go (one folder per run)."
+    )
+    workers: Annotated[
+        int | None,
+        Option(
+            "workers",
+            "Journey runs at once, as contexts of one browser "
+            "(default: one per CPU core, at least 2, at most 8).",
+            surfaces=("cli", "env"),
+            short="-w",
+            metavar="N",
+        ),
+    ] = Field(
         default=None,
         ge=1,
         le=64,
         description="Journey runs at once, as contexts of one browser (default: one per CPU core, at least 2, at most 8).",
     )
-    timeout_ms: float = Field(
-        default=10_000, gt=0, le=3_600_000, description="How long a step may wait, in ms."
-    )
-    page_timeout_ms: float = Field(
+    timeout_ms: Annotated[
+        float,
+        Option(
+            "timeout",
+            "Milliseconds a step may wait for its element.",
+            env="TIMEOUT_MS",
+            metavar="MS",
+        ),
+    ] = Field(default=10_000, ge=100, le=3_600_000, description="How long a step may wait, in ms.")
+    page_timeout_ms: Annotated[
+        float, Option("page-timeout", surfaces=("env",), env="PAGE_TIMEOUT_MS")
+    ] = Field(
         default=90_000,
         ge=100,
         le=3_600_000,
         description="How long one call into a page (a script, a screenshot) may take, in ms; "
         "past it the page's script is taken as stuck and its journey ends in an error.",
     )
-    executable_path: str | None = Field(default=None, description="Chromium to use.")
-    headless: bool = Field(default=True, description="false shows the browser window.")
-    connect: str | None = Field(
+    executable_path: Annotated[
+        str | None, Option("executable-path", env="CHROMIUM", metavar="PATH")
+    ] = Field(default=None, description="Chromium to use.")
+    headless: Annotated[
+        bool,
+        Option(
+            "headed",
+            "Show the browser window.",
+            env="HEADLESS",
+            sets=False,
+            pytest_flag="--headed",
+            shared=True,
+        ),
+    ] = Field(default=True, description="false shows the browser window.")
+    connect: Annotated[
+        str | None,
+        Option(
+            "connect",
+            "Use a remote Playwright browser server instead of a local Chromium.",
+            metavar="WS_URL",
+        ),
+    ] = Field(
         default=None,
         description="A remote Playwright browser server (ws://...) to use instead of a local Chromium.",
     )
-    cdp: str | None = Field(
+    cdp: Annotated[
+        str | None,
+        Option(
+            "cdp",
+            "Use a Chromium reachable over the DevTools protocol, http:// or ws://.",
+            metavar="URL",
+        ),
+    ] = Field(
         default=None,
         description="A Chromium reachable over the DevTools protocol (http://host:port or ws://...) to use instead of a local one.",
     )
@@ -362,7 +451,15 @@ class Settings(_Section):
         description="How screenshots are compared with the baseline run's (--baseline): "
         "threshold, tolerance, and the elements masked in every screenshot.",
     )
-    retries: int = Field(
+    retries: Annotated[
+        int,
+        Option(
+            "retries",
+            "Extra tries for a page that failed to open transiently (dropped connection, "
+            "HTTP 503); steps that needed one are reported as flaky.",
+            metavar="N",
+        ),
+    ] = Field(
         default=1,
         ge=0,
         le=10,
@@ -381,9 +478,11 @@ class Settings(_Section):
     accept: list[AcceptConfig] = Field(
         default_factory=list, description="Known findings muted until an expiry date."
     )
-    mail: MailSettings = Field(
-        default_factory=MailSettings,
-        description="Where wait_for_email steps read mail (docs/email.md).",
+    mail: Annotated[MailSettings, Option("mailpit", surfaces=("env",), at=("mailpit", "url"))] = (
+        Field(
+            default_factory=MailSettings,
+            description="Where wait_for_email steps read mail (docs/email.md).",
+        )
     )
     test_id_attribute: str = Field(
         default="data-testid",
@@ -426,29 +525,6 @@ class Settings(_Section):
         return [*BUILTIN_CHANNELS, *(n for n in self.channel_profiles if n not in BUILTIN_CHANNELS)]
 
 
-#: Environment variables read (after the CXAUDIT_ prefix), and the setting
-#: each fills (dotted for a section).
-ENV_SETTINGS = {
-    "BASE_URL": "base_url",
-    "CHROMIUM": "executable_path",
-    "OUTPUT": "output_dir",
-    "WORKERS": "workers",
-    "TIMEOUT_MS": "timeout_ms",
-    "PAGE_TIMEOUT_MS": "page_timeout_ms",
-    "CHANNELS": "channels",
-    "HEADLESS": "headless",
-    "CONNECT": "connect",
-    "CDP": "cdp",
-    "FAIL_UNDER": "thresholds.fail_under",
-    "SCREENSHOT_FORMAT": "screenshots.format",
-    "REPORT_TITLE": "report.title",
-    "REPORT_CLIENT": "report.client",
-    "RETRIES": "retries",
-    "BLOCK_THIRD_PARTY": "third_party.block",
-    "MAILPIT": "mail.mailpit.url",
-}
-#: Settings that hold a list: comma-separated in the environment.
-_LIST_SETTINGS = {"channels", "journeys", "disable_checks"}
 #: Settings that are paths, relative to the config file they are written in.
 _PATH_SETTINGS = (("journeys",), ("output_dir",), ("report", "logo"), ("accessibility", "axe_path"))
 
@@ -499,29 +575,6 @@ def _read_file(path: Path) -> tuple[dict[str, Any], Document | None]:
     return data, doc
 
 
-def _from_env(environ: Mapping[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for suffix, key in ENV_SETTINGS.items():
-        value = environ.get(ENV_PREFIX + suffix)
-        if value:
-            parsed: Any = value
-            if key in _LIST_SETTINGS:
-                parsed = [v.strip() for v in value.split(",") if v.strip()]
-                if not parsed:
-                    continue  # "CXAUDIT_CHANNELS=," means nothing, not "no channels"
-            _set_dotted(out, key, parsed)
-    return out
-
-
-def _set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
-    *sections, last = key.split(".")
-    for section in sections:
-        current = data.get(section)
-        data[section] = current = dict(current) if isinstance(current, dict) else {}
-        data = current
-    data[last] = value
-
-
 def _merge(base: dict[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
     """``layer`` over ``base``; sections (mappings) merge key by key."""
     out = dict(base)
@@ -533,6 +586,21 @@ def _merge(base: dict[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def _layer(
+    base: dict[str, Any], layer: Mapping[str, Any], surface: Surface, fallback: str
+) -> dict[str, Any]:
+    """``layer`` merged over ``base``, validated: an error names the variable or option."""
+    merged = _merge(base, layer)
+    try:
+        Settings.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"] if not isinstance(p, int))
+        name = name_of(key, surface) or fallback or f"--{key.replace('_', '-')}"
+        raise UsageError(f"{name}: {first['msg'].removeprefix('Value error, ')}") from None
+    return merged
 
 
 def _relative_to(data: dict[str, Any], folder: Path, cwd: Path) -> dict[str, Any]:
@@ -586,23 +654,25 @@ def _check_channels(settings: Settings, doc: Document | None, source: str) -> li
 def load_settings(
     overrides: Mapping[str, Any] | None = None,
     *,
+    surface: Surface = "cli",
     config_path: Path | None = None,
     cwd: Path | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Merge the layers into one validated :class:`Settings`.
 
-    ``overrides`` are the command line's values; ``None`` values mean "not
-    given" and do not override. Each layer is checked on its own first, so
-    an error names its source: the file with line and column, the
-    environment variable, or the option.
+    The order is one for every surface: defaults < the config file < the
+    environment (``CXAUDIT_*``) < ``overrides``, the values of ``surface``'s
+    options (:func:`cxaudit.project.options.overrides_from` makes them; a
+    ``None`` value means "not given"). Each layer is checked on its own
+    first, so an error names its source: the file with line and column, the
+    environment variable, or the option as ``surface`` spells it.
     """
     cwd = cwd or Path.cwd()
     environ = os.environ if environ is None else environ
     path = config_path or find_config(cwd)
     data: dict[str, Any] = {}
     doc = None
-    shown = "settings"
     if path is not None:
         if not path.exists():  # a pipe or folder is refused when read, with its name
             raise SpecError([SpecIssue(str(path), 1, 1, "", "no such config file")])
@@ -618,27 +688,13 @@ def load_settings(
                 ) from None
             raise SpecError(pydantic_issues(doc, (), exc, Settings)) from None
         data = _relative_to(data, path.parent, cwd)
-    env = _from_env(environ)
-    merged = _merge(data, env)
-    try:
-        Settings.model_validate(merged)
-    except ValidationError as exc:
-        names = {v: ENV_PREFIX + k for k, v in ENV_SETTINGS.items()}
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"] if not isinstance(p, int))
-        name = names.get(key, "the environment")
-        raise UsageError(f"{name}: {first['msg'].removeprefix('Value error, ')}") from None
-    merged = _merge(merged, overrides or {})
-    try:
-        settings = Settings.model_validate(merged)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise UsageError(
-            f"--{key.replace('_', '-')}: {first['msg'].removeprefix('Value error, ')}"
-        ) from None
+    env = env_overrides(environ)
+    merged = _layer(data, env, "env", "the environment")
+    merged = _layer(merged, overrides or {}, surface, "")
+    settings = Settings.model_validate(merged)
+    channel_option = name_of("channels", surface)
     source = (
-        "--channel"
+        channel_option or "channels"
         if (overrides or {}).get("channels")
         else ENV_PREFIX + "CHANNELS"
         if "channels" in env

@@ -2,7 +2,10 @@
 
 Registered with the ``pytest11`` entry point as ``cxaudit`` (turn it off with
 ``-p no:cxaudit``). Thin: collection, options and fixtures here; running,
-checking, verdicts and reports in :mod:`cxaudit.pytest.suite`.
+checking, verdicts and reports in :mod:`cxaudit.pytest.suite`. The options
+are not written here: each is declared once with its setting
+(:mod:`cxaudit.project.options`), so ``--cx-timeout`` takes what
+``cxaudit run --timeout`` and ``CXAUDIT_TIMEOUT_MS`` take, in the same layers.
 
 What is collected: a ``.yaml``/``.yml`` file with a top-level ``journey:``
 key that lies under a journey directory (``--cx-journeys PATH``, else the
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from cxaudit.project.options import Surfaced
     from cxaudit.pytest.suite import Suite
     from cxaudit.results import JourneyRun
     from cxaudit.spec.channels import Channel
@@ -33,82 +37,42 @@ SESSION = pytest.StashKey[dict[str, str]]()
 REPORT = pytest.StashKey[str]()
 VERDICT = pytest.StashKey[tuple[str, ...]]()
 
-#: Options whose names users know from pytest-playwright; registered here only
-#: when pytest-playwright is not in use (it registers the same ones).
-_SHARED_OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("--headed", {"action": "store_true", "default": False, "help": "Show the browser window."}),
-    (
-        "--browser-channel",
-        {
-            "default": None,
-            "help": "Branded browser to launch instead of Chromium (chrome, msedge).",
-        },
-    ),
-    (
-        "--tracing",
-        {
-            "default": "off",
-            "choices": ["on", "off", "retain-on-failure"],
-            "help": "Record a Playwright trace of each journey run.",
-        },
-    ),
-)
+
+def _argparse_kwargs(spec: Surfaced) -> dict[str, Any]:
+    """How pytest's parser takes a declared option (:mod:`cxaudit.project.options`).
+
+    Ranges are checked when the settings are read, with this option's name
+    in the message, as for the command line and the environment.
+    """
+    env = f" (or {spec.env_name})" if spec.on("env") else ""
+    kwargs: dict[str, Any] = {"help": spec.help_text + env, "dest": spec.pytest_dest}
+    if spec.is_flag:
+        kwargs.update(action="store_true", default=False)
+        return kwargs
+    if spec.multiple:
+        kwargs.update(action="append", default=[])
+    else:
+        kwargs["default"] = spec.default if spec.key is None else None
+    if spec.choices:
+        kwargs["choices"] = list(spec.choices)
+    elif spec.kind in (int, float):
+        kwargs["type"] = spec.kind
+    if spec.option.metavar and not spec.choices:
+        kwargs["metavar"] = spec.option.metavar
+    return kwargs
+
+
+def _add(group: Any, spec: Surfaced) -> None:
+    group.addoption(spec.pytest_flag, **_argparse_kwargs(spec))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    from cxaudit.spec.journey_file import SEVERITIES
+    from cxaudit.project.options import options_on
 
     group = parser.getgroup("cxaudit", "cxaudit: customer-experience journeys")
-    group.addoption(
-        "--cx-journeys",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="Where journey files are (repeatable; default: the 'journeys' setting, journeys/).",
-    )
-    group.addoption(
-        "--cx-channel",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="Channel to run every journey on (repeatable; default: configured, desktop and mobile).",
-    )
-    group.addoption(
-        "--cx-base-url", metavar="URL", help="Site to audit; wins over the journeys' base_url."
-    )
-    group.addoption(
-        "--cx-output", metavar="DIR", help="Report directory (default: reports/<run-id>)."
-    )
-    group.addoption(
-        "--cx-fail-under",
-        type=float,
-        metavar="SCORE",
-        help="As cxaudit run --fail-under: a journey run, and the session, scoring under SCORE fail.",
-    )
-    group.addoption(
-        "--cx-fail-on",
-        choices=list(SEVERITIES),
-        metavar="SEVERITY",
-        help="As cxaudit run --fail-on: a finding at or above SEVERITY fails.",
-    )
-    group.addoption(
-        "--cx-baseline",
-        metavar="PATH",
-        help="As cxaudit run --baseline: results.json of an earlier run (or its folder) to compare with.",
-    )
-    group.addoption(
-        "--cx-fail-on-new",
-        action="store_true",
-        default=False,
-        help="As cxaudit run --fail-on-new: fail only on what got worse since --cx-baseline.",
-    )
-    group.addoption(
-        "--cx-tag",
-        action="append",
-        default=[],
-        metavar="TAG",
-        help="Only journeys and scenarios with this tag (repeatable: any of them).",
-    )
+    for spec in options_on("pytest"):
+        if not spec.option.shared:  # pytest-playwright's names: added once it is known absent
+            _add(group, spec)
 
 
 def _playwright_plugin_in_use(pluginmanager: pytest.PytestPluginManager) -> bool:
@@ -127,12 +91,15 @@ def pytest_load_initial_conftests(
     # and the command line is parsed afterwards: the place to know whether
     # pytest-playwright brings --headed, --browser-channel and --tracing.
     if not _playwright_plugin_in_use(early_config.pluginmanager):
+        from cxaudit.project.options import options_on
+
         group = parser.getgroup("cxaudit")
-        for name, kwargs in _SHARED_OPTIONS:
-            try:
-                group.addoption(name, **kwargs)
-            except ValueError:  # another plugin has it, with the same meaning
-                pass
+        for spec in options_on("pytest"):
+            if spec.option.shared:
+                try:
+                    _add(group, spec)
+                except ValueError:  # another plugin has it, with the same meaning
+                    pass
     return result
 
 
@@ -208,6 +175,17 @@ def pytest_configure_node(node: Any) -> None:
     node.workerinput["cxaudit_token"] = session["token"]
 
 
+def option_values(config: pytest.Config) -> dict[str, Any]:
+    """The declared options as this session's command line gives them, by ``dest``.
+
+    A shared option pytest-playwright owns is read under its name too
+    (``--headed``, ``--tracing``, ``--browser-channel``).
+    """
+    from cxaudit.project.options import options_on
+
+    return {spec.dest: config.getoption(spec.pytest_dest, None) for spec in options_on("pytest")}
+
+
 def get_suite(config: pytest.Config) -> Suite:
     """The session's :class:`Suite`, made on first use (a broken config raises here)."""
     if SUITE in config.stash:
@@ -218,19 +196,9 @@ def get_suite(config: pytest.Config) -> Suite:
     from cxaudit.pytest.suite import Suite, SuiteOptions
 
     session = config.stash[SESSION]
-    options = SuiteOptions(
-        invocation_dir=config.invocation_params.dir,
-        journeys=tuple(config.getoption("cx_journeys") or ()),
-        channels=tuple(config.getoption("cx_channel") or ()),
-        base_url=config.getoption("cx_base_url"),
-        output=config.getoption("cx_output"),
-        fail_under=config.getoption("cx_fail_under"),
-        fail_on=config.getoption("cx_fail_on"),
-        baseline=config.getoption("cx_baseline"),
-        fail_on_new=bool(config.getoption("cx_fail_on_new")),
-        headed=bool(config.getoption("headed", False)),
-        browser_channel=config.getoption("browser_channel", None),
-        tracing=config.getoption("tracing", "off") or "off",
+    options = SuiteOptions.from_values(
+        config.invocation_params.dir,
+        option_values(config),
         run_id=session["run_id"],
         token=session["token"],
     )
@@ -270,10 +238,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         # so the error shows up as their collection error.
         from cxaudit.pytest.suite import SuiteOptions
 
-        options = SuiteOptions(
-            invocation_dir=config.invocation_params.dir,
-            journeys=tuple(config.getoption("cx_journeys") or ()),
-        )
+        options = SuiteOptions.from_values(config.invocation_params.dir, option_values(config))
         roots = journey_roots(options, ["journeys"], None)
     if not collects(file_path, roots, _named_paths(config)):
         return None
@@ -355,7 +320,7 @@ class JourneyItem(pytest.Item):
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    tags = config.getoption("cx_tag") or []
+    tags = option_values(config)["tags"] or []
     if not tags:
         return
     wanted = {f"tag_{t}" for t in tags} | set(tags)  # YAML tags and Gherkin tags alike
@@ -429,6 +394,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     suite = config.stash.get(SUITE, None)
     terminalreporter.write_sep("-", "cxaudit")
+    for line in suite.gate.warnings() if suite is not None else ():
+        terminalreporter.write_line(f"cxaudit: warning: {line}", yellow=True)
     if suite is not None and suite.runs.runs:
         terminalreporter.write_line(f"{len(suite.runs.runs)} journey run(s) in this process")
     terminalreporter.write_line(f"report: {index}")

@@ -11,7 +11,7 @@ their runs as parts; the session that owns the report merges them with
 Nothing here re-implements the CLI: thresholds, the accept list, the
 baseline and the report's branding come from :mod:`cxaudit.run.pipeline`, the
 verdict (per journey item and for the whole session) from
-:func:`cxaudit.ci.thresholds.evaluate`, and the outputs are written by
+:class:`cxaudit.run.pipeline.Gate`, and the outputs are written by
 :func:`cxaudit.run.pipeline.publish`, as ``cxaudit run`` writes them. A journey
 run is checked together with the session's runs so far, so run-wide findings
 (price drift, hidden costs across journeys and channels) are in its findings
@@ -30,9 +30,10 @@ from typing import Any
 
 from cxaudit.analysis.analyse import AnalysisSettings, analyse
 from cxaudit.ci.baseline import Known
-from cxaudit.ci.thresholds import Thresholds, Verdict, evaluate
+from cxaudit.ci.thresholds import Thresholds, Verdict
 from cxaudit.errors import SpecError, SpecIssue
 from cxaudit.project.config import Settings, find_config, load_settings
+from cxaudit.project.options import overrides_from
 from cxaudit.pytest.live import BrowserHost, LiveJourney, SessionRuns
 from cxaudit.report import ReportOptions
 from cxaudit.results import (
@@ -44,7 +45,7 @@ from cxaudit.results import (
     read_results,
     write_results,
 )
-from cxaudit.run.pipeline import known_from, report_options, run_options, thresholds_from
+from cxaudit.run.pipeline import Gate, gate_from, run_options
 from cxaudit.run.runner import RunOptions, new_run_id, now_iso, plan, screenshot_dir
 from cxaudit.spec.channels import Channel
 from cxaudit.spec.loader import JOURNEY_SUFFIXES, load_journey_file, parse_journey_data
@@ -74,22 +75,49 @@ def is_journey_file(path: Path) -> bool:
 
 @dataclass(frozen=True)
 class SuiteOptions:
-    """What the pytest command line says (``None``/empty: not given)."""
+    """What the pytest command line says (``None``/empty: not given).
+
+    ``settings`` holds the values of the options that fill settings, by
+    their ``dest`` (:mod:`cxaudit.project.options`): they go through
+    :func:`~cxaudit.project.options.overrides_from` into the settings, over
+    the config file and the environment, as the command line's do. The
+    fields are the options of a run that are not settings.
+    """
 
     invocation_dir: Path
+    settings: Mapping[str, Any] = field(default_factory=dict)
     journeys: tuple[str, ...] = ()
-    channels: tuple[str, ...] = ()
-    base_url: str | None = None
     output: str | None = None
-    fail_under: float | None = None
-    fail_on: str | None = None
     baseline: str | None = None
     fail_on_new: bool = False
-    headed: bool = False
+    tags: tuple[str, ...] = ()
     browser_channel: str | None = None
     tracing: str = "off"
     run_id: str = ""
     token: str = ""
+
+    @classmethod
+    def from_values(
+        cls, invocation_dir: Path, values: Mapping[str, Any], **extra: Any
+    ) -> SuiteOptions:
+        """Options from pytest's parsed values (keyed by ``dest``)."""
+        return cls(
+            invocation_dir=invocation_dir,
+            settings=dict(values),
+            journeys=tuple(values.get("journeys") or ()),
+            output=values.get("output"),
+            baseline=values.get("baseline"),
+            fail_on_new=bool(values.get("fail_on_new")),
+            tags=tuple(values.get("tags") or ()),
+            browser_channel=values.get("browser_channel"),
+            tracing=values.get("tracing") or "off",
+            **extra,
+        )
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """``--cx-channel``: the channels every journey runs on, when given."""
+        return tuple(self.settings.get("channel") or ())
 
 
 def new_token() -> str:
@@ -114,10 +142,8 @@ class Suite:
     settings: Settings
     config_file: Path | None = None
     runs: SessionRuns = field(init=False)
-    #: What the CLI's ``--fail-under/--fail-on/--fail-on-new`` and config say.
-    thresholds: Thresholds = field(init=False)
-    #: The accept list and the baseline run (``--cx-baseline``).
-    known: Known = field(init=False)
+    #: The thresholds, the accept list and baseline, the report options: the CLI's.
+    gate: Gate = field(init=False)
     _host: BrowserHost | None = field(default=None, init=False)
     #: Run-wide findings that concern a journey run, by (key, started_at).
     _run_wide: dict[tuple[str, str], tuple[Finding, ...]] = field(default_factory=dict, init=False)
@@ -129,26 +155,28 @@ class Suite:
             base_url=self.settings.base_url or "",
             axe_version=self.settings.accessibility.profile().engine.version,
         )
-        options = self.options
-        baseline = _absolute(options.invocation_dir, options.baseline) if options.baseline else None
-        self.thresholds = thresholds_from(
+        self.gate = gate_from(
             self.settings,
-            fail_under=options.fail_under,
-            fail_on=options.fail_on,
-            fail_on_new=options.fail_on_new,
-            baseline=options.baseline,
+            cwd=self.options.invocation_dir,
+            baseline=self.options.baseline,
+            fail_on_new=self.options.fail_on_new,
+            surface="pytest",
         )
-        self.known = known_from(self.settings, baseline, options.baseline or "")
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self.gate.thresholds
+
+    @property
+    def known(self) -> Known:
+        """The accept list and the baseline run (``--cx-baseline``)."""
+        return self.gate.known
 
     @classmethod
     def from_options(cls, options: SuiteOptions) -> Suite:
         """Load the settings for ``options``; a broken config file raises :class:`SpecError`."""
-        overrides: dict[str, Any] = {
-            "base_url": options.base_url,
-            "channels": list(options.channels) or None,
-            "headless": False if options.headed else None,
-        }
-        settings = load_settings(overrides, cwd=options.invocation_dir)
+        overrides = overrides_from(options.settings, "pytest")
+        settings = load_settings(overrides, surface="pytest", cwd=options.invocation_dir)
         return cls(options, settings, find_config(options.invocation_dir))
 
     # -- where things are -----------------------------------------------------
@@ -310,7 +338,7 @@ class Suite:
         known = self.known
         if known.baseline is not None:
             known = Known(known.accept, _run_view(known.baseline, run), known.baseline_source)
-        return evaluate(known.apply(view), self.thresholds)
+        return self.gate.verdict(known.apply(view))
 
     def reasons(self, run: JourneyRun) -> list[str]:
         """Why ``run`` fails its test; empty when it passes."""
@@ -345,7 +373,7 @@ class Suite:
         return path
 
     def report_options(self) -> ReportOptions:
-        return report_options(self.settings, self.thresholds, self.options.invocation_dir)
+        return self.gate.report
 
     def write_report(self) -> RunResult | None:
         """Merge this session's runs and its workers' parts; write every output.
@@ -373,7 +401,7 @@ class Suite:
 
     def session_verdict(self, result: RunResult) -> Verdict:
         """The verdict of ``cxaudit run`` on the session's whole result."""
-        return evaluate(result, self.thresholds)
+        return self.gate.verdict(result)
 
 
 def _concerns(finding: Finding, run: JourneyRun) -> bool:

@@ -1,26 +1,30 @@
 """Run, analyse, write: the audit as the CLI and the pytest plugin both use it.
 
-One gate and one output path for both: :func:`thresholds_from` (command line
-over config), :func:`known_from` (accept list, baseline), :func:`report_options`
-(branding and the thresholds the JUnit file and summary carry) and
-:func:`publish` (mute, compare, write). ``cxaudit run`` and a pytest session
-call the same functions, so their results.json, report and verdict agree.
+One gate and one output path for both: :func:`gate_from` (the thresholds of
+the settings, whose layers already hold the command line's or pytest's
+options; the accept list and baseline, :func:`known_from`; the report's
+branding, :func:`report_options`) and :func:`publish` (mute, compare, write).
+``cxaudit run``, ``report``, ``merge`` and a pytest session (items and BDD
+scenarios alike) call the same functions, so their results.json, report and
+verdict agree.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxaudit.analysis.analyse import AnalysisSettings, analyse
-from cxaudit.ci.baseline import AcceptEntry, Known
+from cxaudit.ci.baseline import AcceptEntry, Known, expired_entries
 from cxaudit.ci.shard import Shard
-from cxaudit.ci.thresholds import Thresholds
+from cxaudit.ci.thresholds import Thresholds, Verdict, evaluate
 from cxaudit.errors import UsageError
 from cxaudit.mail.session import configure as configure_mail
+from cxaudit.project.options import Surface, option_name
 from cxaudit.report import ReportOptions, write_report
 from cxaudit.results import RunResult, read_results, write_results
 from cxaudit.run.browser import BrowserOptions
@@ -78,26 +82,78 @@ def run_options(
 def thresholds_from(
     settings: Settings,
     *,
-    fail_under: float | None = None,
-    fail_on: str | None = None,
     fail_on_new: bool = False,
     baseline: str | None = None,
+    surface: Surface = "cli",
 ) -> Thresholds:
-    """Thresholds from the command line (or pytest options) over the config's ``thresholds:``."""
+    """The config's ``thresholds:`` (options already in ``settings``), and ``--fail-on-new``."""
     if fail_on_new and not baseline:
-        raise UsageError("--fail-on-new needs --baseline PATH (the results.json to compare with)")
+        raise UsageError(
+            f"{option_name('fail_on_new', surface)} needs {option_name('baseline', surface)} "
+            "PATH (the results.json to compare with)"
+        )
     config = settings.thresholds
     try:
         return Thresholds(
-            fail_under=fail_under if fail_under is not None else config.fail_under,
+            fail_under=config.fail_under,
             categories=dict(config.categories),
-            fail_on=fail_on or config.fail_on,
+            fail_on=config.fail_on,
             fail_on_new=fail_on_new,
             not_measured_fails=config.not_measured_fails,
             inconclusive_fails=config.inconclusive_fails,
         )
     except ValueError as exc:
         raise UsageError(f"thresholds: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What a run is judged by and how its outputs present it, on every surface.
+
+    ``cxaudit run``, ``report`` and ``merge``, a pytest session, its journey
+    items and its BDD scenarios all take theirs from :func:`gate_from`, so a
+    run gets the same verdict wherever it is judged.
+    """
+
+    thresholds: Thresholds
+    #: The accept list and the baseline run.
+    known: Known
+    #: The report's branding and the thresholds its JUnit file and summary carry.
+    report: ReportOptions
+
+    def expired(self, today: date | None = None) -> list[AcceptEntry]:
+        """Accept entries past their date: their findings count again (worth a warning)."""
+        return expired_entries(self.known.accept, today or date.today())
+
+    def warnings(self, today: date | None = None) -> list[str]:
+        """What the user should hear before the verdict: accept entries that expired."""
+        return [
+            f"accept entry {entry.label!r} expired on {entry.expires} ({entry.reason}); "
+            "its findings count again"
+            for entry in self.expired(today)
+        ]
+
+    def verdict(self, result: RunResult) -> Verdict:
+        return evaluate(result, self.thresholds)
+
+
+def gate_from(
+    settings: Settings,
+    *,
+    cwd: Path,
+    baseline: str | None = None,
+    fail_on_new: bool = False,
+    surface: Surface = "cli",
+) -> Gate:
+    """The thresholds, accept list, baseline (relative to ``cwd``) and report options of a run."""
+    thresholds = thresholds_from(
+        settings, fail_on_new=fail_on_new, baseline=baseline, surface=surface
+    )
+    path = Path(baseline) if baseline else None
+    if path is not None and not path.is_absolute():
+        path = cwd / path
+    known = known_from(settings, path, baseline or "")
+    return Gate(thresholds, known, report_options(settings, thresholds, cwd))
 
 
 def accept_entries(settings: Settings) -> tuple[AcceptEntry, ...]:

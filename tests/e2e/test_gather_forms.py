@@ -18,6 +18,8 @@ def pages() -> list[dict[str, Any]]:
         [
             Visit("forms.html", "desktop", ("forms",)),
             Visit("forms-purpose.html", "desktop", ("forms",)),
+            Visit("forms-errors.html", "desktop", ("forms",)),
+            Visit("forms-autocomplete.html", "desktop", ("forms",)),
         ]
     )
 
@@ -98,6 +100,8 @@ def test_error_messages_are_found_beside_the_field_and_tied_or_not(
         "text": "Enter your email",
         "in_group": True,
         "tied": False,
+        "after": False,
+        "aria_hidden": False,
     }
     assert shown["aria_invalid"] == ""
     tied = by_selector(fields, "#c-city")
@@ -127,3 +131,44 @@ def test_purpose_by_autocomplete_and_errors_tied_without_aria_invalid(
     assert (city["error"]["tied"], city["aria_invalid"]) == (True, "")
     result = verdict("error-association", forms=forms)
     assert (result.status, selectors(result)) == (Status.FAIL, ["#p-zip"])
+
+
+def test_error_messages_as_act_36b590_tests_them(pages: list[dict[str, Any]]) -> None:
+    """After a failed submit: where each message is, who hears it, and what it says."""
+    forms = pages[2]["forms"]
+    fields = forms["fields"]
+    # A message right after its field, in a container the fields share, is the field's.
+    qty = by_selector(fields, "#qty")["error"]
+    assert (qty["selector"], qty["after"], qty["tied"]) == ("#qty-error", True, False)
+    assert by_selector(fields, "#gift")["error"]["aria_hidden"] is True
+    # Messages of a whole form: at its top, belonging to no one field.
+    errors = {f["selector"]: [e["selector"] for e in f["errors"]] for f in forms["forms"]}
+    assert errors == {
+        "#flat": [],
+        "#vague": ["#vague-error"],
+        "#twice": ["#twice-error"],
+        "#which": ["#which-error"],
+    }
+    assert by_selector(fields, "#d-street")["legend"] == "Delivery"
+    result = verdict("error-association", forms=forms)
+    assert result.status == Status.FAIL
+    problems = {e.selector: e.values["problem"] for e in result.evidence}
+    assert set(problems) == {"#qty", "#gift", "#years", "#vague-error", "#twice-error"}
+    assert "not referenced by aria-describedby" in problems["#qty"]
+    assert "hidden from screen readers" in problems["#gift"]
+    assert "does not say what is wrong" in problems["#years"]
+    assert "names none of the form's fields" in problems["#vague-error"]
+    assert "'street' is the label of 2 fields" in problems["#twice-error"]
+
+
+def test_autocomplete_values_out_of_the_standards_order_identify_nothing(
+    pages: list[dict[str, Any]],
+) -> None:
+    # ACT 73f2c2: section-*, then shipping/billing, then home/work/mobile... only
+    # before a telephone or email field, the field name, then webauthn.
+    forms = pages[3]["forms"]
+    result = verdict("input-type", forms=forms)
+    assert result.status == Status.FAIL
+    assert selectors(result) == ["#order-email", "#back-phone", "#zip"]
+    problems = {e.selector: " ".join(e.values["problems"]) for e in result.evidence}
+    assert "autocomplete 'work shipping email' is not a valid value" in problems["#order-email"]

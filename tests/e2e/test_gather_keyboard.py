@@ -81,6 +81,10 @@ VISITS = {
     **{f"links-{n}": Visit("kb-links.html", gatherers=("keyboard",)) for n in range(REPEATS)},
     **{f"form-{n}": Visit("kb-form.html", gatherers=("keyboard",)) for n in range(REPEATS)},
     "blur-trap": Visit("kb-blur-trap.html", gatherers=("keyboard",)),
+    "trap-advice": Visit("kb-trap-advice.html", gatherers=("keyboard",)),
+    "trap-advice-broken": Visit("kb-trap-advice-broken.html", gatherers=("keyboard",)),
+    "trap-help": Visit("kb-trap-help.html", gatherers=("keyboard",)),
+    "trap-pullback": Visit("kb-trap-pullback.html", gatherers=("keyboard",)),
     "combo": Visit("kb-combo.html", gatherers=("keyboard",)),
     "script-focus": Visit("kb-script-focus.html", gatherers=("keyboard",)),
     "skip-div": Visit("kb-skip-div.html", gatherers=("keyboard",)),
@@ -228,6 +232,44 @@ def test_a_trap_built_with_a_blur_handler_is_found(walks: dict[str, dict[str, An
     result = verdict("keyboard-trap", keyboard)
     assert result.status == Status.FAIL
     assert [e.selector for e in result.evidence] == ["#sticky"]
+
+
+def test_a_trap_whose_page_says_how_to_leave_it_passes_when_that_works(
+    walks: dict[str, dict[str, Any]],
+) -> None:
+    # ACT ebe86a: help text on the page, or shown by a help control inside the
+    # trap, and the keys it names let focus go.
+    for name, via, keys in (
+        ("trap-advice", "text", "Control+q"),
+        ("trap-help", "help control", "Escape"),
+    ):
+        confirm = walks[name]["keyboard"]["confirm"]
+        assert confirm["advice"]["via"] == via and confirm["advice"]["keys"] == keys, name
+        assert confirm["advice"]["left"] is True, name
+        result = verdict("keyboard-trap", walks[name]["keyboard"])
+        assert result.status == Status.PASS, (name, result.message)
+        assert "says how to leave" in result.message
+    # The same advice where the keys do nothing: still a trap, and it says so.
+    broken = walks["trap-advice-broken"]["keyboard"]
+    assert broken["confirm"]["advice"]["left"] is False
+    result = verdict("keyboard-trap", broken)
+    assert result.status == Status.FAIL
+    assert "Use Ctrl+Q to leave the slideshow." in result.message
+    assert [e.selector for e in result.evidence] == ["#prev", "#next"]
+
+
+def test_focus_pulled_back_from_the_browser_is_still_trapped(
+    walks: dict[str, dict[str, Any]],
+) -> None:
+    # ACT a1b64e failed 2: Shift+Tab sends focus to the browser for a moment,
+    # the page takes it back; the third button is never reached.
+    keyboard = walks["trap-pullback"]["keyboard"]
+    assert keyboard["confirm"]["cycle"] == [0, 1] and keyboard["unreached"] == 1
+    assert -1 in keyboard["confirm"]["shift_tab"]
+    assert "advice" not in keyboard["confirm"]
+    result = verdict("keyboard-trap", keyboard)
+    assert result.status == Status.FAIL
+    assert [e.selector for e in result.evidence] == ["#one", "#two"]
 
 
 def test_a_combobox_that_opens_on_focus_is_tabbed_through(

@@ -71,10 +71,13 @@ def test_doctor_says_which_axe_core_a_run_here_injects(
     from click.testing import CliRunner
 
     import cxaudit.cli.main
+    import cxaudit.cli.tools
     from cxaudit.gather.axe import VENDORED_SCRIPT
     from cxaudit.gather.vendor_axe import VERSION
 
-    monkeypatch.setattr(cxaudit.cli.main, "browser_candidates", lambda path: [])  # no browser asked
+    monkeypatch.setattr(
+        cxaudit.cli.tools, "browser_candidates", lambda path: []
+    )  # no browser asked
     monkeypatch.chdir(tmp_path)
     vendored = CliRunner().invoke(cxaudit.cli.main.main, ["doctor"]).output.splitlines()[1]
     assert vendored == f"axe-core {VERSION} (vendored: {VENDORED_SCRIPT})"

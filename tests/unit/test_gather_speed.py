@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from cxaudit.gather.keyboard import key_events
+from cxaudit.gather.keyboard import advised_keys, key_events
 from cxaudit.gather.recorder import CHANGED_QUIET_MS, PageRecorder
 from cxaudit.gather.screenshot import ScreenshotOptions, encode, written
 
@@ -90,6 +90,15 @@ def test_the_key_events_of_a_press_are_those_playwright_sends() -> None:
     assert back[0]["code"] == "ShiftLeft" and back[0]["location"] == 1
     with pytest.raises(ValueError, match="does not press"):
         key_events("Control+Tab")
+
+
+def test_the_keys_a_page_advises_are_pressed_as_named() -> None:
+    # "Press Ctrl+M to exit" (ACT ebe86a) and the other ways pages write keys.
+    assert advised_keys("Ctrl+M") == "Control+m"
+    assert advised_keys("ctrl - m") == "Control+m"
+    assert advised_keys("Esc") == "Escape"
+    assert advised_keys("Alt+Shift+F2") == "Alt+Shift+F2"
+    assert advised_keys("Cmd+Q") == "Meta+q"
 
 
 def _png(width: int = 320, height: int = 200) -> bytes:

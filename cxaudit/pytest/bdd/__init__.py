@@ -14,6 +14,7 @@ the same report as the YAML journeys.
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -107,6 +108,15 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, step: Any, exception: 
         else type(exception).__name__
     )
     request.node.stash[_FAILED] = f"{step.keyword} {step.name}: {text}"
+
+
+def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    """A scenario whose steps passed is judged as a journey item is (the same gate)."""
+    if sys.exc_info()[1] is not None or request.node.stash.get(_FAILED, ""):
+        return  # a step failed: that is the scenario's failure (the run is kept at teardown)
+    current = request.node.stash.get(_CURRENT, None)
+    if current is not None and not current.failure:
+        current.judge()
 
 
 def _step_function(phrase: Phrase) -> Callable[..., None]:

@@ -240,6 +240,14 @@ class Scenario:
 
     # -- the end ----------------------------------------------------------------
 
+    def judge(self) -> None:
+        """End a scenario whose steps all passed as a journey item ends: the thresholds
+        (``--cx-fail-under``, ``--cx-fail-on``, ``accept:``...) on its run, by the
+        suite's one gate; :class:`JourneyFailed` says why it fails."""
+        run = self.finish()
+        if run is not None:
+            self.suite.check(run, where=f"{self.file}:{self.line}")
+
     def finish(self, failed: str = "") -> JourneyRun | None:
         """Close the page and keep the run for the report (``None`` when nothing ran)."""
         if self.journey is None:

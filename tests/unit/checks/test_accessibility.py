@@ -245,6 +245,43 @@ def test_a_trap_is_reported_only_when_the_walk_confirmed_it() -> None:
     assert only(run_check("keyboard-trap", "kb-trap-desktop", left)).status == Status.PASS
 
 
+def test_focus_taken_back_from_the_browser_within_a_press_is_still_trapped() -> None:
+    # ACT a1b64e: Shift+Tab sends focus to the browser, the page's blur handler
+    # takes it back before the press is over. Where each press ended says so.
+    def pulled_back(snapshot: dict[str, Any]) -> None:
+        confirm = snapshot["keyboard"]["confirm"]
+        confirm["shift_tab"] = [1, -1, 2, 1]
+        confirm["tab_ends"] = [2, 1, 2, 1, 2]
+        confirm["shift_tab_ends"] = [1, 2, 1]
+
+    assert only(run_check("keyboard-trap", "kb-trap-desktop", pulled_back)).status == Status.FAIL
+
+    def stayed_out(snapshot: dict[str, Any]) -> None:
+        pulled_back(snapshot)
+        snapshot["keyboard"]["confirm"]["shift_tab_ends"] = [1, -1, 1]  # one press ended outside
+
+    assert only(run_check("keyboard-trap", "kb-trap-desktop", stayed_out)).status == Status.PASS
+
+
+def test_a_trap_with_working_advice_to_leave_passes_and_broken_advice_fails() -> None:
+    def advised(left: bool):
+        def change(snapshot: dict[str, Any]) -> None:
+            snapshot["keyboard"]["confirm"]["advice"] = {
+                "text": "Press Ctrl+M to exit",
+                "keys": "Control+m",
+                "via": "text",
+                "after": [3] if left else [1],
+                "left": left,
+            }
+
+        return change
+
+    result = only(run_check("keyboard-trap", "kb-trap-desktop", advised(True)))
+    assert result.status == Status.PASS and "Press Ctrl+M to exit" in result.message
+    result = only(run_check("keyboard-trap", "kb-trap-desktop", advised(False)))
+    assert result.status == Status.FAIL and "which does not let focus go" in result.message
+
+
 def test_focus_going_round_the_whole_page_is_no_trap() -> None:
     # The wrap from the last element to the first, read without seeing focus leave.
     def wrapped(snapshot: dict[str, Any]) -> None:
@@ -384,3 +421,33 @@ def test_content_before_the_first_tab_stop_needs_nothing_to_skip() -> None:
     assert words(40, main=True).message == (
         "7 Tab stops come before the main content and there is no skip link"
     )
+
+
+def test_what_an_error_message_says_is_read_for_its_cause() -> None:
+    from cxaudit.artifacts import FormError, FormField
+    from cxaudit.checks.accessibility import form_error_problem, vague_message
+
+    def said(text: str, **more: Any) -> str | None:
+        return form_error_problem(FormError(text=text, **more), names)
+
+    age = FormField(label="Age (years)", id="age")
+    # ACT 36b590 failed 2 and passed 1.
+    assert vague_message("Invalid value for age.", [age])
+    assert not vague_message("Invalid value for age. Age must be at least 1.", [age])
+    assert not vague_message(
+        "Enter your full name.", [FormField(label="Full name Enter your full name.")]
+    )
+    assert not vague_message("Ungültiges Alter.", [age])  # only English is read
+    names = [
+        FormField(label="Name", legend="Shipping"),
+        FormField(label="Name", legend="Billing"),
+        FormField(label="Address", legend="Shipping"),
+    ]
+    # ACT 36b590 failed 5, failed 1 and passed 2.
+    assert "label of 2 fields" in str(said("Please fill Name."))
+    assert said("Please fill the billing name.") is None
+    assert "names none" in str(said("Please fill the field correctly."))
+    assert said("Address cannot be empty.") is None
+    assert "hidden" in str(said("x", aria_hidden=True))
+    linked = FormError(text="Please fill the field correctly.", links=["n1"])
+    assert "does not say" in str(form_error_problem(linked, [FormField(label="Name", id="n1")]))

@@ -8,9 +8,9 @@ from cxaudit.analysis.analyse import analyse
 from cxaudit.analysis.stats import judge, noise_band, summarise
 from cxaudit.ci.thresholds import Thresholds, is_inconclusive
 from cxaudit.ci.thresholds import evaluate as verdict_of
-from cxaudit.cli.main import _thresholds
 from cxaudit.project.config import Settings
 from cxaudit.results import Repetition, StepMetrics, Timing
+from cxaudit.run.pipeline import thresholds_from
 from tests.unit.checks.builders import evaluate, page, result_of, run, statuses, step
 
 
@@ -139,8 +139,8 @@ def test_inconclusive_fails_when_the_setting_asks() -> None:
         "(thresholds.inconclusive_fails is set)",
     )
     settings = Settings.model_validate({"thresholds": {"inconclusive_fails": True}})
-    assert _thresholds(settings, None, None, False, None).inconclusive_fails is True
-    assert _thresholds(Settings(), None, None, False, None).inconclusive_fails is False
+    assert thresholds_from(settings).inconclusive_fails is True
+    assert thresholds_from(Settings()).inconclusive_fails is False
 
 
 def test_each_step_keeps_its_own_inconclusive_score_curve_result() -> None:

@@ -160,6 +160,30 @@ def test_field_purposes_come_from_the_most_precise_hint() -> None:
     assert autocomplete_token("") == ""
 
 
+def test_autocomplete_tokens_in_the_standards_order() -> None:
+    # The passed and failed examples of ACT 73f2c2.
+    for value, token in (
+        ("username", "username"),
+        ("Street-Address", "street-address"),
+        ("work email", "email"),
+        ("section-partner email", "email"),
+        ("section-primary billing address-line1", "address-line1"),
+        ("section-primary shipping work email", "email"),
+        ("current-password webauthn", "current-password"),
+        ("badname", ""),
+        ("work photo", ""),
+        ("work shipping email", ""),
+        ("work,email", ""),
+        ("shipping", ""),
+        ("address-line1 address-line2", ""),
+        ("work", ""),
+        ("current-password webauthn invalid", ""),
+        ("email invalid", ""),
+        ("off", ""),
+    ):
+        assert autocomplete_token(value) == token, value
+
+
 def test_forms_that_never_say_what_is_required() -> None:
     flawed = only(run_check("required-marked", "shop-flawed-checkout-desktop"))
     assert flawed.status == Status.FAIL

@@ -115,14 +115,14 @@ def test_run_strict_stops_on_warnings_before_the_browser(tmp_path: Path) -> None
 
 
 def test_tags_pick_journeys() -> None:
-    from cxaudit.cli.main import _with_tags
+    from cxaudit.cli.run import with_tags
     from cxaudit.spec.loader import load_all
 
     journeys = load_all([ROOT / "journeys"]).journeys
-    assert {j.name for j in _with_tags(journeys, ("smoke",))} == {
+    assert {j.name for j in with_tags(journeys, ("smoke",))} == {
         "Shopper finds and compares trail shoes",
         "Guest buys trail shoes",
     }
-    assert [j.name for j in _with_tags(journeys, ("post-purchase", "nope"))] == [
+    assert [j.name for j in with_tags(journeys, ("post-purchase", "nope"))] == [
         "Customer tracks an order and contacts support"
     ]
