@@ -39,7 +39,14 @@ from cxaudit.sanitize import valid_model, valid_value
 from cxaudit.spec.messages import MessageRules, parse_rules
 from cxaudit.spec.yamlpos import NotRegularFile, read_limited
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "2.0"
+#: The major versions this cxaudit reads. 2.0 writes the journey and channel of a
+#: journey run's outcomes and findings once, on the run (1.x repeated them on
+#: each); reading puts them back, so a 1.x file reads as it always did.
+READ_MAJORS = ("1", "2")
+#: What every outcome and finding of a journey run shares with the run itself.
+RUN_KEYS = ("journey", "channel")
+RUN_LISTS = ("outcomes", "findings")
 
 StepStatus = Literal["passed", "failed", "skipped", "error"]
 RunStatus = Literal["passed", "failed", "error"]
@@ -769,6 +776,33 @@ def _split_evidence(data: dict[str, Any]) -> dict[str, Any]:
     return evidence
 
 
+def _fold_run_keys(data: dict[str, Any]) -> None:
+    """Drop from each run's outcomes and findings the :data:`RUN_KEYS` they share with the run.
+
+    A run's outcomes are most of a results file, and each named its run's
+    journey and channel again (a sixth of the file on the demo suite).
+    """
+    for run in data.get("runs") or []:
+        for name in RUN_LISTS:
+            for item in run.get(name) or []:
+                for key in RUN_KEYS:
+                    if key in item and item[key] == run.get(key):
+                        del item[key]
+
+
+def _unfold_run_keys(raw: dict[str, Any]) -> None:
+    """Give each run's outcomes and findings the :data:`RUN_KEYS` the writer left on the run."""
+    for run in raw.get("runs") or []:
+        if not isinstance(run, dict):
+            continue  # the model's validation says what is wrong with it
+        for name in RUN_LISTS:
+            for item in run.get(name) or []:
+                if isinstance(item, dict):
+                    for key in RUN_KEYS:
+                        if key in run:
+                            item.setdefault(key, run[key])
+
+
 def _join_evidence(raw: dict[str, Any], evidence: dict[str, Any]) -> None:
     for r, run in enumerate(raw.get("runs") or []):
         for i, step in enumerate(run.get("steps") or []):
@@ -796,6 +830,7 @@ def write_results(result: RunResult, path: Path) -> None:
     """Write ``result`` atomically, its raw evidence beside it: a reader never sees
     a half-written file, and the evidence file is in place before the results name it."""
     data = json.loads(result.to_json())
+    _fold_run_keys(data)
     evidence = _split_evidence(data)
     if evidence:
         data[EVIDENCE_KEY] = evidence_name(path)
@@ -878,11 +913,13 @@ def _read_results(path: Path, need_evidence: bool) -> RunResult:
     if not isinstance(raw, dict) or "schema_version" not in raw:
         raise ResultsFileError(f"{path}: not a cxaudit results file (no schema_version)")
     major = str(raw["schema_version"]).split(".")[0]
-    if major != SCHEMA_VERSION.split(".")[0]:
+    if major not in READ_MAJORS:
         raise ResultsFileError(
             f"{path}: results schema {raw['schema_version']} is not supported by this "
-            f"cxaudit (reads {SCHEMA_VERSION}); re-run the audit or use a matching version"
+            f"cxaudit (reads {', '.join(m + '.x' for m in READ_MAJORS)}); re-run the audit "
+            "or use a matching version"
         )
+    _unfold_run_keys(raw)
     # The file's own key, not the model's: once joined, the result holds its evidence itself.
     evidence_file = raw.pop(EVIDENCE_KEY, "")
     if evidence_file:

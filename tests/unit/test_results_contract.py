@@ -99,7 +99,7 @@ def test_a_results_file_of_another_major_schema_says_why_it_is_not_read(tmp_path
     data["schema_version"] = "0.9"
     path = tmp_path / "results.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(ResultsFileError, match=r"schema 0\.9 is not supported.*reads 1\."):
+    with pytest.raises(ResultsFileError, match=r"schema 0\.9 is not supported.*reads 1\.x, 2\.x"):
         read_results(path)
 
 
@@ -120,6 +120,33 @@ def test_raw_evidence_goes_beside_the_results_and_comes_back(tmp_path: Path) -> 
     assert (tmp_path / "results.evidence.json.gz").is_file()
     back = read_results(path, need_evidence=True)
     assert back == result
+
+
+def test_a_runs_outcomes_and_findings_name_its_journey_and_channel_once(tmp_path: Path) -> None:
+    result = _recorded()
+    runs = [run for run in result.runs if run.outcomes and run.findings]
+    assert runs, "the recording has runs with outcomes and findings"
+    path = tmp_path / "results.json"
+    write_results(result, path)
+    written = json.loads(path.read_text(encoding="utf-8"))
+    for run in written["runs"]:
+        assert run["journey"] and run["channel"]
+        items = run["outcomes"] + run["findings"]
+        assert not any("journey" in item or "channel" in item for item in items)
+    back = read_results(path)
+    assert back.runs == result.runs
+    assert {(o.journey, o.channel) for o in back.runs[0].outcomes} == {
+        (back.runs[0].journey, back.runs[0].channel)
+    }
+
+
+def test_a_schema_1_file_that_repeats_the_run_keys_reads_as_before(tmp_path: Path) -> None:
+    data = json.loads(OLD.read_text(encoding="utf-8"))
+    assert data["runs"][0]["outcomes"][0]["journey"] == data["runs"][0]["journey"]
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    back = read_results(path)
+    assert back.runs[0].outcomes[0].journey == data["runs"][0]["journey"]
 
 
 def test_without_its_evidence_file_a_result_still_renders_but_cannot_be_checked_again(
