@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cxaudit.demo import DemoShop
-from cxaudit.results import RunResult, read_results
+from cxaudit.results import SCHEMA_VERSION, RunResult, read_results
 from cxaudit.run.pipeline import run_audit
 from cxaudit.run.runner import RunOptions
 from cxaudit.spec import load_journeys
@@ -43,7 +43,7 @@ def test_results_file_is_the_contract(demo_run: tuple[RunResult, Path]) -> None:
     result, out = demo_run
     again = read_results(out / "results.json")
     assert again == result
-    assert again.schema_version.startswith("1.")
+    assert again.schema_version == SCHEMA_VERSION
     assert {c.name for c in again.channels} == {"desktop", "mobile"}
     mobile = next(c for c in again.channels if c.name == "mobile")
     assert mobile.is_mobile and mobile.viewport["width"] < 500
