@@ -740,6 +740,8 @@ UMASK = _umask()
 #: rest), and put back when the results are read. ``cxaudit report`` renders
 #: without it; ``cxaudit merge`` and ``--baseline`` re-read it.
 EVIDENCE_FIELDS = ("axe", "layout", "forms", "keyboard", "content", "visible_text")
+#: The same of a received email's drawings (:class:`EmailRendering`).
+EMAIL_EVIDENCE_FIELDS = ("axe", "layout")
 #: The key of results.json that names its evidence file (absent when there is none).
 EVIDENCE_KEY = "evidence_file"
 #: Decompressed size an evidence file may have (a 200-run suite holds about 20 MB).
@@ -762,18 +764,35 @@ def evidence_name(path: Path) -> str:
 
 
 def _split_evidence(data: dict[str, Any]) -> dict[str, Any]:
-    """Take the raw gatherer evidence out of ``data`` (a dumped RunResult), by run and step."""
+    """Take the raw gatherer evidence out of ``data`` (a dumped RunResult), by run and step.
+
+    A step's snapshot gives :data:`EVIDENCE_FIELDS`; the drawings of a
+    received email give their audits (:data:`EMAIL_EVIDENCE_FIELDS`), under
+    ``run/step/email/drawing``.
+    """
     evidence: dict[str, Any] = {}
     for r, run in enumerate(data.get("runs") or []):
         for i, step in enumerate(run.get("steps") or []):
-            snapshot = step.get("snapshot")
-            if not snapshot:
-                continue
-            taken = {k: snapshot.pop(k, None) for k in EVIDENCE_FIELDS}
-            taken = {k: v for k, v in taken.items() if v is not None}
-            if taken:
-                evidence[f"{r}/{i}"] = taken
+            for key, part, fields in _evidence_parts(r, i, step):
+                taken = {k: part.pop(k, None) for k in fields}
+                taken = {k: v for k, v in taken.items() if v is not None}
+                if taken:
+                    evidence[key] = taken
     return evidence
+
+
+def _evidence_parts(
+    r: int, i: int, step: dict[str, Any]
+) -> Iterator[tuple[str, dict[str, Any], tuple[str, ...]]]:
+    """Where raw evidence sits in a dumped step: its key in the evidence file, the part, its fields."""
+    snapshot = step.get("snapshot")
+    if isinstance(snapshot, dict):
+        yield f"{r}/{i}", snapshot, EVIDENCE_FIELDS
+    email = step.get("email")
+    drawings = email.get("renderings") if isinstance(email, dict) else None
+    for j, drawing in enumerate(drawings if isinstance(drawings, list) else []):
+        if isinstance(drawing, dict):
+            yield f"{r}/{i}/email/{j}", drawing, EMAIL_EVIDENCE_FIELDS
 
 
 def _fold_run_keys(data: dict[str, Any]) -> None:
@@ -805,11 +824,13 @@ def _unfold_run_keys(raw: dict[str, Any]) -> None:
 
 def _join_evidence(raw: dict[str, Any], evidence: dict[str, Any]) -> None:
     for r, run in enumerate(raw.get("runs") or []):
-        for i, step in enumerate(run.get("steps") or []):
-            snapshot = step.get("snapshot")
-            taken = evidence.get(f"{r}/{i}")
-            if isinstance(snapshot, dict) and isinstance(taken, dict):
-                snapshot.update({k: v for k, v in taken.items() if k in EVIDENCE_FIELDS})
+        for i, step in enumerate(run.get("steps") or [] if isinstance(run, dict) else []):
+            if not isinstance(step, dict):
+                continue
+            for key, part, fields in _evidence_parts(r, i, step):
+                taken = evidence.get(key)
+                if isinstance(taken, dict):
+                    part.update({k: v for k, v in taken.items() if k in fields})
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -830,12 +851,14 @@ def write_results(result: RunResult, path: Path) -> None:
     """Write ``result`` atomically, its raw evidence beside it: a reader never sees
     a half-written file, and the evidence file is in place before the results name it."""
     data = json.loads(result.to_json())
+    # Written in this cxaudit's form, so labelled with its version (a merge of older files too).
+    data["schema_version"] = SCHEMA_VERSION
     _fold_run_keys(data)
     evidence = _split_evidence(data)
     if evidence:
         data[EVIDENCE_KEY] = evidence_name(path)
         packed = json.dumps(evidence, separators=(",", ":"), ensure_ascii=False)
-        _write_atomic(path.parent / data[EVIDENCE_KEY], gzip.compress(packed.encode(), 1))
+        _write_atomic(path.parent / data[EVIDENCE_KEY], gzip.compress(packed.encode(), 6))
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     _write_atomic(path, text.encode("utf-8"))
 

@@ -131,3 +131,19 @@ def test_an_older_results_file_reads_without_the_audits() -> None:
     journey = _journey([rendering])
     again = RunResult.model_validate_json(result_of(journey).model_dump_json())
     assert again.runs[0].steps[1].email.renderings[0] == rendering  # type: ignore[union-attr]
+
+
+def test_the_drawings_audits_go_to_the_evidence_file_and_come_back(tmp_path: Path) -> None:
+    from cxaudit.results import read_results, write_results
+
+    journey = _journey(drawn("cramped-newsletter"))
+    result = RunResult(run_id="r", started_at="t", runs=[journey])
+    path = tmp_path / "results.json"
+    write_results(result, path)
+    written = json.loads(path.read_text(encoding="utf-8"))
+    drawings = written["runs"][0]["steps"][1]["email"]["renderings"]
+    assert drawings and all(d["audited"] for d in drawings)
+    assert not any("axe" in d or "layout" in d for d in drawings)
+    back = read_results(path, need_evidence=True)
+    assert back.runs[0].steps[1].email == journey.steps[1].email
+    assert back.runs[0].steps[1].email.renderings[0].axe is not None
