@@ -40,9 +40,9 @@ from cxaudit.project.options import ENV_PREFIX, Option, Surface, env_overrides, 
 from cxaudit.spec.channels import BUILTIN_CHANNELS, Channel, NetworkProfile
 from cxaudit.spec.issues import pydantic_issues
 from cxaudit.spec.journey_file import Budgets, Severity, check_test_id_attribute
-from cxaudit.spec.loader import display
 from cxaudit.spec.locators import Locator
 from cxaudit.spec.messages import Glossary
+from cxaudit.spec.paths import display
 from cxaudit.spec.yamlpos import Document, load_document, read_limited
 
 CONFIG_FILES = ("cxaudit.yaml", "cxaudit.yml")
