@@ -1,9 +1,9 @@
 """Refresh the vendored axe-core: ``python -m cxaudit.gather.vendor_axe [VERSION]``.
 
 cxaudit ships axe-core itself (``cxaudit/gather/vendor/axe-core/``) rather
-than the copy inside axe-playwright-python, which lags behind: the version
-that runs is then the one this repository chose and tested, and a newer one
-is one command away. The script fetches the npm package's tarball from the
+than depend on a Python package that bundles a copy (those lag behind): the
+version that runs is then the one this repository chose and tested, and a
+newer one is one command away. The script fetches the npm package's tarball from the
 registry, checks it against the registry's sha512 integrity, and keeps
 ``axe.min.js`` and its licence files (MPL-2.0). Commit the result; the
 version is read back from the script's own header (:func:`script_version`).
