@@ -74,3 +74,13 @@ def install() -> None:
 def command_started() -> None:
     """From here a Ctrl-C outside an import is a KeyboardInterrupt the command handles."""
     _state["command"] = True
+
+
+def command_finished() -> None:
+    """The command is done (what it writes is written): a Ctrl-C from here, while the
+    process shuts down (its browser gone, its threads joined), ends it at once with one
+    line and exit 130, as at start-up. An ignored Ctrl-C (a background job) stays ignored.
+    """
+    _state["command"] = False
+    if is_the_program() and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _on_interrupt)

@@ -39,35 +39,43 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         startup.command_started()  # a Ctrl-C from here on is answered below
         try:
-            return fn(*args, **kwargs)
-        except SpecError as exc:
-            click.echo(str(exc), err=True)
-            n = len(exc.errors)
-            click.echo(f"{n} error{'s' if n != 1 else ''} in journey files", err=True)
-            sys.exit(EXIT_USAGE)
-        except CxauditError as exc:
-            if os.environ.get("CXAUDIT_DEBUG"):
-                raise
-            click.echo(f"cxaudit: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("cxaudit: interrupted", err=True)
-            sys.exit(130)
-        except OSError as exc:  # a file or folder the run needs: say which, no traceback
-            if os.environ.get("CXAUDIT_DEBUG"):
-                raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"cxaudit: {where}{exc.strerror or exc}", err=True)
-            sys.exit(EXIT_RUN_ERROR)
-        except Exception as exc:  # a bug: one line, and how to get the traceback
-            if os.environ.get("CXAUDIT_DEBUG"):
-                raise
-            text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            click.echo(
-                f"cxaudit: internal error: {type(exc).__name__}: {text} "
-                "(run `cxaudit --debug ...` for the traceback, and please report it)",
-                err=True,
-            )
-            sys.exit(EXIT_RUN_ERROR)
+            return _answered(fn, *args, **kwargs)
+        finally:
+            startup.command_finished()
 
     return wrapper
+
+
+def _answered(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn``'s result, or its error said as one line and an exit code."""
+    try:
+        return fn(*args, **kwargs)
+    except SpecError as exc:
+        click.echo(str(exc), err=True)
+        n = len(exc.errors)
+        click.echo(f"{n} error{'s' if n != 1 else ''} in journey files", err=True)
+        sys.exit(EXIT_USAGE)
+    except CxauditError as exc:
+        if os.environ.get("CXAUDIT_DEBUG"):
+            raise
+        click.echo(f"cxaudit: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("cxaudit: interrupted", err=True)
+        sys.exit(130)
+    except OSError as exc:  # a file or folder the run needs: say which, no traceback
+        if os.environ.get("CXAUDIT_DEBUG"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"cxaudit: {where}{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_RUN_ERROR)
+    except Exception as exc:  # a bug: one line, and how to get the traceback
+        if os.environ.get("CXAUDIT_DEBUG"):
+            raise
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        click.echo(
+            f"cxaudit: internal error: {type(exc).__name__}: {text} "
+            "(run `cxaudit --debug ...` for the traceback, and please report it)",
+            err=True,
+        )
+        sys.exit(EXIT_RUN_ERROR)
