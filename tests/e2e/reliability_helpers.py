@@ -50,8 +50,15 @@ def by_name(result: RunResult, name: str) -> JourneyRun:
     return next(r for r in result.runs if r.journey == name)
 
 
-def start_cxaudit(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Any:
-    """``python -m cxaudit ARGS`` as a child process, its output captured."""
+def start_cxaudit(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, sigint: bool = False
+) -> Any:
+    """``python -m cxaudit ARGS`` as a child process, its output captured.
+
+    ``sigint``: the child starts with Ctrl-C's default disposition, as a command typed in a
+    terminal does, whatever this test process inherited (a runner started in the background
+    ignores SIGINT, and so would every child it starts).
+    """
     return subprocess.Popen(
         [sys.executable, "-m", "cxaudit", *args],
         stdout=subprocess.PIPE,
@@ -59,7 +66,12 @@ def start_cxaudit(*args: str, cwd: Path | None = None, env: dict[str, str] | Non
         text=True,
         cwd=cwd or ROOT,
         env={**os.environ, **(env or {})},
+        preexec_fn=_default_sigint if sigint else None,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _children() -> dict[int, list[int]]:

@@ -74,7 +74,7 @@ def test_ctrl_c_during_start_up_is_one_line_and_exit_130(
     # of this moment; try again, a few times at most.
     for attempt in range(5):
         out = tmp_path / f"out-{attempt}"
-        with reaped(start_cxaudit(*args, "--output", str(out))) as proc:
+        with reaped(start_cxaudit(*args, "--output", str(out), sigint=True)) as proc:
             while proc.poll() is None and not (
                 _browser_started(proc.pid)
                 if moment == "browser"
@@ -94,7 +94,7 @@ def test_ctrl_c_during_start_up_is_one_line_and_exit_130(
             break
     else:
         pytest.fail(f"the child finished before the {moment} moment in 5 tries: {stderr}")
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == 130, (stderr, "parent's SIGINT:", signal.getsignal(signal.SIGINT))
     assert "Traceback" not in stderr
     assert "internal error" not in stderr
     assert "interrupted" in stderr.strip().splitlines()[-1]
