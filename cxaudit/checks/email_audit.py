@@ -21,6 +21,7 @@ from cxaudit.checks.accessibility import AxeOptions, _axe_nodes, axe_results
 from cxaudit.checks.base import REGISTRY, SEVERITIES, Check, Result, Status, StepSubject, register
 from cxaudit.checks.elements import CheckOptions
 from cxaudit.checks.email import EmailCheck
+from cxaudit.checks.layout import LegibleTextOptions, TapTargetOptions
 from cxaudit.checks.pages import place
 from cxaudit.results import EmailRecord, EmailRendering, Evidence, Snapshot
 
@@ -149,18 +150,29 @@ class EmailAccessibility(EmailCheck):
                 yield result
 
 
+def _web_default(options: type[BaseModel], name: str) -> Any:
+    """The web pages' check's default, so an email is judged by the same figures."""
+    return options.model_fields[name].default
+
+
 class EmailTapTargetOptions(CheckOptions):
     target_min_px: float = Field(
-        default=24, gt=0, description="Smallest tap target (WCAG 2.5.8), unless spaced apart."
+        default=_web_default(TapTargetOptions, "min_px"),
+        gt=0,
+        description="Smallest tap target (WCAG 2.5.8), unless spaced apart.",
     )
     touch_min_px: float = Field(
-        default=44, gt=0, description="Smallest comfortable tap target on a phone (warning)."
+        default=_web_default(TapTargetOptions, "touch_min_px"),
+        gt=0,
+        description="Smallest comfortable tap target on a phone (warning).",
     )
     text_min_px: float = Field(
-        default=12, gt=0, description="Smallest legible text on a phone, in CSS px as drawn."
+        default=_web_default(LegibleTextOptions, "min_px"),
+        gt=0,
+        description="Smallest legible text on a phone, in CSS px as drawn.",
     )
     max_small_share: float = Field(
-        default=0.4,
+        default=_web_default(LegibleTextOptions, "max_small_share"),
         ge=0,
         le=1,
         description="Largest share of the email's text that may be smaller than `text_min_px`.",
