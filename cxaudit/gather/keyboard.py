@@ -364,11 +364,14 @@ const st = window.__cxauditKeys;
 if (!st) return null;
 const {cycle} = arg;
 const ADVICE = /\b(?:press|use|hit|type|push)\s+(?:the\s+)?((?:(?:ctrl|control|alt|option|shift|meta|cmd|command)\s*[+-]\s*)*(?:escape|esc|enter|f\d{1,2}|[a-z0-9])(?![\w+-]))/i;
+const EXIT = /\b(?:exit|leave|escape|quit|get out|move (?:focus )?out|close)\b/i;
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let t = walker.nextNode(); t; t = walker.nextNode()) {
   const parent = t.parentElement;
   if (!parent || parent.closest('script, style, noscript, template, [aria-hidden="true"]')) continue;
-  const found = ADVICE.exec(t.data);
+  // Only advice about leaving: "press Enter to search" or "use a valid card" is no way out,
+  // and pressing its key would type into the page or submit it.
+  const found = EXIT.test(t.data) && ADVICE.exec(t.data);
   if (found && cx.rendered(parent)) return {text: cx.text(parent.textContent, 120), combo: found[1]};
 }
 // A help control inside the trap, whose activation stays on the page.
@@ -377,8 +380,9 @@ for (const i of cycle) {
   const el = st.stops[i] && st.stops[i].el;
   if (!el || !HELP.test(cx.name(el)[0] || '')) continue;
   const href = el.localName === 'a' ? (el.getAttribute('href') || '').trim() : null;
-  if (href === null ? el.localName === 'button' || el.getAttribute('role') === 'button'
-                    : href === '' || href.startsWith('#') || /^javascript:/i.test(href)) {
+  // Activated with Enter: never a submit button, a reload or a script address.
+  if (href === null ? (el.localName === 'button' ? el.type === 'button' : el.getAttribute('role') === 'button' && !el.closest('form'))
+                    : href.startsWith('#')) {
     return {control: i};
   }
 }

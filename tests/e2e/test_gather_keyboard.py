@@ -85,6 +85,7 @@ VISITS = {
     "trap-advice-broken": Visit("kb-trap-advice-broken.html", gatherers=("keyboard",)),
     "trap-help": Visit("kb-trap-help.html", gatherers=("keyboard",)),
     "trap-pullback": Visit("kb-trap-pullback.html", gatherers=("keyboard",)),
+    "trap-shop-hints": Visit("kb-trap-shop-hints.html", gatherers=("keyboard",)),
     "combo": Visit("kb-combo.html", gatherers=("keyboard",)),
     "script-focus": Visit("kb-script-focus.html", gatherers=("keyboard",)),
     "skip-div": Visit("kb-skip-div.html", gatherers=("keyboard",)),
@@ -256,6 +257,18 @@ def test_a_trap_whose_page_says_how_to_leave_it_passes_when_that_works(
     assert result.status == Status.FAIL
     assert "Use Ctrl+Q to leave the slideshow." in result.message
     assert [e.selector for e in result.evidence] == ["#prev", "#next"]
+
+
+def test_hints_that_are_no_way_out_and_a_submit_help_button_are_not_advice(
+    walks: dict[str, dict[str, Any]],
+) -> None:
+    # "Press Enter to search" and "Use a valid code" say nothing of leaving, and a Help
+    # button that submits its form is not pressed: the trap is reported, the page untouched.
+    keyboard = walks["trap-shop-hints"]["keyboard"]
+    assert "advice" not in keyboard["confirm"] or not keyboard["confirm"]["advice"]
+    result = verdict("keyboard-trap", keyboard)
+    assert result.status == Status.FAIL
+    assert "#code" in [e.selector for e in result.evidence]
 
 
 def test_focus_pulled_back_from_the_browser_is_still_trapped(
