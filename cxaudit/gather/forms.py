@@ -68,13 +68,19 @@ for (const a of document.querySelectorAll('a[href^="#"]')) {
   while (box && box !== document.body && !errorish(box)) box = box.parentElement;
   if (box && box !== document.body && cx.rendered(a)) flaggedIds.add(decodeURIComponent(a.getAttribute('href').slice(1)));
 }
+// Hidden from assistive technology apart from what it is about: a page that hides its
+// whole app behind an open dialog (React modals, consent banners) hides the field too.
+const hiddenApart = (node, anchor) => {
+  const hidden = node.closest('[aria-hidden="true"]');
+  return !!hidden && !hidden.contains(anchor);
+};
 const errorNodes = new Set();
 const message = (el, node, inGroup, tiedIds, after = false) => {
   errorNodes.add(node);
   return {
     selector: cx.selector(node), id: node.id || '', text: cx.text(node.textContent, 160),
     in_group: inGroup, tied: !!node.id && tiedIds.includes(node.id), after,
-    aria_hidden: !!node.closest('[aria-hidden="true"]'),
+    aria_hidden: hiddenApart(node, el),
   };
 };
 const shown = (n) => cx.rendered(n) && !!cx.text(n.textContent, 5);
@@ -180,7 +186,7 @@ const formInfo = forms.map((form, index) => {
     if (errors.some((e) => e.node.contains(n))) continue;
     if (Array.from(errorNodes).some((m) => m.contains(n) || n.contains(m)) || !shown(n)) continue;
     errors.push({node: n, selector: cx.selector(n), text: cx.text(n.textContent, 300),
-      aria_hidden: !!n.closest('[aria-hidden="true"]'),
+      aria_hidden: hiddenApart(n, form),
       links: Array.from(n.querySelectorAll('a[href^="#"]')).map((a) => decodeURIComponent(a.getAttribute('href').slice(1)))});
   }
   return {index, selector: cx.selector(form), fields: fields.filter((f) => f.form === index).length, note,

@@ -20,6 +20,7 @@ def pages() -> list[dict[str, Any]]:
             Visit("forms-purpose.html", "desktop", ("forms",)),
             Visit("forms-errors.html", "desktop", ("forms",)),
             Visit("forms-autocomplete.html", "desktop", ("forms",)),
+            Visit("forms-errors-behind-dialog.html", "desktop", ("forms",)),
         ]
     )
 
@@ -131,6 +132,19 @@ def test_purpose_by_autocomplete_and_errors_tied_without_aria_invalid(
     assert (city["error"]["tied"], city["aria_invalid"]) == (True, "")
     result = verdict("error-association", forms=forms)
     assert (result.status, selectors(result)) == (Status.FAIL, ["#p-zip"])
+
+
+def test_messages_hidden_with_their_fields_behind_a_dialog_are_not_hidden_apart(
+    pages: list[dict[str, Any]],
+) -> None:
+    # A consent dialog open: the app's root is aria-hidden, the field with its message.
+    forms = pages[4]["forms"]
+    email = by_selector(forms["fields"], "#email")["error"]
+    assert (email["selector"], email["aria_hidden"]) == ("#email-error", False)
+    (form,) = forms["forms"]
+    assert [(e["selector"], e["aria_hidden"]) for e in form["errors"]] == [("#form-error", False)]
+    result = verdict("error-association", forms=forms)
+    assert "aria-hidden" not in result.message and "hidden" not in result.message, result.message
 
 
 def test_error_messages_as_act_36b590_tests_them(pages: list[dict[str, Any]]) -> None:
