@@ -364,6 +364,19 @@ def _names(text: str, label: str) -> bool:
     return bool(label) and re.search(rf"\b{re.escape(label)}\b", " ".join(_words(text))) is not None
 
 
+#: Words of a message that asks for a field to be put right (English; other languages are
+#: not read, and a message in them is taken for one about the whole form).
+_FIELD_TALK = re.compile(
+    r"\b(fields?|form|entry|entries|input|values?|required|missing|fill(?:ed)?|enter(?:ed)?"
+    r"|empty|blank|check|correct(?:ly)?|invalid|fix)\b",
+    re.I,
+)
+
+
+def _marked_invalid(field: FormField) -> bool:
+    return field.aria_invalid.strip().lower() not in ("", "false")
+
+
 def form_error_problem(error: FormError, members: list[FormField]) -> str | None:
     """What is wrong with a message of a whole form, if anything (WCAG 3.3.1, ACT 36b590).
 
@@ -378,7 +391,12 @@ def form_error_problem(error: FormError, members: list[FormField]) -> str | None
     linked = set(error.links)
     named = [f for f in members if _names(text, _label_of(f)) or (f.id and f.id in linked)]
     if not named:
-        return "it names none of the form's fields"
+        # A message about the whole form ("Your card was declined") need name no field;
+        # one must when it speaks of a field to fix ("Please fill the field correctly"),
+        # or when a field is marked in error and says so nowhere of its own.
+        unsaid = [f for f in members if _marked_invalid(f) and not (f.error and f.error.tied)]
+        about_a_field = _FIELD_TALK.search(text) is not None
+        return "it names none of the form's fields" if unsaid or about_a_field else None
     counts: dict[str, int] = {}
     for f in members:
         counts[_label_of(f)] = counts.get(_label_of(f), 0) + 1

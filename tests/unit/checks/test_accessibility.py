@@ -447,6 +447,12 @@ def test_what_an_error_message_says_is_read_for_its_cause() -> None:
     assert "label of 2 fields" in str(said("Please fill Name."))
     assert said("Please fill the billing name.") is None
     assert "names none" in str(said("Please fill the field correctly."))
+    # A message of the whole form, not about a field to fix: no field to name...
+    assert said("Your card was declined. Try another card.") is None
+    # ...unless a field is marked in error and has no message of its own.
+    marked = [*names, FormField(label="Card number", aria_invalid="true")]
+    declined = FormError(text="Your card was declined. Try another card.")
+    assert "names none" in str(form_error_problem(declined, marked))
     assert said("Address cannot be empty.") is None
     assert "hidden" in str(said("x", aria_hidden=True))
     linked = FormError(text="Please fill the field correctly.", links=["n1"])
