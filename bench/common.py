@@ -102,6 +102,20 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def three_way(
+    bare_s: list[float], tool_s: list[float], same_s: list[float], **extra: Any
+) -> Figures:
+    """The bare script, cxaudit and cxaudit doing the bare script's work: times and ratios.
+
+    ``raw`` holds the three lists, ``ratio`` (cxaudit / bare, medians) and
+    ``axe_only_ratio`` (the like-for-like one), with ``extra`` beside them.
+    """
+    ratio = median(tool_s) / median(bare_s)
+    same_ratio = median(same_s) / median(bare_s)
+    raw = {"bare_s": bare_s, "cxaudit_s": tool_s, "cxaudit_axe_only_s": same_s}
+    return Figures(raw={**raw, "ratio": ratio, "axe_only_ratio": same_ratio, **extra})
+
+
 class MemorySampler:
     """Peak memory of this process and every process under it (the browser's).
 

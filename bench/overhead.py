@@ -24,7 +24,17 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from bench.common import CACHE, WEB_JOURNEYS, Figures, Row, demo_shop, median, run_cxaudit, timed
+from bench.common import (
+    CACHE,
+    WEB_JOURNEYS,
+    Figures,
+    Row,
+    demo_shop,
+    median,
+    run_cxaudit,
+    three_way,
+    timed,
+)
 
 TARGET_RATIO = 1.25
 
@@ -58,18 +68,15 @@ def measure(repeat: int = 3, profile: bool = False) -> Figures:
                 1 for r in result.runs for s in r.steps if s.snapshot and s.snapshot.audited
             )
         phase_table = phases(url, Path(tmp) / "phases") if profile else None
-    ratio = median(tool_s) / median(bare_s)
-    same_ratio = median(same_s) / median(bare_s)
-    figures = Figures(
-        raw={
-            "bare_s": bare_s,
-            "cxaudit_s": tool_s,
-            "cxaudit_axe_only_s": same_s,
-            "bare_audits": bare["audits"],
-            "cxaudit_audits": audited,
-            "phases": phase_table,
-        }
+    figures = three_way(
+        bare_s,
+        tool_s,
+        same_s,
+        bare_audits=bare["audits"],
+        cxaudit_audits=audited,
+        phases=phase_table,
     )
+    ratio, same_ratio = figures.raw["ratio"], figures.raw["axe_only_ratio"]
     figures.rows = [
         Row(
             "overhead",

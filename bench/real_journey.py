@@ -18,6 +18,13 @@ medians are compared. Target: cxaudit at most 1.25x the bare script.
     python -m bench.real_journey                 # 5 rounds after a warm-up
     python -m bench.real_journey --runs 2        # what make bench --quick runs
     python -m bench.real_journey serve --port 8766   # only the shop, to time by hand
+
+A third process in each round, ``python -m bench.real_journey axe-only``, is
+cxaudit doing only the bare script's work (axe-core the one gatherer, no
+screenshots; start-up, runner, settle wait, checks, scores and report as
+usual): the like-for-like ratio, which says what the framework costs apart
+from the evidence the bare script does not gather (keyboard walk, layout,
+forms, content, screenshots).
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.common import ROOT, Figures, Row, median
+from bench.common import ROOT, Figures, Row, median, three_way
 
 JOURNEY = ROOT / "tests" / "data" / "react_shop" / "journey.yaml"
 TARGET_RATIO = 1.25
@@ -43,6 +50,23 @@ def cxaudit_command(base_url: str, out: Path) -> list[str]:
         *(sys.executable, "-m", "cxaudit", "run", str(JOURNEY)),
         *("--base-url", base_url, "--channel", "desktop", "--output", str(out)),
     ]
+
+
+def axe_only_command(base_url: str, out: Path) -> list[str]:
+    """cxaudit doing only the bare script's work, as a whole process (see :func:`axe_only_run`)."""
+    return [
+        *(sys.executable, "-m", "bench.real_journey", "axe-only"),
+        *("--base-url", base_url, "--output", str(out)),
+    ]
+
+
+def axe_only_run(base_url: str, out: Path) -> None:
+    """The journey through cxaudit with axe-core its only gatherer and no screenshots."""
+    from bench.common import run_cxaudit
+    from bench.overhead import axe_only
+
+    with axe_only():
+        run_cxaudit([JOURNEY], base_url, out, screenshots=False)
 
 
 def bare_command(base_url: str) -> list[str]:
@@ -72,15 +96,18 @@ def measure(runs: int = 5) -> Figures:
     compileall.compile_dir(ROOT / "cxaudit", quiet=1)
     bare_s: list[float] = []
     tool_s: list[float] = []
+    same_s: list[float] = []
     with serve_app() as url, tempfile.TemporaryDirectory() as tmp:
         # One untimed round of each: disk caches, the browser's first start.
         whole_process(bare_command(url))
         whole_process(cxaudit_command(url, Path(tmp) / "warm"))
+        whole_process(axe_only_command(url, Path(tmp) / "warm-same"))
         for i in range(runs):
             bare_s.append(whole_process(bare_command(url)))
             tool_s.append(whole_process(cxaudit_command(url, Path(tmp) / f"run-{i}")))
-    ratio = median(tool_s) / median(bare_s)
-    figures = Figures(raw={"bare_s": bare_s, "cxaudit_s": tool_s, "ratio": ratio})
+            same_s.append(whole_process(axe_only_command(url, Path(tmp) / f"same-{i}")))
+    figures = three_way(bare_s, tool_s, same_s)
+    ratio, same_ratio = figures.raw["ratio"], figures.raw["axe_only_ratio"]
     figures.rows = [
         Row(
             "real journey",
@@ -102,6 +129,20 @@ def measure(runs: int = 5) -> Figures:
             ratio <= TARGET_RATIO,
             "start-up, browser, journey, checks and report",
         ),
+        Row(
+            "real journey",
+            "cxaudit, the bare script's work only, whole process (min / median / max)",
+            spread(same_s),
+            note="axe-core the only gatherer, no screenshots; checks, scores, report as usual",
+        ),
+        Row(
+            "real journey",
+            "cxaudit (bare script's work) / bare, ratio of medians",
+            f"{same_ratio:.2f}x",
+            f"<= {TARGET_RATIO}x",
+            same_ratio <= TARGET_RATIO,
+            "like for like: start-up, runner, settle wait, checks and report",
+        ),
     ]
     return figures
 
@@ -122,10 +163,19 @@ def serve(port: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=("measure", "serve"), default="measure")
+    parser.add_argument(
+        "what", nargs="?", choices=("measure", "serve", "axe-only"), default="measure"
+    )
     parser.add_argument("--runs", type=int, default=5, help="Timed rounds (default 5).")
     parser.add_argument("--port", type=int, default=8766, help="With serve: the port.")
+    parser.add_argument("--base-url", help="With axe-only: the shop's address.")
+    parser.add_argument("--output", type=Path, help="With axe-only: the report's folder.")
     args = parser.parse_args(argv)
+    if args.what == "axe-only":
+        if not args.base_url or args.output is None:
+            parser.error("axe-only needs --base-url and --output")
+        axe_only_run(args.base_url, args.output)
+        return
     if args.what == "serve":
         serve(args.port)
         return
