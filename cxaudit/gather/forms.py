@@ -145,7 +145,8 @@ for (const el of controls) {
     if (n && !errorNodes.has(n)) error = message(el, n, false, tiedIds, true);
   }
   const fieldset = el.closest('fieldset');
-  const legendEl = fieldset && fieldset.querySelector('legend');
+  // Its legend is its own first legend child (not one of a fieldset inside it).
+  const legendEl = fieldset && Array.from(fieldset.children).find((c) => c.localName === 'legend');
   const legend = legendEl ? cx.text(legendEl.textContent, 80) : '';
   let marker = '';
   if (/\*|\brequired\b/i.test(labelText)) marker = 'required';

@@ -162,8 +162,12 @@ def test_error_messages_as_act_36b590_tests_them(pages: list[dict[str, Any]]) ->
         "#vague": ["#vague-error"],
         "#twice": ["#twice-error"],
         "#which": ["#which-error"],
+        "#nested": ["#nested-error"],
     }
     assert by_selector(fields, "#d-street")["legend"] == "Delivery"
+    # Its fieldset has no legend of its own: the one of the fieldset inside is not its.
+    assert by_selector(fields, "#n-street")["legend"] == ""
+    assert by_selector(fields, "#n-i-street")["legend"] == "Invoice"
     result = verdict("error-association", forms=forms)
     assert result.status == Status.FAIL
     problems = {e.selector: e.values["problem"] for e in result.evidence}
