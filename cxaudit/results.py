@@ -28,8 +28,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -594,6 +596,102 @@ class JourneyRules(_Model):
         return data
 
 
+def _empty_when_unscored(self: BaseModel, handler: SerializerFunctionWrapHandler) -> Any:
+    """A run's scores before scoring, or of a file without any: read as the defaults,
+    written back as ``{}``, as they always were."""
+    return {} if self == type(self)() else handler(self)
+
+
+class ScoreLoss(_Model):
+    """One deduction of a category (analysis/scoring.py): the problem, its share, its points."""
+
+    key: str
+    code: str = ""
+    detail: str = ""
+    status: str = "fail"
+    deduction: float = 0.0
+    points: float = 0.0
+
+
+class Graded(_Model):
+    """A score (0-100; None: not measured), its band and its categories' scores (each
+    score results.json keeps: a step's, a stage's, a journey run's, a channel's, the run's)."""
+
+    overall: float | None = None
+    band: str = "not-measured"
+    categories: dict[str, float] = Field(default_factory=dict)
+
+
+class CardScores(Graded):
+    """Category scores of a stage or a step and their weighted mean."""
+
+    #: Results that passed or failed, and those that could not measure, by category.
+    measured: dict[str, int] = Field(default_factory=dict)
+    not_measured: dict[str, int] = Field(default_factory=dict)
+
+
+class RunScores(CardScores):
+    """The scores of one journey run, with the deductions and the stages' and steps' cards.
+
+    ``overall`` is 0 when the customer could not finish the journey; ``uncapped``
+    keeps the categories' mean before that rule.
+    """
+
+    losses: dict[str, list[ScoreLoss]] = Field(default_factory=dict)
+    uncapped: float | None = None
+    completed: bool = True
+    status: str = ""
+    stages: dict[str, CardScores] = Field(default_factory=dict)
+    #: By the step's index, as text (JSON keys are).
+    steps: dict[str, CardScores] = Field(default_factory=dict)
+
+    _unscored = model_serializer(mode="wrap")(_empty_when_unscored)
+
+    @property
+    def scored(self) -> bool:
+        """False before the run was scored (or in a file that kept no scores)."""
+        return self != RunScores()
+
+    def totals(self) -> RunTotals:
+        """This run's scores as a whole run's: the thresholds on one journey run judge them."""
+        return RunTotals(
+            overall=self.overall,
+            band=self.band,
+            categories=self.categories,
+            not_measured=self.not_measured,
+        )
+
+
+class ChannelScores(Graded):
+    """A channel's scores: means of its journey runs' ones."""
+
+    stages: dict[str, float | None] = Field(default_factory=dict)
+    #: Each journey's overall score on this channel, by journey name.
+    journeys: dict[str, float | None] = Field(default_factory=dict)
+    runs: int = 0
+    runs_not_measured: int = 0
+    not_measured: dict[str, int] = Field(default_factory=dict)
+
+
+class WeightProfile(_Model):
+    """The weights a run was scored with (``weights:`` of the config over the defaults)."""
+
+    categories: dict[str, float] = Field(default_factory=dict)
+    checks: dict[str, float] = Field(default_factory=dict)
+    channels: dict[str, float] = Field(default_factory=dict)
+    full_weight: float = 20.0
+
+
+class RunTotals(Graded):
+    """The whole run's scores: the channels' and their mean by channel weight."""
+
+    not_measured: dict[str, int] = Field(default_factory=dict)
+    channels: dict[str, ChannelScores] = Field(default_factory=dict)
+    profile: WeightProfile | None = None
+
+    _unscored = model_serializer(mode="wrap")(_empty_when_unscored)
+
+
 class JourneyRun(_Model):
     """One journey on one channel."""
 
@@ -613,7 +711,7 @@ class JourneyRun(_Model):
     repetitions: list[Repetition] = Field(default_factory=list)
     outcomes: list[CheckOutcome] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
-    scores: dict[str, Any] = Field(default_factory=dict)
+    scores: RunScores = Field(default_factory=RunScores)
     #: Playwright trace of this run (relative to the report), when tracing kept one.
     trace: str = ""
     #: Hosts outside the site under test that the run's pages contacted or tried to.
@@ -635,7 +733,7 @@ class JourneyRun(_Model):
         return (
             f"JourneyRun({self.journey!r} [{self.channel}] {self.status}, "
             f"{len(self.steps)} steps, {len(self.findings)} findings, "
-            f"overall {self.scores.get('overall')})"
+            f"overall {self.scores.overall})"
         )
 
 
@@ -692,7 +790,7 @@ class RunResult(_Model):
     runs: list[JourneyRun] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     outcomes: list[CheckOutcome] = Field(default_factory=list)
-    scores: dict[str, Any] = Field(default_factory=dict)
+    scores: RunTotals = Field(default_factory=RunTotals)
     #: The checks that reported a finding, by code: their titles and impact, written here
     #: so that any cxaudit reading this schema renders the report without its own registry.
     checks: dict[str, CheckText] = Field(default_factory=dict)
@@ -711,7 +809,7 @@ class RunResult(_Model):
     def __repr__(self) -> str:
         return (
             f"RunResult({self.run_id} {len(self.runs)} runs, {len(self.all_findings())} findings, "
-            f"overall {self.scores.get('overall')})"
+            f"overall {self.scores.overall})"
         )
 
     def all_findings(self) -> list[Finding]:

@@ -398,9 +398,7 @@ def _score_run(
     )
     journey_points = run_points(scores, profile, gate)
     category_points = {
-        loss["key"]: loss["points"]
-        for losses in scores.get("losses", {}).values()
-        for loss in losses
+        loss.key: loss.points for losses in scores.losses.values() for loss in losses
     }
     findings = [
         f.model_copy(

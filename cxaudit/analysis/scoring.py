@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from cxaudit.checks.base import CATEGORIES
+from cxaudit.results import CardScores, ChannelScores, RunScores, RunTotals
 
 DEFAULT_CATEGORY_WEIGHTS: dict[str, float] = {
     "accessibility": 1.0,
@@ -331,6 +332,10 @@ class Scorecard:
             }
         return out
 
+    def card(self) -> CardScores:
+        """The card as results.json keeps a stage's or a step's."""
+        return CardScores.model_validate(self.as_dict())
+
 
 def scorecard(outcomes: Iterable[Scored], profile: Profile) -> Scorecard:
     """Category scores, and the overall as their weighted mean (category weights)."""
@@ -354,7 +359,7 @@ def score_run(
     stages: Sequence[str],
     status: str,
     profile: Profile,
-) -> dict[str, Any]:
+) -> RunScores:
     """The scores of one journey run (journey x channel), as results.json keeps them.
 
     ``overall`` is the weighted mean of the categories when the journey was
@@ -375,7 +380,7 @@ def score_run(
         status=status,
     )
     scores["stages"] = {
-        stage: scorecard([o for o in outcomes if o.stage == stage], profile).as_dict()
+        stage: scorecard([o for o in outcomes if o.stage == stage], profile).card()
         for stage in stages
     }
     steps: dict[int, list[Scored]] = defaultdict(list)
@@ -383,14 +388,12 @@ def score_run(
         if outcome.step is not None:
             steps[outcome.step].append(outcome)
     scores["steps"] = {
-        str(index): scorecard(items, profile).as_dict() for index, items in sorted(steps.items())
+        str(index): scorecard(items, profile).card() for index, items in sorted(steps.items())
     }
-    return scores
+    return RunScores.model_validate(scores)
 
 
-def run_points(
-    scores: Mapping[str, Any], profile: Profile, gate_key: str | None
-) -> dict[str, float]:
+def run_points(scores: RunScores, profile: Profile, gate_key: str | None) -> dict[str, float]:
     """Points of a journey run's overall score that each loss key costs.
 
     A completed run: a loss's category points times the category's share of
@@ -399,22 +402,22 @@ def run_points(
     since fixing anything else would not change its score. They add up to
     ``100 - overall``.
     """
-    overall = scores.get("overall")
+    overall = scores.overall
     if overall is None:
         return {}
-    if not scores.get("completed", True):
+    if not scores.completed:
         return {gate_key or "journey-not-completed": 100.0 - overall}
-    measured = scores.get("categories", {})
+    measured = scores.categories
     total_weight = sum(profile.category_weight(c) for c in measured)
     out: dict[str, float] = defaultdict(float)
     if total_weight <= 0:
         return {}
-    for category, losses in scores.get("losses", {}).items():
+    for category, losses in scores.losses.items():
         if category not in measured:
             continue
         share = profile.category_weight(category) / total_weight
         for loss in losses:
-            out[loss["key"]] += loss["points"] * share
+            out[loss.key] += loss.points * share
     return dict(out)
 
 
@@ -423,10 +426,10 @@ def _mean_of(values: Iterable[float | None]) -> float | None:
 
 
 def aggregate(
-    runs: Sequence[tuple[str, str, Mapping[str, Any]]],
+    runs: Sequence[tuple[str, str, RunScores]],
     channels: Sequence[str],
     profile: Profile,
-) -> dict[str, Any]:
+) -> RunTotals:
     """Channel and overall scores from journey-run scores ``(channel, journey, scores)``.
 
     A channel's overall is the mean of its journey runs' overall scores (each
@@ -435,68 +438,74 @@ def aggregate(
     channel weight (1 each unless configured). Runs that could not be
     measured are left out of the means and counted under ``not_measured``.
     """
-    out_channels: dict[str, Any] = {}
+    out_channels: dict[str, ChannelScores] = {}
     for channel in channels:
         mine = [(j, s) for c, j, s in runs if c == channel]
         categories: dict[str, float | None] = {}
-        for category in ordered_categories(c for _, s in mine for c in s.get("categories", {})):
-            categories[category] = _mean_of(s.get("categories", {}).get(category) for _, s in mine)
+        for category in ordered_categories(c for _, s in mine for c in s.categories):
+            categories[category] = _mean_of(s.categories.get(category) for _, s in mine)
         stage_names: list[str] = []
         for _, s in mine:
-            stage_names += [n for n in s.get("stages", {}) if n not in stage_names]
+            stage_names += [n for n in s.stages if n not in stage_names]
         not_measured: dict[str, int] = defaultdict(int)
         for _, s in mine:
-            for category, n in s.get("not_measured", {}).items():
+            for category, n in s.not_measured.items():
                 not_measured[category] += n
-        overall = _mean_of(s.get("overall") for _, s in mine)
-        out_channels[channel] = {
-            "overall": _round(overall),
-            "band": band(overall),
-            "categories": {c: _round(v) for c, v in categories.items() if v is not None},
-            "stages": {
-                n: _round(_mean_of(s.get("stages", {}).get(n, {}).get("overall") for _, s in mine))
-                for n in stage_names
+        overall = _mean_of(s.overall for _, s in mine)
+        out_channels[channel] = ChannelScores(
+            overall=_round(overall),
+            band=band(overall),
+            categories={c: _round(v) for c, v in categories.items() if v is not None},
+            stages={
+                n: _round(_mean_of(_stage_overall(s, n) for _, s in mine)) for n in stage_names
             },
-            "journeys": {j: s.get("overall") for j, s in mine},
-            "runs": len(mine),
-            "runs_not_measured": sum(1 for _, s in mine if s.get("overall") is None),
-            "not_measured": dict(sorted(not_measured.items())),
-        }
+            journeys={j: s.overall for j, s in mine},
+            runs=len(mine),
+            runs_not_measured=sum(1 for _, s in mine if s.overall is None),
+            not_measured=dict(sorted(not_measured.items())),
+        )
     weights = [(name, profile.channel_weight(name)) for name in channels]
-    overall = weighted_mean((out_channels[n]["overall"], w) for n, w in weights)
-    category_names = ordered_categories(c for v in out_channels.values() for c in v["categories"])
+    overall = weighted_mean((out_channels[n].overall, w) for n, w in weights)
+    category_names = ordered_categories(c for v in out_channels.values() for c in v.categories)
     categories = {
-        c: weighted_mean((out_channels[n]["categories"].get(c), w) for n, w in weights)
+        c: weighted_mean((out_channels[n].categories.get(c), w) for n, w in weights)
         for c in category_names
     }
     not_measured_total: dict[str, int] = defaultdict(int)
     for value in out_channels.values():
-        for category, n in value["not_measured"].items():
+        for category, n in value.not_measured.items():
             not_measured_total[category] += n
-    return {
-        "overall": _round(overall),
-        "band": band(overall),
-        "categories": {c: _round(v) for c, v in categories.items() if v is not None},
-        "not_measured": dict(sorted(not_measured_total.items())),
-        "channels": out_channels,
-        "profile": profile.as_dict(),
-    }
+    return RunTotals.model_validate(
+        {
+            "overall": _round(overall),
+            "band": band(overall),
+            "categories": {c: _round(v) for c, v in categories.items() if v is not None},
+            "not_measured": dict(sorted(not_measured_total.items())),
+            "channels": out_channels,
+            "profile": profile.as_dict(),
+        }
+    )
+
+
+def _stage_overall(scores: RunScores, stage: str) -> float | None:
+    card = scores.stages.get(stage)
+    return None if card is None else card.overall
 
 
 def propagate_points(
-    points_in_run: float, channel: str, scores: Mapping[str, Any], profile: Profile
+    points_in_run: float, channel: str, scores: RunTotals, profile: Profile
 ) -> tuple[float, float]:
     """A journey run's points carried up: (points of the channel, points of the overall)."""
-    channels = scores.get("channels", {})
+    channels = scores.channels
     mine = channels.get(channel)
-    if not mine:
+    if mine is None:
         return 0.0, 0.0
-    measured_runs = mine.get("runs", 0) - mine.get("runs_not_measured", 0)
+    measured_runs = mine.runs - mine.runs_not_measured
     if measured_runs <= 0:
         return 0.0, 0.0
     in_channel = points_in_run / measured_runs
     weight_sum = sum(
-        profile.channel_weight(n) for n, v in channels.items() if v.get("overall") is not None
+        profile.channel_weight(n) for n, v in channels.items() if v.overall is not None
     )
     if weight_sum <= 0:
         return in_channel, 0.0

@@ -28,7 +28,7 @@ from typing import Any
 
 from cxaudit.analysis.stats import compare_timings as stats_compare
 from cxaudit.analysis.visual import VisualOptions
-from cxaudit.results import BaselineSummary, Finding, JourneyRun, RunResult
+from cxaudit.results import BaselineSummary, ChannelScores, Finding, JourneyRun, RunResult
 
 # ---------------------------------------------------------------------------
 # Accept list
@@ -121,34 +121,31 @@ def _run_label(run: JourneyRun) -> str:
 def score_deltas(current: RunResult, baseline: RunResult) -> dict[str, Any]:
     """Every score of the current run next to the baseline's, with the difference."""
     now, then = current.scores, baseline.scores
-    categories = sorted(set(now.get("categories", {})) | set(then.get("categories", {})))
+    categories = sorted(set(now.categories) | set(then.categories))
     channels: dict[str, Any] = {}
-    for name in now.get("channels", {}):
-        mine = now["channels"][name]
-        theirs = then.get("channels", {}).get(name, {})
+    for name, mine in now.channels.items():
+        theirs = then.channels.get(name) or ChannelScores()
         channels[name] = {
-            "overall": _delta(mine.get("overall"), theirs.get("overall")),
+            "overall": _delta(mine.overall, theirs.overall),
             "categories": {
-                c: _delta(mine.get("categories", {}).get(c), theirs.get("categories", {}).get(c))
-                for c in sorted(set(mine.get("categories", {})) | set(theirs.get("categories", {})))
+                c: _delta(mine.categories.get(c), theirs.categories.get(c))
+                for c in sorted(set(mine.categories) | set(theirs.categories))
             },
         }
-    before = {_run_label(r): r.scores.get("overall") for r in baseline.runs}
+    before = {_run_label(r): r.scores.overall for r in baseline.runs}
     return {
-        "overall": _delta(now.get("overall"), then.get("overall")),
+        "overall": _delta(now.overall, then.overall),
         # How many check results could not measure: a ratchet fails when it grows.
         "not_measured": _delta(
-            float(sum(now.get("not_measured", {}).values())),
-            float(sum(then.get("not_measured", {}).values())),
+            float(sum(now.not_measured.values())),
+            float(sum(then.not_measured.values())),
         ),
         "categories": {
-            c: _delta(now.get("categories", {}).get(c), then.get("categories", {}).get(c))
-            for c in categories
+            c: _delta(now.categories.get(c), then.categories.get(c)) for c in categories
         },
         "channels": channels,
         "journeys": {
-            _run_label(r): _delta(r.scores.get("overall"), before.get(_run_label(r)))
-            for r in current.runs
+            _run_label(r): _delta(r.scores.overall, before.get(_run_label(r))) for r in current.runs
         },
     }
 

@@ -153,7 +153,7 @@ def ratchet(result: RunResult, thresholds: Thresholds) -> Mapping[str, Any] | No
 def _not_measured(result: RunResult, thresholds: Thresholds) -> str | None:
     if not (thresholds.active and thresholds.not_measured_fails):
         return None
-    missing = sum(result.scores.get("not_measured", {}).values())
+    missing = sum(result.scores.not_measured.values())
     if not missing:
         return None
     line = f"{missing} check result(s) not measured"
@@ -179,7 +179,7 @@ def evaluate(result: RunResult, thresholds: Thresholds) -> Verdict:
     if thresholds.fail_under is not None:
         line = _below(
             "overall",
-            scores.get("overall"),
+            scores.overall,
             thresholds.fail_under,
             thresholds,
             None if deltas is None else deltas.get("overall", {}),
@@ -187,7 +187,7 @@ def evaluate(result: RunResult, thresholds: Thresholds) -> Verdict:
         if line:
             failures.append(line)
     for category, minimum in sorted(thresholds.categories.items()):
-        value = scores.get("categories", {}).get(category)
+        value = scores.categories.get(category)
         before = None if deltas is None else deltas.get("categories", {}).get(category, {})
         line = _below(category, value, minimum, thresholds, before)
         if line:

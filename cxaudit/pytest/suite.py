@@ -41,6 +41,7 @@ from cxaudit.results import (
     Finding,
     JourneyRun,
     RunResult,
+    RunTotals,
     StepResult,
     read_results,
     write_results,
@@ -333,7 +334,7 @@ class Suite:
             update={"findings": [f for f in run.findings if f.fingerprint not in fingerprints]}
         )
         view = self.runs.result().model_copy(
-            update={"runs": [own], "findings": list(run_wide), "scores": run.scores}
+            update={"runs": [own], "findings": list(run_wide), "scores": run.scores.totals()}
         )
         known = self.known
         if known.baseline is not None:
@@ -413,13 +414,13 @@ def _run_view(result: RunResult, run: JourneyRun) -> RunResult:
     """``result`` cut down to the run with ``run``'s key: its findings, its scores."""
     same = [r for r in result.runs if r.key == run.key]
     if not same:
-        return result.model_copy(update={"runs": [], "findings": [], "scores": {}})
+        return result.model_copy(update={"runs": [], "findings": [], "scores": RunTotals()})
     chosen = same[-1]
     return result.model_copy(
         update={
             "runs": [chosen],
             "findings": [f for f in result.findings if _concerns(f, chosen)],
-            "scores": chosen.scores,
+            "scores": chosen.scores.totals(),
         }
     )
 
@@ -596,11 +597,9 @@ def explain(
                 step = f" step {f.step + 1}" if f.step is not None else ""
                 lines.append(f"    {f.code} {f.severity:<8} {f.title}{step}: {f.message}"[:300])
     scores = run.scores
-    if scores:
-        categories = ", ".join(
-            f"{name} {value:g}" for name, value in scores.get("categories", {}).items()
-        )
-        overall = scores.get("overall")
+    if scores.scored:
+        categories = ", ".join(f"{name} {value:g}" for name, value in scores.categories.items())
+        overall = scores.overall
         lines.append(
             f"  scores: overall {'not measured' if overall is None else f'{overall:g}'}"
             + (f" ({categories})" if categories else "")

@@ -31,7 +31,7 @@ from cxaudit.ci.baseline import is_new
 from cxaudit.ci.thresholds import evaluate
 from cxaudit.report import view
 from cxaudit.report.options import ReportOptions
-from cxaudit.results import Finding, RunResult, collector_paused
+from cxaudit.results import ChannelScores, Finding, RunResult, collector_paused
 from cxaudit.sanitize import safe_name
 
 CSP = (
@@ -136,7 +136,7 @@ def _channel_context(
 ) -> dict[str, Any]:
     info = next((c for c in result.channels if c.name == channel), None)
     runs = [r for r in result.runs if r.channel == channel]
-    scores = result.scores.get("channels", {}).get(channel, {})
+    scores = result.scores.channels.get(channel) or ChannelScores()
     findings = _channel_findings(result, channel)
     ids = run_anchors(result)
     problems = view.channel_problems(findings, result, info, assets, ids)
@@ -162,7 +162,7 @@ def _channel_context(
         "scores": scores,
         "overall_gauge": view.Gauge(
             f"{channel} score",
-            scores.get("overall"),
+            scores.overall,
             view.delta_of(result, "channels", channel, "overall"),
         ),
         "gauges": view.category_gauges(scores, result, "channels", channel),
@@ -187,7 +187,7 @@ def _index_context(result: RunResult, channels: list[str], assets: view.Assets) 
     consistency = [f for f in everything if f.category == "consistency" and f.status == "fail"]
     return {
         "overall_gauge": view.Gauge(
-            "Overall score", result.scores.get("overall"), view.delta_of(result, "overall")
+            "Overall score", result.scores.overall, view.delta_of(result, "overall")
         ),
         "category_gauges": view.category_gauges(result.scores, result),
         "matrix": view.channel_matrix(result, channels),
@@ -207,7 +207,7 @@ def _index_context(result: RunResult, channels: list[str], assets: view.Assets) 
         "new_findings": new,
         "visual": view.visual_counts(result),
         "channel_weights": [
-            (c, result.scores.get("channels", {}).get(c, {}).get("overall")) for c in channels
+            (c, (result.scores.channels.get(c) or ChannelScores()).overall) for c in channels
         ],
     }
 

@@ -57,7 +57,7 @@ def _case(run: JourneyRun, result: RunResult, verdict: Verdict) -> ET.Element:
     )
     findings = [f for f in findings_of_run(result, run) if f.status in ("fail", "error")]
     gating = verdict.failing_findings.get(run.key, ())
-    score = run.scores.get("overall")
+    score = run.scores.overall
     if run.status == "error":
         node = ET.SubElement(
             case, "error", {"message": _text(run.error or "run error"), "type": "run-error"}
@@ -134,7 +134,7 @@ def render_junit(result: RunResult, verdict: Verdict) -> str:
             case, "failure", {"message": _text("; ".join(run_wide)), "type": "thresholds"}
         )
         node.text = _text("\n".join(run_wide) + ("\n" + _lines(unplaced) if unplaced else ""))
-    overall = result.scores.get("overall")
+    overall = result.scores.overall
     out = ET.SubElement(case, "system-out")
     out.text = f"overall score {'not measured' if overall is None else f'{overall:.1f}/100'}"
     totals["tests"] += 1

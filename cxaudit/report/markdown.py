@@ -59,7 +59,7 @@ def _finding_item(f: Finding) -> str:
 def render_summary(result: RunResult, verdict: Verdict | None = None) -> str:
     """The Markdown summary of a run (with its baseline comparison, when there is one)."""
     channels = channel_names(result)
-    overall = result.scores.get("overall")
+    overall = result.scores.overall
     base = result.baseline
     change = base.scores.get("overall", {}).get("delta") if base else None
     findings = [f for f in result.all_findings() if f.status == "fail"]
@@ -76,7 +76,7 @@ def render_summary(result: RunResult, verdict: Verdict | None = None) -> str:
             else ""
         )
         + (f" · {len(base.new)} new, {len(base.fixed)} fixed since the baseline" if base else "")
-        + f" · {sum(result.scores.get('not_measured', {}).values())} not measured",
+        + f" · {sum(result.scores.not_measured.values())} not measured",
     ]
     if verdict is not None:
         lines += [
@@ -108,9 +108,7 @@ def render_summary(result: RunResult, verdict: Verdict | None = None) -> str:
                 cells.append("–")
                 continue
             failing = sum(f.status == "fail" for f in findings_of_run(result, run))
-            cells.append(
-                f"{_score(run.scores.get('overall'))} {STATUS[run.status]}, {failing} finding(s)"
-            )
+            cells.append(f"{_score(run.scores.overall)} {STATUS[run.status]}, {failing} finding(s)")
         lines.append(f"| {escape(journey)} | " + " | ".join(cells) + " |")
     problems = fix_first(result, limit=5)
     if problems:

@@ -33,15 +33,15 @@ def console_summary(result: RunResult) -> str:
                 cells.append(f"{'-':>14}")
                 continue
             mark = {"passed": "", "failed": " FAILED", "error": " ERROR"}[run.status]
-            cells.append(f"{_fmt(run.scores.get('overall')) + mark:>14}")
+            cells.append(f"{_fmt(run.scores.overall) + mark:>14}")
         lines.append(journey.ljust(width) + "".join(cells))
     findings = [f for f in result.all_findings() if f.status == "fail"]
     review = [f for f in result.all_findings() if needs_review(f)]
-    not_measured = sum(result.scores.get("not_measured", {}).values())
+    not_measured = sum(result.scores.not_measured.values())
     failed = sum(r.status != "passed" for r in result.runs)
     lines.append("")
     lines.append(
-        f"overall score {_overall(result.scores.get('overall'))} · "
+        f"overall score {_overall(result.scores.overall)} · "
         f"{len(findings)} finding(s), {len(review)} to review"
         + (f", {not_measured} not measured" if not_measured else "")
         + f" · {len(result.runs) - failed}/{len(result.runs)} journey runs completed"

@@ -30,7 +30,16 @@ from cxaudit.checks.values import comparable
 from cxaudit.checks.visual_change import pixel_share
 from cxaudit.ci.baseline import is_new
 from cxaudit.report.evidence import Crop, crop, image_size, screenshot_scale
-from cxaudit.results import ChannelInfo, Finding, JourneyRun, RunResult, StepResult
+from cxaudit.results import (
+    CardScores,
+    ChannelInfo,
+    ChannelScores,
+    Finding,
+    JourneyRun,
+    RunResult,
+    RunTotals,
+    StepResult,
+)
 
 CANONICAL_STAGES = ("pre-purchase", "purchase", "post-purchase")
 
@@ -385,16 +394,18 @@ def delta_of(result: RunResult, *path: str) -> float | None:
     return node.get("delta") if isinstance(node, dict) else None
 
 
-def shown_categories(scores: dict[str, Any]) -> list[str]:
+def shown_categories(scores: RunTotals | ChannelScores) -> list[str]:
     """Categories with a score, and those whose checks could not measure (shown as such)."""
-    return ordered_categories([*scores.get("categories", {}), *scores.get("not_measured", {})])
+    return ordered_categories([*scores.categories, *scores.not_measured])
 
 
-def category_gauges(scores: dict[str, Any], result: RunResult, *path: str) -> list[Gauge]:
+def category_gauges(
+    scores: RunTotals | ChannelScores, result: RunResult, *path: str
+) -> list[Gauge]:
     return [
         Gauge(
             c.capitalize(),
-            scores.get("categories", {}).get(c),
+            scores.categories.get(c),
             delta_of(result, *path, "categories", c),
         )
         for c in shown_categories(scores)
@@ -426,31 +437,29 @@ def explain_run(
     """Per category: its weight, score, how many results measured it, and its losses."""
     by_key = {f.fingerprint: f for f in findings}
     scores = run.scores
-    names = ordered_categories(
-        [*scores.get("categories", {}), *scores.get("not_measured", {}), *scores.get("losses", {})]
-    )
+    names = ordered_categories([*scores.categories, *scores.not_measured, *scores.losses])
     out = []
     for category in names:
         rows = []
-        for loss in scores.get("losses", {}).get(category, []):
-            finding = by_key.get(loss["key"])
-            title = finding.title if finding else f"{loss['code']} {loss.get('detail', '')}".strip()
+        for loss in scores.losses.get(category, []):
+            finding = by_key.get(loss.key)
+            title = finding.title if finding else f"{loss.code} {loss.detail}".strip()
             rows.append(
                 LossRow(
                     title=title,
                     anchor=anchor(finding) if finding else None,
-                    deduction=loss["deduction"],
-                    points=loss["points"],
-                    status=loss.get("status", "fail"),
+                    deduction=loss.deduction,
+                    points=loss.points,
+                    status=loss.status,
                 )
             )
         out.append(
             CategoryExplanation(
                 category=category,
                 weight=profile.category_weight(category),
-                score=scores.get("categories", {}).get(category),
-                measured=scores.get("measured", {}).get(category, 0),
-                not_measured=scores.get("not_measured", {}).get(category, 0),
+                score=scores.categories.get(category),
+                measured=scores.measured.get(category, 0),
+                not_measured=scores.not_measured.get(category, 0),
                 losses=rows,
             )
         )
@@ -458,13 +467,15 @@ def explain_run(
 
 
 def profile_of(result: RunResult) -> Profile:
-    data = result.scores.get("profile") or {}
+    data = result.scores.profile
     defaults = Profile()
+    if data is None:
+        return defaults
     return Profile(
-        category_weights=data.get("categories") or defaults.category_weights,
-        check_weights=data.get("checks") or {},
-        channel_weights=data.get("channels") or {},
-        full_weight=data.get("full_weight") or defaults.full_weight,
+        category_weights=data.categories or defaults.category_weights,
+        check_weights=data.checks,
+        channel_weights=data.channels,
+        full_weight=data.full_weight or defaults.full_weight,
     )
 
 
@@ -613,7 +624,7 @@ def journey_map(
                 counts[i] += 1
                 if not f.accepted and _severity_rank(f.severity) < _severity_rank(worst.get(i, "")):
                     worst[i] = f.severity
-    step_scores = run.scores.get("steps", {})
+    step_scores = run.scores.steps
     lanes = []
     stages = list(run.stages) or list(dict.fromkeys(s.stage for s in run.steps))
     for stage in stages:
@@ -621,7 +632,8 @@ def journey_map(
         for step in run.steps:
             if step.stage != stage:
                 continue
-            score = step_scores.get(str(step.index), {}).get("overall")
+            card = step_scores.get(str(step.index))
+            score = None if card is None else card.overall
             if step.status in ("failed", "error"):
                 health, label = "failed", "Step failed"
             elif step.status == "skipped":
@@ -647,14 +659,14 @@ def journey_map(
                     drawings=drawings(step, assets),
                 )
             )
-        stage_scores = run.scores.get("stages", {}).get(stage, {})
+        stage_card = run.scores.stages.get(stage) or CardScores()
         lanes.append(
             Lane(
                 stage,
                 stage in CANONICAL_STAGES,
-                stage_scores.get("overall"),
+                stage_card.overall,
                 cards,
-                dict(stage_scores.get("categories", {})),
+                dict(stage_card.categories),
             )
         )
     return lanes
@@ -810,8 +822,11 @@ def email_column(result: RunResult) -> dict[str, Any] | None:
 
 
 def channel_matrix(result: RunResult, channels: Sequence[str]) -> list[MatrixRow]:
-    per = result.scores.get("channels", {})
+    per = result.scores.channels
     email = email_column(result)
+
+    def of(channel: str) -> ChannelScores:
+        return per.get(channel) or ChannelScores()
 
     def at_email(kind: str, key: str = "") -> Gauge | None:
         if email is None:
@@ -824,10 +839,7 @@ def channel_matrix(result: RunResult, channels: Sequence[str]) -> list[MatrixRow
         MatrixRow(
             "Overall",
             "overall",
-            [
-                Gauge(c, per.get(c, {}).get("overall"), delta_of(result, "channels", c, "overall"))
-                for c in channels
-            ],
+            [Gauge(c, of(c).overall, delta_of(result, "channels", c, "overall")) for c in channels],
             at_email("overall"),
         )
     ]
@@ -839,7 +851,7 @@ def channel_matrix(result: RunResult, channels: Sequence[str]) -> list[MatrixRow
                 [
                     Gauge(
                         c,
-                        per.get(c, {}).get("categories", {}).get(category),
+                        of(c).categories.get(category),
                         delta_of(result, "channels", c, "categories", category),
                     )
                     for c in channels
@@ -849,13 +861,13 @@ def channel_matrix(result: RunResult, channels: Sequence[str]) -> list[MatrixRow
         )
     stages: list[str] = []
     for ch in per.values():
-        stages += [s for s in ch.get("stages", {}) if s not in stages]
+        stages += [s for s in ch.stages if s not in stages]
     for stage in stages:
         rows.append(
             MatrixRow(
                 f"Stage: {stage}",
                 "stage",
-                [Gauge(c, per.get(c, {}).get("stages", {}).get(stage)) for c in channels],
+                [Gauge(c, of(c).stages.get(stage)) for c in channels],
                 at_email("stages", stage),
             )
         )

@@ -76,7 +76,7 @@ def test_scenarios_are_journey_runs_with_stages_and_positions(
     assert (add.stage, add.line, add.action) == ("purchase", 13, "click")
     prices = [c for s in purchase.steps for c in s.captures if c.name == "price"]
     assert [c.number for c in prices] == [89.0, 89.0]
-    assert purchase.scores["stages"]["purchase"]["overall"] >= 80
+    assert purchase.scores.stages["purchase"].overall >= 80
     post = next(r for r in result.runs if r.stages == ["purchase", "post-purchase"])
     assert any(s.snapshot and s.snapshot.axe for s in post.steps if s.stage == "post-purchase")
     assert {c.name for c in result.channels} == {"desktop", "mobile"}

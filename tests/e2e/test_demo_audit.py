@@ -36,7 +36,7 @@ def test_every_journey_runs_on_both_channels(demo_run: tuple[RunResult, Path]) -
     for run in result.runs:
         assert run.status == "passed", f"{run.journey} [{run.channel}]: {run.error}"
         assert all(step.status == "passed" for step in run.steps)
-        assert run.scores["overall"] is not None
+        assert run.scores.overall is not None
 
 
 def test_results_file_is_the_contract(demo_run: tuple[RunResult, Path]) -> None:

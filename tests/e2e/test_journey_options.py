@@ -136,8 +136,8 @@ def test_soft_checks_record_findings_and_the_journey_goes_on(tmp_path: Path) -> 
     (good,) = fixed.runs
     assert good.status == "passed" and all(s.soft_failure is None for s in good.steps)
     assert not [f for f in good.findings if f.code == "CX-USE-022"]
-    assert broken.scores["overall"] < fixed.scores["overall"]
-    assert journey.scores["categories"]["usability"] < good.scores["categories"]["usability"]
+    assert broken.scores.overall < fixed.scores.overall
+    assert journey.scores.categories["usability"] < good.scores.categories["usability"]
 
 
 def test_a_hard_check_still_ends_the_journey(tmp_path: Path) -> None:

@@ -105,12 +105,12 @@ def test_key_numbers_are_on_screen(seen: tuple[str, dict[str, Any]]) -> None:
     _, pages = seen
     result = recorded()
     index = pages["index.html"]["text"]
-    assert f"{result.scores['overall']:.0f}" in index and "Overall score" in index
-    for channel, scores in result.scores["channels"].items():
+    assert f"{result.scores.overall:.0f}" in index and "Overall score" in index
+    for channel, scores in result.scores.channels.items():
         page = pages[f"{channel}.html"]["text"]
         assert f"Channel: {channel}" in page
-        assert f"{scores['overall']:.0f}" in page
-        for category, value in scores["categories"].items():
+        assert f"{scores.overall:.0f}" in page
+        for category, value in scores.categories.items():
             assert f"{value:.0f}" in page and category.capitalize() in page
 
 

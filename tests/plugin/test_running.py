@@ -91,7 +91,7 @@ def test_items_pass_fail_readably_and_write_the_report(
     failed = next(r for r in written.runs if r.status == "failed")
     assert failed.trace and (out / failed.trace).is_file()
     assert any(f.code == "CX-USE-001" for f in failed.findings)
-    assert written.scores["overall"] is not None
+    assert written.scores.overall is not None
     result.stdout.fnmatch_lines([f"report: {out / 'index.html'}"])
 
 
@@ -145,7 +145,7 @@ def test_xdist_workers_write_one_merged_report(
     assert len({r.key for r in written.runs}) == len(written.runs) == 4
     assert not (out / ".parts").exists()
     assert (out / "index.html").is_file() and written.browser.startswith("Chromium")
-    assert set(written.scores["channels"]) == {"desktop"}
+    assert set(written.scores.channels) == {"desktop"}
     result.stdout.fnmatch_lines([f"report: {out / 'index.html'}"])
 
 
@@ -172,7 +172,7 @@ def test_fixtures_beside_pytest_playwright(
         def test_run_a_journey_file(cx_journey):
             run = cx_journey("flows/jacket.yaml", channel="mobile")
             assert (run.status, run.channel) == ("passed", "mobile")
-            assert run.scores["overall"] is not None
+            assert run.scores.overall is not None
 
         def test_run_steps(cx_steps):
             run = cx_steps([{{"goto": "/category/shoes"}},
@@ -187,7 +187,7 @@ def test_fixtures_beside_pytest_playwright(
             axe = run.steps[0].snapshot.axe
             assert "image-alt" in {{v.id for v in axe.violations}}
             assert any(f.code == "CX-A11Y-001" and f.severity == "critical" for f in run.findings)
-            assert run.scores["categories"]["accessibility"] < 100
+            assert run.scores.categories["accessibility"] < 100
             page.goto(SHOP + "/support")
             run = cx_audit_page(page, stage="post-purchase")
             assert [s.stage for s in run.steps] == ["pre-purchase", "post-purchase"]

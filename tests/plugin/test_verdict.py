@@ -82,7 +82,7 @@ def test_pytest_gives_the_clis_verdict_and_outputs(
     (journey,) = written.runs
     shown = re.search(r"scores: overall ([\d.]+)", text)
     assert shown is not None, text
-    assert float(shown.group(1)) == journey.scores["overall"]  # the report's score
+    assert float(shown.group(1)) == journey.scores.overall  # the report's score
     assert any(f.code == "CX-MSG-001" for f in written.findings)
     accepted = [f for f in written.all_findings() if f.code == "CX-A11Y-001"]
     assert accepted and all(f.accepted for f in accepted)  # the accept list was applied

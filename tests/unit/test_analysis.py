@@ -70,19 +70,19 @@ def test_points_add_up_to_what_the_overall_score_lost(recorded: RunResult) -> No
         lost += sum(f.points.get(f"journey:{run.key}", 0.0) for f in recorded.findings)
         # Graded passes (a timing scoring 0.95) cost a little without being findings.
         graded = {
-            loss["key"]
-            for losses in run.scores["losses"].values()
+            loss.key
+            for losses in run.scores.losses.values()
             for loss in losses
-            if loss["status"] == "pass"
+            if loss.status == "pass"
         }
         assert not graded & fingerprints
         graded_points = sum(
             v for k, v in run_points(run.scores, profile, None).items() if k in graded
         )
         lost += graded_points
-        assert lost == pytest.approx(100 - run.scores["overall"], abs=0.1)
+        assert lost == pytest.approx(100 - run.scores.overall, abs=0.1)
         total += propagate_points(graded_points, run.channel, recorded.scores, profile)[1]
-    assert total == pytest.approx(100 - recorded.scores["overall"], abs=0.1)
+    assert total == pytest.approx(100 - recorded.scores.overall, abs=0.1)
 
 
 def test_findings_are_ordered_by_points(recorded: RunResult) -> None:
@@ -107,7 +107,7 @@ def test_a_failed_journey_scores_zero_and_its_blocker_costs_everything(
     failed = run.model_copy(update={"status": "failed", "steps": steps})
     result = analyse(recorded.model_copy(update={"runs": [failed]}))
     scored = result.runs[0]
-    assert scored.scores["overall"] == 0.0 and scored.scores["completed"] is False
+    assert scored.scores.overall == 0.0 and scored.scores.completed is False
     blocker = scored.findings[0]
     assert blocker.slug == "journey-completion" and blocker.points["journey"] == 100.0
     assert all(f.points["journey"] == 0.0 for f in scored.findings[1:])
@@ -115,17 +115,14 @@ def test_a_failed_journey_scores_zero_and_its_blocker_costs_everything(
 
 def test_weights_from_config_change_the_scores(recorded: RunResult) -> None:
     heavier = analyse(recorded, AnalysisSettings(category_weights={"CX-A11Y-001": 20}))
-    assert (
-        heavier.scores["categories"]["accessibility"]
-        < recorded.scores["categories"]["accessibility"]
-    )
+    assert heavier.scores.categories["accessibility"] < recorded.scores.categories["accessibility"]
     with pytest.raises(UsageError, match="unknown check"):
         analyse(recorded, AnalysisSettings(category_weights={"CX-NOPE-999": 1}))
 
 
 def test_the_flawed_demo_loses_points_for_its_seeded_flaws(recorded: RunResult) -> None:
-    assert recorded.scores["overall"] < 90
-    assert recorded.scores["categories"]["accessibility"] < 50
+    assert recorded.scores.overall < 90
+    assert recorded.scores.categories["accessibility"] < 50
     rules = {f.title for f in _fails(recorded) if f.code == "CX-A11Y-001"}
     assert "Images must have alternative text" in rules
 
@@ -151,6 +148,6 @@ def test_one_element_met_in_two_stages_is_one_problem(recorded: RunResult) -> No
     same = [f for f in again.findings if "contrast" in f.title]
     assert len(same) == 1 and same[0].fingerprint == contrast.fingerprint
     assert same[0].seen_on_steps == contrast.seen_on_steps
-    assert again.scores["categories"] == run.scores["categories"]
+    assert again.scores.categories == run.scores.categories
     # Each stage still shows the problem it meets.
-    assert again.scores["stages"]["compare"]["categories"]["accessibility"] < 100
+    assert again.scores.stages["compare"].categories["accessibility"] < 100

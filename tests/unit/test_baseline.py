@@ -37,14 +37,14 @@ def test_findings_split_into_new_fixed_and_persisting() -> None:
 def test_score_deltas_cover_every_score() -> None:
     result = recorded()
     lower = result.model_copy(
-        update={"scores": {**result.scores, "overall": result.scores["overall"] - 10}}
+        update={"scores": result.scores.model_copy(update={"overall": result.scores.overall - 10})}
     )
     deltas = compare(result, lower).scores
     assert deltas["overall"]["delta"] == pytest.approx(10.0)
-    assert deltas["overall"]["baseline"] == pytest.approx(result.scores["overall"] - 10)
-    assert set(deltas["channels"]) == set(result.scores["channels"])
+    assert deltas["overall"]["baseline"] == pytest.approx(result.scores.overall - 10)
+    assert set(deltas["channels"]) == set(result.scores.channels)
     assert deltas["channels"]["desktop"]["overall"]["delta"] == 0.0
-    assert set(deltas["categories"]) == set(result.scores["categories"])
+    assert set(deltas["categories"]) == set(result.scores.categories)
     assert len(deltas["journeys"]) == len(result.runs)
 
 
@@ -53,10 +53,9 @@ def test_a_baseline_with_other_channels_gives_no_delta_for_them() -> None:
     desktop_only = result.model_copy(
         update={
             "runs": [r for r in result.runs if r.channel == "desktop"],
-            "scores": {
-                **result.scores,
-                "channels": {"desktop": result.scores["channels"]["desktop"]},
-            },
+            "scores": result.scores.model_copy(
+                update={"channels": {"desktop": result.scores.channels["desktop"]}}
+            ),
         }
     )
     deltas = compare(result, desktop_only).scores

@@ -137,8 +137,7 @@ def test_summary_has_scores_journeys_and_what_to_fix() -> None:
     result = recorded()
     md = render_summary(result, evaluate(result, Thresholds(fail_on="critical")))
     assert (
-        md.startswith("## CX audit: ")
-        and f"{result.scores['overall']:.0f}/100" in md.splitlines()[0]
+        md.startswith("## CX audit: ") and f"{result.scores.overall:.0f}/100" in md.splitlines()[0]
     )
     assert "Thresholds: ❌ not met" in md
     tables = [line for line in md.splitlines() if line.startswith("|")]

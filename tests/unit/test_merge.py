@@ -71,12 +71,9 @@ def test_scores_and_findings_come_from_the_merged_runs() -> None:
     merged = merge_results(PARTS)
     failed = next(r for r in merged.runs if r.status == "failed")
     assert any(f.code == "CX-USE-001" for f in failed.findings)
-    assert failed.scores["overall"] is not None
-    assert set(merged.scores["channels"]) == {"desktop", "mobile"}
-    assert (
-        merged.scores["channels"]["mobile"]["overall"]
-        < merged.scores["channels"]["desktop"]["overall"]
-    )
+    assert failed.scores.overall is not None
+    assert set(merged.scores.channels) == {"desktop", "mobile"}
+    assert merged.scores.channels["mobile"].overall < merged.scores.channels["desktop"].overall
 
 
 def test_a_run_met_twice_keeps_the_latest_attempt() -> None:

@@ -31,12 +31,12 @@ def flawed() -> RunResult:
 
 
 def rescored(result: RunResult, **scores: object) -> RunResult:
-    return result.model_copy(update={"scores": {**result.scores, **scores}})
+    return result.model_copy(update={"scores": result.scores.model_copy(update=scores)})
 
 
 def test_the_recorded_run_is_under_the_recipes_minimum() -> None:
     result = flawed()
-    assert result.scores["overall"] < 80
+    assert result.scores.overall < 80
     assert any(f.severity == "serious" for f in failing(result))
     # Without a ratchet, the minimum is absolute.
     assert not evaluate(with_baseline(result, result), Thresholds(fail_under=80)).passed
@@ -60,7 +60,7 @@ def test_recipe_fails_on_a_new_finding() -> None:
 
 def test_recipe_fails_on_a_lower_score_below_the_minimum() -> None:
     result = flawed()
-    before = result.scores["overall"]
+    before = result.scores.overall
     lower = rescored(result, overall=before - 5)
     verdict = evaluate(with_baseline(lower, result), RECIPE)
     assert verdict.failures == (
@@ -76,11 +76,11 @@ def test_recipe_fails_on_a_lower_score_below_the_minimum() -> None:
 
 def test_category_minimums_ratchet_too() -> None:
     result = flawed()
-    consistency = result.scores["categories"]["consistency"]
+    consistency = result.scores.categories["consistency"]
     thresholds = Thresholds(categories={"consistency": 90}, fail_on_new=True)
     assert evaluate(with_baseline(result, result), thresholds).passed
     worse = rescored(
-        result, categories={**result.scores["categories"], "consistency": consistency - 1}
+        result, categories={**result.scores.categories, "consistency": consistency - 1}
     )
     verdict = evaluate(with_baseline(worse, result), thresholds)
     assert len(verdict.failures) == 1 and "below the baseline's" in verdict.failures[0]
@@ -109,7 +109,7 @@ def test_report_with_the_readme_recipe_against_itself_exits_0(
 ) -> None:
     monkeypatch.chdir(tmp_path)  # no project config from the repository
     results = copy_demo(tmp_path / "run")
-    assert read_results(results).scores["overall"] < 80
+    assert read_results(results).scores.overall < 80
     recipe = ("--fail-under", "80", "--fail-on", "serious", "--fail-on-new")
     assert cli("report", str(results), "--baseline", str(results), *recipe) == 0
     # And the same recipe still fails a run that got worse.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,10 +58,10 @@ def test_every_page_is_rendered(pages: dict[str, str]) -> None:
 def test_index_shows_the_key_numbers(pages: dict[str, str]) -> None:
     result = recorded()
     text = _text(pages["index.html"])
-    assert f"{result.scores['overall']:.0f} out of 100" in text
-    for channel, scores in result.scores["channels"].items():
+    assert f"{result.scores.overall:.0f} out of 100" in text
+    for channel, scores in result.scores.channels.items():
         assert channel in text
-        assert f"{scores['overall']:.0f}" in text
+        assert f"{scores.overall:.0f}" in text
     for run in result.runs:
         assert run.journey in text
     completed = sum(r.status == "passed" for r in result.runs)
@@ -82,7 +83,7 @@ def test_channel_page_has_gauges_journey_maps_findings_and_timings(pages: dict[s
     desktop = pages["desktop.html"]
     text = _text(desktop)
     assert "Channel: desktop" in text
-    for category, value in result.scores["channels"]["desktop"]["categories"].items():
+    for category, value in result.scores.channels["desktop"].categories.items():
         assert category.capitalize() in text and f"{value:.0f}" in text
     runs = [r for r in result.runs if r.channel == "desktop"]
     tags = parse(desktop)
@@ -236,14 +237,14 @@ def test_a_failed_and_a_broken_run_are_shown_as_such() -> None:
         update={
             "status": "failed",
             "error": "step 3 (click) failed: no element",
-            "scores": {**first.scores, "overall": 0.0, "completed": False},
+            "scores": first.scores.model_copy(update={"overall": 0.0, "completed": False}),
         }
     )
     broken = second.model_copy(
         update={
             "status": "error",
             "error": "site unreachable",
-            "scores": {**second.scores, "overall": None},
+            "scores": second.scores.model_copy(update={"overall": None}),
         }
     )
     both = result.model_copy(update={"runs": [failed, broken, *result.runs[2:]]})
@@ -279,14 +280,16 @@ def test_not_measured_is_listed_not_hidden() -> None:
 def test_a_category_nothing_could_measure_shows_as_not_measured() -> None:
     result = recorded()
 
-    def unmeasured(scores: dict) -> dict:  # type: ignore[type-arg]
-        categories = {k: v for k, v in scores.get("categories", {}).items() if k != "performance"}
-        return {**scores, "categories": categories, "not_measured": {"performance": 3}}
+    def unmeasured(scores: Any) -> Any:
+        categories = {k: v for k, v in scores.categories.items() if k != "performance"}
+        return scores.model_copy(
+            update={"categories": categories, "not_measured": {"performance": 3}}
+        )
 
-    scores = {
-        **unmeasured(result.scores),
-        "channels": {name: unmeasured(ch) for name, ch in result.scores["channels"].items()},
-    }
+    totals = unmeasured(result.scores)
+    scores = totals.model_copy(
+        update={"channels": {name: unmeasured(ch) for name, ch in totals.channels.items()}}
+    )
     pages = render_html(result.model_copy(update={"scores": scores}))
     for name in ("index.html", "desktop.html"):
         text = _text(pages[name])

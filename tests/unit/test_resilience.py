@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cxaudit.errors import RunError
-from cxaudit.results import JourneyRun, RunResult, read_results, write_results
+from cxaudit.results import JourneyRun, RunResult, RunTotals, read_results, write_results
 from cxaudit.run.actions import SiteUnreachable, StepFailed, TransientResponse
 from cxaudit.run.resilience import (
     Checkpoint,
@@ -80,9 +80,9 @@ def test_checkpoint_writes_a_prepared_file_and_never_raises(tmp_path: Path) -> N
         interrupted=True,
         runs=[JourneyRun(journey="j", file="f", channel="desktop", status="passed")],
     )
-    Checkpoint(target, lambda r: r.model_copy(update={"scores": {"overall": 90}}))(partial)
+    Checkpoint(target, lambda r: r.model_copy(update={"scores": RunTotals(overall=90)}))(partial)
     written = read_results(target)
-    assert written.interrupted and written.scores == {"overall": 90} and len(written.runs) == 1
+    assert written.interrupted and written.scores.overall == 90 and len(written.runs) == 1
 
     broken = Checkpoint(tmp_path / "file.txt" / "results.json")
     (tmp_path / "file.txt").write_text("not a folder")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -19,12 +20,25 @@ from cxaudit.results import (
     CheckText,
     ResultsFileError,
     RunResult,
+    RunScores,
+    RunTotals,
     read_results,
     write_results,
 )
 from tests.data.demo_results import recorded
 
 DATA = Path(__file__).parents[1] / "data" / "results"
+
+
+def _is_results(path: Path) -> bool:
+    """A results file (it names its schema), not another JSON file of the test data."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and "schema_version" in data and "runs" in data
+
+
 #: Analysed and written by cxaudit 0.1.0 before results carried their checks' texts.
 OLD = DATA / "analysed-schema-1.0.json"
 RAW = DATA / "demo-flawed-consistency-and-speed.json"
@@ -61,7 +75,8 @@ def test_the_typed_artifacts_of_schema_1_1_are_judged_as_that_cxaudit_judged_the
     steps = [s for run in old.runs for s in run.steps if s.snapshot and s.snapshot.audited]
     assert steps and all(s.snapshot.axe and s.snapshot.layout and s.snapshot.forms for s in steps)
     cleared = [
-        r.model_copy(update={"findings": [], "outcomes": [], "scores": {}}) for r in old.runs
+        r.model_copy(update={"findings": [], "outcomes": [], "scores": RunScores()})
+        for r in old.runs
     ]
     again = analyse(old.model_copy(update={"runs": cleared, "findings": [], "outcomes": []}))
 
@@ -211,3 +226,58 @@ def test_message_rules_that_cannot_be_read_back_still_load_and_are_not_measured(
     errors = [f for f in analysed.all_findings() if f.code == "CX-MSG-001"]
     assert errors and all(f.status == "error" for f in errors)
     assert "at least two names" in errors[0].message
+
+
+#: Every results file recorded for the tests: each schema this cxaudit reads, scored and not.
+RECORDED_RESULTS = sorted(
+    p for p in Path(__file__).parents[1].joinpath("data").rglob("*.json") if _is_results(p)
+)
+
+
+def _scores_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The scores of a results file as JSON: the whole run's and each journey run's."""
+    return {
+        "run": data.get("scores"),
+        "journeys": [run.get("scores") for run in data.get("runs") or []],
+    }
+
+
+@pytest.mark.parametrize("path", RECORDED_RESULTS, ids=lambda p: p.parent.name + "/" + p.name)
+def test_typed_scores_write_back_the_keys_and_values_they_were_read_with(
+    path: Path, tmp_path: Path
+) -> None:
+    before = json.loads(path.read_text(encoding="utf-8"))
+    target = tmp_path / "results.json"
+    write_results(read_results(path), target)
+    after = json.loads(target.read_text(encoding="utf-8"))
+    assert _scores_of(after) == _scores_of(before)
+
+
+def test_scores_of_an_older_file_read_with_defaults_for_what_it_lacks(tmp_path: Path) -> None:
+    data = json.loads(OLD.read_text(encoding="utf-8"))
+    run_scores = data["runs"][0]["scores"]
+    for key in ("uncapped", "completed", "measured", "steps"):
+        del run_scores[key]
+    run_scores["from_the_future"] = 1
+    del data["scores"]["profile"]
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(data), encoding="utf-8")
+    result = read_results(older)
+    scores = result.runs[0].scores
+    assert isinstance(scores, RunScores) and isinstance(result.scores, RunTotals)
+    assert scores.completed and scores.uncapped is None and scores.steps == {}
+    assert scores.overall == run_scores["overall"]
+    target = tmp_path / "again.json"
+    write_results(result, target)
+    again = json.loads(target.read_text(encoding="utf-8"))["runs"][0]["scores"]
+    # Every key it had is kept with its value; only the unknown one is not.
+    assert {k: again[k] for k in run_scores if k != "from_the_future"} == {
+        k: v for k, v in run_scores.items() if k != "from_the_future"
+    }
+
+
+def test_a_run_not_scored_writes_its_scores_as_before() -> None:
+    raw = read_results(RAW)
+    assert not raw.runs[0].scores.scored
+    data = json.loads(raw.to_json())
+    assert data["scores"] == {} and all(run["scores"] == {} for run in data["runs"])

@@ -24,7 +24,7 @@ def test_run_and_result_reprs_are_one_line() -> None:
     run = result.runs[0]
     assert repr(run) == (
         f"JourneyRun({run.journey!r} [{run.channel}] {run.status}, {len(run.steps)} steps, "
-        f"{len(run.findings)} findings, overall {run.scores['overall']})"
+        f"{len(run.findings)} findings, overall {run.scores.overall})"
     )
     assert repr(result).startswith(f"RunResult({result.run_id} {len(result.runs)} runs")
     assert len(repr(run.steps[0])) < 120

@@ -22,7 +22,7 @@ from cxaudit.analysis.scoring import (
     share_points,
     weighted_mean,
 )
-from cxaudit.results import CheckOutcome
+from cxaudit.results import CheckOutcome, RunScores
 
 PROFILE = Profile()
 
@@ -238,16 +238,16 @@ def test_score_run_completed() -> None:
         profile=PROFILE,
     )
     a11y, use = 100 * 0.5 * 0.65, 100 * (1 - 3 / 20)
-    assert scores["categories"] == {"accessibility": round(a11y, 1), "usability": round(use, 1)}
-    assert scores["overall"] == pytest.approx((a11y + use) / 2, abs=0.05)
-    assert scores["completed"] is True
-    assert scores["stages"]["pre-purchase"]["overall"] == pytest.approx(a11y, abs=0.05)
-    assert scores["stages"]["purchase"]["overall"] == pytest.approx(use, abs=0.05)
-    assert scores["stages"]["post-purchase"]["overall"] is None  # nothing was checked there
-    assert scores["steps"]["3"]["overall"] == 100.0
-    assert scores["steps"]["4"]["overall"] == pytest.approx(use, abs=0.05)
+    assert scores.categories == {"accessibility": round(a11y, 1), "usability": round(use, 1)}
+    assert scores.overall == pytest.approx((a11y + use) / 2, abs=0.05)
+    assert scores.completed is True
+    assert scores.stages["pre-purchase"].overall == pytest.approx(a11y, abs=0.05)
+    assert scores.stages["purchase"].overall == pytest.approx(use, abs=0.05)
+    assert scores.stages["post-purchase"].overall is None  # nothing was checked there
+    assert scores.steps["3"].overall == 100.0
+    assert scores.steps["4"].overall == pytest.approx(use, abs=0.05)
     points = run_points(scores, PROFILE, None)
-    assert sum(points.values()) == pytest.approx(100 - scores["overall"], abs=0.1)
+    assert sum(points.values()) == pytest.approx(100 - scores.overall, abs=0.1)
 
 
 def test_a_journey_the_customer_cannot_finish_scores_zero() -> None:
@@ -261,22 +261,24 @@ def test_a_journey_the_customer_cannot_finish_scores_zero() -> None:
     scores = score_run(
         [*_run_outcomes(), gate], stages=["purchase"], status="failed", profile=PROFILE
     )
-    assert scores["overall"] == 0.0 and scores["band"] == "poor"
-    assert scores["uncapped"] > 0  # the categories are still there to diagnose
+    assert scores.overall == 0.0 and scores.band == "poor"
+    assert scores.uncapped > 0  # the categories are still there to diagnose
     assert run_points(scores, PROFILE, "gate") == {"gate": 100.0}
 
 
 def test_a_broken_run_is_not_measured() -> None:
     scores = score_run(_run_outcomes(), stages=[], status="error", profile=PROFILE)
-    assert scores["overall"] is None and scores["band"] == "not-measured"
+    assert scores.overall is None and scores.band == "not-measured"
     assert run_points(scores, PROFILE, None) == {}
 
 
 # -- channels and overall ---------------------------------------------------
 
 
-def _summary(overall: float | None, categories: dict[str, float], **extra: object) -> dict:
-    return {"overall": overall, "categories": categories, "stages": {}, "not_measured": {}, **extra}
+def _summary(overall: float | None, categories: dict[str, float], **extra: object) -> RunScores:
+    return RunScores.model_validate(
+        {"overall": overall, "categories": categories, "status": "passed", **extra}
+    )
 
 
 def test_channel_is_the_mean_of_its_journeys_and_overall_the_mean_of_channels() -> None:
@@ -287,15 +289,15 @@ def test_channel_is_the_mean_of_its_journeys_and_overall_the_mean_of_channels() 
         ("mobile", "B", _summary(None, {}, not_measured={"performance": 2})),
     ]
     scores = aggregate(runs, ["desktop", "mobile"], PROFILE)
-    desktop, mobile = scores["channels"]["desktop"], scores["channels"]["mobile"]
-    assert desktop["overall"] == 40.0
-    assert desktop["categories"] == {"accessibility": 60.0, "usability": 75.0}
-    assert mobile["overall"] == 70.0  # the broken run is left out, and counted
-    assert mobile["runs_not_measured"] == 1 and mobile["not_measured"] == {"performance": 2}
-    assert scores["overall"] == 55.0
-    assert scores["categories"] == {"accessibility": 50.0, "usability": 75.0}
+    desktop, mobile = scores.channels["desktop"], scores.channels["mobile"]
+    assert desktop.overall == 40.0
+    assert desktop.categories == {"accessibility": 60.0, "usability": 75.0}
+    assert mobile.overall == 70.0  # the broken run is left out, and counted
+    assert mobile.runs_not_measured == 1 and mobile.not_measured == {"performance": 2}
+    assert scores.overall == 55.0
+    assert scores.categories == {"accessibility": 50.0, "usability": 75.0}
     weighted = aggregate(runs, ["desktop", "mobile"], Profile.from_weights({"channel:mobile": 3}))
-    assert weighted["overall"] == pytest.approx((40 + 3 * 70) / 4, abs=0.05)
+    assert weighted.overall == pytest.approx((40 + 3 * 70) / 4, abs=0.05)
 
 
 def test_points_carry_up_to_the_overall_score() -> None:
@@ -307,7 +309,7 @@ def test_points_carry_up_to_the_overall_score() -> None:
     scores = aggregate(runs, ["desktop", "mobile"], PROFILE)
     assert propagate_points(20.0, "desktop", scores, PROFILE) == pytest.approx((10.0, 5.0))
     assert propagate_points(10.0, "mobile", scores, PROFILE) == pytest.approx((10.0, 5.0))
-    assert scores["overall"] == pytest.approx(100 - 5.0 - 5.0)
+    assert scores.overall == pytest.approx(100 - 5.0 - 5.0)
 
 
 # -- the profile ------------------------------------------------------------

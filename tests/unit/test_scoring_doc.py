@@ -75,9 +75,7 @@ def computed() -> dict[str, Any]:
     points: dict[str, dict[str, float]] = {}
     for run, scores, journey_points in runs:
         category_points = {
-            loss["key"]: loss["points"]
-            for losses in scores.get("losses", {}).values()
-            for loss in losses
+            loss.key: loss.points for losses in scores.losses.values() for loss in losses
         }
         for key in {o.fingerprint for o in _outcomes(run) if o.fingerprint}:
             journey = journey_points.get(key, 0.0)
@@ -88,7 +86,9 @@ def computed() -> dict[str, Any]:
                 "channel": channel,
                 "overall": overall,
             }
-    return {"runs": runs, "total": total, "points": points}
+    # As results.json keeps them, which the doc's figures are read against.
+    dumped = [(run, scores.model_dump(), journey) for run, scores, journey in runs]
+    return {"runs": dumped, "total": total.model_dump(), "points": points}
 
 
 def test_journey_scores(computed: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ def test_no_threshold_passes() -> None:
 
 def test_fail_under() -> None:
     result = recorded()
-    overall = result.scores["overall"]
+    overall = result.scores.overall
     assert evaluate(result, Thresholds(fail_under=overall - 1)).passed
     verdict = evaluate(result, Thresholds(fail_under=overall + 1))
     assert not verdict.passed and "overall score" in verdict.failures[0]
@@ -34,7 +34,7 @@ def test_fail_under() -> None:
 
 def test_category_minimums_and_unmeasured_categories() -> None:
     result = recorded()
-    categories = result.scores["categories"]
+    categories = result.scores.categories
     below = [c for c in ("accessibility", "usability") if categories[c] < 90]
     assert below, "the flawed demo is below 90 in accessibility"
     verdict = evaluate(result, Thresholds(categories={"accessibility": 90, "usability": 90}))
@@ -44,10 +44,9 @@ def test_category_minimums_and_unmeasured_categories() -> None:
     # A category no check measured: a minimum on it fails by default, and passes if allowed.
     unmeasured = result.model_copy(
         update={
-            "scores": {
-                **result.scores,
-                "categories": {k: v for k, v in categories.items() if k != "trust"},
-            }
+            "scores": result.scores.model_copy(
+                update={"categories": {k: v for k, v in categories.items() if k != "trust"}}
+            )
         }
     )
     assert not evaluate(unmeasured, Thresholds(categories={"trust": 50})).passed

@@ -219,17 +219,15 @@ class Scenario:
     def assert_stage_score(self, stage: str, minimum: float) -> None:
         self._live().audit_now()
         run = self._checked()
-        stages = run.scores.get("stages", {})
+        stages = run.scores.stages
         if stage not in stages:
             self.fail(
                 f"no step of this scenario is in the {stage} stage (stages: {', '.join(stages)})"
             )
-        score = stages[stage].get("overall")
+        score = stages[stage].overall
         if score is None or score < minimum:
             shown = "not measured" if score is None else f"{score:g}"
-            categories = ", ".join(
-                f"{k} {v:g}" for k, v in stages[stage].get("categories", {}).items()
-            )
+            categories = ", ".join(f"{k} {v:g}" for k, v in stages[stage].categories.items())
             details = [f"  categories: {categories}"] if categories else []
             details += [
                 f"  {f.code} {f.severity}: {f.title}"

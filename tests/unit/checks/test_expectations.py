@@ -61,4 +61,4 @@ def test_soft_failures_lower_the_scores() -> None:
     clean = scored({})
     failed = scored({1: SoftFailure(message="expected text 'x'", severity="serious")})
     assert [f.code for f in failed.runs[0].findings if f.code == "CX-USE-022"] == ["CX-USE-022"]
-    assert failed.scores["overall"] < clean.scores["overall"]
+    assert failed.scores.overall < clean.scores.overall

@@ -120,9 +120,9 @@ def test_inconclusive_weighs_nothing_and_fails_no_threshold() -> None:
     assert finding.status == "informative" and is_inconclusive(finding)
     assert "inconclusive" in finding.message
     # The only performance result weighs nothing; the same breach clearly past the band costs 25.
-    assert "performance" not in result.scores["categories"]
+    assert "performance" not in result.scores.categories
     failed = analyse(result_of(_step_ms(2800, 2500)))
-    assert failed.scores["categories"]["performance"] == 75.0
+    assert failed.scores.categories["performance"] == 75.0
     gates = Thresholds(fail_on="minor", fail_under=50)
     assert not [f for f in verdict_of(result, gates).gating if f.category == "performance"]
     assert [f.code for f in verdict_of(failed, gates).gating if f.category == "performance"] == [
