@@ -691,6 +691,10 @@ class RunTotals(Graded):
 
     _unscored = model_serializer(mode="wrap")(_empty_when_unscored)
 
+    def channel(self, name: str) -> ChannelScores:
+        """A channel's scores; empty (not measured) for a channel the run did not score."""
+        return self.channels.get(name) or ChannelScores()
+
 
 class JourneyRun(_Model):
     """One journey on one channel."""

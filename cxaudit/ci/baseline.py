@@ -28,7 +28,7 @@ from typing import Any
 
 from cxaudit.analysis.stats import compare_timings as stats_compare
 from cxaudit.analysis.visual import VisualOptions
-from cxaudit.results import BaselineSummary, ChannelScores, Finding, JourneyRun, RunResult
+from cxaudit.results import BaselineSummary, Finding, JourneyRun, RunResult
 
 # ---------------------------------------------------------------------------
 # Accept list
@@ -124,7 +124,7 @@ def score_deltas(current: RunResult, baseline: RunResult) -> dict[str, Any]:
     categories = sorted(set(now.categories) | set(then.categories))
     channels: dict[str, Any] = {}
     for name, mine in now.channels.items():
-        theirs = then.channels.get(name) or ChannelScores()
+        theirs = then.channel(name)
         channels[name] = {
             "overall": _delta(mine.overall, theirs.overall),
             "categories": {

@@ -31,7 +31,7 @@ from cxaudit.ci.baseline import is_new
 from cxaudit.ci.thresholds import evaluate
 from cxaudit.report import view
 from cxaudit.report.options import ReportOptions
-from cxaudit.results import ChannelScores, Finding, RunResult, collector_paused
+from cxaudit.results import Finding, RunResult, collector_paused
 from cxaudit.sanitize import safe_name
 
 CSP = (
@@ -136,7 +136,7 @@ def _channel_context(
 ) -> dict[str, Any]:
     info = next((c for c in result.channels if c.name == channel), None)
     runs = [r for r in result.runs if r.channel == channel]
-    scores = result.scores.channels.get(channel) or ChannelScores()
+    scores = result.scores.channel(channel)
     findings = _channel_findings(result, channel)
     ids = run_anchors(result)
     problems = view.channel_problems(findings, result, info, assets, ids)
@@ -206,9 +206,7 @@ def _index_context(result: RunResult, channels: list[str], assets: view.Assets) 
         "stats": view.stats(list(result.runs), everything),
         "new_findings": new,
         "visual": view.visual_counts(result),
-        "channel_weights": [
-            (c, (result.scores.channels.get(c) or ChannelScores()).overall) for c in channels
-        ],
+        "channel_weights": [(c, result.scores.channel(c).overall) for c in channels],
     }
 
 

@@ -824,9 +824,7 @@ def email_column(result: RunResult) -> dict[str, Any] | None:
 def channel_matrix(result: RunResult, channels: Sequence[str]) -> list[MatrixRow]:
     per = result.scores.channels
     email = email_column(result)
-
-    def of(channel: str) -> ChannelScores:
-        return per.get(channel) or ChannelScores()
+    of = result.scores.channel
 
     def at_email(kind: str, key: str = "") -> Gauge | None:
         if email is None:

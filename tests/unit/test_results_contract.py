@@ -281,3 +281,12 @@ def test_a_run_not_scored_writes_its_scores_as_before() -> None:
     assert not raw.runs[0].scores.scored
     data = json.loads(raw.to_json())
     assert data["scores"] == {} and all(run["scores"] == {} for run in data["runs"])
+
+
+def test_a_channel_the_run_did_not_score_reads_as_not_measured() -> None:
+    result = recorded()
+    scored = next(iter(result.scores.channels))
+    assert result.scores.channel(scored) is result.scores.channels[scored]
+    absent = result.scores.channel("no-such-channel")
+    assert (absent.overall, absent.band, absent.runs) == (None, "not-measured", 0)
+    assert "no-such-channel" not in result.scores.channels
